@@ -1,0 +1,42 @@
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: venv run test messages worker beat clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $@
+
+# Development server: SQLite and eager Celery unless DATABASE_URL / REDIS_URL are set.
+run: export DEBUG ?= 1
+run: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$${PORT:-8000}
+
+# Settings refuse to load with DEBUG off and no SECRET_KEY; tests run with DEBUG off.
+test: export SECRET_KEY ?= insecure-test-only-key
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/bandit -q -c pyproject.toml -r portal surveys review
+
+messages: venv
+	$(BIN)/python manage.py makemessages -l ko --ignore=.venv --ignore=static --ignore=tests --no-obsolete
+	$(BIN)/python manage.py compilemessages -l ko --ignore=.venv
+
+worker: venv
+	$(BIN)/celery -A portal worker -l info
+
+beat: venv
+	$(BIN)/celery -A portal beat -l info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media/

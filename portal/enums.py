@@ -1,0 +1,69 @@
+"""Identity vocabulary shared by every stage: organisation types, roles, audit codes."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganizationType(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    ASSOCIATION = "association", _("Industry association")
+    COMPANY = "company", _("Company")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    ASSOCIATION_STAFF = "association_staff", _("Association staff")
+    MINISTRY_LIAISON = "ministry_liaison", _("Ministry liaison")
+    REVIEWER = "reviewer", _("Reviewer")
+    SECRETARY = "secretary", _("Committee secretary")
+    ADMIN = "admin", _("Ministry admin")
+
+
+#: Roles held inside one organisation, and the organisation types each fits.
+ORGANIZATION_ROLES = {
+    Role.APPLICANT: {
+        OrganizationType.COMPANY,
+        OrganizationType.RESEARCH_INSTITUTE,
+        OrganizationType.LOCAL_GOVERNMENT,
+    },
+    Role.ASSOCIATION_STAFF: {OrganizationType.ASSOCIATION},
+    Role.MINISTRY_LIAISON: {OrganizationType.MINISTRY},
+}
+
+#: Roles that only a ministry admin may grant; they are not tied to an applicant organisation.
+PORTAL_ROLES = {Role.REVIEWER, Role.SECRETARY, Role.ADMIN}
+
+#: The role an approved sign-up request's first user receives, by organisation type.
+DEFAULT_ROLE_FOR_TYPE = {
+    OrganizationType.COMPANY: Role.APPLICANT,
+    OrganizationType.RESEARCH_INSTITUTE: Role.APPLICANT,
+    OrganizationType.LOCAL_GOVERNMENT: Role.APPLICANT,
+    OrganizationType.ASSOCIATION: Role.ASSOCIATION_STAFF,
+    OrganizationType.MINISTRY: Role.MINISTRY_LIAISON,
+}
+
+
+class SignupRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class MailStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class AuditAction:
+    """Dotted audit action codes written by the portal's own services."""
+
+    MEMBERSHIP_GRANTED = "portal.membership.granted"
+    MEMBERSHIP_REVOKED = "portal.membership.revoked"
+    SIGNUP_REQUESTED = "portal.signup.requested"
+    SIGNUP_APPROVED = "portal.signup.approved"
+    SIGNUP_REJECTED = "portal.signup.rejected"
+    USER_INVITED = "portal.user.invited"
+    MAIL_FAILED = "portal.mail.failed"

@@ -1,0 +1,89 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.enums import ORGANIZATION_ROLES, OrganizationType, Role
+from portal.models import Organization, SignupRequest
+
+
+class SignupRequestForm(forms.ModelForm):
+    class Meta:
+        model = SignupRequest
+        fields = [
+            "organization_name",
+            "organization_type",
+            "business_number",
+            "association",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "note",
+        ]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = Organization.objects.filter(
+            type=OrganizationType.ASSOCIATION, is_active=True
+        )
+        self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["contact_phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
+
+    def clean_contact_email(self):
+        return self.cleaned_data["contact_email"].strip().lower()
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("organization_type")
+        number = data.get("business_number")
+        if kind == OrganizationType.COMPANY and not number:
+            self.add_error(
+                "business_number",
+                _("Companies must give their business registration number (000-00-00000)."),
+            )
+        if number and Organization.objects.filter(business_number=number).exists():
+            self.add_error(
+                "business_number",
+                _("An organisation with this business registration number is already registered. "
+                  "Ask its manager to invite you."),
+            )
+        if data.get("association") and kind == OrganizationType.ASSOCIATION:
+            self.add_error("association", _("An association cannot belong to another association."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the applicant when rejecting)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class InviteMemberForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    role = forms.ChoiceField(label=_("Role"))
+    is_manager = forms.BooleanField(label=_("Organisation manager"), required=False)
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            (role.value, role.label)
+            for role, types in ORGANIZATION_ROLES.items()
+            if organization.type in types
+        ]
+
+
+class GrantRoleForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organization.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Required for applicant, association staff and ministry liaison roles."),
+    )
+    is_manager = forms.BooleanField(label=_("Organisation manager"), required=False)

@@ -1,0 +1,14 @@
+from .audit import AuditEvent
+from .identity import AssociationMembership, Membership, Organization, User
+from .mail import OutboundMail
+from .signup import SignupRequest
+
+__all__ = [
+    "AssociationMembership",
+    "AuditEvent",
+    "Membership",
+    "Organization",
+    "OutboundMail",
+    "SignupRequest",
+    "User",
+]

@@ -1,0 +1,71 @@
+"""Templated Korean/English mail, queued in the caller's transaction and sent by Celery.
+
+Templates live in ``templates/mail/<name>/``: ``subject.txt``, ``body.txt`` and, optionally,
+``body.html``. They are rendered in the recipient's language when the mail is queued.
+"""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from portal.models import OutboundMail
+
+
+def mail_queue(
+    template: str,
+    *,
+    to: str,
+    context: dict | None = None,
+    language: str | None = None,
+    topic: str = "",
+    dedupe_key: str | None = None,
+    recipient_user=None,
+) -> OutboundMail | None:
+    """Render and record one mail; send it after the surrounding transaction commits.
+
+    With ``dedupe_key`` the mail is queued at most once: a second call returns None.
+    """
+    if language is None:
+        language = getattr(recipient_user, "preferred_language", None) or settings.LANGUAGE_CODE
+    context = {"site_url": settings.SITE_URL, **(context or {})}
+    with translation.override(language):
+        subject = render_to_string(f"mail/{template}/subject.txt", context)
+        body_text = render_to_string(f"mail/{template}/body.txt", context)
+        try:
+            body_html = render_to_string(f"mail/{template}/body.html", context)
+        except TemplateDoesNotExist:
+            body_html = ""
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    try:
+        with transaction.atomic():
+            mail = OutboundMail.objects.create(
+                template=template,
+                to=to,
+                language=language,
+                subject=subject[:300],
+                body_text=body_text,
+                body_html=body_html,
+                topic=topic,
+                dedupe_key=dedupe_key,
+                recipient_user=recipient_user,
+            )
+    except IntegrityError:
+        if dedupe_key and OutboundMail.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        raise
+    transaction.on_commit(lambda: mail_dispatch(mail.pk))
+    return mail
+
+
+def mail_dispatch(mail_id: int) -> None:
+    """Hand a queued mail to Celery. A broker outage leaves it queued for the beat to retry."""
+    import logging
+
+    from portal.tasks import send_mail
+
+    try:
+        send_mail.delay(mail_id)
+    except Exception:  # the row stays queued; mail_requeue_stale sends it later
+        logging.getLogger(__name__).warning("Broker unavailable; mail %s stays queued", mail_id)

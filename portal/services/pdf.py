@@ -1,0 +1,77 @@
+"""Render Django templates to PDF with WeasyPrint, with a Korean font shipped in static/.
+
+PDF templates extend ``pdf/base.html``, which loads ``static/css/pdf.css``; that sheet
+declares the NanumGothic faces from ``static/fonts`` so Hangul never depends on the fonts a
+machine happens to have.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+@lru_cache(maxsize=1)
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=1)
+def _stylesheets():
+    from weasyprint import CSS
+
+    path = finders.find("css/pdf.css")
+    return [CSS(filename=path, font_config=_font_config())]
+
+
+def _static_url_fetcher(url, *args, **kwargs):
+    """Serve /static/ URLs from the finders, refuse everything outside the project."""
+    from weasyprint.urls import default_url_fetcher
+
+    prefix = settings.STATIC_URL
+    if url.startswith("file://"):
+        return default_url_fetcher(url, *args, **kwargs)
+    for start in (prefix, "http://portal" + prefix):
+        if url.startswith(start):
+            path = finders.find(url[len(start):])
+            if path:
+                return default_url_fetcher("file://" + path, *args, **kwargs)
+    raise ValueError(f"PDF resources must come from the portal's static files: {url}")
+
+
+def render_pdf(template_name: str, context: dict, *, language: str | None = None) -> bytes:
+    """Render a template to PDF bytes."""
+    from weasyprint import HTML
+
+    with translation.override(language or settings.LANGUAGE_CODE):
+        html = render_to_string(template_name, context)
+    document = HTML(string=html, base_url="http://portal/", url_fetcher=_static_url_fetcher)
+    return document.write_pdf(stylesheets=_stylesheets(), font_config=_font_config())
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str
+    sha256: str
+    size: int
+
+
+def store_bytes(data: bytes, *, folder: str, filename: str) -> StoredFile:
+    """Save bytes through the configured storage (local disk or an S3 bucket)."""
+    digest = hashlib.sha256(data).hexdigest()
+    name = default_storage.save(f"{folder.strip('/')}/{filename}", ContentFile(data))
+    return StoredFile(name=name, sha256=digest, size=len(data))
+
+
+def render_pdf_to_storage(
+    template_name: str, context: dict, *, folder: str, filename: str, language: str | None = None
+) -> StoredFile:
+    return store_bytes(render_pdf(template_name, context, language=language), folder=folder, filename=filename)

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from portal.views import health, home, manage, members, signup
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("dashboard/<str:role>/", home.dashboard, name="dashboard"),
+    path("healthz", health.healthz, name="healthz"),
+    path("signup/", signup.signup_request, name="signup_request"),
+    path("signup/done/", signup.signup_done, name="signup_done"),
+    path("manage/signups/", manage.signup_list, name="manage_signup_list"),
+    path("manage/signups/<int:pk>/", manage.signup_detail, name="manage_signup_detail"),
+    path("manage/users/", manage.user_list, name="manage_user_list"),
+    path(
+        "manage/memberships/<int:pk>/revoke/",
+        manage.membership_revoke_view,
+        name="manage_membership_revoke",
+    ),
+    path("manage/audit/", manage.audit_list, name="manage_audit_list"),
+    path("organizations/<int:pk>/members/", members.member_list, name="organization_members"),
+    path(
+        "organizations/<int:pk>/members/<int:membership_pk>/revoke/",
+        members.member_revoke,
+        name="organization_member_revoke",
+    ),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("surveys.urls", namespace="surveys")),
+    path("", include("review.urls", namespace="review")),
+]
+

@@ -1,0 +1,65 @@
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _check_database() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"status": "ok", "vendor": connection.vendor}
+
+
+def _check_redis() -> dict:
+    if not settings.REDIS_URL:
+        return {"status": "not_configured"}
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
+    try:
+        client.ping()
+    finally:
+        client.close()
+    return {"status": "ok"}
+
+
+def _check_celery() -> dict:
+    from portal.celery import app
+
+    if app.conf.task_always_eager:
+        return {"status": "eager"}
+    replies = app.control.ping(timeout=settings.HEALTH_CELERY_TIMEOUT)
+    workers = sorted(name for reply in replies for name in reply)
+    if not workers:
+        return {"status": "error", "error": "no worker answered"}
+    return {"status": "ok", "workers": workers}
+
+
+CHECKS = {"database": _check_database, "redis": _check_redis, "celery": _check_celery}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Status of the database, Redis and the Celery workers: 200 when all configured answer."""
+    components = {}
+    healthy = True
+    for name, check in CHECKS.items():
+        started = time.monotonic()
+        try:
+            result = check()
+        except Exception as exc:
+            result = {"status": "error", "error": f"{type(exc).__name__}: {exc}"[:300]}
+        result["ms"] = round((time.monotonic() - started) * 1000, 1)
+        if result["status"] == "error":
+            healthy = False
+        components[name] = result
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "components": components},
+        status=200 if healthy else 503,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,1 @@
+"""States, their allowed transitions, and audit action codes."""

@@ -1,0 +1,1 @@
+"""Celery tasks: take ids, re-fetch, call one service, safe to run twice."""

@@ -1,0 +1,3 @@
+"""Permission predicates (django-rules)."""
+
+import rules  # noqa: F401
