@@ -24,8 +24,8 @@ FOR EACH ROW EXECUTE FUNCTION portal_refuse_change();
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION)
-    schema_editor.execute(TRIGGER.format(table="portal_auditevent"))
+    schema_editor.execute(FUNCTION, params=None)
+    schema_editor.execute(TRIGGER.format(table="portal_auditevent"), params=None)
 
 
 def backwards(apps, schema_editor):

@@ -5,9 +5,11 @@ declares the NanumGothic faces from ``static/fonts`` so Hangul never depends on 
 machine happens to have.
 """
 
+import atexit
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -21,7 +23,37 @@ from django.utils import translation
 def _font_config():
     from weasyprint.text.fonts import FontConfiguration
 
+    atexit.register(_release_fonts)
     return FontConfiguration()
+
+
+def _release_fonts():
+    _stylesheets.cache_clear()
+    _font_config.cache_clear()
+
+
+def _allowed_file(path: Path) -> bool:
+    roots = [Path(d).resolve() for d in settings.STATICFILES_DIRS] + [Path(settings.STATIC_ROOT).resolve()]
+    return any(path.resolve().is_relative_to(root) for root in roots)
+
+
+def _portal_url_fetcher():
+    """A fetcher that serves the portal's static files and refuses everything else."""
+    from weasyprint.urls import URLFetcher
+
+    class PortalURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            prefixes = (settings.STATIC_URL, "http://portal" + settings.STATIC_URL)
+            for prefix in prefixes:
+                if url.startswith(prefix):
+                    found = finders.find(url[len(prefix):].split("?")[0])
+                    if found:
+                        return super().fetch(Path(found).as_uri(), headers)
+            if url.startswith("file://") and _allowed_file(Path(url[len("file://"):].split("?")[0])):
+                return super().fetch(url, headers)
+            raise ValueError(f"PDF resources must come from the portal's static files: {url}")
+
+    return PortalURLFetcher(allowed_protocols={"file", "http"}, fail_on_errors=False)
 
 
 @lru_cache(maxsize=1)
@@ -29,22 +61,7 @@ def _stylesheets():
     from weasyprint import CSS
 
     path = finders.find("css/pdf.css")
-    return [CSS(filename=path, font_config=_font_config())]
-
-
-def _static_url_fetcher(url, *args, **kwargs):
-    """Serve /static/ URLs from the finders, refuse everything outside the project."""
-    from weasyprint.urls import default_url_fetcher
-
-    prefix = settings.STATIC_URL
-    if url.startswith("file://"):
-        return default_url_fetcher(url, *args, **kwargs)
-    for start in (prefix, "http://portal" + prefix):
-        if url.startswith(start):
-            path = finders.find(url[len(start):])
-            if path:
-                return default_url_fetcher("file://" + path, *args, **kwargs)
-    raise ValueError(f"PDF resources must come from the portal's static files: {url}")
+    return [CSS(filename=path, font_config=_font_config(), url_fetcher=_portal_url_fetcher())]
 
 
 def render_pdf(template_name: str, context: dict, *, language: str | None = None) -> bytes:
@@ -53,7 +70,7 @@ def render_pdf(template_name: str, context: dict, *, language: str | None = None
 
     with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string(template_name, context)
-    document = HTML(string=html, base_url="http://portal/", url_fetcher=_static_url_fetcher)
+    document = HTML(string=html, base_url="http://portal/", url_fetcher=_portal_url_fetcher())
     return document.write_pdf(stylesheets=_stylesheets(), font_config=_font_config())
 
 

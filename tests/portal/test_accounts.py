@@ -1,0 +1,202 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from portal.enums import SignupRequestStatus
+from portal.models import AuditEvent, Membership, Organization, SignupRequest, User
+from tests.factories import PASSWORD, OrganizationFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, email, password=PASSWORD):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+def test_log_in_with_email_and_password_reaches_the_dashboard(client):
+    user = make_user("applicant")
+    response = _login(client, user.email.upper())
+    assert response.status_code == 302
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/dashboard/applicant/"
+    assert "신청자" in response.content.decode()
+
+
+def test_wrong_password_is_refused_with_a_korean_message(client):
+    user = make_user("applicant")
+    response = _login(client, user.email, "wrong-password")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "이메일" in response.content.decode() or "비밀번호" in response.content.decode()
+
+
+def test_repeated_failures_lock_the_login(client, settings):
+    user = make_user("applicant")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, user.email, "wrong-password")
+    response = _login(client, user.email)
+    assert response.status_code == 429
+    assert "로그인" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_open_self_sign_up_is_closed(client):
+    response = client.post(
+        "/accounts/signup/", {"email": "x@test.example", "password1": "a-long-pass-9", "password2": "a-long-pass-9"}
+    )
+    assert not User.objects.filter(email="x@test.example").exists()
+    assert response.status_code in (200, 302)
+
+
+def test_password_reset_mail_link_sets_a_new_password(client):
+    user = make_user("applicant")
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else link
+    response = client.post(form_url, {"password1": "n3w-Secret-pass!", "password2": "n3w-Secret-pass!"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("n3w-Secret-pass!")
+
+
+def test_password_reset_link_expires(client, settings):
+    from portal.services.signup import password_set_url
+
+    user = make_user("applicant")
+    url = password_set_url(user)
+    settings.PASSWORD_RESET_TIMEOUT = -1
+    response = client.get(url, follow=True)
+    assert "password1" not in response.content.decode()
+
+
+def _request_data(**overrides):
+    data = {
+        "organization_name": "새봄로봇 주식회사",
+        "organization_type": "company",
+        "business_number": "220-81-12345",
+        "contact_name": "홍길동",
+        "contact_email": "Hong@Saebom.example",
+        "contact_phone": "02-123-4567",
+        "note": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_sign_up_request_is_received_and_confirmed_by_mail(client, django_capture_on_commit_callbacks):
+    association = OrganizationFactory(type="association", business_number="")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/signup/", _request_data(association=association.pk))
+    assert response.status_code == 302
+    request = SignupRequest.objects.get()
+    assert request.contact_email == "hong@saebom.example"
+    assert request.status == SignupRequestStatus.PENDING
+    assert mail.outbox[0].to == ["hong@saebom.example"]
+
+
+def test_sign_up_request_errors_are_korean_and_keep_the_input(client):
+    response = client.post("/signup/", _request_data(business_number="12345", contact_email="not-an-email"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "000-00-00000" in html
+    assert "새봄로봇 주식회사" in html
+    assert "올바른 이메일" in html or "이메일" in html
+    assert not SignupRequest.objects.exists()
+
+
+def test_company_must_give_a_business_number(client):
+    response = client.post("/signup/", _request_data(business_number=""))
+    assert response.status_code == 200
+    assert response.context["form"].errors["business_number"]
+
+
+def test_admin_approves_a_request_creating_organisation_manager_and_mail(
+    client, django_capture_on_commit_callbacks
+):
+    admin = make_user("admin")
+    association = OrganizationFactory(type="association", business_number="")
+    client.post("/signup/", _request_data(association=association.pk))
+    request = SignupRequest.objects.get()
+    mail.outbox.clear()
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/manage/signups/{request.pk}/", {"decision": "approve", "reason": ""})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == SignupRequestStatus.APPROVED
+    organization = Organization.objects.get(business_number="220-81-12345")
+    assert list(organization.associations.all()) == [association]
+    membership = Membership.objects.get(organization=organization)
+    assert membership.user.email == "hong@saebom.example"
+    assert membership.is_manager and membership.role == "applicant"
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+    assert AuditEvent.objects.filter(action="portal.signup.approved", actor=admin).exists()
+
+
+def test_reject_needs_a_reason_and_mails_it(client, django_capture_on_commit_callbacks):
+    admin = make_user("admin")
+    client.post("/signup/", _request_data())
+    request = SignupRequest.objects.get()
+    mail.outbox.clear()
+    client.force_login(admin)
+    response = client.post(f"/manage/signups/{request.pk}/", {"decision": "reject", "reason": ""})
+    assert response.status_code == 200
+    request.refresh_from_db()
+    assert request.status == SignupRequestStatus.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/manage/signups/{request.pk}/", {"decision": "reject", "reason": "사업자번호 확인 불가"})
+    request.refresh_from_db()
+    assert request.status == SignupRequestStatus.REJECTED
+    assert "사업자번호 확인 불가" in mail.outbox[0].body
+
+
+def test_deciding_twice_is_refused(client):
+    admin = make_user("admin")
+    client.post("/signup/", _request_data())
+    request = SignupRequest.objects.get()
+    client.force_login(admin)
+    client.post(f"/manage/signups/{request.pk}/", {"decision": "approve"})
+    from portal.exceptions import DomainError
+    from portal.services.signup import signup_request_approve
+
+    with pytest.raises(DomainError):
+        signup_request_approve(request, actor=admin)
+    assert Organization.objects.filter(business_number="220-81-12345").count() == 1
+
+
+def test_reviewer_without_a_second_factor_must_enrol_first(client):
+    reviewer = make_user("reviewer", two_factor=False)
+    client.force_login(reviewer)
+    response = client.get("/dashboard/reviewer/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_reviewer_log_in_asks_for_the_authenticator_code(client):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    reviewer = make_user("reviewer")
+    response = _login(client, reviewer.email)
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    counter = list(yield_hotp_counters_from_time())[1]
+    code = format_hotp_value(hotp_value(reviewer.totp_secret, counter))
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 302
+    assert client.get("/dashboard/reviewer/").status_code == 200
+
+
+def test_idle_session_is_signed_out(client, settings):
+    user = make_user("applicant")
+    client.force_login(user)
+    assert client.get("/dashboard/applicant/").status_code == 200
+    session = client.session
+    session["portal.last_seen"] -= settings.SESSION_IDLE_TIMEOUT + 5
+    session.save()
+    response = client.get("/dashboard/applicant/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

@@ -1,0 +1,42 @@
+import json
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_the_database_and_an_eager_celery(client, settings):
+    settings.REDIS_URL = ""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = json.loads(response.content)
+    assert body["status"] == "ok"
+    assert body["components"]["database"]["status"] == "ok"
+    assert body["components"]["redis"]["status"] == "not_configured"
+    assert body["components"]["celery"]["status"] == "eager"
+
+
+def test_healthz_is_503_when_redis_does_not_answer(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = json.loads(response.content)
+    assert body["status"] == "error"
+    assert body["components"]["redis"]["status"] == "error"
+
+
+def test_healthz_is_503_when_no_celery_worker_answers(client, settings):
+    from portal.celery import app
+
+    settings.REDIS_URL = ""
+    settings.HEALTH_CELERY_TIMEOUT = 0.2
+    app.conf.task_always_eager = False
+    broker = app.conf.broker_url
+    app.conf.broker_url = "memory://"
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = broker
+    body = json.loads(response.content)
+    assert response.status_code == 503
+    assert body["components"]["celery"]["status"] == "error"

@@ -1,0 +1,29 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from portal import demo
+from portal.models import AssociationMembership, Membership, Organization, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_prints_every_login(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert User.objects.count() == len(demo.USERS)
+    assert Organization.objects.count() == len(demo.ORGANIZATIONS)
+    assert Membership.objects.count() == len(demo.USERS)
+    assert AssociationMembership.objects.filter(association__code="KAR").count() == 3
+    for email, *_ in demo.USERS:
+        assert email in out
+    assert out.count("TOTP secret") == 2 * 5
+    assert Organization.objects.get(code="KAR").name == "한국로봇산업협회"
+
+
+def test_seed_demo_refuses_to_print_passwords_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
