@@ -26,7 +26,7 @@ run: venv
 test: export SECRET_KEY ?= insecure-test-only-key
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	$(BIN)/bandit -q -c pyproject.toml -r portal surveys review
+	$(BIN)/bandit -q -ll -c pyproject.toml -r portal surveys review
 
 messages: venv
 	$(BIN)/python manage.py makemessages -l ko --ignore=.venv --ignore=static --ignore=tests --no-obsolete

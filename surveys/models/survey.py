@@ -1,0 +1,183 @@
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from portal.enums import OrganizationType
+from portal.files import random_name
+from surveys.enums import PUBLIC_STAGES, QuestionType, SurveyKind, SurveyStage
+
+from .field import Field
+
+DEFAULT_DEADLINE_TIME = time(18, 0)
+
+
+class SurveyQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(stage__in=PUBLIC_STAGES)
+
+
+def _bilingual(ko: str, en: str) -> str:
+    return en if get_language() == "en" and en else ko
+
+
+class Survey(models.Model):
+    """A call (공고): what MOTIE asks for, from whom, by when, and how it will be judged."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=SurveyKind.choices, default=SurveyKind.TECHNOLOGY)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    description_en = models.TextField(_("English description"), blank=True)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=300, blank=True,
+        default="국가첨단전략산업법 제11조, 같은 법 시행령 제14조",
+    )
+    code = models.CharField(
+        _("receipt code"), max_length=10,
+        help_text=_("Letters used in receipt numbers, e.g. ROB gives 2026-ROB-0001."),
+    )
+    fields = models.ManyToManyField(Field, related_name="surveys", verbose_name=_("fields"))
+    eligible_types = models.JSONField(
+        _("eligible organisation types"), default=list,
+        help_text=_("Organisation types that may apply."),
+    )
+    stage = models.CharField(
+        _("stage"), max_length=24, choices=SurveyStage.choices, default=SurveyStage.DRAFT, db_index=True
+    )
+    opens_at = models.DateTimeField(_("opening"))
+    deadline = models.DateTimeField(_("deadline"), help_text=_("Korea time; 18:00 unless the call says otherwise."))
+    review_starts_on = models.DateField(_("technical review from"), null=True, blank=True)
+    hearing_starts_on = models.DateField(_("hearing from"), null=True, blank=True)
+    hearing_ends_on = models.DateField(_("hearing until"), null=True, blank=True)
+    committee_on = models.DateField(_("national committee"), null=True, blank=True)
+    notice_on = models.DateField(_("notice"), null=True, blank=True)
+    contact = models.CharField(_("contact for questions"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-deadline", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        return _bilingual(self.title, self.title_en)
+
+    @property
+    def display_description(self) -> str:
+        return _bilingual(self.description, self.description_en)
+
+    @property
+    def is_public(self) -> bool:
+        return self.stage in PUBLIC_STAGES
+
+    @property
+    def is_open(self) -> bool:
+        now = timezone.now()
+        return self.stage == SurveyStage.COLLECTION and self.opens_at <= now < self.deadline
+
+    def eligible_type_labels(self) -> list[str]:
+        return [OrganizationType(t).label for t in self.eligible_types if t in OrganizationType.values]
+
+
+class Criterion(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="criteria")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("criterion"), max_length=200)
+    title_en = models.CharField(_("English"), max_length=200, blank=True)
+    description = models.TextField(_("guidance for applicants and reviewers"), blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=4, decimal_places=2, default=1)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["survey", "number"], name="criterion_number_once")]
+
+    def __str__(self):
+        return f"{self.number}. {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        return _bilingual(self.title, self.title_en)
+
+
+class Question(models.Model):
+    """An extra question the ministry adds to a call's form."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    type = models.CharField(_("type"), max_length=16, choices=QuestionType.choices)
+    label = models.CharField(_("question"), max_length=300)
+    label_en = models.CharField(_("English"), max_length=300, blank=True)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    choices = models.JSONField(_("choices"), default=list, blank=True, help_text=_("One per line."))
+
+    class Meta:
+        verbose_name = _("extra question")
+        verbose_name_plural = _("extra questions")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        return _bilingual(self.label, self.label_en)
+
+    @property
+    def field_name(self) -> str:
+        return f"q_{self.pk}"
+
+
+class GuidanceFile(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="guidance_files")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=random_name("surveys/guidance"))
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("guidance file")
+        verbose_name_plural = _("guidance files")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Briefing(models.Model):
+    """A briefing session (설명회) announced on the call page."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="briefings")
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=300)
+    description = models.TextField(_("details"), blank=True)
+    materials = models.FileField(
+        _("materials"), upload_to=random_name("surveys/briefings"), blank=True
+    )
+    materials_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("briefing session")
+        verbose_name_plural = _("briefing sessions")
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return f"{self.survey} — {self.starts_at:%Y-%m-%d}"
