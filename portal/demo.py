@@ -6,7 +6,7 @@ import hashlib
 from portal.enums import OrganizationType as T
 from portal.enums import Role as R
 
-DEMO_PASSWORD = "demo-portal-2026"  # nosec B105: printed for the local demo only
+DEMO_PASSWORD = "demo-portal-2026"  # nosec B105
 
 ORGANIZATIONS = [
     # code, name, English name, type, business number, associations
