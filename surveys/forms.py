@@ -1,1 +1,180 @@
-"""Forms."""
+from datetime import datetime, time
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.enums import OrganizationType
+from surveys.models import Briefing, Criterion, Field, GuidanceFile, Question, Survey
+from surveys.models.survey import DEFAULT_DEADLINE_TIME
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class SurveyForm(forms.ModelForm):
+    eligible_types = forms.MultipleChoiceField(
+        label=_("Eligible organisation types"),
+        choices=OrganizationType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fields = forms.ModelMultipleChoiceField(
+        label=_("Fields"),
+        queryset=Field.objects.filter(parent__isnull=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    opens_on = forms.DateField(label=_("Opening date"), widget=DATE)
+    deadline_on = forms.DateField(label=_("Deadline date"), widget=DATE)
+    deadline_time = forms.TimeField(
+        label=_("Deadline time (Korea time)"), initial=DEFAULT_DEADLINE_TIME, widget=TIME
+    )
+
+    class Meta:
+        model = Survey
+        fields = [
+            "kind", "title", "title_en", "code", "description", "description_en", "legal_basis",
+            "contact", "review_starts_on", "hearing_starts_on", "hearing_ends_on", "committee_on",
+            "notice_on",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+            "review_starts_on": DATE, "hearing_starts_on": DATE, "hearing_ends_on": DATE,
+            "committee_on": DATE, "notice_on": DATE,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        survey = self.instance
+        if survey.pk:
+            self.fields["fields"].initial = list(survey.fields.values_list("pk", flat=True))
+            self.fields["eligible_types"].initial = survey.eligible_types
+            local_open = timezone.localtime(survey.opens_at)
+            local_deadline = timezone.localtime(survey.deadline)
+            self.fields["opens_on"].initial = local_open.date()
+            self.fields["deadline_on"].initial = local_deadline.date()
+            self.fields["deadline_time"].initial = local_deadline.time()
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper()
+        if not code.isascii() or not code.isalnum():
+            raise forms.ValidationError(_("Use only Latin letters and digits, e.g. ROB."))
+        return code
+
+    def clean(self):
+        data = super().clean()
+        zone = timezone.get_current_timezone()
+        if data.get("opens_on"):
+            data["opens_at"] = timezone.make_aware(datetime.combine(data["opens_on"], time(0, 0)), zone)
+        if data.get("deadline_on") and data.get("deadline_time"):
+            data["deadline"] = timezone.make_aware(datetime.combine(data["deadline_on"], data["deadline_time"]), zone)
+        if data.get("opens_at") and data.get("deadline") and data["deadline"] <= data["opens_at"]:
+            self.add_error("deadline_on", _("The deadline must come after the opening."))
+        return data
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["eligible_types"] = list(data["eligible_types"])
+        return data
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["number", "title", "title_en", "description", "weight"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+CriterionFormSet = inlineformset_factory(
+    Survey, Criterion, form=CriterionForm, extra=1, can_delete=True, min_num=1, validate_min=True
+)
+
+
+class QuestionForm(forms.ModelForm):
+    choices_text = forms.CharField(
+        label=_("Choices (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    class Meta:
+        model = Question
+        fields = ["order", "type", "label", "label_en", "help_text", "required"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["choices_text"].initial = "\n".join(self.instance.choices)
+
+    def clean(self):
+        data = super().clean()
+        choices = [line.strip() for line in data.get("choices_text", "").splitlines() if line.strip()]
+        if data.get("type") == "choice" and len(choices) < 2:
+            self.add_error("choices_text", _("A choice question needs at least two choices."))
+        self.instance.choices = choices if data.get("type") == "choice" else []
+        return data
+
+
+QuestionFormSet = inlineformset_factory(Survey, Question, form=QuestionForm, extra=1, can_delete=True)
+
+
+class GuidanceFileForm(forms.ModelForm):
+    class Meta:
+        model = GuidanceFile
+        fields = ["title", "file"]
+
+
+class BriefingForm(forms.ModelForm):
+    starts_on = forms.DateField(label=_("Date"), widget=DATE)
+    starts_time = forms.TimeField(label=_("Time"), widget=TIME)
+
+    class Meta:
+        model = Briefing
+        fields = ["place", "description", "materials"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("starts_time"):
+            self.instance.starts_at = timezone.make_aware(
+                datetime.combine(data["starts_on"], data["starts_time"]), timezone.get_current_timezone()
+            )
+        return data
+
+
+class TransitionForm(forms.Form):
+    to = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RecipientSelectionForm(forms.Form):
+    types = forms.MultipleChoiceField(
+        label=_("Organisation types"), choices=OrganizationType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    fields = forms.ModelMultipleChoiceField(
+        label=_("Fields (empty: all)"), queryset=Field.objects.filter(parent__isnull=True),
+        required=False, widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class RecipientImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Recipient list (.csv or .xlsx)"),
+        help_text=_("First row: 기관명, 담당자, 이메일. Up to 5,000 rows."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload
+
+
+class InquiryForm(forms.Form):
+    question = forms.CharField(label=_("Your question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
+    publish = forms.BooleanField(label=_("Publish in the FAQ"), required=False, initial=True)

@@ -1,3 +1,20 @@
-"""Permission predicates (django-rules)."""
+"""Permission predicates for calls (django-rules)."""
 
-import rules  # noqa: F401
+import rules
+
+from portal.rules import is_ministry_admin
+
+
+@rules.predicate
+def is_public_survey(user, survey) -> bool:
+    return survey is not None and survey.is_public
+
+
+@rules.predicate
+def has_organization(user) -> bool:
+    return bool(user and user.is_authenticated and user.memberships.filter(is_active=True, organization__isnull=False).exists())
+
+
+rules.add_perm("surveys.manage_survey", is_ministry_admin)
+rules.add_perm("surveys.view_survey", is_public_survey | is_ministry_admin)
+rules.add_perm("surveys.ask_question", is_public_survey & has_organization)

@@ -37,8 +37,12 @@ def dashboard(request, role: str):
         .select_related("organization")
         .order_by("organization__name")
     )
-    return render(
-        request,
-        DASHBOARDS[role],
-        {"role": role, "memberships": memberships},
-    )
+    context = {"role": role, "memberships": memberships}
+    if role in (Role.APPLICANT, Role.ASSOCIATION_STAFF, Role.MINISTRY_LIAISON):
+        from surveys.selectors import public_surveys
+        from surveys.enums import SurveyStage
+
+        context["open_surveys"] = public_surveys().filter(
+            stage__in=[SurveyStage.DISTRIBUTION, SurveyStage.COLLECTION]
+        )
+    return render(request, DASHBOARDS[role], context)

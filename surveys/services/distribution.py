@@ -1,0 +1,183 @@
+"""Recipient lists and invitations."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from portal.exceptions import DomainError
+from portal.models import Membership, Organization
+from portal.services.audit import audit_log
+from portal.services.mail import mail_queue
+from surveys.enums import AuditAction
+from surveys.models import Recipient, Survey
+
+IMPORT_HEADERS = {
+    "organization": {"기관명", "organization", "organisation", "기관"},
+    "name": {"담당자", "성명", "name", "contact"},
+    "email": {"이메일", "email", "e-mail", "전자우편"},
+}
+MAX_IMPORT_ROWS = 5000
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    skipped: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def recipients_add_by_selection(survey: Survey, *, types: list[str], fields, actor) -> int:
+    """Add every active member with an organisation of the chosen types (and fields)."""
+    organizations = Organization.objects.filter(is_active=True, type__in=types)
+    if fields:
+        organizations = organizations.filter(Q(fields__in=fields) | Q(fields__parent__in=fields)).distinct()
+    memberships = (
+        Membership.objects.filter(organization__in=organizations, is_active=True, user__is_active=True)
+        .select_related("user", "organization")
+        .order_by("organization__name", "-is_manager")
+    )
+    existing = set(survey.recipients.values_list("email", flat=True))
+    new = []
+    for membership in memberships:
+        email = membership.user.email.lower()
+        if email in existing:
+            continue
+        existing.add(email)
+        new.append(Recipient(
+            survey=survey, organization=membership.organization,
+            organization_name=membership.organization.name, name=membership.user.name,
+            email=email, source=Recipient.Source.SELECTION,
+        ))
+    Recipient.objects.bulk_create(new)
+    audit_log(
+        AuditAction.RECIPIENTS_ADDED, actor=actor, obj=survey,
+        after={"types": types, "fields": [f.code for f in fields], "added": len(new)},
+    )
+    return len(new)
+
+
+def _read_rows(upload) -> list[list[str]]:
+    name = (upload.name or "").lower()
+    data = upload.read()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        except Exception as exc:
+            raise ValidationError(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
+        return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+    if name.endswith(".csv"):
+        for encoding in ("utf-8-sig", "cp949"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ValidationError(_("The CSV file must be saved as UTF-8 or CP949 (EUC-KR)."))
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    raise ValidationError(_("Upload a .csv or .xlsx file."))
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    columns = {}
+    for index, title in enumerate(header):
+        key = title.strip().lower()
+        for column, names in IMPORT_HEADERS.items():
+            if key in names:
+                columns[column] = index
+    missing = [c for c in ("organization", "email") if c not in columns]
+    if missing:
+        raise ValidationError(
+            _("The first row must name the columns 기관명 (organisation), 담당자 (name) and 이메일 (e-mail).")
+        )
+    return columns
+
+
+@transaction.atomic
+def recipients_import(survey: Survey, *, upload, actor) -> ImportResult:
+    """Import recipients from CSV or XLSX. Good rows are added; each bad row is reported."""
+    rows = _read_rows(upload)
+    rows = [row for row in rows if any(cell for cell in row)]
+    if not rows:
+        raise ValidationError(_("The file is empty."))
+    if len(rows) > MAX_IMPORT_ROWS + 1:
+        raise ValidationError(_("At most %(n)d rows can be imported at once.") % {"n": MAX_IMPORT_ROWS})
+    columns = _columns(rows[0])
+    result = ImportResult()
+    existing = set(survey.recipients.values_list("email", flat=True))
+    organizations = {o.name: o for o in Organization.objects.filter(is_active=True)}
+    new = []
+    for line, row in enumerate(rows[1:], start=2):
+        def cell(column):
+            index = columns.get(column)
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        organization_name, email, name = cell("organization"), cell("email").lower(), cell("name")
+        if not organization_name:
+            result.errors.append((line, _("The organisation name is missing.")))
+            continue
+        try:
+            validate_email(email)
+        except ValidationError:
+            result.errors.append((line, _("“%(email)s” is not a valid e-mail address.") % {"email": email or "—"}))
+            continue
+        if email in existing:
+            result.skipped += 1
+            continue
+        existing.add(email)
+        new.append(Recipient(
+            survey=survey, organization=organizations.get(organization_name),
+            organization_name=organization_name[:200], name=name[:100], email=email,
+            source=Recipient.Source.IMPORT,
+        ))
+    Recipient.objects.bulk_create(new)
+    result.added = len(new)
+    audit_log(
+        AuditAction.RECIPIENTS_IMPORTED, actor=actor, obj=survey,
+        after={"file": upload.name, "added": result.added, "skipped": result.skipped, "errors": len(result.errors)},
+    )
+    return result
+
+
+def _invite(recipient: Recipient, survey: Survey) -> None:
+    recipient.mail = mail_queue(
+        "survey_invitation",
+        to=recipient.email,
+        context={"survey": survey, "recipient": recipient},
+        topic=f"surveys.invitation:{recipient.pk}",
+    )
+    recipient.invitations_sent += 1
+    recipient.save(update_fields=["mail", "invitations_sent"])
+
+
+@transaction.atomic
+def invitations_send(survey: Survey, *, actor) -> int:
+    """Mail the call to every recipient not yet invited."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if not survey.is_public:
+        raise DomainError(_("Publish the call before inviting anyone."), code="state")
+    pending = list(survey.recipients.select_for_update().filter(mail__isnull=True))
+    for recipient in pending:
+        _invite(recipient, survey)
+    audit_log(AuditAction.INVITATION_SENT, actor=actor, obj=survey, after={"count": len(pending)})
+    return len(pending)
+
+
+@transaction.atomic
+def invitation_resend(recipient: Recipient, *, actor) -> Recipient:
+    recipient = Recipient.objects.select_for_update().select_related("survey").get(pk=recipient.pk)
+    if not recipient.survey.is_public:
+        raise DomainError(_("Publish the call before inviting anyone."), code="state")
+    _invite(recipient, recipient.survey)
+    audit_log(AuditAction.INVITATION_RESENT, actor=actor, obj=recipient, after={"email": recipient.email})
+    return recipient
+

@@ -1,0 +1,202 @@
+"""The ministry admin's screens for a call: create, edit, criteria, questions, files, preview, stage."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.exceptions import DomainError
+from portal.permissions import permission_or_404
+from portal.services.audit import audit_log
+from portal.uploads import check_upload, safe_original_name
+from surveys import selectors
+from surveys.application_schema import section_form_class, sections_for
+from surveys.enums import STAGE_ORDER, AuditAction, SurveyStage
+from surveys.forms import (
+    BriefingForm,
+    CriterionFormSet,
+    GuidanceFileForm,
+    QuestionFormSet,
+    SurveyForm,
+    TransitionForm,
+)
+from surveys.models import Briefing, GuidanceFile, Survey
+from surveys.services.calls import allowed_transitions, survey_create, survey_transition, survey_update
+
+GUIDANCE_TYPES = {"pdf", "hwp", "hwpx", "docx", "xlsx", "pptx"}
+GUIDANCE_MAX = 30 * 1024 * 1024
+
+
+manage = permission_or_404("surveys.manage_survey")
+
+
+@manage
+def survey_list(request):
+    return render(request, "surveys/manage/list.html", {"surveys": selectors.surveys_for_admin()})
+
+
+@manage
+def survey_new(request):
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = survey_create(data=form.service_data(), fields=form.cleaned_data["fields"], actor=request.user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The call was created as a draft with the eight statutory criteria."))
+            return redirect("surveys:manage_detail", pk=survey.pk)
+    return render(request, "surveys/manage/edit.html", {"form": form})
+
+
+def _render_detail(request, survey, transition_form, status=200):
+    survey = Survey.objects.prefetch_related(
+        "fields", "criteria", "questions", "guidance_files", "briefings"
+    ).get(pk=survey.pk)
+    transitions = [
+        (SurveyStage(to), needs_reason) for to, needs_reason in allowed_transitions(survey).items()
+    ]
+    return render(request, "surveys/manage/detail.html", {
+        "survey": survey,
+        "transitions": transitions,
+        "stages": STAGE_ORDER,
+        "stage_index": STAGE_ORDER.index(SurveyStage(survey.stage)),
+        "transition_form": transition_form,
+    }, status=status)
+
+
+@manage
+def survey_detail(request, pk: int):
+    return _render_detail(request, get_object_or_404(Survey, pk=pk), TransitionForm())
+
+
+@manage
+def survey_edit(request, pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    form = SurveyForm(request.POST or None, instance=Survey.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey_update(survey, data=form.service_data(), fields=form.cleaned_data["fields"], actor=request.user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The call was saved."))
+            return redirect("surveys:manage_detail", pk=survey.pk)
+    return render(request, "surveys/manage/edit.html", {"form": form, "survey": survey})
+
+
+def _formset_view(request, pk, formset_class, template, action, success):
+    survey = get_object_or_404(Survey, pk=pk)
+    formset = formset_class(request.POST or None, instance=survey)
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+            audit_log(action, actor=request.user, obj=survey, after={"forms": len(formset.forms)})
+        messages.success(request, success)
+        return redirect("surveys:manage_detail", pk=survey.pk)
+    return render(request, template, {"survey": survey, "formset": formset})
+
+
+@manage
+def criteria_edit(request, pk: int):
+    return _formset_view(request, pk, CriterionFormSet, "surveys/manage/criteria.html",
+                         "surveys.survey.criteria_changed", _("The criteria were saved."))
+
+
+@manage
+def questions_edit(request, pk: int):
+    return _formset_view(request, pk, QuestionFormSet, "surveys/manage/questions.html",
+                         "surveys.survey.questions_changed", _("The extra questions were saved."))
+
+
+@manage
+def guidance_add(request, pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    form = GuidanceFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_upload(upload, allowed=GUIDANCE_TYPES, max_size=GUIDANCE_MAX)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            with transaction.atomic():
+                guidance = GuidanceFile.objects.create(
+                    survey=survey, title=form.cleaned_data["title"], file=upload,
+                    original_name=safe_original_name(upload.name), size=upload.size,
+                )
+                audit_log(AuditAction.GUIDANCE_ADDED, actor=request.user, obj=guidance, after={"name": guidance.original_name})
+            messages.success(request, _("The guidance file was added."))
+            return redirect("surveys:manage_detail", pk=survey.pk)
+    return render(request, "surveys/manage/guidance.html", {"survey": survey, "form": form})
+
+
+@require_POST
+@manage
+def guidance_delete(request, pk: int, file_pk: int):
+    guidance = get_object_or_404(GuidanceFile, pk=file_pk, survey_id=pk)
+    with transaction.atomic():
+        audit_log("surveys.guidance.deleted", actor=request.user, obj=guidance, before={"name": guidance.original_name})
+        guidance.file.delete(save=False)
+        guidance.delete()
+    messages.success(request, _("The guidance file was removed."))
+    return redirect("surveys:manage_detail", pk=pk)
+
+
+@manage
+def briefing_edit(request, pk: int, briefing_pk: int | None = None):
+    survey = get_object_or_404(Survey, pk=pk)
+    briefing = get_object_or_404(Briefing, pk=briefing_pk, survey=survey) if briefing_pk else Briefing(survey=survey)
+    initial = {}
+    if briefing.pk:
+        local = timezone.localtime(briefing.starts_at)
+        initial = {"starts_on": local.date(), "starts_time": local.time()}
+    form = BriefingForm(request.POST or None, request.FILES or None, instance=briefing, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        upload = request.FILES.get("materials")
+        try:
+            if upload:
+                check_upload(upload, allowed=GUIDANCE_TYPES, max_size=GUIDANCE_MAX)
+        except ValidationError as error:
+            form.add_error("materials", error)
+        else:
+            with transaction.atomic():
+                if upload:
+                    form.instance.materials_name = safe_original_name(upload.name)
+                saved = form.save()
+                audit_log(AuditAction.BRIEFING_SAVED, actor=request.user, obj=saved,
+                          after={"starts_at": saved.starts_at.isoformat(), "place": saved.place})
+            messages.success(request, _("The briefing session was saved and is shown on the call page."))
+            return redirect("surveys:manage_detail", pk=survey.pk)
+    return render(request, "surveys/manage/briefing.html", {"survey": survey, "form": form})
+
+
+@manage
+def survey_preview(request, pk: int):
+    """The form exactly as an applicant will get it, section by section, not submittable."""
+    survey = get_object_or_404(Survey.objects.prefetch_related("fields", "criteria", "questions"), pk=pk)
+    sections = [
+        (section, section_form_class(survey, section)(prefix=section.key))
+        for section in sections_for(survey)
+    ]
+    return render(request, "surveys/manage/preview.html", {"survey": survey, "sections": sections})
+
+
+@require_POST
+@manage
+def survey_stage(request, pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            survey = survey_transition(survey, to=form.cleaned_data["to"], actor=request.user,
+                                       reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The call is now in stage “%(stage)s”.") % {"stage": survey.get_stage_display()})
+            return redirect("surveys:manage_detail", pk=pk)
+    return _render_detail(request, survey, form, status=400)

@@ -1,0 +1,81 @@
+"""The public calls pages, guidance downloads and questions from organisations."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.downloads import attachment_response
+from portal.exceptions import DomainError
+from surveys import selectors
+from surveys.forms import InquiryForm
+from surveys.models import Briefing, GuidanceFile, Survey
+from surveys.services.inquiries import inquiry_ask
+
+
+def call_list(request):
+    surveys = selectors.public_surveys()
+    return render(request, "surveys/call/list.html", {"surveys": surveys, "now": timezone.now()})
+
+
+def call_detail(request, pk: int):
+    survey = selectors.survey_for_public(pk)
+    if survey is None:
+        raise Http404
+    my_questions = []
+    if request.user.is_authenticated:
+        my_questions = survey.inquiries.filter(asked_by=request.user).order_by("-created_at")
+    return render(request, "surveys/call/detail.html", {
+        "survey": survey,
+        "now": timezone.now(),
+        "inquiry_form": InquiryForm(),
+        "may_ask": request.user.has_perm("surveys.ask_question", survey),
+        "my_questions": my_questions,
+    })
+
+
+def _visible_survey(request, pk: int) -> Survey:
+    survey = get_object_or_404(Survey, pk=pk)
+    if not request.user.has_perm("surveys.view_survey", survey):
+        raise Http404
+    return survey
+
+
+def guidance_download(request, pk: int, file_pk: int):
+    survey = _visible_survey(request, pk)
+    guidance = get_object_or_404(GuidanceFile, pk=file_pk, survey=survey)
+    return attachment_response(guidance.file, guidance.original_name)
+
+
+def briefing_materials(request, pk: int, briefing_pk: int):
+    survey = _visible_survey(request, pk)
+    briefing = get_object_or_404(Briefing, pk=briefing_pk, survey=survey)
+    return attachment_response(briefing.materials, briefing.materials_name or "materials")
+
+
+@require_POST
+def ask_question(request, pk: int):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    survey = _visible_survey(request, pk)
+    if not request.user.has_perm("surveys.ask_question", survey):
+        raise Http404
+    form = InquiryForm(request.POST)
+    if form.is_valid():
+        membership = request.user.memberships.filter(is_active=True, organization__isnull=False).select_related("organization").first()
+        try:
+            inquiry_ask(survey, question=form.cleaned_data["question"], actor=request.user,
+                        organization=membership.organization if membership else None)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your question was sent. The answer will be mailed to you and, if it helps others, published in the FAQ."))
+            return redirect("surveys:call_detail", pk=survey.pk)
+    survey = selectors.survey_for_public(pk)
+    return render(request, "surveys/call/detail.html", {
+        "survey": survey, "now": timezone.now(), "inquiry_form": form, "may_ask": True,
+        "my_questions": survey.inquiries.filter(asked_by=request.user),
+    }, status=400)
