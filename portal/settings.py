@@ -128,10 +128,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stale-mail": {
-        "task": "portal.tasks.mail_requeue_stale",
-        "schedule": 300.0,
-    },
+    "requeue-stale-mail": {"task": "portal.tasks.mail_requeue_stale", "schedule": 300.0},
+    "render-missing-pdfs": {"task": "surveys.tasks.render_missing_pdfs", "schedule": 600.0},
+    "deadline-reminders": {"task": "surveys.tasks.deadline_reminders", "schedule": 3600.0},
 }
 
 # Identity and accounts.
@@ -289,3 +288,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
+
+# Application attachments.
+ATTACHMENT_MAX_FILE_SIZE = env.int("ATTACHMENT_MAX_FILE_MB", default=20) * 1024 * 1024
+ATTACHMENT_MAX_TOTAL_SIZE = env.int("ATTACHMENT_MAX_TOTAL_MB", default=100) * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

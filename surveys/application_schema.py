@@ -155,8 +155,9 @@ SECTIONS_BY_KIND = {
 EXTRA_SECTION_KEY = "extra"
 
 
-def _question_field(question) -> forms.Field:
-    common = {"label": question.display_label, "required": question.required, "help_text": question.help_text}
+def _question_field(question, satisfied_files=frozenset()) -> forms.Field:
+    required = question.required and not (question.type == QuestionType.FILE and question.pk in satisfied_files)
+    common = {"label": question.display_label, "required": required, "help_text": question.help_text}
     if question.type == QuestionType.SHORT_TEXT:
         return forms.CharField(max_length=500, **common)
     if question.type == QuestionType.LONG_TEXT:
@@ -178,8 +179,11 @@ def sections_for(survey) -> list[Section]:
     return sections
 
 
-def section_form_class(survey, section: Section) -> type[forms.Form]:
-    """A form class for one section of the call's application."""
+def section_form_class(survey, section: Section, satisfied_files=frozenset()) -> type[forms.Form]:
+    """A form class for one section of the call's application.
+
+    ``satisfied_files`` holds the ids of file questions already answered by an attachment.
+    """
     attrs: dict = {}
     for name, factory in section.fields.items():
         if name == "field":
@@ -207,5 +211,9 @@ def section_form_class(survey, section: Section) -> type[forms.Form]:
             )
     if section.key == EXTRA_SECTION_KEY:
         for question in survey.questions.all():
-            attrs[question.field_name] = _question_field(question)
+            attrs[question.field_name] = _question_field(question, satisfied_files)
     return type(f"{section.key.title()}SectionForm", (forms.Form,), attrs)
+
+
+def section_by_key(survey, key: str) -> Section | None:
+    return next((section for section in sections_for(survey) if section.key == key), None)

@@ -66,3 +66,30 @@ class AuditAction:
     INQUIRY_ANSWERED = "surveys.inquiry.answered"
     GUIDANCE_ADDED = "surveys.guidance.added"
     BRIEFING_SAVED = "surveys.briefing.saved"
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+#: Allowed status moves of an application, each by one service.
+APPLICATION_TRANSITIONS: dict[str, set[str]] = {
+    ApplicationStatus.DRAFT: {ApplicationStatus.SUBMITTED},
+    ApplicationStatus.SUBMITTED: {ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN},
+    ApplicationStatus.WITHDRAWN: {ApplicationStatus.SUBMITTED},
+}
+
+
+class ApplicationAction:
+    CREATED = "surveys.application.created"
+    DRAFT_SAVED = "surveys.application.draft_saved"
+    SUBMITTED = "surveys.application.submitted"
+    AMENDED = "surveys.application.amended"
+    WITHDRAWN = "surveys.application.withdrawn"
+    RESTORED = "surveys.application.restored"
+    ATTACHMENT_ADDED = "surveys.attachment.added"
+    ATTACHMENT_REMOVED = "surveys.attachment.removed"
+    EXTENSION_GRANTED = "surveys.extension.granted"
+    PDF_RENDERED = "surveys.version.pdf_rendered"

@@ -178,3 +178,31 @@ class InquiryForm(forms.Form):
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
     publish = forms.BooleanField(label=_("Publish in the FAQ"), required=False, initial=True)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, HWP/HWPX, DOCX, XLSX, PPTX, PNG or JPEG."),
+    )
+
+
+class ExtensionForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    deadline_on = forms.DateField(label=_("New deadline date"), widget=DATE)
+    deadline_time = forms.TimeField(label=_("Time (Korea time)"), initial=DEFAULT_DEADLINE_TIME, widget=TIME)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.models import Organization
+
+        self.fields["organization"].queryset = Organization.objects.filter(type__in=survey.eligible_types, is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("deadline_on") and data.get("deadline_time"):
+            data["deadline"] = timezone.make_aware(
+                datetime.combine(data["deadline_on"], data["deadline_time"]), timezone.get_current_timezone()
+            )
+        return data

@@ -26,3 +26,29 @@ def surveys_for_admin():
         recipient_count=Count("recipients", distinct=True),
         open_questions=Count("inquiries", filter=Q(inquiries__answer=""), distinct=True),
     ).prefetch_related("fields").order_by("-created_at")
+
+
+def applications_for_user(user):
+    """Applications of the organisations in which the user files applications."""
+    from surveys.models import Application
+
+    organization_ids = user.memberships.filter(
+        is_active=True, role__in=["applicant", "association_staff", "ministry_liaison"]
+    ).values_list("organization_id", flat=True)
+    return (
+        Application.objects.filter(organization_id__in=organization_ids)
+        .select_related("survey", "organization", "updated_by")
+        .order_by("-updated_at")
+    )
+
+
+def filing_organizations(user, survey):
+    """The user's organisations that may apply to this call."""
+    from portal.models import Organization
+
+    return Organization.objects.filter(
+        memberships__user=user,
+        memberships__is_active=True,
+        memberships__role__in=["applicant", "association_staff", "ministry_liaison"],
+        type__in=survey.eligible_types,
+    ).distinct()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.views import distribution, manage, public
+from surveys.views import applications, distribution, manage, public
 
 app_name = "surveys"
 
@@ -28,4 +28,18 @@ urlpatterns = [
     path("manage/calls/<int:pk>/recipients/<int:recipient_pk>/resend/", distribution.invitation_resend_view, name="manage_invitation_resend"),
     path("manage/calls/<int:pk>/questions-asked/", distribution.inquiries, name="manage_inquiries"),
     path("manage/calls/<int:pk>/questions-asked/<int:inquiry_pk>/", distribution.inquiry_answer_view, name="manage_inquiry_answer"),
+    path("manage/calls/<int:pk>/extensions/", manage.extensions, name="manage_extensions"),
+    path("calls/<int:pk>/apply/", applications.application_start, name="application_start"),
+    path("applications/", applications.application_list, name="application_list"),
+    path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/<slug:section>/", applications.application_edit, name="application_edit"),
+    path("applications/<int:pk>/attachments/", applications.application_attachments, name="application_attachments"),
+    path("applications/<int:pk>/attachments/<int:attachment_pk>/remove/", applications.attachment_remove, name="attachment_remove"),
+    path("applications/<int:pk>/attachments/<int:attachment_pk>/", applications.attachment_download, name="attachment_download"),
+    path("applications/<int:pk>/review/", applications.application_review, name="application_review"),
+    path("applications/<int:pk>/submit/", applications.application_submit, name="application_submit"),
+    path("applications/<int:pk>/withdraw/", applications.application_withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/versions/<int:number>/", applications.version_detail, name="version_detail"),
+    path("applications/<int:pk>/versions/<int:number>/pdf/", applications.version_pdf, name="version_pdf"),
+    path("applications/<int:pk>/diff/", applications.version_diff, name="version_diff"),
 ]

@@ -42,7 +42,10 @@ def dashboard(request, role: str):
         from surveys.selectors import public_surveys
         from surveys.enums import SurveyStage
 
+        from surveys.selectors import applications_for_user
+
         context["open_surveys"] = public_surveys().filter(
             stage__in=[SurveyStage.DISTRIBUTION, SurveyStage.COLLECTION]
         )
+        context["my_applications"] = applications_for_user(request.user)[:20]
     return render(request, DASHBOARDS[role], context)

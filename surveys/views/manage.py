@@ -200,3 +200,25 @@ def survey_stage(request, pk: int):
             messages.success(request, _("The call is now in stage “%(stage)s”.") % {"stage": survey.get_stage_display()})
             return redirect("surveys:manage_detail", pk=pk)
     return _render_detail(request, survey, form, status=400)
+
+
+@manage
+def extensions(request, pk: int):
+    from surveys.forms import ExtensionForm
+    from surveys.services.applications import extension_grant
+
+    survey = get_object_or_404(Survey, pk=pk)
+    form = ExtensionForm(request.POST or None, survey=survey)
+    if request.method == "POST" and form.is_valid():
+        try:
+            extension_grant(survey, organization=form.cleaned_data["organization"], deadline=form.cleaned_data["deadline"],
+                            reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The extension was granted and recorded."))
+            return redirect("surveys:manage_extensions", pk=survey.pk)
+    return render(request, "surveys/manage/extensions.html", {
+        "survey": survey, "form": form,
+        "extensions": survey.extensions.select_related("organization", "granted_by"),
+    })

@@ -26,14 +26,18 @@ def call_detail(request, pk: int):
     if survey is None:
         raise Http404
     my_questions = []
+    filing = []
     if request.user.is_authenticated:
         my_questions = survey.inquiries.filter(asked_by=request.user).order_by("-created_at")
+        if survey.is_open:
+            filing = list(selectors.filing_organizations(request.user, survey))
     return render(request, "surveys/call/detail.html", {
         "survey": survey,
         "now": timezone.now(),
         "inquiry_form": InquiryForm(),
         "may_ask": request.user.has_perm("surveys.ask_question", survey),
         "my_questions": my_questions,
+        "filing_organizations": filing,
     })
 
 

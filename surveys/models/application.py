@@ -1,0 +1,137 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.files import random_name
+from portal.models import Organization
+from surveys.enums import ApplicationStatus
+
+from .survey import Question, Survey
+
+
+class Application(models.Model):
+    """One candidate technology (or complex) an organisation proposes in answer to a call."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="applications")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT,
+        db_index=True,
+    )
+    title = models.CharField(_("technology name"), max_length=200, blank=True)
+    answers = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Raised by every save; a save that started from an older one is refused."
+    )
+    receipt_number = models.CharField(_("receipt number"), max_length=32, unique=True, null=True, blank=True)
+    version_count = models.PositiveIntegerField(_("versions"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["survey", "status"]), models.Index(fields=["organization", "survey"])]
+
+    def __str__(self):
+        return self.receipt_number or self.title or f"#{self.pk}"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or _("(untitled draft)")
+
+
+class ApplicationVersion(models.Model):
+    """A submitted version: every answer and each attachment's SHA-256, never changed again.
+
+    On PostgreSQL a trigger refuses any UPDATE of the snapshot and any DELETE; only the PDF
+    reference may be filled in once, after the version is written.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    answers = models.JSONField(encoder=DjangoJSONEncoder)
+    attachments = models.JSONField(default=list, encoder=DjangoJSONEncoder)
+    title = models.CharField(max_length=200)
+    receipt_number = models.CharField(max_length=32)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    pdf = models.FileField(upload_to=random_name("surveys/receipts"), blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["application", "number"]
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="version_number_once")]
+
+    def __str__(self):
+        return f"{self.receipt_number} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Submitted versions are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Submitted versions are immutable.")
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="attachments")
+    question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Set when the file answers one of the call's file questions.",
+    )
+    file = models.FileField(upload_to=random_name("surveys/attachments"))
+    original_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("type"), max_length=8)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class DeadlineExtension(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="extensions")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    deadline = models.DateTimeField(_("new deadline"))
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "organization"], name="one_extension_per_organisation")
+        ]
+
+    def __str__(self):
+        return f"{self.organization} → {self.deadline}"
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number handed out per call and year."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "year"], name="receipt_counter_once")]

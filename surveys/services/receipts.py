@@ -1,0 +1,47 @@
+"""The immutable PDF of each submitted version."""
+
+import hashlib
+
+from django.db import transaction
+
+from portal.services.audit import audit_log
+from portal.services.pdf import render_pdf, store_bytes
+from surveys.enums import ApplicationAction
+from surveys.models import ApplicationVersion
+
+
+def version_pdf_context(version: ApplicationVersion) -> dict:
+    from surveys.services.applications import labelled_answers
+
+    application = version.application
+    return {
+        "version": version,
+        "application": application,
+        "survey": application.survey,
+        "organization": application.organization,
+        "sections": labelled_answers(application.survey, version.answers),
+    }
+
+
+def version_pdf_render(version_id: int) -> str:
+    """Render and store the PDF once; a second run finds it done and does nothing."""
+    version = ApplicationVersion.objects.select_related(
+        "application__survey", "application__organization", "submitted_by"
+    ).get(pk=version_id)
+    if version.pdf:
+        return "exists"
+    data = render_pdf("pdf/application_version.html", version_pdf_context(version))
+    filename = f"{version.receipt_number}-v{version.number}.pdf"
+    with transaction.atomic():
+        locked = ApplicationVersion.objects.select_for_update().get(pk=version_id)
+        if locked.pdf:
+            return "exists"
+        stored = store_bytes(data, folder="surveys/receipts", filename=filename)
+        ApplicationVersion.objects.filter(pk=version_id, pdf="").update(pdf=stored.name, pdf_sha256=stored.sha256)
+        audit_log(ApplicationAction.PDF_RENDERED, obj=locked, after={"sha256": stored.sha256, "size": stored.size})
+    return "rendered"
+
+
+def pdf_matches(version: ApplicationVersion) -> bool:
+    with version.pdf.open("rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest() == version.pdf_sha256

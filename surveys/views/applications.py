@@ -1,0 +1,327 @@
+"""The applicant's screens: start, fill step by step, attach, check, submit, amend, withdraw."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.downloads import attachment_response
+from portal.exceptions import DomainError
+from surveys import selectors
+from surveys.application_schema import section_by_key, section_form_class, sections_for
+from surveys.enums import ApplicationStatus
+from surveys.forms import AttachmentForm
+from surveys.models import Application, ApplicationVersion, Attachment, Survey
+from surveys.services import applications as service
+
+
+def _application(request, pk: int, perm: str = "surveys.view_application") -> Application:
+    application = get_object_or_404(Application.objects.select_related("survey", "organization", "updated_by"), pk=pk)
+    if not request.user.has_perm(perm, application):
+        raise Http404
+    return application
+
+
+def _deadline_context(application: Application) -> dict:
+    deadline = service.effective_deadline(application.survey, application.organization)
+    now = timezone.now()
+    return {
+        "deadline": deadline,
+        "is_open": application.survey.stage == "collection" and application.survey.opens_at <= now < deadline,
+        "now": now,
+    }
+
+
+@login_required
+def application_list(request):
+    return render(request, "surveys/application/list.html", {
+        "applications": selectors.applications_for_user(request.user),
+    })
+
+
+@login_required
+@require_POST
+def application_start(request, pk: int):
+    survey = get_object_or_404(Survey.objects.public(), pk=pk)
+    organizations = list(selectors.filing_organizations(request.user, survey))
+    chosen = request.POST.get("organization")
+    organization = next((o for o in organizations if str(o.pk) == chosen), None)
+    if organization is None and len(organizations) == 1:
+        organization = organizations[0]
+    if organization is None:
+        raise Http404
+    try:
+        application = service.application_create(survey, organization=organization, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("surveys:call_detail", pk=survey.pk)
+    first = sections_for(survey)[0].key
+    return redirect("surveys:application_edit", pk=application.pk, section=first)
+
+
+def _draft_values(form) -> dict:
+    """What the user typed, kept even where it is not valid yet: valid fields cleaned, others raw."""
+    form.is_valid()
+    values = {}
+    for name, field in form.fields.items():
+        if isinstance(field, forms.FileField):
+            continue
+        if name in form.cleaned_data and name not in form.errors:
+            value = service.clean_answers({name: form.cleaned_data[name]}).get(name)
+            if value not in (None, ""):
+                values[name] = value
+        else:
+            raw = form.data.get(form.add_prefix(name), "")
+            if raw != "":
+                values[name] = raw
+    return values
+
+
+def _section_form(application, section, data=None, files=None):
+    satisfied = service.satisfied_file_questions(application)
+    form_class = section_form_class(application.survey, section, satisfied)
+    initial = application.answers.get(section.key, {})
+    return form_class(data=data, files=files, prefix=section.key, initial=initial)
+
+
+def _render_edit(request, application, section, form, status=200, stale=False):
+    sections = sections_for(application.survey)
+    keys = [s.key for s in sections]
+    index = keys.index(section.key)
+    context = {
+        "application": application,
+        "section": section,
+        "sections": sections,
+        "form": form,
+        "step": index + 1,
+        "previous": keys[index - 1] if index > 0 else None,
+        "next": keys[index + 1] if index + 1 < len(keys) else None,
+        "revision": application.revision,
+        "stale": stale,
+        "attachments": application.attachments.filter(removed_at__isnull=True),
+        **_deadline_context(application),
+    }
+    return render(request, "surveys/application/edit.html", context, status=status)
+
+
+def application_edit(request, pk: int, section: str):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    application = _application(request, pk, "surveys.edit_application")
+    current = section_by_key(application.survey, section)
+    if current is None:
+        raise Http404
+    if request.method != "POST":
+        return _render_edit(request, application, current, _section_form(application, current))
+
+    form = _section_form(application, current, data=request.POST, files=request.FILES)
+    action = request.POST.get("action", "save")
+    try:
+        revision = int(request.POST.get("revision", "-1"))
+    except ValueError:
+        revision = -1
+    try:
+        for name, upload in request.FILES.items():
+            question = next((q for q in application.survey.questions.all() if form.add_prefix(q.field_name) == name), None)
+            if question is not None:
+                service.attachment_add(application, upload=upload, actor=request.user, question=question)
+                revision += 1
+        application = service.application_save_draft(
+            application, section=current.key, data=_draft_values(form), revision=revision, actor=request.user
+        )
+    except service.StaleDraft as error:
+        if request.htmx:
+            return render(request, "surveys/application/_autosave.html", {"error": error.message}, status=200)
+        messages.error(request, error.message)
+        return _render_edit(request, application, current, form, status=409, stale=True)
+    except (DomainError, ValidationError) as error:
+        message = error.message if isinstance(error, DomainError) else " ".join(error.messages)
+        if request.htmx:
+            return render(request, "surveys/application/_autosave.html", {"error": message}, status=200)
+        messages.error(request, message)
+        return _render_edit(request, application, current, form, status=400)
+
+    if request.htmx:
+        return render(request, "surveys/application/_autosave.html", {"application": application, "saved_at": timezone.now()})
+    format_errors = {k: v for k, v in form.errors.items() if any(e.code != "required" for e in v.as_data())}
+    if format_errors and action != "save":
+        action = "save"
+    if action == "next":
+        keys = [s.key for s in sections_for(application.survey)]
+        index = keys.index(current.key)
+        if index + 1 < len(keys):
+            return redirect("surveys:application_edit", pk=application.pk, section=keys[index + 1])
+        return redirect("surveys:application_attachments", pk=application.pk)
+    if action == "previous":
+        keys = [s.key for s in sections_for(application.survey)]
+        index = keys.index(current.key)
+        return redirect("surveys:application_edit", pk=application.pk, section=keys[max(index - 1, 0)])
+    messages.success(request, _("The draft was saved."))
+    form = _section_form(application, current, data=request.POST) if format_errors else _section_form(application, current)
+    if format_errors:
+        form.is_valid()
+        for name in list(form.errors):
+            if name not in format_errors:
+                del form.errors[name]
+    return _render_edit(request, application, current, form)
+
+
+def application_attachments(request, pk: int):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    application = _application(request, pk, "surveys.edit_application")
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                service.attachment_add(application, upload=form.cleaned_data["file"], actor=request.user)
+            except ValidationError as error:
+                form.add_error("file", error)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The file was attached."))
+                return redirect("surveys:application_attachments", pk=application.pk)
+        status = 400
+    return render(request, "surveys/application/attachments.html", {
+        "application": application,
+        "form": form,
+        "attachments": application.attachments.filter(removed_at__isnull=True).select_related("question"),
+        "sections": sections_for(application.survey),
+        **_deadline_context(application),
+    }, status=status)
+
+
+@require_POST
+def attachment_remove(request, pk: int, attachment_pk: int):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    application = _application(request, pk, "surveys.edit_application")
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application, removed_at__isnull=True)
+    try:
+        service.attachment_remove(attachment, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The file was removed from the application."))
+    return redirect("surveys:application_attachments", pk=application.pk)
+
+
+def attachment_download(request, pk: int, attachment_pk: int):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    application = _application(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    return attachment_response(attachment.file, attachment.original_name)
+
+
+def application_review(request, pk: int):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    application = _application(request, pk, "surveys.edit_application")
+    return render(request, "surveys/application/review.html", {
+        "application": application,
+        "missing": service.completeness(application),
+        "sections": sections_for(application.survey),
+        "answers": service.labelled_answers(application.survey, application.answers),
+        "attachments": application.attachments.filter(removed_at__isnull=True),
+        **_deadline_context(application),
+    })
+
+
+@require_POST
+def application_submit(request, pk: int):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    application = _application(request, pk, "surveys.edit_application")
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = None
+    try:
+        version = service.application_submit(application, actor=request.user, revision=revision)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("surveys:application_review", pk=application.pk)
+    messages.success(request, _("Submitted. Receipt number %(receipt)s, version %(n)d. The receipt PDF is being prepared.")
+                     % {"receipt": version.receipt_number, "n": version.number})
+    return redirect("surveys:application_detail", pk=application.pk)
+
+
+@require_POST
+def application_withdraw(request, pk: int):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    application = _application(request, pk, "surveys.edit_application")
+    restore = application.status == ApplicationStatus.WITHDRAWN
+    try:
+        if restore:
+            service.application_restore(application, actor=request.user)
+        else:
+            service.application_withdraw(application, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The withdrawal was undone.") if restore else _("The application was withdrawn."))
+    return redirect("surveys:application_detail", pk=application.pk)
+
+
+def application_detail(request, pk: int):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    application = _application(request, pk)
+    return render(request, "surveys/application/detail.html", {
+        "application": application,
+        "versions": application.versions.select_related("submitted_by").order_by("-number"),
+        "may_edit": request.user.has_perm("surveys.edit_application", application),
+        "first_section": sections_for(application.survey)[0].key,
+        **_deadline_context(application),
+    })
+
+
+def _version(request, pk: int, number: int) -> ApplicationVersion:
+    application = _application(request, pk)
+    return get_object_or_404(ApplicationVersion.objects.select_related("application__survey", "submitted_by"),
+                             application=application, number=number)
+
+
+def version_detail(request, pk: int, number: int):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    version = _version(request, pk, number)
+    return render(request, "surveys/application/version.html", {
+        "version": version,
+        "application": version.application,
+        "answers": service.labelled_answers(version.application.survey, version.answers),
+    })
+
+
+def version_pdf(request, pk: int, number: int):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    version = _version(request, pk, number)
+    if not version.pdf:
+        raise Http404
+    return attachment_response(version.pdf, f"{version.receipt_number}-v{version.number}.pdf")
+
+
+def version_diff(request, pk: int):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    application = _application(request, pk)
+    try:
+        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+    except ValueError:
+        raise Http404 from None
+    old = get_object_or_404(ApplicationVersion, application=application, number=min(a, b))
+    new = get_object_or_404(ApplicationVersion, application=application, number=max(a, b))
+    return render(request, "surveys/application/diff.html", {
+        "application": application, "old": old, "new": new,
+        "changes": service.version_diff(application.survey, old, new),
+    })
