@@ -105,18 +105,18 @@ def _columns(header: list[str]) -> dict[str, int]:
 @transaction.atomic
 def recipients_import(survey: Survey, *, upload, actor) -> ImportResult:
     """Import recipients from CSV or XLSX. Good rows are added; each bad row is reported."""
-    rows = _read_rows(upload)
-    rows = [row for row in rows if any(cell for cell in row)]
+    # Blank rows are skipped but keep their place, so errors name the row as the file numbers it.
+    rows = [(line, row) for line, row in enumerate(_read_rows(upload), start=1) if any(cell for cell in row)]
     if not rows:
         raise ValidationError(_("The file is empty."))
     if len(rows) > MAX_IMPORT_ROWS + 1:
         raise ValidationError(_("At most %(n)d rows can be imported at once.") % {"n": MAX_IMPORT_ROWS})
-    columns = _columns(rows[0])
+    columns = _columns(rows[0][1])
     result = ImportResult()
     existing = set(survey.recipients.values_list("email", flat=True))
     organizations = {o.name: o for o in Organization.objects.filter(is_active=True)}
     new = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         def cell(column):
             index = columns.get(column)
             return row[index].strip() if index is not None and index < len(row) else ""
