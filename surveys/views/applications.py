@@ -109,9 +109,8 @@ def _render_edit(request, application, section, form, status=200, stale=False):
     return render(request, "surveys/application/edit.html", context, status=status)
 
 
+@login_required
 def application_edit(request, pk: int, section: str):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
     application = _application(request, pk, "surveys.edit_application")
     current = section_by_key(application.survey, section)
     if current is None:
@@ -171,9 +170,8 @@ def application_edit(request, pk: int, section: str):
     return _render_edit(request, application, current, form)
 
 
+@login_required
 def application_attachments(request, pk: int):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
     application = _application(request, pk, "surveys.edit_application")
     form = AttachmentForm(request.POST or None, request.FILES or None)
     status = 200
@@ -198,10 +196,9 @@ def application_attachments(request, pk: int):
     }, status=status)
 
 
+@login_required
 @require_POST
 def attachment_remove(request, pk: int, attachment_pk: int):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
     application = _application(request, pk, "surveys.edit_application")
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application, removed_at__isnull=True)
     try:
@@ -213,17 +210,15 @@ def attachment_remove(request, pk: int, attachment_pk: int):
     return redirect("surveys:application_attachments", pk=application.pk)
 
 
+@login_required
 def attachment_download(request, pk: int, attachment_pk: int):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
     application = _application(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     return attachment_response(attachment.file, attachment.original_name)
 
 
+@login_required
 def application_review(request, pk: int):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
     application = _application(request, pk, "surveys.edit_application")
     return render(request, "surveys/application/review.html", {
         "application": application,
@@ -235,10 +230,9 @@ def application_review(request, pk: int):
     })
 
 
+@login_required
 @require_POST
 def application_submit(request, pk: int):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
     application = _application(request, pk, "surveys.edit_application")
     try:
         revision = int(request.POST.get("revision", ""))
@@ -254,10 +248,9 @@ def application_submit(request, pk: int):
     return redirect("surveys:application_detail", pk=application.pk)
 
 
+@login_required
 @require_POST
 def application_withdraw(request, pk: int):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
     application = _application(request, pk, "surveys.edit_application")
     restore = application.status == ApplicationStatus.WITHDRAWN
     try:
@@ -272,9 +265,8 @@ def application_withdraw(request, pk: int):
     return redirect("surveys:application_detail", pk=application.pk)
 
 
+@login_required
 def application_detail(request, pk: int):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
     application = _application(request, pk)
     return render(request, "surveys/application/detail.html", {
         "application": application,
@@ -291,9 +283,8 @@ def _version(request, pk: int, number: int) -> ApplicationVersion:
                              application=application, number=number)
 
 
+@login_required
 def version_detail(request, pk: int, number: int):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
     version = _version(request, pk, number)
     return render(request, "surveys/application/version.html", {
         "version": version,
@@ -302,18 +293,16 @@ def version_detail(request, pk: int, number: int):
     })
 
 
+@login_required
 def version_pdf(request, pk: int, number: int):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
     version = _version(request, pk, number)
     if not version.pdf:
         raise Http404
     return attachment_response(version.pdf, f"{version.receipt_number}-v{version.number}.pdf")
 
 
+@login_required
 def version_diff(request, pk: int):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
     application = _application(request, pk)
     try:
         a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))

@@ -123,4 +123,6 @@ def inquiry_answer_view(request, pk: int, inquiry_pk: int):
         else:
             messages.success(request, _("The answer was saved and mailed to the asker."))
             return redirect("surveys:manage_inquiries", pk=pk)
-    return render(request, "surveys/manage/inquiry_answer.html", {"survey": survey, "inquiry": inquiry, "form": form})
+    return render(request, "surveys/manage/form_page.html", {
+        "survey": survey, "inquiry": inquiry, "form": form, "page_title": _("Answer a question"),
+    })

@@ -131,7 +131,7 @@ def guidance_add(request, pk: int):
                 audit_log(AuditAction.GUIDANCE_ADDED, actor=request.user, obj=guidance, after={"name": guidance.original_name})
             messages.success(request, _("The guidance file was added."))
             return redirect("surveys:manage_detail", pk=survey.pk)
-    return render(request, "surveys/manage/guidance.html", {"survey": survey, "form": form})
+    return render(request, "surveys/manage/form_page.html", {"survey": survey, "form": form, "page_title": _("Add a guidance file")})
 
 
 @require_POST
@@ -171,7 +171,7 @@ def briefing_edit(request, pk: int, briefing_pk: int | None = None):
                           after={"starts_at": saved.starts_at.isoformat(), "place": saved.place})
             messages.success(request, _("The briefing session was saved and is shown on the call page."))
             return redirect("surveys:manage_detail", pk=survey.pk)
-    return render(request, "surveys/manage/briefing.html", {"survey": survey, "form": form})
+    return render(request, "surveys/manage/form_page.html", {"survey": survey, "form": form, "page_title": _("Briefing session")})
 
 
 @manage
