@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SurveyKind(models.TextChoices):
@@ -18,7 +19,7 @@ class SurveyStage(models.TextChoices):
     HEARING = "hearing", _("Hearing")
     NATIONAL_COMMITTEE = "national_committee", _("National committee")
     NOTICE = "notice", _("Notice")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("call stage", "Closed")
 
 
 #: The order of the pipeline. A move to the next stage needs no reason; any other allowed
