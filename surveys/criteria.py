@@ -29,3 +29,14 @@ DEFAULT_FIELDS = [
     ("BIO", "바이오", "Bio", [("BIO-NA", "핵산 치료제", "Nucleic-acid therapeutics")]),
     ("DEF", "방위산업", "Defense", [("DEF-UMS", "무인체계", "Unmanned systems")]),
 ]
+
+
+def ensure_default_fields(Field) -> None:
+    """Create the default fields and sub-fields that are missing (``Field`` may be historical)."""
+    for order, (code, name, name_en, children) in enumerate(DEFAULT_FIELDS):
+        parent, _ = Field.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en, "order": order})
+        for child_order, (child_code, child_name, child_name_en) in enumerate(children):
+            Field.objects.get_or_create(
+                code=child_code,
+                defaults={"name": child_name, "name_en": child_name_en, "parent": parent, "order": child_order},
+            )

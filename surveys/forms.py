@@ -181,9 +181,11 @@ class AnswerForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
+    # Empty files are refused by the upload check, whose message names the file.
     file = forms.FileField(
         label=_("File"),
         help_text=_("PDF, HWP/HWPX, DOCX, XLSX, PPTX, PNG or JPEG."),
+        allow_empty_file=True,
     )
 
 

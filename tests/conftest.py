@@ -44,6 +44,19 @@ def _eager_celery(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_fields(request):
+    """The fields migration 0002 loads; a transactional test's flush removes them."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    from surveys.criteria import ensure_default_fields
+    from surveys.models import Field
+
+    if not Field.objects.exists():
+        ensure_default_fields(Field)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -17,8 +17,11 @@ def test_korean_catalogue_has_no_empty_or_fuzzy_entries():
 def test_compiled_catalogue_matches_the_source():
     source = polib.pofile(str(LOCALE / "django.po"))
     compiled = polib.mofile(str(LOCALE / "django.mo"))
-    compiled_ids = {entry.msgid: entry.msgstr for entry in compiled}
-    stale = [e.msgid for e in source.translated_entries() if not e.msgid_plural and compiled_ids.get(e.msgid) != e.msgstr]
+    compiled_ids = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in compiled}
+    stale = [
+        e.msgid for e in source.translated_entries()
+        if not e.msgid_plural and compiled_ids.get((e.msgctxt, e.msgid)) != e.msgstr
+    ]
     assert stale == [], "run `make messages`"
 
 

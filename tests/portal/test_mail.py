@@ -65,7 +65,7 @@ def test_mail_failures_are_retried_then_recorded_as_failed(settings):
 
 def test_send_mail_twice_sends_once():
     queued = mail_queue("signup_received", to="a@test.example", context={"request": _signup()})
-    assert send_mail.apply(args=(queued.pk,)).get() == MailStatus.SENT
+    assert send_mail.apply(args=(queued.pk,)).result == MailStatus.SENT
     assert len(mail.outbox) == 1
 
 
@@ -81,7 +81,7 @@ def test_stale_queued_mail_is_sent_again_by_the_beat_task():
         template="signup_received", to="late@test.example", subject="s", body_text="b"
     )
     OutboundMail.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(hours=1))
-    assert mail_requeue_stale.apply().get() == 1
+    assert mail_requeue_stale.apply().result == 1
     stale.refresh_from_db()
     assert stale.status == MailStatus.SENT
     assert mail.outbox[0].to == ["late@test.example"]

@@ -38,6 +38,10 @@ def _preview(client, survey):
     return read_sections(response.content.decode())
 
 
+def _html(client, survey):
+    return client.get(reverse("surveys:manage_preview", kwargs={"pk": survey.pk})).content.decode()
+
+
 @pytest.mark.parametrize("kind", list(SurveyKind))
 def test_preview_shows_the_sections_and_fields_of_the_schema_in_order(admin_client, kind):
     survey = _call_with_questions(kind)
@@ -57,10 +61,6 @@ def test_preview_has_one_field_per_criterion(admin_client, kind):
     criteria = [n for n in page.names["criteria"] if n.startswith("criteria-criterion_")]
     assert criteria == [f"criteria-criterion_{n}" for n in range(1, 10)]
     assert "추가 평가 항목" in _html(admin_client, survey)
-
-
-def _html(client, survey):
-    return client.get(reverse("surveys:manage_preview", kwargs={"pk": survey.pk})).content.decode()
 
 
 def test_preview_extra_questions_show_their_type(admin_client):

@@ -1,0 +1,192 @@
+"""Every surveys URL × every role. A URL name without a row here fails the coverage test."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+import surveys.urls
+from portal.models import OutboundMail
+from surveys.enums import SurveyStage
+from surveys.models import (
+    Application,
+    ApplicationVersion,
+    Attachment,
+    Briefing,
+    GuidanceFile,
+    Inquiry,
+    Recipient,
+)
+from tests.factories import make_user
+from tests.surveys.helpers import make_survey
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonymous"
+ROLES = [ANONYMOUS, "applicant", "association_staff", "ministry_liaison", "reviewer", "secretary", "admin"]
+LOGIN = "login"  # a 302 to the login page
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass
+class Case:
+    name: str
+    kwargs: dict  # values are keys of the world
+    expected: dict  # role -> status (or LOGIN)
+    method: str = "get"
+    query: dict = field(default_factory=dict)  # the query string, or the form data of a POST
+    label: str = ""
+
+    @property
+    def id(self):
+        return f"{self.name}{'-' + self.label if self.label else ''}"
+
+
+def _each(status, **overrides):
+    return {role: overrides.get(role, status) for role in ROLES}
+
+
+def manage(admin_status):
+    return _each(404, anonymous=LOGIN, admin=admin_status)
+
+
+PUBLIC_200 = _each(200)
+DRAFT_FILE = _each(404, admin=200)
+ASK_PUBLIC = _each(404, anonymous=LOGIN, applicant=302, association_staff=302, ministry_liaison=302)
+ASK_DRAFT = _each(404, anonymous=LOGIN)
+OWNER_OR_ADMIN = _each(404, anonymous=LOGIN, applicant=200, admin=200)
+OWNER_ONLY = _each(404, anonymous=LOGIN, applicant=200)
+OWNER_POST = _each(404, anonymous=LOGIN, applicant=302)
+
+S, D = "survey", "draft"
+CASES = [
+    # Public pages.
+    Case("call_list", {}, PUBLIC_200),
+    Case("call_detail", {"pk": S}, PUBLIC_200, label="published"),
+    Case("call_detail", {"pk": D}, _each(404), label="draft"),
+    Case("guidance_download", {"pk": S, "file_pk": "guidance"}, PUBLIC_200, label="published"),
+    Case("guidance_download", {"pk": D, "file_pk": "draft_guidance"}, DRAFT_FILE, label="draft"),
+    Case("briefing_materials", {"pk": S, "briefing_pk": "briefing"}, PUBLIC_200, label="published"),
+    Case("briefing_materials", {"pk": D, "briefing_pk": "draft_briefing"}, DRAFT_FILE, label="draft"),
+    Case("ask_question", {"pk": S}, ASK_PUBLIC, method="post", query={"question": "질문"}, label="published"),
+    Case("ask_question", {"pk": D}, ASK_DRAFT, method="post", query={"question": "질문"}, label="draft"),
+    # The ministry admin's screens.
+    Case("manage_list", {}, manage(200)),
+    Case("manage_new", {}, manage(200)),
+    Case("manage_detail", {"pk": D}, manage(200)),
+    Case("manage_edit", {"pk": D}, manage(200)),
+    Case("manage_criteria", {"pk": D}, manage(200)),
+    Case("manage_questions", {"pk": D}, manage(200)),
+    Case("manage_guidance", {"pk": D}, manage(200)),
+    Case("manage_guidance_delete", {"pk": D, "file_pk": "draft_guidance"}, manage(302), method="post"),
+    Case("manage_briefing_new", {"pk": D}, manage(200)),
+    Case("manage_briefing_edit", {"pk": D, "briefing_pk": "draft_briefing"}, manage(200)),
+    Case("manage_preview", {"pk": D}, manage(200)),
+    Case("manage_stage", {"pk": D}, manage(400), method="post"),
+    Case("manage_recipients", {"pk": S}, manage(200)),
+    Case("manage_recipients_import", {"pk": S}, manage(400), method="post"),
+    Case("manage_invitations", {"pk": S}, manage(302), method="post"),
+    Case("manage_invitation_resend", {"pk": S, "recipient_pk": "recipient"}, manage(302), method="post"),
+    Case("manage_inquiries", {"pk": S}, manage(200)),
+    Case("manage_inquiry_answer", {"pk": S, "inquiry_pk": "inquiry"}, manage(200)),
+    Case("manage_extensions", {"pk": S}, manage(200)),
+    # Applications: the applicant's organisation files them; the admin may read them.
+    Case("application_start", {"pk": S}, _each(404, anonymous=LOGIN, applicant=302), method="post"),
+    Case("application_list", {}, _each(200, anonymous=LOGIN)),
+    Case("application_detail", {"pk": "application"}, OWNER_OR_ADMIN),
+    Case("application_edit", {"pk": "application", "section": "basic"}, OWNER_ONLY),
+    Case("application_attachments", {"pk": "application"}, OWNER_ONLY),
+    Case("attachment_remove", {"pk": "application", "attachment_pk": "attachment"}, OWNER_POST, method="post"),
+    Case("attachment_download", {"pk": "application", "attachment_pk": "attachment"}, OWNER_OR_ADMIN),
+    Case("application_review", {"pk": "application"}, OWNER_ONLY),
+    Case("application_submit", {"pk": "application"}, OWNER_POST, method="post"),
+    Case("application_withdraw", {"pk": "application"}, OWNER_POST, method="post"),
+    Case("version_detail", {"pk": "application", "number": "one"}, OWNER_OR_ADMIN),
+    Case("version_pdf", {"pk": "application", "number": "one"}, OWNER_OR_ADMIN),
+    Case("version_diff", {"pk": "application"}, OWNER_OR_ADMIN, query={"a": 1, "b": 1}),
+]
+
+
+def test_every_surveys_url_has_a_row():
+    names = {pattern.name for pattern in surveys.urls.urlpatterns}
+    covered = {case.name for case in CASES}
+    assert names - covered == set(), f"URLs without an access row: {sorted(names - covered)}"
+    assert covered - names == set(), f"rows for URLs that no longer exist: {sorted(covered - names)}"
+
+
+def test_every_row_names_every_role():
+    for case in CASES:
+        assert set(case.expected) == set(ROLES), case.id
+
+
+@pytest.fixture
+def world(db):
+    users = {role: make_user(role) for role in ROLES if role != ANONYMOUS}
+    now = timezone.now()
+    survey = make_survey(stage=SurveyStage.COLLECTION, opens_at=now - timedelta(days=1), deadline=now + timedelta(days=10))
+    draft = make_survey()
+    objects = {"survey": survey, "draft": draft}
+    for key, call in (("", survey), ("draft_", draft)):
+        guidance = GuidanceFile(survey=call, title="공고문", original_name="공고문.pdf", size=len(PDF))
+        guidance.file.save("g.pdf", ContentFile(PDF), save=True)
+        briefing = Briefing(survey=call, starts_at=now + timedelta(days=2), place="세종", materials_name="자료.pdf")
+        briefing.materials.save("b.pdf", ContentFile(PDF), save=True)
+        objects[f"{key}guidance"], objects[f"{key}briefing"] = guidance, briefing
+    sent = OutboundMail.objects.create(template="survey_invitation", to="ceo@hanbit.example", subject="s", body_text="b", status="sent")
+    objects["recipient"] = Recipient.objects.create(
+        survey=survey, organization_name="한빛", email="ceo@hanbit.example", source=Recipient.Source.MANUAL,
+        mail=sent, invitations_sent=1,
+    )
+    objects["inquiry"] = Inquiry.objects.create(survey=survey, asked_by=users["applicant"], question="질문입니다")
+    owner = users["applicant"]
+    organization = owner.memberships.get().organization
+    application = Application.objects.create(
+        survey=survey, organization=organization, title="협동로봇 정밀 감속기", created_by=owner, updated_by=owner,
+    )
+    attachment = Attachment(application=application, original_name="첨부.pdf", kind="pdf", size=len(PDF), sha256="0" * 64, uploaded_by=owner)
+    attachment.file.save("a.pdf", ContentFile(PDF), save=True)
+    version = ApplicationVersion(
+        application=application, number=1, answers={}, title=application.title, receipt_number="2030-ROB-0001",
+        submitted_by=owner, submitted_at=now,
+    )
+    version.pdf.save("v1.pdf", ContentFile(PDF), save=False)
+    version.save()
+    objects.update(application=application, attachment=attachment, one=1)
+    return users, objects
+
+
+def _value(objects, key):
+    if key in objects:
+        value = objects[key]
+        return value if isinstance(value, int) else value.pk
+    return key
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_access(client, world, case):
+    users, objects = world
+    url = reverse(f"surveys:{case.name}", kwargs={k: _value(objects, v) for k, v in case.kwargs.items()})
+    # The admin goes last: its POSTs may change what the others would have seen.
+    for role in sorted(ROLES, key=lambda r: r == "admin"):
+        client.logout()
+        if role != ANONYMOUS:
+            client.force_login(users[role])
+        response = getattr(client, case.method)(url, case.query)
+        expected = case.expected[role]
+        if expected == LOGIN:
+            assert response.status_code == 302, (role, response.status_code)
+            assert response["Location"].startswith("/accounts/login/"), (role, response["Location"])
+        else:
+            assert response.status_code == expected, (role, response.status_code)
+            if expected == 302:
+                assert not response["Location"].startswith("/accounts/login/"), role
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != ANONYMOUS])
+def test_manage_calls_link_only_for_the_admin(client, role):
+    client.force_login(make_user(role))
+    html = client.get(reverse("surveys:call_list")).content.decode()
+    assert (f'href="{reverse("surveys:manage_list")}"' in html) == (role == "admin")

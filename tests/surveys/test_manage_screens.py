@@ -1,0 +1,121 @@
+"""The admin's criteria and extra-question screens, and editing rules after the notice."""
+
+import pytest
+from django.urls import reverse
+
+from portal.exceptions import DomainError
+from portal.models import AuditEvent
+from surveys.enums import QuestionType, SurveyStage
+from surveys.models import Question
+from surveys.services.calls import EDITABLE_FIELDS, survey_update
+from tests.surveys.helpers import make_survey
+
+pytestmark = pytest.mark.django_db
+
+
+def _formset_post(response, prefix, changes):
+    """The formset as the page shows it, with some of its fields changed."""
+    formset = response.context["formset"]
+    data = {f"{prefix}-{k}": v for k, v in formset.management_form.initial.items()}
+    for form in formset.forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = str(value) if value is not True else "on"
+    data.update(changes)
+    return data
+
+
+def test_criteria_can_be_renamed_and_reweighted(admin_client, admin):
+    survey = make_survey()
+    url = reverse("surveys:manage_criteria", kwargs={"pk": survey.pk})
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    first = survey.criteria.get(number=1)
+    index = [f.instance.pk for f in page.context["formset"].forms].index(first.pk)
+    data = _formset_post(page, "criteria", {f"criteria-{index}-title": "공급망 안보 영향", f"criteria-{index}-weight": "2.00"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert (first.title, str(first.weight)) == ("공급망 안보 영향", "2.00")
+    assert survey.criteria.count() == 8
+    assert AuditEvent.objects.for_object(survey).filter(action="surveys.survey.criteria_changed").exists()
+
+
+def test_two_criteria_with_the_same_number_are_refused_not_a_server_error(admin_client):
+    survey = make_survey()
+    url = reverse("surveys:manage_criteria", kwargs={"pk": survey.pk})
+    page = admin_client.get(url)
+    extra = len(page.context["formset"].forms) - 1
+    data = _formset_post(page, "criteria", {f"criteria-{extra}-number": "1", f"criteria-{extra}-title": "중복 번호 항목",
+                                            f"criteria-{extra}-weight": "1"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["formset"].total_error_count() > 0
+    assert survey.criteria.count() == 8
+    assert not survey.criteria.filter(title="중복 번호 항목").exists()
+
+
+def test_choice_question_is_saved_with_its_choices(admin_client):
+    survey = make_survey()
+    url = reverse("surveys:manage_questions", kwargs={"pk": survey.pk})
+    page = admin_client.get(url)
+    data = _formset_post(page, "questions", {
+        "questions-0-order": "1", "questions-0-type": QuestionType.CHOICE, "questions-0-label": "국가핵심기술 해당 여부",
+        "questions-0-choices_text": "해당\n\n해당 없음\n 검토 중 \n",
+    })
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    question = survey.questions.get()
+    assert (question.label, question.choices) == ("국가핵심기술 해당 여부", ["해당", "해당 없음", "검토 중"])
+
+
+def test_choice_question_with_one_choice_is_refused(admin_client):
+    survey = make_survey()
+    url = reverse("surveys:manage_questions", kwargs={"pk": survey.pk})
+    page = admin_client.get(url)
+    data = _formset_post(page, "questions", {
+        "questions-0-order": "1", "questions-0-type": QuestionType.CHOICE, "questions-0-label": "하나뿐인 선택",
+        "questions-0-choices_text": "해당",
+    })
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "choices_text" in response.context["formset"].forms[0].errors
+    assert not Question.objects.exists()
+
+
+def test_text_question_keeps_no_choices(admin_client):
+    survey = make_survey()
+    url = reverse("surveys:manage_questions", kwargs={"pk": survey.pk})
+    page = admin_client.get(url)
+    data = _formset_post(page, "questions", {
+        "questions-0-order": "1", "questions-0-type": QuestionType.SHORT_TEXT, "questions-0-label": "주요 수요기업",
+        "questions-0-choices_text": "남은\n선택지",
+    })
+    assert admin_client.post(url, data).status_code == 302
+    assert survey.questions.get().choices == []
+
+
+@pytest.mark.parametrize("stage", [SurveyStage.NOTICE, SurveyStage.CLOSED])
+def test_a_call_cannot_be_edited_after_its_notice(admin, stage):
+    survey = make_survey(stage=stage, title="고시된 공고")
+    data = {name: getattr(survey, name) for name in EDITABLE_FIELDS}
+    data["title"] = "바꾸려는 제목"
+    with pytest.raises(DomainError):
+        survey_update(survey, data=data, fields=survey.fields.all(), actor=admin)
+    survey.refresh_from_db()
+    assert survey.title == "고시된 공고"
+
+
+def test_briefing_is_announced_on_the_call_page(admin_client, client):
+    survey = make_survey(stage=SurveyStage.DISTRIBUTION)
+    response = admin_client.post(
+        reverse("surveys:manage_briefing_new", kwargs={"pk": survey.pk}),
+        {"place": "서울 코엑스 컨퍼런스룸 301호", "description": "", "starts_on": "2030-04-02", "starts_time": "14:00"},
+    )
+    assert response.status_code == 302
+    briefing = survey.briefings.get()
+    assert briefing.starts_at.isoformat() == "2030-04-02T05:00:00+00:00"
+    html = client.get(reverse("surveys:call_detail", kwargs={"pk": survey.pk})).content.decode()
+    assert "서울 코엑스 컨퍼런스룸 301호" in html and "2030-04-02" in html and "14:00 KST" in html
