@@ -194,7 +194,7 @@ def section_form_class(survey, section: Section, satisfied_files=frozenset()) ->
         elif name == "sub_field":
             from surveys.models import Field
 
-            subs = Field.objects.filter(parent__in=survey.fields.all())
+            subs = Field.objects.filter(parent__in=survey.fields.all()).order_by("parent__order", "parent__code", "order", "code")
             attrs[name] = forms.ChoiceField(
                 label=_("Sub-field"), required=False,
                 choices=[("", "---------")] + [(f.code, f"{f.parent.display_name} · {f.display_name}") for f in subs.select_related("parent")],

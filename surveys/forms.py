@@ -25,6 +25,9 @@ class SurveyForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     opens_on = forms.DateField(label=_("Opening date"), widget=DATE)
+    opens_time = forms.TimeField(
+        label=_("Opening time (Korea time)"), initial=time(9, 0), required=False, widget=TIME
+    )
     deadline_on = forms.DateField(label=_("Deadline date"), widget=DATE)
     deadline_time = forms.TimeField(
         label=_("Deadline time (Korea time)"), initial=DEFAULT_DEADLINE_TIME, widget=TIME
@@ -53,6 +56,7 @@ class SurveyForm(forms.ModelForm):
             local_open = timezone.localtime(survey.opens_at)
             local_deadline = timezone.localtime(survey.deadline)
             self.fields["opens_on"].initial = local_open.date()
+            self.fields["opens_time"].initial = local_open.time()
             self.fields["deadline_on"].initial = local_deadline.date()
             self.fields["deadline_time"].initial = local_deadline.time()
 
@@ -66,7 +70,8 @@ class SurveyForm(forms.ModelForm):
         data = super().clean()
         zone = timezone.get_current_timezone()
         if data.get("opens_on"):
-            data["opens_at"] = timezone.make_aware(datetime.combine(data["opens_on"], time(0, 0)), zone)
+            opens_time = data.get("opens_time") or time(9, 0)
+            data["opens_at"] = timezone.make_aware(datetime.combine(data["opens_on"], opens_time), zone)
         if data.get("deadline_on") and data.get("deadline_time"):
             data["deadline"] = timezone.make_aware(datetime.combine(data["deadline_on"], data["deadline_time"]), zone)
         if data.get("opens_at") and data.get("deadline") and data["deadline"] <= data["opens_at"]:

@@ -30,6 +30,7 @@ class ImportResult:
     added: int = 0
     skipped: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -132,6 +133,7 @@ def recipients_import(survey: Survey, *, upload, actor) -> ImportResult:
             continue
         if email in existing:
             result.skipped += 1
+            result.duplicates.append((line, email))
             continue
         existing.add(email)
         new.append(Recipient(

@@ -151,9 +151,17 @@ def test_form_reads_dates_in_korea_time():
     form = SurveyForm(_form_data())
     assert form.is_valid(), form.errors
     data = form.service_data()
-    assert data["opens_at"] == datetime(2030, 3, 2, 0, 0, tzinfo=KST)
+    assert data["opens_at"] == datetime(2030, 3, 2, 9, 0, tzinfo=KST)
     assert data["deadline"] == datetime(2030, 3, 20, 18, 0, tzinfo=KST)
     assert data["code"] == "ROB"
+
+
+def test_editing_a_call_keeps_its_opening_time(admin_client):
+    admin_client.post(reverse("surveys:manage_new"), _form_data(opens_time="10:30"))
+    survey = Survey.objects.get()
+    assert timezone.localtime(survey.opens_at).time() == time(10, 30)
+    form = SurveyForm(instance=survey)
+    assert form.fields["opens_time"].initial == time(10, 30)
 
 
 def test_new_call_view_creates_a_draft_with_criteria(admin_client):
