@@ -37,7 +37,7 @@ class SurveyForm(forms.ModelForm):
         model = Survey
         fields = [
             "kind", "title", "title_en", "code", "description", "description_en", "legal_basis",
-            "contact", "review_starts_on", "hearing_starts_on", "hearing_ends_on", "committee_on",
+            "contact", "score_min", "score_max", "half_points", "review_starts_on", "hearing_starts_on", "hearing_ends_on", "committee_on",
             "notice_on",
         ]
         widgets = {
@@ -59,6 +59,16 @@ class SurveyForm(forms.ModelForm):
             self.fields["opens_time"].initial = local_open.time()
             self.fields["deadline_on"].initial = local_deadline.date()
             self.fields["deadline_time"].initial = local_deadline.time()
+        for name, default in (("score_min", 1), ("score_max", 5)):
+            self.fields[name].required = False
+            self.fields[name].initial = getattr(survey, name) if survey.pk else default
+        anchors = survey.score_anchors if survey.pk else Survey._meta.get_field("score_anchors").get_default()
+        self.fields["score_anchors_text"].initial = "\n".join(anchors)
+
+    score_anchors_text = forms.CharField(
+        label=_("Score descriptions (one per line, lowest first)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper()
@@ -76,6 +86,20 @@ class SurveyForm(forms.ModelForm):
             data["deadline"] = timezone.make_aware(datetime.combine(data["deadline_on"], data["deadline_time"]), zone)
         if data.get("opens_at") and data.get("deadline") and data["deadline"] <= data["opens_at"]:
             self.add_error("deadline_on", _("The deadline must come after the opening."))
+        for name, default in (("score_min", 1), ("score_max", 5)):
+            if data.get(name) is None:
+                data[name] = getattr(self.instance, name, None) or default
+        low, high = data.get("score_min"), data.get("score_max")
+        if low is not None and high is not None and high <= low:
+            self.add_error("score_max", _("The highest score must be above the lowest."))
+        anchors = [line.strip() for line in data.get("score_anchors_text", "").splitlines() if line.strip()]
+        if anchors and low is not None and high is not None and high > low and len(anchors) != high - low + 1:
+            self.add_error(
+                "score_anchors_text",
+                _("Write one description per whole score: %(n)d lines.") % {"n": high - low + 1},
+            )
+        if anchors:
+            data["score_anchors"] = anchors
         return data
 
     def service_data(self) -> dict:

@@ -15,6 +15,10 @@ from .field import Field
 DEFAULT_DEADLINE_TIME = time(18, 0)
 
 
+def default_score_anchors() -> list[str]:
+    return ["매우 미흡", "미흡", "보통", "우수", "매우 우수"]
+
+
 class SurveyQuerySet(models.QuerySet):
     def public(self):
         return self.filter(stage__in=PUBLIC_STAGES)
@@ -56,6 +60,13 @@ class Survey(models.Model):
     committee_on = models.DateField(_("national committee"), null=True, blank=True)
     notice_on = models.DateField(_("notice"), null=True, blank=True)
     contact = models.CharField(_("contact for questions"), max_length=200, blank=True)
+    score_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
+    score_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
+    half_points = models.BooleanField(_("half points allowed"), default=False)
+    score_anchors = models.JSONField(
+        _("score descriptions"), default=default_score_anchors, blank=True,
+        help_text=_("What each score means, from the lowest to the highest, one per line."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )

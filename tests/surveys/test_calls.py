@@ -181,3 +181,30 @@ def test_new_call_view_with_the_deadline_first_shows_the_form_again(admin_client
     assert response.status_code == 200
     assert "deadline_on" in response.context["form"].errors
     assert not Survey.objects.exists()
+
+
+def test_call_scale_is_edited_with_the_call_and_shown_publicly(admin_client):
+    response = admin_client.post(reverse("surveys:manage_new"), _form_data(
+        score_min="1", score_max="4", half_points="on", score_anchors_text="미흡\n보통\n우수\n매우 우수",
+    ))
+    assert response.status_code == 302
+    survey = Survey.objects.get()
+    assert (survey.score_min, survey.score_max, survey.half_points) == (1, 4, True)
+    assert survey.score_anchors == ["미흡", "보통", "우수", "매우 우수"]
+
+
+def test_call_scale_needs_one_description_per_score(admin_client):
+    response = admin_client.post(reverse("surveys:manage_new"), _form_data(
+        score_min="1", score_max="5", score_anchors_text="미흡\n우수",
+    ))
+    assert response.status_code == 200
+    assert response.context["form"].errors["score_anchors_text"]
+    assert "미흡\n우수" in response.content.decode()
+    assert not Survey.objects.exists()
+
+
+def test_new_calls_default_to_a_one_to_five_scale():
+    from surveys.models.survey import default_score_anchors
+
+    assert Survey._meta.get_field("score_max").default == 5
+    assert len(default_score_anchors()) == 5
