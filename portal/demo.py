@@ -31,6 +31,7 @@ USERS = [
     ("reviewer3@experts.example", "정하은 교수", R.REVIEWER, None, False),
     ("liaison@mnd.example", "오세훈 서기관", R.MINISTRY_LIAISON, "MND", True),
     ("liaison@msit.example", "한유진 사무관", R.MINISTRY_LIAISON, "MSIT", True),
+    ("observer@msit.example", "장도윤 서기관", R.OBSERVER, "MSIT", False),
     ("staff@kar.example", "윤태호 팀장", R.ASSOCIATION_STAFF, "KAR", True),
     ("applicant@hanbit.example", "강민서 책임", R.APPLICANT, "HANBIT", True),
     ("applicant@sejong.example", "조은비 선임", R.APPLICANT, "SEJONG", True),

@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Reviewer")
     SECRETARY = "secretary", _("Committee secretary")
     ADMIN = "admin", _("Ministry admin")
+    OBSERVER = "observer", _("Co-receiving ministry (read-only)")
 
 
 #: Roles held inside one organisation, and the organisation types each fits.
@@ -30,6 +31,7 @@ ORGANIZATION_ROLES = {
     },
     Role.ASSOCIATION_STAFF: {OrganizationType.ASSOCIATION},
     Role.MINISTRY_LIAISON: {OrganizationType.MINISTRY},
+    Role.OBSERVER: {OrganizationType.MINISTRY},
 }
 
 #: Roles that only a ministry admin may grant; they are not tied to an applicant organisation.

@@ -71,16 +71,62 @@ class AuditAction:
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    ASSOCIATION_REVIEW = "association_review", _("With the association")
+    RETURNED_BY_ASSOCIATION = "association_returned", _("Returned by the association")
+    ENDORSED = "endorsed", _("Endorsed by the association")
     SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for correction")
+    ACCEPTED = "accepted", _("Accepted for technical review")
+    DUPLICATE = "duplicate", _("Duplicate")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-#: Allowed status moves of an application, each by one service.
+class Channel(models.TextChoices):
+    DIRECT = "direct", _("Direct to MOTIE")
+    ASSOCIATION = "association", _("Through an industry association")
+    MINISTRY = "ministry", _("Ministry channel")
+
+
+class AssociationChannel(models.TextChoices):
+    NONE = "none", _("Companies submit directly")
+    OPTIONAL = "optional", _("Companies may submit through their association")
+    REQUIRED = "required", _("Companies submit through their association")
+
+
+S = ApplicationStatus
+
+#: Allowed status moves. Each move is made by ``application_transition`` only.
 APPLICATION_TRANSITIONS: dict[str, set[str]] = {
-    ApplicationStatus.DRAFT: {ApplicationStatus.SUBMITTED},
-    ApplicationStatus.SUBMITTED: {ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN},
-    ApplicationStatus.WITHDRAWN: {ApplicationStatus.SUBMITTED},
+    S.DRAFT: {S.SUBMITTED, S.ASSOCIATION_REVIEW},
+    S.ASSOCIATION_REVIEW: {S.ASSOCIATION_REVIEW, S.RETURNED_BY_ASSOCIATION, S.ENDORSED, S.WITHDRAWN},
+    S.RETURNED_BY_ASSOCIATION: {S.ASSOCIATION_REVIEW, S.WITHDRAWN},
+    S.ENDORSED: {S.SUBMITTED, S.RETURNED_BY_ASSOCIATION, S.ASSOCIATION_REVIEW, S.WITHDRAWN},
+    S.SUBMITTED: {S.SUBMITTED, S.WITHDRAWN, S.ACCEPTED, S.RETURNED, S.DUPLICATE},
+    S.RETURNED: {S.SUBMITTED, S.WITHDRAWN},
+    S.ACCEPTED: {S.RETURNED},
+    S.DUPLICATE: {S.SUBMITTED},
+    S.WITHDRAWN: {S.SUBMITTED, S.ASSOCIATION_REVIEW},
 }
+
+#: Statuses in which the applicant may still change the application (before its deadline).
+EDITABLE_STATUSES = {S.DRAFT, S.ASSOCIATION_REVIEW, S.RETURNED_BY_ASSOCIATION, S.ENDORSED, S.SUBMITTED, S.RETURNED}
+
+#: Statuses that count as received by the ministry (the intake list).
+RECEIVED_STATUSES = {S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.DUPLICATE}
+
+
+class ProvenanceKind(models.TextChoices):
+    DRAFTED = "drafted", _("Drafted")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED_BY_ASSOCIATION = "association_returned", _("Returned by the association")
+    ENDORSED = "endorsed", _("Endorsed")
+    FORWARDED = "forwarded", _("Forwarded to MOTIE")
+    RETURNED = "returned", _("Returned for correction")
+    ACCEPTED = "accepted", _("Accepted for technical review")
+    DUPLICATE = "duplicate", _("Marked as duplicate")
+    MERGED = "merged", _("Merged into a candidate")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    RESTORED = "restored", _("Withdrawal undone")
 
 
 class ApplicationAction:
@@ -94,3 +140,11 @@ class ApplicationAction:
     ATTACHMENT_REMOVED = "surveys.attachment.removed"
     EXTENSION_GRANTED = "surveys.extension.granted"
     PDF_RENDERED = "surveys.version.pdf_rendered"
+    TRANSITION = "surveys.application.status_changed"
+    ENDORSED = "surveys.application.endorsed"
+    FORWARDED = "surveys.application.forwarded"
+    RETURNED = "surveys.application.returned"
+    ACCEPTED = "surveys.application.accepted"
+    DUPLICATE = "surveys.application.duplicate"
+    MERGED = "surveys.candidate.merged"
+    ASSOCIATION_DEADLINE = "surveys.association.deadline_set"

@@ -37,6 +37,7 @@ class SurveyForm(forms.ModelForm):
         model = Survey
         fields = [
             "kind", "title", "title_en", "code", "description", "description_en", "legal_basis",
+            "association_channel",
             "contact", "score_min", "score_max", "half_points", "review_starts_on", "hearing_starts_on", "hearing_ends_on", "committee_on",
             "notice_on",
         ]
@@ -59,6 +60,7 @@ class SurveyForm(forms.ModelForm):
             self.fields["opens_time"].initial = local_open.time()
             self.fields["deadline_on"].initial = local_deadline.date()
             self.fields["deadline_time"].initial = local_deadline.time()
+        self.fields["association_channel"].required = False
         for name, default in (("score_min", 1), ("score_max", 5)):
             self.fields[name].required = False
             self.fields[name].initial = getattr(survey, name) if survey.pk else default
@@ -86,6 +88,8 @@ class SurveyForm(forms.ModelForm):
             data["deadline"] = timezone.make_aware(datetime.combine(data["deadline_on"], data["deadline_time"]), zone)
         if data.get("opens_at") and data.get("deadline") and data["deadline"] <= data["opens_at"]:
             self.add_error("deadline_on", _("The deadline must come after the opening."))
+        if not data.get("association_channel"):
+            data["association_channel"] = self.instance.association_channel or "optional"
         for name, default in (("score_min", 1), ("score_max", 5)):
             if data.get(name) is None:
                 data[name] = getattr(self.instance, name, None) or default
@@ -237,3 +241,63 @@ class ExtensionForm(forms.Form):
                 datetime.combine(data["deadline_on"], data["deadline_time"]), timezone.get_current_timezone()
             )
         return data
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("What to correct"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    correction_due = forms.DateField(label=_("Correct by"), widget=DATE, required=False)
+
+
+class IntakeReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Reasons for the return"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    correction_due = forms.DateField(label=_("Correction deadline"), widget=DATE)
+
+
+class EndorseForm(forms.Form):
+    opinion = forms.CharField(label=_("Association's opinion"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ForwardForm(forms.Form):
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Applications to forward"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    cover_letter = forms.CharField(label=_("Cover letter to MOTIE"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = queryset
+        self.fields["applications"].label_from_instance = lambda a: f"{a.receipt_number} · {a.display_title} · {a.organization.name}"
+
+
+class InternalDeadlineForm(forms.Form):
+    deadline_on = forms.DateField(label=_("Our collection deadline"), widget=DATE)
+    deadline_time = forms.TimeField(label=_("Time (Korea time)"), initial=DEFAULT_DEADLINE_TIME, widget=TIME)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("deadline_on") and data.get("deadline_time"):
+            data["deadline"] = timezone.make_aware(
+                datetime.combine(data["deadline_on"], data["deadline_time"]), timezone.get_current_timezone()
+            )
+        return data
+
+
+class DuplicateForm(forms.Form):
+    of = forms.ModelChoiceField(label=_("Duplicate of"), queryset=None)
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["of"].queryset = queryset
+        self.fields["of"].label_from_instance = lambda a: f"{a.receipt_number} · {a.display_title} · {a.organization.name}"
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(label=_("Merge into"), queryset=None)
+    sources = forms.ModelMultipleChoiceField(label=_("Candidates to merge"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    title = forms.CharField(label=_("Name of the merged candidate (optional)"), required=False, max_length=200)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = queryset
+        self.fields["sources"].queryset = queryset

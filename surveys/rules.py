@@ -32,6 +32,42 @@ def is_applicant_member(user, application) -> bool:
     ).exists()
 
 
-rules.add_perm("surveys.view_application", is_applicant_member | is_ministry_admin)
+@rules.predicate
+def is_collecting_association(user, application) -> bool:
+    """Staff of the association a (submitted) application came through."""
+    if not (user and user.is_authenticated and application is not None and application.association_id):
+        return False
+    if application.status == "draft":
+        return False
+    return user.memberships.filter(
+        organization_id=application.association_id, role="association_staff", is_active=True
+    ).exists()
+
+
+@rules.predicate
+def is_observer_of(user, application) -> bool:
+    """A co-receiving ministry (MSIT) reads ministry-channel applications once submitted."""
+    if not (user and user.is_authenticated and application is not None):
+        return False
+    return (
+        application.channel == "ministry"
+        and application.status != "draft"
+        and user.memberships.filter(role="observer", is_active=True).exists()
+    )
+
+
+@rules.predicate
+def is_staff_of_association(user, association) -> bool:
+    if not (user and user.is_authenticated and association is not None):
+        return False
+    return user.memberships.filter(organization=association, role="association_staff", is_active=True).exists()
+
+
+rules.add_perm(
+    "surveys.view_application",
+    is_applicant_member | is_ministry_admin | is_collecting_association | is_observer_of,
+)
+rules.add_perm("surveys.collect_for_association", is_staff_of_association)
+rules.add_perm("surveys.run_intake", is_ministry_admin)
 rules.add_perm("surveys.edit_application", is_applicant_member)
 rules.add_perm("surveys.grant_extension", is_ministry_admin)

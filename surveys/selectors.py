@@ -52,3 +52,45 @@ def filing_organizations(user, survey):
         memberships__role__in=["applicant", "association_staff", "ministry_liaison"],
         type__in=survey.eligible_types,
     ).distinct()
+
+
+def staff_associations(user):
+    from portal.models import Organization
+
+    return Organization.objects.filter(
+        memberships__user=user, memberships__role="association_staff", memberships__is_active=True,
+        type="association",
+    ).distinct().order_by("name")
+
+
+def association_submissions(survey, association):
+    """What member companies submitted through the association (drafts stay private)."""
+    from surveys.models import Application
+
+    return (
+        Application.objects.filter(survey=survey, association=association)
+        .exclude(status="draft")
+        .select_related("organization", "updated_by")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def intake_applications(survey):
+    """Everything MOTIE has received for a call."""
+    from surveys.enums import RECEIVED_STATUSES
+    from surveys.models import Application
+
+    return (
+        Application.objects.filter(survey=survey, status__in=RECEIVED_STATUSES)
+        .select_related("organization", "association", "candidate", "duplicate_of")
+    )
+
+
+def ministry_channel_applications():
+    from surveys.models import Application
+
+    return (
+        Application.objects.filter(channel="ministry").exclude(status="draft")
+        .select_related("survey", "organization")
+        .order_by("-submitted_at")
+    )

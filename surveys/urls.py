@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.views import applications, distribution, manage, public
+from surveys.views import applications, collection, distribution, intake, manage, public
 
 app_name = "surveys"
 
@@ -42,4 +42,12 @@ urlpatterns = [
     path("applications/<int:pk>/versions/<int:number>/", applications.version_detail, name="version_detail"),
     path("applications/<int:pk>/versions/<int:number>/pdf/", applications.version_pdf, name="version_pdf"),
     path("applications/<int:pk>/diff/", applications.version_diff, name="version_diff"),
+    path("association/calls/<int:pk>/", collection.dashboard, name="collection_dashboard"),
+    path("association/calls/<int:pk>/forward/", collection.forward, name="collection_forward"),
+    path("association/calls/<int:pk>/deadline/", collection.internal_deadline, name="collection_deadline"),
+    path("association/applications/<int:pk>/", collection.application_check, name="collection_application"),
+    path("manage/calls/<int:pk>/intake/", intake.intake_list, name="intake_list"),
+    path("manage/calls/<int:pk>/intake/<int:application_pk>/", intake.intake_application, name="intake_application"),
+    path("manage/calls/<int:pk>/candidates/", intake.candidates, name="intake_candidates"),
+    path("applications/<int:pk>/record.pdf", applications.application_record_pdf, name="application_record_pdf"),
 ]

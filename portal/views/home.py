@@ -11,6 +11,7 @@ DASHBOARDS = {
     Role.REVIEWER: "portal/dashboard/reviewer.html",
     Role.SECRETARY: "portal/dashboard/secretary.html",
     Role.ADMIN: "portal/dashboard/admin.html",
+    Role.OBSERVER: "portal/dashboard/observer.html",
 }
 
 
@@ -48,4 +49,13 @@ def dashboard(request, role: str):
             stage__in=[SurveyStage.DISTRIBUTION, SurveyStage.COLLECTION]
         )
         context["my_applications"] = applications_for_user(request.user)[:20]
+    if role == Role.ASSOCIATION_STAFF:
+        from surveys.selectors import public_surveys, staff_associations
+
+        context["associations"] = staff_associations(request.user)
+        context["collecting_surveys"] = public_surveys().exclude(association_channel="none")
+    if role == Role.OBSERVER:
+        from surveys.selectors import ministry_channel_applications
+
+        context["ministry_applications"] = ministry_channel_applications()[:200]
     return render(request, DASHBOARDS[role], context)

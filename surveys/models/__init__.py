@@ -1,4 +1,14 @@
-from .application import Application, ApplicationVersion, Attachment, DeadlineExtension, ReceiptCounter
+from .application import (
+    Application,
+    ApplicationEvent,
+    ApplicationVersion,
+    AssociationDeadline,
+    Attachment,
+    Candidate,
+    DeadlineExtension,
+    ForwardBatch,
+    ReceiptCounter,
+)
 from .distribution import Recipient
 from .field import Field
 from .inquiry import Inquiry
@@ -6,6 +16,10 @@ from .survey import Briefing, Criterion, GuidanceFile, Question, Survey
 
 __all__ = [
     "Application",
+    "ApplicationEvent",
+    "AssociationDeadline",
+    "Candidate",
+    "ForwardBatch",
     "ApplicationVersion",
     "Attachment",
     "DeadlineExtension",

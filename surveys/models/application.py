@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.files import random_name
 from portal.models import Organization
-from surveys.enums import ApplicationStatus
+from surveys.enums import ApplicationStatus, Channel, ProvenanceKind
 
 from .survey import Question, Survey
 
@@ -16,9 +16,26 @@ class Application(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="applications")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="applications")
     status = models.CharField(
-        _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT,
+        _("status"), max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT,
         db_index=True,
     )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.DIRECT)
+    association = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="collected_applications",
+        verbose_name=_("through association"),
+    )
+    candidate = models.ForeignKey(
+        "Candidate", on_delete=models.SET_NULL, null=True, blank=True, related_name="applications",
+        verbose_name=_("candidate"),
+    )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    correction_due = models.DateField(_("correction due"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    field_code = models.CharField(_("field"), max_length=20, blank=True, db_index=True)
+    missing_count = models.PositiveSmallIntegerField(_("missing items"), default=0)
     title = models.CharField(_("technology name"), max_length=200, blank=True)
     answers = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     revision = models.PositiveIntegerField(
@@ -135,3 +152,70 @@ class ReceiptCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["survey", "year"], name="receipt_counter_once")]
+
+
+class ApplicationEvent(models.Model):
+    """Provenance: who drafted, submitted, endorsed, forwarded, accepted or returned it, and when."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("step"), max_length=24, choices=ProvenanceKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    version_number = models.PositiveIntegerField(null=True, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("provenance step")
+        verbose_name_plural = _("provenance")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.application} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AssociationDeadline(models.Model):
+    """An association's own collection deadline, before the ministry's."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="association_deadlines")
+    association = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    deadline = models.DateTimeField(_("internal deadline"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "association"], name="one_internal_deadline")]
+
+
+class ForwardBatch(models.Model):
+    """Applications an association forwarded to the ministry together, with a cover letter."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="forward_batches")
+    association = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    cover_letter = models.TextField(_("cover letter"))
+    forwarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    applications = models.ManyToManyField(Application, related_name="forward_batches")
+
+    class Meta:
+        verbose_name = _("forwarding")
+        verbose_name_plural = _("forwardings")
+        ordering = ["-created_at"]
+
+
+class Candidate(models.Model):
+    """A candidate technology under review: one or more merged applications about the same thing."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="candidates")
+    number = models.CharField(_("candidate number"), max_length=32, unique=True)
+    title = models.CharField(_("technology name"), max_length=200)
+    field_code = models.CharField(_("field"), max_length=20, blank=True)
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("candidate technology")
+        verbose_name_plural = _("candidate technologies")
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"

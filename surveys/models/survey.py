@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.enums import OrganizationType
 from portal.files import random_name
-from surveys.enums import PUBLIC_STAGES, QuestionType, SurveyKind, SurveyStage
+from surveys.enums import PUBLIC_STAGES, AssociationChannel, QuestionType, SurveyKind, SurveyStage
 
 from .field import Field
 
@@ -60,6 +60,10 @@ class Survey(models.Model):
     committee_on = models.DateField(_("national committee"), null=True, blank=True)
     notice_on = models.DateField(_("notice"), null=True, blank=True)
     contact = models.CharField(_("contact for questions"), max_length=200, blank=True)
+    association_channel = models.CharField(
+        _("association channel"), max_length=16, choices=AssociationChannel.choices,
+        default=AssociationChannel.OPTIONAL,
+    )
     score_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     score_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
     half_points = models.BooleanField(_("half points allowed"), default=False)

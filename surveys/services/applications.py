@@ -2,7 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,14 +12,26 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.enums import OrganizationType
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
 from portal.uploads import check_upload, safe_original_name
 from surveys.application_schema import section_form_class, sections_for
-from surveys.enums import APPLICATION_TRANSITIONS, ApplicationAction, ApplicationStatus, SurveyStage
+from surveys.enums import (
+    APPLICATION_TRANSITIONS,
+    EDITABLE_STATUSES,
+    ApplicationAction,
+    ApplicationStatus,
+    AssociationChannel,
+    Channel,
+    ProvenanceKind,
+    SurveyStage,
+)
+from surveys.services.workflow import application_transition, record_step
 from surveys.models import (
     Application,
+    AssociationDeadline,
     ApplicationVersion,
     Attachment,
     DeadlineExtension,
@@ -65,25 +77,68 @@ def database_now() -> datetime:
 
 
 def effective_deadline(survey: Survey, organization) -> datetime:
+    """The call's deadline, or the organisation's extension when it is later."""
     extension = DeadlineExtension.objects.filter(survey=survey, organization=organization).first()
     if extension and extension.deadline > survey.deadline:
         return extension.deadline
     return survey.deadline
 
 
+def _end_of_day(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time(0, 0)))
+
+
+def application_deadline(application: Application) -> datetime:
+    """Until when this application may still be changed and submitted.
+
+    A return for correction gives until the end of its correction day when that is later.
+    """
+    deadline = effective_deadline(application.survey, application.organization)
+    returned = {ApplicationStatus.RETURNED, ApplicationStatus.RETURNED_BY_ASSOCIATION}
+    if application.status in returned and application.correction_due:
+        deadline = max(deadline, _end_of_day(application.correction_due))
+    return deadline
+
+
+def association_deadline(application: Application) -> datetime | None:
+    if application.channel != Channel.ASSOCIATION or not application.association_id:
+        return None
+    internal = AssociationDeadline.objects.filter(
+        survey_id=application.survey_id, association_id=application.association_id
+    ).first()
+    return internal.deadline if internal else None
+
+
+def _deadline_error(deadline: datetime) -> DomainError:
+    return DomainError(
+        _("The deadline (%(deadline)s KST) has passed. Your draft is kept, but it can no longer be changed or submitted.")
+        % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+        code="deadline",
+    )
+
+
 def _check_open(application: Application, now: datetime) -> None:
+    """May the applicant change or submit this application now?"""
+    if application.pk and application.status not in EDITABLE_STATUSES:
+        raise DomainError(
+            _("An application that is “%(status)s” can no longer be changed.")
+            % {"status": ApplicationStatus(application.status).label},
+            code="state",
+        )
+    check_window(application, now)
+
+
+def check_window(application: Application, now: datetime) -> None:
+    """Is the call's window (its stage and this application's deadline) open now?"""
     survey = application.survey
-    if survey.stage != SurveyStage.COLLECTION:
+    returned = application.status == ApplicationStatus.RETURNED
+    if survey.stage != SurveyStage.COLLECTION and not (returned and survey.stage == SurveyStage.TECHNICAL_REVIEW):
         raise DomainError(_("This call is not accepting applications at the moment."), code="closed")
     if now < survey.opens_at:
         raise DomainError(_("This call has not opened yet."), code="closed")
-    deadline = effective_deadline(survey, application.organization)
+    deadline = application_deadline(application)
     if now >= deadline:
-        raise DomainError(
-            _("The deadline (%(deadline)s KST) has passed. Your draft is kept, but it can no longer be changed or submitted.")
-            % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
-            code="deadline",
-        )
+        raise _deadline_error(deadline)
 
 
 # -- answers -------------------------------------------------------------------------------
@@ -131,13 +186,38 @@ def completeness(application: Application) -> list[Missing]:
 # -- drafts --------------------------------------------------------------------------------
 
 @transaction.atomic
-def application_create(survey: Survey, *, organization, actor) -> Application:
+def choose_channel(survey: Survey, organization, association=None) -> tuple[str, object]:
+    """The channel an organisation's application takes, and through which association."""
+    if organization.type == OrganizationType.MINISTRY:
+        return Channel.MINISTRY, None
+    own_associations = list(organization.associations.all())
+    if association is not None:
+        if survey.association_channel == AssociationChannel.NONE:
+            raise DomainError(_("This call does not take applications through associations."), code="channel")
+        if association not in own_associations:
+            raise DomainError(_("Your organisation is not a member of that association."), code="channel")
+        return Channel.ASSOCIATION, association
+    if survey.association_channel == AssociationChannel.REQUIRED and own_associations:
+        raise DomainError(
+            _("This call takes companies' applications through their industry association: choose yours."),
+            code="channel",
+        )
+    return Channel.DIRECT, None
+
+
+def application_create(survey: Survey, *, organization, actor, association=None) -> Application:
     if organization.type not in survey.eligible_types:
         raise DomainError(_("Organisations of this type cannot apply to this call."), code="eligibility")
-    application = Application(survey=survey, organization=organization, created_by=actor, updated_by=actor)
+    channel, association = choose_channel(survey, organization, association)
+    application = Application(
+        survey=survey, organization=organization, created_by=actor, updated_by=actor,
+        channel=channel, association=association,
+    )
     _check_open(application, database_now())
     application.save()
-    audit_log(ApplicationAction.CREATED, actor=actor, obj=application, after={"survey": survey.pk})
+    record_step(application, kind=ProvenanceKind.DRAFTED, actor=actor, organization=organization)
+    audit_log(ApplicationAction.CREATED, actor=actor, obj=application,
+              after={"survey": survey.pk, "channel": channel, "association": association.pk if association else None})
     return application
 
 
@@ -152,9 +232,10 @@ def application_save_draft(application: Application, *, section: str, data: dict
     application.answers = {**application.answers, section: data}
     if section == "basic":
         application.title = str(data.get("technology_name", ""))[:200]
+        application.field_code = str(data.get("field", ""))[:20]
     application.revision += 1
     application.updated_by = actor
-    application.save(update_fields=["answers", "title", "revision", "updated_by", "updated_at"])
+    application.save(update_fields=["answers", "title", "field_code", "revision", "updated_by", "updated_at"])
     changed = sorted(k for k in set(before) | set(data) if before.get(k) != data.get(k))
     audit_log(ApplicationAction.DRAFT_SAVED, actor=actor, obj=application,
               after={"section": section, "fields": changed, "revision": application.revision})
@@ -181,21 +262,32 @@ def _attachment_snapshot(application: Application) -> list[dict]:
 
 @transaction.atomic
 def application_submit(application: Application, *, actor, revision: int | None = None) -> ApplicationVersion:
-    """Submit (or amend) before the deadline, decided by the database clock in this transaction."""
+    """Submit (or amend) before the deadline, decided by the database clock in this transaction.
+
+    Through an association the version goes to the association first; otherwise to MOTIE.
+    """
     application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
     if revision is not None and application.revision != revision:
         raise StaleDraft()
-    if ApplicationStatus.SUBMITTED not in APPLICATION_TRANSITIONS[application.status]:
+    target = ApplicationStatus.ASSOCIATION_REVIEW if application.channel == Channel.ASSOCIATION else ApplicationStatus.SUBMITTED
+    if target not in APPLICATION_TRANSITIONS[application.status]:
         raise DomainError(_("This application cannot be submitted in its current state."), code="state")
     now = database_now()
     _check_open(application, now)
+    internal = association_deadline(application)
+    if internal and application.status != ApplicationStatus.RETURNED_BY_ASSOCIATION and now >= internal:
+        raise DomainError(
+            _("Your association's collection deadline (%(deadline)s KST) has passed. Ask the association, "
+              "which may return it to you for correction.")
+            % {"deadline": timezone.localtime(internal).strftime("%Y-%m-%d %H:%M")},
+            code="deadline",
+        )
     missing = completeness(application)
     if missing:
         raise DomainError(
             _("The application is not complete: %(n)d items are missing.") % {"n": len(missing)}, code="incomplete"
         )
     amended = application.version_count > 0
-    before = {"status": application.status, "version": application.version_count}
     if not application.receipt_number:
         application.receipt_number = _next_receipt_number(application.survey, now)
     application.version_count += 1
@@ -209,17 +301,14 @@ def application_submit(application: Application, *, actor, revision: int | None 
         submitted_by=actor,
         submitted_at=now,
     )
-    application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = now
-    application.revision += 1
-    application.updated_by = actor
-    application.save(update_fields=[
-        "status", "receipt_number", "version_count", "submitted_at", "revision", "updated_by", "updated_at",
-    ])
-    audit_log(
-        ApplicationAction.AMENDED if amended else ApplicationAction.SUBMITTED,
-        actor=actor, obj=application, before=before,
-        after={"status": application.status, "version": version.number, "receipt": application.receipt_number},
+    application.missing_count = 0
+    application.correction_due = None
+    application_transition(
+        application, to=target, actor=actor, kind=ProvenanceKind.SUBMITTED,
+        organization=application.organization, version_number=version.number,
+        action=ApplicationAction.AMENDED if amended else ApplicationAction.SUBMITTED,
+        update_fields=["receipt_number", "version_count", "submitted_at", "missing_count", "correction_due"],
     )
     version_id = version.pk
     transaction.on_commit(lambda: _queue_pdf(version_id))
@@ -244,29 +333,30 @@ def _queue_pdf(version_id: int) -> None:
         logging.getLogger(__name__).warning("Broker unavailable; PDF of version %s waits", version_id)
 
 
-def _status_change(application: Application, *, to: str, actor, action: str) -> Application:
-    application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
-    if to not in APPLICATION_TRANSITIONS[application.status] or application.status == to:
-        raise DomainError(_("This application cannot be changed that way in its current state."), code="state")
-    _check_open(application, database_now())
-    before = application.status
-    application.status = to
-    application.revision += 1
-    application.updated_by = actor
-    application.save(update_fields=["status", "revision", "updated_by", "updated_at"])
-    audit_log(action, actor=actor, obj=application, before={"status": before}, after={"status": to})
-    return application
-
-
 @transaction.atomic
 def application_withdraw(application: Application, *, actor) -> Application:
-    return _status_change(application, to=ApplicationStatus.WITHDRAWN, actor=actor, action=ApplicationAction.WITHDRAWN)
+    application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
+    if application.status == ApplicationStatus.DRAFT:
+        raise DomainError(_("A draft is not submitted; there is nothing to withdraw."), code="state")
+    check_window(application, database_now())
+    return application_transition(
+        application, to=ApplicationStatus.WITHDRAWN, actor=actor, kind=ProvenanceKind.WITHDRAWN,
+        organization=application.organization, action=ApplicationAction.WITHDRAWN,
+    )
 
 
 @transaction.atomic
 def application_restore(application: Application, *, actor) -> Application:
     """Undo a withdrawal before the deadline: the last submitted version counts again."""
-    return _status_change(application, to=ApplicationStatus.SUBMITTED, actor=actor, action=ApplicationAction.RESTORED)
+    application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
+    if application.status != ApplicationStatus.WITHDRAWN:
+        raise DomainError(_("This application is not withdrawn."), code="state")
+    target = ApplicationStatus.ASSOCIATION_REVIEW if application.channel == Channel.ASSOCIATION else ApplicationStatus.SUBMITTED
+    check_window(application, database_now())
+    return application_transition(
+        application, to=target, actor=actor, kind=ProvenanceKind.RESTORED,
+        organization=application.organization, action=ApplicationAction.RESTORED,
+    )
 
 
 # -- attachments ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ EDITABLE_FIELDS = [
     "kind", "title", "title_en", "description", "description_en", "legal_basis", "code",
     "eligible_types", "opens_at", "deadline", "review_starts_on", "hearing_starts_on",
     "hearing_ends_on", "committee_on", "notice_on", "contact",
-    "score_min", "score_max", "half_points", "score_anchors",
+    "score_min", "score_max", "half_points", "score_anchors", "association_channel",
 ]
 
 

@@ -20,7 +20,15 @@ def version_pdf_context(version: ApplicationVersion) -> dict:
         "survey": application.survey,
         "organization": application.organization,
         "sections": labelled_answers(application.survey, version.answers),
+        "events": _events_until(version),
     }
+
+
+def _events_until(version: ApplicationVersion):
+    """Provenance up to and including this version's submission (a receipt never changes)."""
+    events = version.application.events.select_related("actor", "organization").order_by("at", "pk")
+    submitted = events.filter(kind="submitted", version_number=version.number).first()
+    return events.filter(pk__lte=submitted.pk) if submitted else events
 
 
 def version_pdf_render(version_id: int) -> str:

@@ -14,7 +14,7 @@ from portal.downloads import attachment_response
 from portal.exceptions import DomainError
 from surveys import selectors
 from surveys.application_schema import section_by_key, section_form_class, sections_for
-from surveys.enums import ApplicationStatus
+from surveys.enums import APPLICATION_TRANSITIONS, EDITABLE_STATUSES, ApplicationStatus
 from surveys.forms import AttachmentForm
 from surveys.models import Application, ApplicationVersion, Attachment, Survey
 from surveys.services import applications as service
@@ -28,11 +28,19 @@ def _application(request, pk: int, perm: str = "surveys.view_application") -> Ap
 
 
 def _deadline_context(application: Application) -> dict:
-    deadline = service.effective_deadline(application.survey, application.organization)
+    deadline = service.application_deadline(application)
     now = timezone.now()
+    try:
+        service.check_window(application, now)
+        is_open = True
+    except DomainError:
+        is_open = False
     return {
         "deadline": deadline,
-        "is_open": application.survey.stage == "collection" and application.survey.opens_at <= now < deadline,
+        "internal_deadline": service.association_deadline(application),
+        "is_open": is_open,
+        "may_change": is_open and application.status in EDITABLE_STATUSES,
+        "may_withdraw": is_open and ApplicationStatus.WITHDRAWN in APPLICATION_TRANSITIONS[application.status],
         "now": now,
     }
 
@@ -55,8 +63,14 @@ def application_start(request, pk: int):
         organization = organizations[0]
     if organization is None:
         raise Http404
+    association = None
+    if request.POST.get("association"):
+        association = organization.associations.filter(pk=request.POST["association"]).first()
+        if association is None:
+            raise Http404
     try:
-        application = service.application_create(survey, organization=organization, actor=request.user)
+        application = service.application_create(survey, organization=organization, actor=request.user,
+                                                  association=association)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("surveys:call_detail", pk=survey.pk)
@@ -270,6 +284,7 @@ def application_detail(request, pk: int):
     application = _application(request, pk)
     return render(request, "surveys/application/detail.html", {
         "application": application,
+        "events": application.events.select_related("actor", "organization"),
         "versions": application.versions.select_related("submitted_by").order_by("-number"),
         "may_edit": request.user.has_perm("surveys.edit_application", application),
         "first_section": sections_for(application.survey)[0].key,
@@ -314,3 +329,24 @@ def version_diff(request, pk: int):
         "application": application, "old": old, "new": new,
         "changes": service.version_diff(application.survey, old, new),
     })
+
+
+@login_required
+def application_record_pdf(request, pk: int):
+    """The application as it stands: latest version and full provenance, rendered on request."""
+    from django.http import HttpResponse
+
+    from portal.services.pdf import render_pdf
+    from surveys.services.receipts import version_pdf_context
+
+    application = _application(request, pk)
+    latest = application.versions.select_related("application__survey", "application__organization", "submitted_by").order_by("-number").first()
+    if latest is None:
+        raise Http404
+    context = version_pdf_context(latest)
+    context["record"] = True
+    context["events"] = application.events.select_related("actor", "organization").order_by("at", "pk")
+    response = HttpResponse(render_pdf("pdf/application_version.html", context), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{application.receipt_number}-record.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

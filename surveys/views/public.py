@@ -31,6 +31,9 @@ def call_detail(request, pk: int):
         my_questions = survey.inquiries.filter(asked_by=request.user).order_by("-created_at")
         if survey.is_open:
             filing = list(selectors.filing_organizations(request.user, survey))
+    association_choices = sorted(
+        {a for organization in filing for a in organization.associations.all()}, key=lambda a: a.name
+    )
     return render(request, "surveys/call/detail.html", {
         "survey": survey,
         "now": timezone.now(),
@@ -38,6 +41,7 @@ def call_detail(request, pk: int):
         "may_ask": request.user.has_perm("surveys.ask_question", survey),
         "my_questions": my_questions,
         "filing_organizations": filing,
+        "association_choices": association_choices,
     })
 
 

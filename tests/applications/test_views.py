@@ -132,6 +132,7 @@ ROWS = {
                                             kwargs=lambda w: {"pk": w.application.pk}),
     "version_detail": SimpleNamespace(method="get", kind="read", kwargs=lambda w: {"pk": w.application.pk, "number": 1}),
     "version_pdf": SimpleNamespace(method="get", kind="read", kwargs=lambda w: {"pk": w.application.pk, "number": 1}),
+    "application_record_pdf": SimpleNamespace(method="get", kind="read", kwargs=lambda w: {"pk": w.application.pk}),
     "version_diff": SimpleNamespace(method="get", kind="read", query="?a=1&b=2",
                                     kwargs=lambda w: {"pk": w.application.pk}),
 }

@@ -1,0 +1,126 @@
+"""MOTIE's intake: accept into technical review, return for correction, duplicates, candidates."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.exceptions import DomainError
+from portal.services.audit import audit_log
+from surveys.enums import ApplicationAction, ApplicationStatus, ProvenanceKind
+from surveys.models import Application, Candidate, Survey
+from surveys.services.workflow import application_transition, record_step
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("survey", "organization", "created_by").get(
+        pk=application.pk
+    )
+
+
+def _motie(actor):
+    membership = actor.memberships.filter(role="admin", is_active=True).select_related("organization").first()
+    return membership.organization if membership else None
+
+
+def _next_candidate_number(survey: Survey) -> str:
+    Survey.objects.select_for_update().get(pk=survey.pk)
+    count = Candidate.objects.filter(survey=survey).count()
+    return f"{survey.code}-T{count + 1:03d}"
+
+
+@transaction.atomic
+def intake_accept(application: Application, *, actor, note: str = "") -> Application:
+    application = _lock(application)
+    if application.candidate_id is None:
+        application.candidate = Candidate.objects.create(
+            survey=application.survey, number=_next_candidate_number(application.survey),
+            title=application.title, field_code=application.field_code,
+        )
+    return application_transition(
+        application, to=ApplicationStatus.ACCEPTED, actor=actor, kind=ProvenanceKind.ACCEPTED, note=note.strip(),
+        organization=_motie(actor), action=ApplicationAction.ACCEPTED, update_fields=["candidate"],
+    )
+
+
+@transaction.atomic
+def intake_return(application: Application, *, actor, reason: str, correction_due) -> Application:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Write the reasons for the return; the applicant reads them."))
+    if correction_due is None or correction_due < timezone.localdate():
+        raise DomainError(_("Give a correction deadline that is not in the past."))
+    application = _lock(application)
+    application.correction_due = correction_due
+    application.return_reason = reason
+    return application_transition(
+        application, to=ApplicationStatus.RETURNED, actor=actor, kind=ProvenanceKind.RETURNED, note=reason,
+        organization=_motie(actor), action=ApplicationAction.RETURNED, update_fields=["correction_due", "return_reason"],
+    )
+
+
+@transaction.atomic
+def intake_mark_duplicate(application: Application, *, of: Application, actor, note: str = "") -> Application:
+    if of.pk == application.pk or of.survey_id != application.survey_id:
+        raise DomainError(_("Choose another application of the same call."))
+    application = _lock(application)
+    application.duplicate_of = of
+    return application_transition(
+        application, to=ApplicationStatus.DUPLICATE, actor=actor, kind=ProvenanceKind.DUPLICATE,
+        note=note.strip() or str(of), organization=_motie(actor), action=ApplicationAction.DUPLICATE,
+        update_fields=["duplicate_of"],
+    )
+
+
+@transaction.atomic
+def candidate_merge(target: Candidate, sources: list[Candidate], *, actor, title: str = "") -> Candidate:
+    """Merge candidates into one. Every application keeps its versions and provenance."""
+    target = Candidate.objects.select_for_update().get(pk=target.pk)
+    sources = [c for c in Candidate.objects.select_for_update().filter(pk__in=[s.pk for s in sources]) if c.pk != target.pk]
+    if not sources:
+        raise DomainError(_("Choose at least one other candidate to merge."))
+    if any(c.survey_id != target.survey_id or c.merged_into_id for c in sources) or target.merged_into_id:
+        raise DomainError(_("Only open candidates of the same call can be merged."))
+    moved = list(Application.objects.filter(candidate__in=sources))
+    Application.objects.filter(candidate__in=sources).update(candidate=target)
+    for source in sources:
+        source.merged_into = target
+        source.save(update_fields=["merged_into"])
+    if title.strip():
+        target.title = title.strip()[:200]
+        target.save(update_fields=["title"])
+    for application in moved:
+        record_step(application, kind=ProvenanceKind.MERGED, actor=actor, organization=_motie(actor),
+                    note=f"{target.number} {target.title}")
+    audit_log(ApplicationAction.MERGED, actor=actor, obj=target,
+              after={"merged": [c.number for c in sources], "applications": [a.pk for a in moved], "title": target.title})
+    return target
+
+
+def survey_refresh_completeness(survey: Survey) -> int:
+    """Recount what each received application lacks against the call's current form."""
+    from surveys.services.applications import completeness
+
+    changed = 0
+    received = Application.objects.filter(survey=survey).exclude(status=ApplicationStatus.DRAFT).select_related("survey")
+    for application in received:
+        latest = application.versions.order_by("-number").first()
+        if latest is None:
+            continue
+        application.answers = latest.answers
+        count = len(completeness(application))
+        if count != application.missing_count:
+            Application.objects.filter(pk=application.pk).update(missing_count=count)
+            changed += 1
+    return changed
+
+
+def intake_counts(survey: Survey) -> dict:
+    from django.db.models import Count
+
+    received = Application.objects.filter(survey=survey).exclude(status__in=["draft", "association_review",
+                                                                              "association_returned", "endorsed"])
+    by = lambda field: list(received.values(field).annotate(n=Count("pk")).order_by(field))  # noqa: E731
+    return {"field": by("field_code"), "channel": by("channel"), "type": by("organization__type"),
+            "status": by("status"), "total": received.count(),
+            "last": received.aggregate(last=Max("submitted_at"))["last"]}

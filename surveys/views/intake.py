@@ -1,0 +1,195 @@
+"""MOTIE's intake of a call: the received list, decisions, candidates, counts and exports."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.db.models.functions import TruncDate
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.enums import OrganizationType
+from portal.exceptions import DomainError
+from portal.permissions import permission_or_404
+from surveys import selectors
+from surveys.enums import RECEIVED_STATUSES, ApplicationStatus, Channel
+from surveys.forms import DuplicateForm, IntakeReturnForm, MergeForm
+from surveys.models import Application, Candidate, Field, Survey
+from surveys.services import intake as service
+from surveys.services.applications import labelled_answers
+
+intake = permission_or_404("surveys.run_intake")
+
+SORTS = {
+    "received": "submitted_at", "-received": "-submitted_at",
+    "organization": "organization__name", "-organization": "-organization__name",
+    "title": "title", "-title": "-title", "receipt": "receipt_number", "-receipt": "-receipt_number",
+}
+
+EXPORT_COLUMNS = [
+    (gettext_lazy("Receipt number"), lambda a: a.receipt_number),
+    (gettext_lazy("Technology name"), lambda a: a.title),
+    (gettext_lazy("Field"), lambda a: a.field_code),
+    (gettext_lazy("Applicant organisation"), lambda a: a.organization.name),
+    (gettext_lazy("Organisation type"), lambda a: a.organization.get_type_display()),
+    (gettext_lazy("Channel"), lambda a: a.get_channel_display()),
+    (gettext_lazy("Through association"), lambda a: a.association.name if a.association else ""),
+    (gettext_lazy("Status"), lambda a: a.get_status_display()),
+    (gettext_lazy("Versions"), lambda a: a.version_count),
+    (gettext_lazy("Missing items"), lambda a: a.missing_count),
+    (gettext_lazy("Last submitted"), lambda a: timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else ""),
+    (gettext_lazy("Candidate"), lambda a: a.candidate.number if a.candidate else ""),
+]
+
+
+def _filtered(request, survey):
+    applications = selectors.intake_applications(survey)
+    filters = {key: request.GET.get(key, "") for key in ("field", "channel", "type", "status", "complete", "sort")}
+    if filters["field"]:
+        applications = applications.filter(field_code=filters["field"])
+    if filters["channel"] in Channel.values:
+        applications = applications.filter(channel=filters["channel"])
+    if filters["type"] in OrganizationType.values:
+        applications = applications.filter(organization__type=filters["type"])
+    if filters["status"] in RECEIVED_STATUSES:
+        applications = applications.filter(status=filters["status"])
+    if filters["complete"] == "yes":
+        applications = applications.filter(missing_count=0)
+    elif filters["complete"] == "no":
+        applications = applications.filter(missing_count__gt=0)
+    applications = applications.order_by(SORTS.get(filters["sort"], "-submitted_at"), "pk")
+    return applications, filters
+
+
+@intake
+def intake_list(request, pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    applications, filters = _filtered(request, survey)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return _export(survey, applications, export)
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    received = selectors.intake_applications(survey)
+    per_day = (
+        received.annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
+        .values("day").annotate(n=Count("pk")).order_by("day")
+    )
+    chart = {"labels": [row["day"].isoformat() for row in per_day if row["day"]],
+             "counts": [row["n"] for row in per_day if row["day"]], "label": _("Applications received per day")}
+    fields = {f.code: f.display_name for f in Field.objects.all()}
+    counts = {
+        "field": [(fields.get(row["field_code"], row["field_code"] or "—"), row["n"]) for row in
+                  received.values("field_code").annotate(n=Count("pk")).order_by("field_code")],
+        "channel": [(Channel(row["channel"]).label, row["n"]) for row in
+                    received.values("channel").annotate(n=Count("pk")).order_by("channel")],
+        "type": [(OrganizationType(row["organization__type"]).label, row["n"]) for row in
+                 received.values("organization__type").annotate(n=Count("pk")).order_by("organization__type")],
+    }
+    return render(request, "surveys/intake/list.html", {
+        "survey": survey, "page": page, "filters": filters, "counts": counts, "total": received.count(),
+        "chart": chart,
+        "field_choices": [(f.code, f.display_name) for f in survey.fields.all()],
+        "channel_choices": Channel.choices, "type_choices": OrganizationType.choices,
+        "status_choices": [(s.value, s.label) for s in ApplicationStatus if s in RECEIVED_STATUSES],
+        "query": request.GET.urlencode(),
+    })
+
+
+def _export(survey, applications, kind):
+    headers = [str(title) for title, _getter in EXPORT_COLUMNS]
+    rows = [[getter(a) for _title, getter in EXPORT_COLUMNS] for a in applications]
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if kind == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # Excel opens UTF-8 Korean correctly with a BOM
+        writer = csv.writer(buffer)
+        writer.writerow(headers)
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="intake-{survey.code}-{stamp}.csv"'
+        return response
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Intake")[:31]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="intake-{survey.code}-{stamp}.xlsx"'
+    return response
+
+
+@intake
+def intake_application(request, pk: int, application_pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    application = get_object_or_404(
+        Application.objects.select_related("organization", "association", "candidate", "duplicate_of"),
+        pk=application_pk, survey=survey, status__in=RECEIVED_STATUSES,
+    )
+    others = selectors.intake_applications(survey).exclude(pk=application.pk).order_by("receipt_number")
+    decision = request.POST.get("decision")
+    return_form = IntakeReturnForm(request.POST if decision == "return" else None)
+    duplicate_form = DuplicateForm(request.POST if decision == "duplicate" else None, queryset=others)
+    status = 200
+    if request.method == "POST":
+        try:
+            if decision == "accept":
+                service.intake_accept(application, actor=request.user, note=request.POST.get("note", ""))
+                messages.success(request, _("Accepted into technical review."))
+                return redirect("surveys:intake_list", pk=survey.pk)
+            if decision == "return" and return_form.is_valid():
+                service.intake_return(application, actor=request.user, reason=return_form.cleaned_data["reason"],
+                                      correction_due=return_form.cleaned_data["correction_due"])
+                messages.success(request, _("Returned for correction; the applicant was told by mail."))
+                return redirect("surveys:intake_list", pk=survey.pk)
+            if decision == "duplicate" and duplicate_form.is_valid():
+                service.intake_mark_duplicate(application, of=duplicate_form.cleaned_data["of"], actor=request.user,
+                                              note=duplicate_form.cleaned_data["note"])
+                messages.success(request, _("Marked as a duplicate."))
+                return redirect("surveys:intake_list", pk=survey.pk)
+        except DomainError as error:
+            messages.error(request, error.message)
+        status = 400
+    latest = application.versions.order_by("-number").first()
+    return render(request, "surveys/intake/application.html", {
+        "survey": survey, "application": application, "latest": latest,
+        "answers": labelled_answers(survey, latest.answers) if latest else [],
+        "events": application.events.select_related("actor", "organization"),
+        "return_form": return_form, "duplicate_form": duplicate_form,
+    }, status=status)
+
+
+@intake
+def candidates(request, pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    open_candidates = Candidate.objects.filter(survey=survey, merged_into__isnull=True).order_by("number")
+    form = MergeForm(request.POST or None, queryset=open_candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = service.candidate_merge(form.cleaned_data["target"], list(form.cleaned_data["sources"]),
+                                             actor=request.user, title=form.cleaned_data["title"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Merged into %(number)s.") % {"number": target.number})
+            return redirect("surveys:intake_candidates", pk=survey.pk)
+    listing = open_candidates.prefetch_related(Prefetch(
+        "applications",
+        queryset=Application.objects.select_related("organization", "association").order_by("receipt_number"),
+    ))
+    return render(request, "surveys/intake/candidates.html", {"survey": survey, "candidates": listing, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
