@@ -279,7 +279,7 @@ if not DEBUG:
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365 * 2)
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=5)
 HEALTH_CELERY_TIMEOUT = env.float("HEALTH_CELERY_TIMEOUT", default=1.0)
-DEMO_SEED_HOOKS = ["surveys.demo.seed"]
+DEMO_SEED_HOOKS = ["surveys.demo.seed", "surveys.demo.seed_applications"]
 
 LOGGING = {
     "version": 1,
