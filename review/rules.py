@@ -1,3 +1,15 @@
-"""Permission predicates (django-rules)."""
+"""Permission predicates for review (django-rules)."""
 
-import rules  # noqa: F401
+import rules
+
+from portal.rules import is_ministry_admin, is_reviewer, is_secretary
+
+
+@rules.predicate
+def is_own_assignment(user, assignment) -> bool:
+    return bool(user and user.is_authenticated and assignment is not None and assignment.reviewer_id == user.pk)
+
+
+rules.add_perm("review.manage", is_ministry_admin)
+rules.add_perm("review.see_scores", is_ministry_admin | is_secretary)
+rules.add_perm("review.work_on_assignment", is_reviewer & is_own_assignment)

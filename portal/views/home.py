@@ -54,6 +54,10 @@ def dashboard(request, role: str):
 
         context["associations"] = staff_associations(request.user)
         context["collecting_surveys"] = public_surveys().exclude(association_channel="none")
+    if role == Role.REVIEWER:
+        from review.selectors import reviewer_assignments
+
+        context["assignments"] = reviewer_assignments(request.user)
     if role == Role.OBSERVER:
         from surveys.selectors import ministry_channel_applications
 

@@ -85,6 +85,10 @@ def test_company_submits_through_its_association_which_returns_endorses_and_forw
     association = OrganizationFactory(type="association", name="한국로봇산업협회")
     AssociationMembership.objects.create(member=company, association=association)
     staff = make_user("association_staff", organization=association)
+    errors = []
+    page.on("console", lambda message: errors.append(f"{message.text} {message.location}") if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("requestfinished", lambda r: errors.append(f"{r.response().status} {r.url}") if r.response() and r.response().status >= 400 else None)
 
     # 1. The company applies through its association.
     log_in(applicant, PASSWORD)
@@ -196,4 +200,4 @@ def test_company_submits_through_its_association_which_returns_endorses_and_forw
     expected = ["drafted", "submitted", "association_returned", "submitted", "endorsed", "forwarded", "accepted"]
     remaining = iter(kinds)
     assert all(kind in remaining for kind in expected), kinds
-    print(kinds)
+    assert not errors, errors

@@ -1,0 +1,127 @@
+"""The ministry admin's review screens: plan, panels, assignments, aggregates."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.enums import Role
+from portal.exceptions import DomainError
+from portal.models import User
+from portal.permissions import permission_or_404
+from review.enums import ACTIVE_ASSIGNMENTS
+from review.forms import ManualAssignForm, ReviewerForm, ReviewerImportForm, ReviewPlanForm
+from review.models import Assignment, Panel
+from review.services import assignment as assigning
+from review.services import pool
+from review.services.aggregation import aggregate
+from surveys.models import Candidate, Survey
+
+manage = permission_or_404("review.manage")
+
+
+@manage
+def overview(request, pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    plan = assigning.review_plan(survey)
+    form = ReviewPlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        from portal.services.audit import audit_log
+
+        audit_log("review.plan.changed", actor=request.user, obj=survey, after={
+            k: str(v) for k, v in form.cleaned_data.items()})
+        messages.success(request, _("The review plan was saved."))
+        return redirect("review:overview", pk=survey.pk)
+    candidates = (
+        Candidate.objects.filter(survey=survey, merged_into__isnull=True).order_by("number")
+        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("reviewer").order_by("pseudonym")))
+    )
+    rows = [(candidate, aggregate(candidate, plan=plan)) for candidate in candidates]
+    panels = Panel.objects.filter(survey=survey).annotate(size=Count("members"))
+    field_codes = list(survey.fields.values_list("code", flat=True))
+    return render(request, "review/manage/overview.html", {
+        "survey": survey, "form": form, "rows": rows, "panels": panels, "field_codes": field_codes,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@manage
+def auto_assign(request, pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    result = assigning.assign_automatically(survey, actor=request.user)
+    messages.success(request, _("%(n)d assignments were made.") % {"n": result.created})
+    if result.short:
+        messages.warning(request, _("Not enough reviewers without conflicts for: %(list)s. Add reviewers to the panels.")
+                         % {"list": ", ".join(f"{number} (−{n})" for number, n in result.short)})
+    return redirect("review:overview", pk=survey.pk)
+
+
+@manage
+def panel(request, pk: int, field_code: str):
+    survey = get_object_or_404(Survey, pk=pk)
+    if not survey.fields.filter(code=field_code).exists():
+        from django.http import Http404
+
+        raise Http404
+    the_panel = pool.panel_for(survey, field_code)
+    form = ReviewerForm(request.POST if request.POST.get("form") == "one" else None)
+    import_form = ReviewerImportForm(request.POST if request.POST.get("form") == "import" else None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if request.POST.get("form") == "one" and form.is_valid():
+            try:
+                pool.reviewer_add(the_panel, actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The reviewer was added and invited; they set up two-factor authentication at first log-in."))
+                return redirect("review:panel", pk=survey.pk, field_code=field_code)
+        elif request.POST.get("form") == "import" and import_form.is_valid():
+            try:
+                result = pool.reviewers_import(the_panel, upload=import_form.cleaned_data["file"], actor=request.user)
+            except ValidationError as error:
+                import_form.add_error("file", error)
+            else:
+                status = 200
+                messages.success(request, _("%(n)d reviewers added.") % {"n": result.added})
+    members = the_panel.members.select_related("reviewer__reviewer_profile").annotate(
+        load=Count("reviewer__assignments", filter=Q(reviewer__assignments__status__in=ACTIVE_ASSIGNMENTS))
+    ).order_by("reviewer__name")
+    return render(request, "review/manage/panel.html", {
+        "survey": survey, "panel": the_panel, "members": members, "form": form, "import_form": import_form,
+        "result": result,
+    }, status=status)
+
+
+@manage
+def candidate_assign(request, pk: int):
+    candidate = get_object_or_404(Candidate.objects.select_related("survey"), pk=pk)
+    reviewers = User.objects.filter(memberships__role=Role.REVIEWER, memberships__is_active=True).exclude(
+        assignments__candidate=candidate).select_related("reviewer_profile").distinct().order_by("name")
+    form = ManualAssignForm(request.POST or None, queryset=reviewers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assigning.assign_by_hand(candidate, form.cleaned_data["reviewer"], actor=request.user)
+        except DomainError as error:
+            form.add_error("reviewer", error.message)
+        else:
+            messages.success(request, _("The reviewer was assigned."))
+            return redirect("review:overview", pk=candidate.survey_id)
+    return render(request, "review/manage/assign.html", {"candidate": candidate, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@permission_or_404("review.see_scores")
+def candidate_aggregate(request, pk: int):
+    """How the aggregate was computed: each raw score and the rule applied."""
+    candidate = get_object_or_404(Candidate.objects.select_related("survey"), pk=pk)
+    plan = assigning.review_plan(candidate.survey)
+    return render(request, "review/manage/aggregate.html", {
+        "candidate": candidate, "plan": plan, "result": aggregate(candidate, plan=plan),
+        "criteria": candidate.survey.criteria.order_by("number"),
+    })

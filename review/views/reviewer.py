@@ -1,0 +1,141 @@
+"""The reviewer's screens: pledge, declaration, blind reading, scoring, others' reviews."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from portal.downloads import attachment_response
+from portal.exceptions import DomainError
+from review.enums import AssignmentStatus
+from review.forms import DeclarationForm, PledgeForm, ReviewForm
+from review.models import Assignment, Review
+from review.services import reviewing
+from review.services.blind import blind_proposals
+from surveys.models import Attachment, Field, Survey
+
+
+def _assignment(request, pk: int) -> Assignment:
+    assignment = get_object_or_404(Assignment.objects.select_related("candidate__survey"), pk=pk)
+    if not request.user.has_perm("review.work_on_assignment", assignment):
+        raise Http404
+    return assignment
+
+
+def _field_name(code: str) -> str:
+    field = Field.objects.filter(code=code).first()
+    return field.display_name if field else code
+
+
+@login_required
+def pledge(request, pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    if not Assignment.objects.filter(candidate__survey=survey, reviewer=request.user).exists():
+        raise Http404
+    form = PledgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reviewing.pledge_sign(survey, reviewer=request.user, signed_name=form.cleaned_data["signed_name"])
+        except DomainError as error:
+            form.add_error("signed_name", error.message)
+        else:
+            messages.success(request, _("Pledge signed. Declare your conflicts of interest for each candidate."))
+            return redirect("dashboard", role="reviewer")
+    return render(request, "review/reviewer/pledge.html", {
+        "survey": survey, "form": form, "text": reviewing.PLEDGE_TEXT,
+        "signed": reviewing.has_pledged(survey, request.user),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def assignment_detail(request, pk: int):
+    assignment = _assignment(request, pk)
+    survey = assignment.candidate.survey
+    pledged = reviewing.has_pledged(survey, request.user)
+    context = {"assignment": assignment, "candidate": assignment.candidate, "survey": survey, "pledged": pledged,
+               "field_name": _field_name(assignment.candidate.field_code)}
+    if not pledged or assignment.status == AssignmentStatus.ASSIGNED:
+        form = DeclarationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            choice, note = form.cleaned_data["choice"], form.cleaned_data["note"]
+            try:
+                if choice == "decline":
+                    reviewing.decline(assignment, reviewer=request.user, reason=note)
+                else:
+                    reviewing.declare(assignment, reviewer=request.user, has_conflict=choice == "conflict", note=note)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                if choice == "none":
+                    messages.success(request, _("Thank you. The application is now open to you."))
+                    return redirect("review:assignment", pk=assignment.pk)
+                messages.info(request, _("The assignment has ended and another reviewer will be asked."))
+                return redirect("dashboard", role="reviewer")
+        context["declaration_form"] = form
+        return render(request, "review/reviewer/locked.html", context,
+                      status=400 if request.method == "POST" else 200)
+    if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
+        raise Http404
+    review = Review.objects.filter(assignment=assignment).first()
+    initial = {}
+    if review:
+        for number, score in review.scores.items():
+            initial[f"score_{number}"] = f"{float(score):g}"
+        for number, text in review.justifications.items():
+            initial[f"justification_{number}"] = text
+        initial.update(recommendation=review.recommendation, comment=review.comment)
+    form = ReviewForm(request.POST or None, survey=survey, initial=initial)
+    status = 200
+    if request.method == "POST" and assignment.status == AssignmentStatus.ACCEPTED and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            reviewing.review_save(assignment, reviewer=request.user, submit=submit, **form.service_data())
+        except DomainError as error:
+            form.add_error(None, error.message)
+            status = 400
+        else:
+            messages.success(request, _("Your review was submitted.") if submit else _("Your draft review was saved."))
+            return redirect("review:assignment", pk=assignment.pk)
+    others = []
+    if assignment.status == AssignmentStatus.SUBMITTED:
+        others = (
+            Review.objects.filter(assignment__candidate=assignment.candidate, assignment__status=AssignmentStatus.SUBMITTED)
+            .exclude(assignment=assignment).select_related("assignment").order_by("assignment__pseudonym")
+        )
+    context.update(proposals=blind_proposals(assignment.candidate), form=form, review=review, others=others,
+                   criteria={str(c.number): c for c in survey.criteria.all()})
+    return render(request, "review/reviewer/assignment.html", context, status=status)
+
+
+@login_required
+def attachment(request, pk: int, attachment_id: int):
+    """An attachment under a neutral name (the applicant's file name may identify them)."""
+    assignment = _assignment(request, pk)
+    if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
+        raise Http404
+    allowed = {a["id"]: (p.label, a) for p in blind_proposals(assignment.candidate) for a in p.attachments}
+    if attachment_id not in allowed:
+        raise Http404
+    label, info = allowed[attachment_id]
+    stored = get_object_or_404(Attachment, pk=attachment_id)
+    return attachment_response(stored.file, f"{assignment.candidate.number}-{label}-{info['index']}.{info['kind'] or 'bin'}")
+
+
+@login_required
+def review_pdf(request, pk: int):
+    """The reviewer's own rendering of the redacted application."""
+    from portal.services.pdf import render_pdf
+
+    assignment = _assignment(request, pk)
+    if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
+        raise Http404
+    data = render_pdf("review/pdf/blind.html", {
+        "candidate": assignment.candidate, "assignment": assignment,
+        "field_name": _field_name(assignment.candidate.field_code),
+        "proposals": blind_proposals(assignment.candidate),
+    })
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{assignment.candidate.number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
