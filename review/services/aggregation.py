@@ -54,13 +54,17 @@ def weighted_total(scores: dict[int, Decimal], weights: dict[int, Decimal]) -> D
     return sum(scores[n] * weights[n] for n in scores) / weight_sum
 
 
-def aggregate(candidate, *, plan) -> Aggregate:
-    survey = candidate.survey
-    weights = {c.number: c.weight for c in survey.criteria.all()}
-    reviews = (
-        Review.objects.filter(assignment__candidate=candidate, assignment__status=AssignmentStatus.SUBMITTED)
-        .select_related("assignment").order_by("assignment__pseudonym")
-    )
+def aggregate(candidate, *, plan, criteria=None, reviews=None) -> Aggregate:
+    """``criteria`` (the call's) and ``reviews`` (the candidate's submitted ones, by pseudonym, with their
+    assignments) may be given by a caller that aggregates many candidates, to spare the queries."""
+    if criteria is None:
+        criteria = candidate.survey.criteria.all()
+    weights = {c.number: c.weight for c in criteria}
+    if reviews is None:
+        reviews = (
+            Review.objects.filter(assignment__candidate=candidate, assignment__status=AssignmentStatus.SUBMITTED)
+            .select_related("assignment").order_by("assignment__pseudonym")
+        )
     totals = []
     for review in reviews:
         scores = {int(k): Decimal(v) for k, v in review.scores.items()}

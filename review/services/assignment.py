@@ -1,6 +1,7 @@
 """Who reviews which candidate: balanced, never with a conflict of interest."""
 
 import string
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from surveys.models import Application, Candidate, Survey
 
 
 def _normal(name: str) -> str:
+    name = unicodedata.normalize("NFKC", name)  # ㈜ → (주), full-width letters and brackets → plain
     return "".join(name.split()).replace("(주)", "").replace("주식회사", "").lower()
 
 

@@ -9,8 +9,9 @@ from surveys.services.applications import labelled_answers
 
 MASK = "○○○"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-PHONE = re.compile(r"\b0\d{1,2}[-. ]?\d{3,4}[-. ]?\d{4}\b")
-BUSINESS_NUMBER = re.compile(r"\b\d{3}-\d{2}-\d{5}\b")
+# Digit look-arounds, not \b: Korean particles glued to a number (“02-123-4567로”) are word characters.
+PHONE = re.compile(r"(?<!\d)0\d{1,2}[-. ]?\d{3,4}[-. ]?\d{4}(?!\d)")
+BUSINESS_NUMBER = re.compile(r"(?<!\d)\d{3}-\d{2}-\d{5}(?!\d)")
 HIDDEN_SECTIONS = {"contact"}
 HIDDEN_FIELDS = {"contact_name", "contact_department", "contact_phone", "contact_email"}
 SUFFIXES = ("주식회사", "(주)", "㈜", "Co., Ltd.", "Inc.")
@@ -55,6 +56,16 @@ def redact(text: str, names: list[str]) -> str:
     for name in names:
         text = re.sub(re.escape(name), MASK, text, flags=re.IGNORECASE)
     return text
+
+
+def blind_title(candidate) -> str:
+    """The candidate's technology name as reviewers see it: applicants often put their own name in it."""
+    applications = (
+        Application.objects.filter(candidate=candidate)
+        .select_related("organization", "association", "created_by", "updated_by")
+        .prefetch_related("organization__associations")
+    )
+    return redact(candidate.title, _names(applications))
 
 
 def blind_proposals(candidate) -> list[BlindProposal]:

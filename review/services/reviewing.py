@@ -93,6 +93,8 @@ def _score(value, survey) -> Decimal | None:
         score = Decimal(str(value))
     except InvalidOperation:
         raise DomainError(_("Scores are numbers.")) from None
+    if not score.is_finite():  # NaN cannot even be compared with the scale's ends
+        raise DomainError(_("Scores are numbers."))
     step = Decimal("0.5") if survey.half_points else Decimal("1")
     if score < survey.score_min or score > survey.score_max or (score / step) % 1:
         raise DomainError(

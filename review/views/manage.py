@@ -11,9 +11,9 @@ from portal.enums import Role
 from portal.exceptions import DomainError
 from portal.models import User
 from portal.permissions import permission_or_404
-from review.enums import ACTIVE_ASSIGNMENTS
+from review.enums import ACTIVE_ASSIGNMENTS, AssignmentStatus
 from review.forms import ManualAssignForm, ReviewerForm, ReviewerImportForm, ReviewPlanForm
-from review.models import Assignment, Panel
+from review.models import Assignment, Panel, Review
 from review.services import assignment as assigning
 from review.services import pool
 from review.services.aggregation import aggregate
@@ -39,7 +39,14 @@ def overview(request, pk: int):
         Candidate.objects.filter(survey=survey, merged_into__isnull=True).order_by("number")
         .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("reviewer").order_by("pseudonym")))
     )
-    rows = [(candidate, aggregate(candidate, plan=plan)) for candidate in candidates]
+    criteria = list(survey.criteria.all())
+    submitted = {candidate.pk: [] for candidate in candidates}
+    for review in (Review.objects.filter(assignment__candidate__in=submitted.keys(),
+                                         assignment__status=AssignmentStatus.SUBMITTED)
+                   .select_related("assignment").order_by("assignment__pseudonym")):
+        submitted[review.assignment.candidate_id].append(review)
+    rows = [(candidate, aggregate(candidate, plan=plan, criteria=criteria, reviews=submitted[candidate.pk]))
+            for candidate in candidates]
     panels = Panel.objects.filter(survey=survey).annotate(size=Count("members"))
     field_codes = list(survey.fields.values_list("code", flat=True))
     return render(request, "review/manage/overview.html", {

@@ -12,7 +12,7 @@ from review.enums import AssignmentStatus
 from review.forms import DeclarationForm, PledgeForm, ReviewForm
 from review.models import Assignment, Review
 from review.services import reviewing
-from review.services.blind import blind_proposals
+from review.services.blind import blind_proposals, blind_title
 from surveys.models import Attachment, Field, Survey
 
 
@@ -103,7 +103,8 @@ def assignment_detail(request, pk: int):
             Review.objects.filter(assignment__candidate=assignment.candidate, assignment__status=AssignmentStatus.SUBMITTED)
             .exclude(assignment=assignment).select_related("assignment").order_by("assignment__pseudonym")
         )
-    context.update(proposals=blind_proposals(assignment.candidate), form=form, review=review, others=others,
+    context.update(proposals=blind_proposals(assignment.candidate), title=blind_title(assignment.candidate),
+                   form=form, review=review, others=others,
                    criteria={str(c.number): c for c in survey.criteria.all()})
     return render(request, "review/reviewer/assignment.html", context, status=status)
 
@@ -131,7 +132,7 @@ def review_pdf(request, pk: int):
     if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
         raise Http404
     data = render_pdf("review/pdf/blind.html", {
-        "candidate": assignment.candidate, "assignment": assignment,
+        "candidate": assignment.candidate, "assignment": assignment, "title": blind_title(assignment.candidate),
         "field_name": _field_name(assignment.candidate.field_code),
         "proposals": blind_proposals(assignment.candidate),
     })

@@ -244,6 +244,12 @@ def application_save_draft(application: Application, *, section: str, data: dict
 
 # -- submission ----------------------------------------------------------------------------
 
+def goes_to_association(application: Application) -> bool:
+    """Does a submission go to the association? Until the association has forwarded it to MOTIE;
+    after that, amendments, corrections MOTIE asked for and undone withdrawals go to MOTIE."""
+    return application.channel == Channel.ASSOCIATION and not application.forward_batches.exists()
+
+
 def _next_receipt_number(survey: Survey, now: datetime) -> str:
     year = timezone.localtime(now).year
     counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(survey=survey, year=year)
@@ -269,12 +275,13 @@ def application_submit(application: Application, *, actor, revision: int | None 
     application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
     if revision is not None and application.revision != revision:
         raise StaleDraft()
-    target = ApplicationStatus.ASSOCIATION_REVIEW if application.channel == Channel.ASSOCIATION else ApplicationStatus.SUBMITTED
+    to_association = goes_to_association(application)
+    target = ApplicationStatus.ASSOCIATION_REVIEW if to_association else ApplicationStatus.SUBMITTED
     if target not in APPLICATION_TRANSITIONS[application.status]:
         raise DomainError(_("This application cannot be submitted in its current state."), code="state")
     now = database_now()
     _check_open(application, now)
-    internal = association_deadline(application)
+    internal = association_deadline(application) if to_association else None
     if internal and application.status != ApplicationStatus.RETURNED_BY_ASSOCIATION and now >= internal:
         raise DomainError(
             _("Your association's collection deadline (%(deadline)s KST) has passed. Ask the association, "
@@ -351,7 +358,7 @@ def application_restore(application: Application, *, actor) -> Application:
     application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
     if application.status != ApplicationStatus.WITHDRAWN:
         raise DomainError(_("This application is not withdrawn."), code="state")
-    target = ApplicationStatus.ASSOCIATION_REVIEW if application.channel == Channel.ASSOCIATION else ApplicationStatus.SUBMITTED
+    target = ApplicationStatus.ASSOCIATION_REVIEW if goes_to_association(application) else ApplicationStatus.SUBMITTED
     check_window(application, database_now())
     return application_transition(
         application, to=target, actor=actor, kind=ProvenanceKind.RESTORED,

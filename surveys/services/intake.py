@@ -24,9 +24,12 @@ def _motie(actor):
 
 
 def _next_candidate_number(survey: Survey) -> str:
+    """The next free number for the call's code; calls of other years may share the code."""
     Survey.objects.select_for_update().get(pk=survey.pk)
-    count = Candidate.objects.filter(survey=survey).count()
-    return f"{survey.code}-T{count + 1:03d}"
+    prefix = f"{survey.code}-T"
+    taken = Candidate.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    last = max((int(n[len(prefix):]) for n in taken if n[len(prefix):].isdigit()), default=0)
+    return f"{prefix}{last + 1:03d}"
 
 
 @transaction.atomic

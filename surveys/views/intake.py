@@ -100,6 +100,13 @@ def intake_list(request, pk: int):
     })
 
 
+def _as_text(value):
+    """What an applicant typed stays text in a spreadsheet: no leading formula characters."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
+
+
 def _export(survey, applications, kind):
     headers = [str(title) for title, _getter in EXPORT_COLUMNS]
     rows = [[getter(a) for _title, getter in EXPORT_COLUMNS] for a in applications]
@@ -109,7 +116,7 @@ def _export(survey, applications, kind):
         buffer.write("\ufeff")  # Excel opens UTF-8 Korean correctly with a BOM
         writer = csv.writer(buffer)
         writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerows([[_as_text(value) for value in row] for row in rows])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="intake-{survey.code}-{stamp}.csv"'
         return response
@@ -124,6 +131,9 @@ def _export(survey, applications, kind):
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl reads a leading "=" as a formula
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -72,7 +72,7 @@ def json_script(response, element_id: str):
     return json.loads(match.group(1))
 
 
-def testid_block(response, testid: str) -> str | None:
+def block_with_testid(response, testid: str) -> str | None:
     """The inner HTML of the first element with this data-testid (up to its first closing div)."""
     match = re.search(rf'<div[^>]*data-testid="{re.escape(testid)}"[^>]*>(.*?)</div>', response.content.decode(), re.S)
     return match.group(1) if match else None

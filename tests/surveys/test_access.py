@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 import surveys.urls
-from portal.models import OutboundMail
-from surveys.enums import SurveyStage
+from portal.enums import OrganizationType
+from portal.models import Organization, OutboundMail
+from portal.models.identity import AssociationMembership
+from surveys.enums import ApplicationStatus, Channel, SurveyStage
 from surveys.models import (
     Application,
     ApplicationVersion,
@@ -26,7 +28,11 @@ from tests.surveys.helpers import make_survey
 pytestmark = pytest.mark.django_db
 
 ANONYMOUS = "anonymous"
-ROLES = [ANONYMOUS, "applicant", "association_staff", "ministry_liaison", "reviewer", "secretary", "admin"]
+ROLES = [ANONYMOUS, "applicant", "association_staff", "ministry_liaison", "reviewer", "secretary", "admin", "observer",
+         "other_applicant", "other_association"]
+# "applicant" files the world's applications, "association_staff" works for the association its company belongs
+# to, "ministry_liaison" files the ministry-channel application, "observer" is MSIT's read-only co-receiver;
+# "other_applicant" is a company with nothing filed here and "other_association" another association's staff.
 LOGIN = "login"  # a 302 to the login page
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -55,11 +61,18 @@ def manage(admin_status):
 
 PUBLIC_200 = _each(200)
 DRAFT_FILE = _each(404, admin=200)
-ASK_PUBLIC = _each(404, anonymous=LOGIN, applicant=302, association_staff=302, ministry_liaison=302)
+ASK_PUBLIC = _each(404, anonymous=LOGIN, applicant=302, association_staff=302, ministry_liaison=302, observer=302,
+                   other_applicant=302, other_association=302)
 ASK_DRAFT = _each(404, anonymous=LOGIN)
 OWNER_OR_ADMIN = _each(404, anonymous=LOGIN, applicant=200, admin=200)
 OWNER_ONLY = _each(404, anonymous=LOGIN, applicant=200)
 OWNER_POST = _each(404, anonymous=LOGIN, applicant=302)
+#: The association's collection pages: its staff only (staff of another association get their own association's).
+COLLECTION = _each(404, anonymous=LOGIN, association_staff=200, other_association=200)
+#: A member company's application through the association: the company, the association and MOTIE.
+THROUGH_ASSOCIATION = _each(404, anonymous=LOGIN, applicant=200, association_staff=200, admin=200)
+#: A ministry-channel application: the filing ministry, MOTIE and the observing ministry.
+MINISTRY_CHANNEL = _each(404, anonymous=LOGIN, ministry_liaison=200, admin=200, observer=200)
 
 S, D = "survey", "draft"
 CASES = [
@@ -94,9 +107,11 @@ CASES = [
     Case("manage_inquiry_answer", {"pk": S, "inquiry_pk": "inquiry"}, manage(200)),
     Case("manage_extensions", {"pk": S}, manage(200)),
     # Applications: the applicant's organisation files them; the admin may read them.
-    Case("application_start", {"pk": S}, _each(404, anonymous=LOGIN, applicant=302), method="post"),
+    Case("application_start", {"pk": S}, _each(404, anonymous=LOGIN, applicant=302, other_applicant=302), method="post"),
     Case("application_list", {}, _each(200, anonymous=LOGIN)),
     Case("application_detail", {"pk": "application"}, OWNER_OR_ADMIN),
+    Case("application_detail", {"pk": "member_application"}, THROUGH_ASSOCIATION, label="association"),
+    Case("application_detail", {"pk": "ministry_application"}, MINISTRY_CHANNEL, label="ministry"),
     Case("application_edit", {"pk": "application", "section": "basic"}, OWNER_ONLY),
     Case("application_attachments", {"pk": "application"}, OWNER_ONLY),
     Case("attachment_remove", {"pk": "application", "attachment_pk": "attachment"}, OWNER_POST, method="post"),
@@ -107,6 +122,23 @@ CASES = [
     Case("version_detail", {"pk": "application", "number": "one"}, OWNER_OR_ADMIN),
     Case("version_pdf", {"pk": "application", "number": "one"}, OWNER_OR_ADMIN),
     Case("version_diff", {"pk": "application"}, OWNER_OR_ADMIN, query={"a": 1, "b": 1}),
+    Case("application_record_pdf", {"pk": "application"}, OWNER_OR_ADMIN),
+    Case("application_record_pdf", {"pk": "member_application"}, THROUGH_ASSOCIATION, label="association"),
+    Case("application_record_pdf", {"pk": "ministry_application"}, MINISTRY_CHANNEL, label="ministry"),
+    # The association's collection of its member companies' submissions.
+    Case("collection_dashboard", {"pk": S}, COLLECTION, query={"association": "association"}),
+    Case("collection_forward", {"pk": S}, _each(404, anonymous=LOGIN, association_staff=400, other_association=400),
+         method="post", query={"association": "association", "cover_letter": "취합 결과를 송부합니다."},
+         label="nothing-chosen"),
+    Case("collection_deadline", {"pk": S}, _each(404, anonymous=LOGIN, association_staff=302, other_association=302),
+         method="post", query={"association": "association", "deadline_on": "in_two_days", "deadline_time": "18:00"}),
+    Case("collection_application", {"pk": "member_application"},
+         _each(404, anonymous=LOGIN, association_staff=200)),
+    # MOTIE's intake.
+    Case("intake_list", {"pk": S}, manage(200)),
+    Case("intake_list", {"pk": S}, manage(200), query={"export": "csv"}, label="export"),
+    Case("intake_application", {"pk": S, "application_pk": "ministry_application"}, manage(200)),
+    Case("intake_candidates", {"pk": S}, manage(200)),
 ]
 
 
@@ -122,9 +154,16 @@ def test_every_row_names_every_role():
         assert set(case.expected) == set(ROLES), case.id
 
 
+def _make_user(role):
+    if role == "observer":
+        msit = Organization.objects.create(name="과학기술정보통신부", type=OrganizationType.MINISTRY, code="MSIT")
+        return make_user("observer", organization=msit)
+    return make_user({"other_applicant": "applicant", "other_association": "association_staff"}.get(role, role))
+
+
 @pytest.fixture
 def world(db):
-    users = {role: make_user(role) for role in ROLES if role != ANONYMOUS}
+    users = {role: _make_user(role) for role in ROLES if role != ANONYMOUS}
     now = timezone.now()
     survey = make_survey(stage=SurveyStage.COLLECTION, opens_at=now - timedelta(days=1), deadline=now + timedelta(days=10))
     draft = make_survey()
@@ -155,13 +194,34 @@ def world(db):
     version.pdf.save("v1.pdf", ContentFile(PDF), save=False)
     version.save()
     objects.update(application=application, attachment=attachment, one=1)
+
+    # The owner's company belongs to the association of "association_staff", and sent it an application.
+    association = users["association_staff"].memberships.get().organization
+    AssociationMembership.objects.create(member=organization, association=association)
+    liaison = users["ministry_liaison"]
+    for key, receipt, owner_org, creator, fields in (
+        ("member_application", "2030-ROB-0002", organization, owner,
+         {"status": ApplicationStatus.ASSOCIATION_REVIEW, "channel": Channel.ASSOCIATION, "association": association}),
+        ("ministry_application", "2030-ROB-0003", liaison.memberships.get().organization, liaison,
+         {"status": ApplicationStatus.SUBMITTED, "channel": Channel.MINISTRY}),
+    ):
+        filed = Application.objects.create(
+            survey=survey, organization=owner_org, title="로봇 감속기", created_by=creator, updated_by=creator,
+            receipt_number=receipt, version_count=1, submitted_at=now, **fields,
+        )
+        ApplicationVersion.objects.create(
+            application=filed, number=1, answers={}, title=filed.title, receipt_number=filed.receipt_number,
+            submitted_by=creator, submitted_at=now,
+        )
+        objects[key] = filed
+    objects.update(association=association, in_two_days=(timezone.localdate() + timedelta(days=2)).isoformat())
     return users, objects
 
 
 def _value(objects, key):
-    if key in objects:
+    if isinstance(key, str) and key in objects:
         value = objects[key]
-        return value if isinstance(value, int) else value.pk
+        return value if isinstance(value, (int, str)) else value.pk
     return key
 
 
@@ -174,7 +234,7 @@ def test_access(client, world, case):
         client.logout()
         if role != ANONYMOUS:
             client.force_login(users[role])
-        response = getattr(client, case.method)(url, case.query)
+        response = getattr(client, case.method)(url, {k: _value(objects, v) for k, v in case.query.items()})
         expected = case.expected[role]
         if expected == LOGIN:
             assert response.status_code == 302, (role, response.status_code)
@@ -187,6 +247,6 @@ def test_access(client, world, case):
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != ANONYMOUS])
 def test_manage_calls_link_only_for_the_admin(client, role):
-    client.force_login(make_user(role))
+    client.force_login(_make_user(role))
     html = client.get(reverse("surveys:call_list")).content.decode()
     assert (f'href="{reverse("surveys:manage_list")}"' in html) == (role == "admin")
