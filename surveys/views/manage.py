@@ -25,6 +25,7 @@ from surveys.forms import (
 )
 from surveys.models import Briefing, GuidanceFile, Survey
 from surveys.services.calls import allowed_transitions, survey_create, survey_transition, survey_update
+from surveys.services.intake import survey_refresh_completeness
 
 GUIDANCE_TYPES = {"pdf", "hwp", "hwpx", "docx", "xlsx", "pptx"}
 GUIDANCE_MAX = 30 * 1024 * 1024
@@ -95,6 +96,7 @@ def _formset_view(request, pk, formset_class, template, action, success):
         with transaction.atomic():
             formset.save()
             audit_log(action, actor=request.user, obj=survey, after={"forms": len(formset.forms)})
+            survey_refresh_completeness(survey)
         messages.success(request, success)
         return redirect("surveys:manage_detail", pk=survey.pk)
     return render(request, template, {"survey": survey, "formset": formset})
