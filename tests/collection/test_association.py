@@ -13,7 +13,7 @@ from portal.models import AuditEvent
 from surveys.enums import ApplicationAction, ApplicationStatus, AssociationChannel, Channel, ProvenanceKind
 from surveys.models import Application, ApplicationEvent, AssociationDeadline, ForwardBatch, Survey
 from surveys.services import applications as service
-from surveys.services import collection
+from surveys.services import collection, intake
 from tests.collection.helpers import (
     amend,
     body,
@@ -58,6 +58,13 @@ def _in_review(open_survey, applicant, complete_answers, association, **kwargs):
 
 def _endorsed(application, association, staff):
     return collection.association_endorse(application, association=association, actor=staff, opinion=OPINION)
+
+
+def _forwarded(open_survey, applicant, complete_answers, association, staff):
+    application = _endorsed(_in_review(open_survey, applicant, complete_answers, association), association, staff)
+    collection.association_forward([application], association=association, survey=open_survey, actor=staff,
+                                   cover_letter=COVER_LETTER)
+    return Application.objects.get(pk=application.pk)
 
 
 def _kinds(application):
@@ -221,6 +228,8 @@ def test_endorse_with_an_opinion(client, open_survey, applicant, company, associ
     # The endorsed application is offered for forwarding on the dashboard.
     forward_form = _dashboard(client, open_survey, association).context["forward_form"]
     assert list(forward_form.fields["applications"].queryset) == [application]
+    assert _listed(_dashboard(client, open_survey, association, status="endorsed")) == {application.pk}
+    assert _listed(_dashboard(client, open_survey, association, status="association_review")) == set()
 
 
 def test_batch_forward_of_two_endorsed_applications_with_a_cover_letter(
@@ -315,8 +324,6 @@ def test_another_association_cannot_forward_an_endorsed_application(
 def test_a_forwarded_application_that_motie_returns_is_corrected_and_goes_back_to_motie(
     open_survey, applicant, company, association, staff, admin, complete_answers, django_capture_on_commit_callbacks,
 ):
-    from surveys.services import intake
-
     application = _forwarded(open_survey, applicant, complete_answers, association, staff)
     # The association's own deadline and MOTIE's have both passed when MOTIE asks for a correction.
     collection.association_deadline_set(open_survey, association=association,
@@ -330,13 +337,6 @@ def test_a_forwarded_application_that_motie_returns_is_corrected_and_goes_back_t
     assert (version.number, application.status) == (2, ApplicationStatus.SUBMITTED)
     assert (application.channel, application.association) == (Channel.ASSOCIATION, association)
     assert _kinds(application)[-2:] == [ProvenanceKind.RETURNED, ProvenanceKind.SUBMITTED]
-
-
-def _forwarded(open_survey, applicant, complete_answers, association, staff):
-    application = _endorsed(_in_review(open_survey, applicant, complete_answers, association), association, staff)
-    collection.association_forward([application], association=association, survey=open_survey, actor=staff,
-                                   cover_letter=COVER_LETTER)
-    return Application.objects.get(pk=application.pk)
 
 
 def test_an_amendment_after_forwarding_goes_to_motie(
