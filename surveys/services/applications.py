@@ -251,8 +251,10 @@ def goes_to_association(application: Application) -> bool:
 
 
 def _next_receipt_number(survey: Survey, now: datetime) -> str:
+    """The next number for the call's code and year; calls sharing a code share the series."""
     year = timezone.localtime(now).year
-    counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(survey=survey, year=year)
+    first = Survey.objects.filter(code=survey.code).order_by("pk").first()
+    counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(survey=first, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{year}-{survey.code}-{counter.last:04d}"

@@ -196,3 +196,22 @@ def test_reminders_are_sent_once_per_threshold(open_survey, applicant, django_ca
         second = reminders_send()
     assert (first, second) == (2, 0)
     assert len(mail.outbox) == 2
+
+
+def test_calls_sharing_a_code_share_the_receipt_series(open_survey, applicant, complete_answers, admin):
+    from surveys.models import Field
+    from surveys.services.calls import survey_create
+
+    second = survey_create(data={
+        "kind": "technology", "title": "로봇 2차 수요조사", "description": "2차", "code": "ROB",
+        "eligible_types": ["company"], "opens_at": open_survey.opens_at, "deadline": open_survey.deadline,
+    }, fields=[Field.objects.get(code="ROB")], actor=admin)
+    Survey.objects.filter(pk=second.pk).update(stage="collection")
+    second.refresh_from_db()
+    numbers = []
+    for survey in (open_survey, second):
+        application = _fill(service.application_create(survey, organization=_organization(applicant), actor=applicant),
+                            {k: v for k, v in complete_answers.items() if k != "extra" or survey == open_survey}, applicant)
+        numbers.append(service.application_submit(application, actor=applicant).receipt_number)
+    assert numbers[0] != numbers[1]
+    assert numbers[1].endswith("-ROB-0002")

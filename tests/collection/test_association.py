@@ -223,7 +223,8 @@ def test_endorse_with_an_opinion(client, open_survey, applicant, company, associ
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ENDORSED
     step = ApplicationEvent.objects.filter(application=application).last()
-    assert (step.kind, step.actor, step.organization, step.note) == (ProvenanceKind.ENDORSED, staff, association, OPINION)
+    assert (step.kind, step.actor, step.organization, step.note) == (
+        ProvenanceKind.ENDORSED, staff, association, OPINION)
     assert AuditEvent.objects.filter(action=ApplicationAction.ENDORSED, object_id=str(application.pk)).count() == 1
     # The endorsed application is offered for forwarding on the dashboard.
     forward_form = _dashboard(client, open_survey, association).context["forward_form"]
@@ -367,7 +368,8 @@ def test_undoing_a_withdrawal_puts_the_application_back_where_it_was(
 def _deadline_post(client, survey, association, when):
     local = timezone.localtime(when)
     return client.post(reverse("surveys:collection_deadline", kwargs={"pk": survey.pk}), {
-        "association": association.pk, "deadline_on": local.date().isoformat(), "deadline_time": local.strftime("%H:%M"),
+        "association": association.pk, "deadline_on": local.date().isoformat(),
+        "deadline_time": local.strftime("%H:%M"),
     })
 
 

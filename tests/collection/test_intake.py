@@ -82,7 +82,8 @@ def test_accept_creates_a_numbered_candidate_and_tells_the_applicant(
     step = ApplicationEvent.objects.filter(application=filed).last()
     assert (step.kind, step.actor, step.note) == (ProvenanceKind.ACCEPTED, admin, "적합")
     assert recipients(mail.outbox) == [applicant.email]
-    assert AuditEvent.objects.filter(action=ApplicationAction.ACCEPTED, object_id=str(filed.pk), actor=admin).count() == 1
+    accepted = AuditEvent.objects.filter(action=ApplicationAction.ACCEPTED, object_id=str(filed.pk), actor=admin)
+    assert accepted.count() == 1
 
     second = submitted(open_survey, other_filer, complete_answers, title="자율이동로봇용 라이다 센서")
     intake.intake_accept(second, actor=admin)
@@ -116,11 +117,11 @@ def _return(client, survey, application, due):
     })
 
 
-@pytest.mark.parametrize("stage", [SurveyStage.COLLECTION, SurveyStage.TECHNICAL_REVIEW])
+@pytest.mark.parametrize("stage, days", [(SurveyStage.COLLECTION, 0), (SurveyStage.TECHNICAL_REVIEW, 1)])
 def test_a_returned_application_may_be_corrected_after_the_call_deadline_until_the_correction_day(
-    client, admin_client, open_survey, filed, applicant, admin, stage, django_capture_on_commit_callbacks,
+    client, admin_client, open_survey, filed, applicant, admin, stage, days, django_capture_on_commit_callbacks,
 ):
-    due = timezone.localdate() + timedelta(days=1)
+    due = timezone.localdate() + timedelta(days=days)  # the correction day is today, or tomorrow
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert _return(admin_client, open_survey, filed, due).status_code == 302

@@ -43,7 +43,7 @@ def _observer_dashboard(client):
     return response
 
 
-def test_a_ministry_liaisons_application_takes_the_ministry_channel(survey, liaison, complete_answers, association):
+def test_a_ministry_liaisons_application_takes_the_ministry_channel(survey, liaison, complete_answers):
     draft = drafted(survey, liaison, complete_answers)
     assert (draft.channel, draft.association) == (Channel.MINISTRY, None)
     service.application_submit(draft, actor=liaison)

@@ -107,7 +107,8 @@ CASES = [
     Case("manage_inquiry_answer", {"pk": S, "inquiry_pk": "inquiry"}, manage(200)),
     Case("manage_extensions", {"pk": S}, manage(200)),
     # Applications: the applicant's organisation files them; the admin may read them.
-    Case("application_start", {"pk": S}, _each(404, anonymous=LOGIN, applicant=302, other_applicant=302), method="post"),
+    Case("application_start", {"pk": S}, _each(404, anonymous=LOGIN, applicant=302, other_applicant=302),
+         method="post"),
     Case("application_list", {}, _each(200, anonymous=LOGIN)),
     Case("application_detail", {"pk": "application"}, OWNER_OR_ADMIN),
     Case("application_detail", {"pk": "member_application"}, THROUGH_ASSOCIATION, label="association"),
