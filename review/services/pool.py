@@ -12,9 +12,9 @@ from portal.exceptions import DomainError
 from portal.models import Organization
 from portal.services.audit import audit_log
 from portal.services.memberships import member_invite
+from portal.tables import read_table
 from review.enums import AuditAction
 from review.models import Panel, PanelMember, ReviewerProfile
-from surveys.services.distribution import _read_rows
 
 HEADERS = {
     "name": {"성명", "이름", "name"},
@@ -48,38 +48,26 @@ class PoolImport:
 
 def reviewers_import(panel: Panel, *, upload, actor) -> PoolImport:
     """Import experts from CSV/XLSX (성명, 소속, 전문분야, 이메일); each bad row is reported."""
-    rows = _read_rows(upload)
-    numbered = [(line, row) for line, row in enumerate(rows, start=1) if any(cell for cell in row)]
-    if not numbered:
-        raise ValidationError(_("The file is empty."))
-    header_line, header = numbered[0]
-    columns = {}
-    for index, title in enumerate(header):
-        for key, names in HEADERS.items():
-            if title.strip().lower() in names:
-                columns[key] = index
-    if not {"name", "organization", "email"} <= set(columns):
-        raise ValidationError(_("The first row must name the columns 성명, 소속, 전문분야 and 이메일."))
+    rows = read_table(
+        upload, columns=HEADERS, required={"name", "organization", "email"},
+        header_error=_("The first row must name the columns 성명, 소속, 전문분야 and 이메일."),
+    )
     result = PoolImport()
-    for line, row in numbered[1:]:
-        def cell(key):
-            index = columns.get(key)
-            return row[index].strip() if index is not None and index < len(row) else ""
-
-        if not cell("name"):
+    for line, row in rows:
+        if not row["name"]:
             result.errors.append((line, _("The name is missing.")))
             continue
-        if not cell("organization"):
+        if not row["organization"]:
             result.errors.append((line, _("The organisation is missing.")))
             continue
         try:
-            validate_email(cell("email"))
+            validate_email(row["email"])
         except ValidationError:
-            result.errors.append((line, _("“%(email)s” is not a valid e-mail address.") % {"email": cell("email") or "—"}))
+            result.errors.append((line, _("“%(email)s” is not a valid e-mail address.") % {"email": row["email"] or "—"}))
             continue
         try:
-            reviewer_add(panel, email=cell("email"), name=cell("name"), organization_name=cell("organization"),
-                         expertise=cell("expertise"), actor=actor)
+            reviewer_add(panel, email=row["email"], name=row["name"], organization_name=row["organization"],
+                         expertise=row.get("expertise", ""), actor=actor)
         except DomainError as error:
             result.errors.append((line, str(error)))
             continue

@@ -1,7 +1,5 @@
 """Recipient lists and invitations."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -14,6 +12,7 @@ from portal.exceptions import DomainError
 from portal.models import Membership, Organization
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
+from portal.tables import read_table
 from surveys.enums import AuditAction
 from surveys.models import Recipient, Survey
 
@@ -64,65 +63,19 @@ def recipients_add_by_selection(survey: Survey, *, types: list[str], fields, act
     return len(new)
 
 
-def _read_rows(upload) -> list[list[str]]:
-    name = (upload.name or "").lower()
-    data = upload.read()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception as exc:
-            raise ValidationError(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
-        return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-    if name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "cp949"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValidationError(_("The CSV file must be saved as UTF-8 or CP949 (EUC-KR)."))
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    raise ValidationError(_("Upload a .csv or .xlsx file."))
-
-
-def _columns(header: list[str]) -> dict[str, int]:
-    columns = {}
-    for index, title in enumerate(header):
-        key = title.strip().lower()
-        for column, names in IMPORT_HEADERS.items():
-            if key in names:
-                columns[column] = index
-    missing = [c for c in ("organization", "email") if c not in columns]
-    if missing:
-        raise ValidationError(
-            _("The first row must name the columns 기관명 (organisation), 담당자 (name) and 이메일 (e-mail).")
-        )
-    return columns
-
-
 @transaction.atomic
 def recipients_import(survey: Survey, *, upload, actor) -> ImportResult:
     """Import recipients from CSV or XLSX. Good rows are added; each bad row is reported."""
-    # Blank rows are skipped but keep their place, so errors name the row as the file numbers it.
-    rows = [(line, row) for line, row in enumerate(_read_rows(upload), start=1) if any(cell for cell in row)]
-    if not rows:
-        raise ValidationError(_("The file is empty."))
-    if len(rows) > MAX_IMPORT_ROWS + 1:
-        raise ValidationError(_("At most %(n)d rows can be imported at once.") % {"n": MAX_IMPORT_ROWS})
-    columns = _columns(rows[0][1])
+    rows = read_table(
+        upload, columns=IMPORT_HEADERS, required={"organization", "email"}, max_rows=MAX_IMPORT_ROWS,
+        header_error=_("The first row must name the columns 기관명 (organisation), 담당자 (name) and 이메일 (e-mail)."),
+    )
     result = ImportResult()
     existing = set(survey.recipients.values_list("email", flat=True))
     organizations = {o.name: o for o in Organization.objects.filter(is_active=True)}
     new = []
-    for line, row in rows[1:]:
-        def cell(column):
-            index = columns.get(column)
-            return row[index].strip() if index is not None and index < len(row) else ""
-
-        organization_name, email, name = cell("organization"), cell("email").lower(), cell("name")
+    for line, row in rows:
+        organization_name, email, name = row["organization"], row["email"].lower(), row.get("name", "")
         if not organization_name:
             result.errors.append((line, _("The organisation name is missing.")))
             continue

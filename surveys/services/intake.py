@@ -1,7 +1,6 @@
 """MOTIE's intake: accept into technical review, return for correction, duplicates, candidates."""
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,13 +116,3 @@ def survey_refresh_completeness(survey: Survey) -> int:
             changed += 1
     return changed
 
-
-def intake_counts(survey: Survey) -> dict:
-    from django.db.models import Count
-
-    received = Application.objects.filter(survey=survey).exclude(status__in=["draft", "association_review",
-                                                                              "association_returned", "endorsed"])
-    by = lambda field: list(received.values(field).annotate(n=Count("pk")).order_by(field))  # noqa: E731
-    return {"field": by("field_code"), "channel": by("channel"), "type": by("organization__type"),
-            "status": by("status"), "total": received.count(),
-            "last": received.aggregate(last=Max("submitted_at"))["last"]}

@@ -1,7 +1,5 @@
 """The immutable PDF of each submitted version."""
 
-import hashlib
-
 from django.db import transaction
 
 from portal.services.audit import audit_log
@@ -49,7 +47,3 @@ def version_pdf_render(version_id: int) -> str:
         audit_log(ApplicationAction.PDF_RENDERED, obj=locked, after={"sha256": stored.sha256, "size": stored.size})
     return "rendered"
 
-
-def pdf_matches(version: ApplicationVersion) -> bool:
-    with version.pdf.open("rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest() == version.pdf_sha256
