@@ -2,18 +2,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.applications.conftest import COMPLETE_ANSWERS, admin, applicant, open_survey  # noqa: F401 (fixtures)
+from tests.browser.forms import fill_section
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _fill_section(page, section, values):
-    for name, value in values.items():
-        field = page.locator(f'[name="{section}-{name}"]')
-        if field.evaluate("el => el.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
 
 
 def test_applicant_fills_step_by_step_returns_submits_and_downloads_the_pdf(
@@ -25,10 +17,10 @@ def test_applicant_fills_step_by_step_returns_submits_and_downloads_the_pdf(
     page.wait_for_url("**/edit/basic/")
 
     next_button = page.locator('button[name="action"][value="next"]')
-    _fill_section(page, "basic", COMPLETE_ANSWERS["basic"])
+    fill_section(page, "basic", COMPLETE_ANSWERS["basic"])
     next_button.click()
     page.wait_for_url("**/edit/specification/")
-    _fill_section(page, "specification", COMPLETE_ANSWERS["specification"])
+    fill_section(page, "specification", COMPLETE_ANSWERS["specification"])
     next_button.click()
     page.wait_for_url("**/edit/criteria/")
     for number in range(1, 9):
@@ -44,13 +36,13 @@ def test_applicant_fills_step_by_step_returns_submits_and_downloads_the_pdf(
     expect(page.locator('[name="criteria-criterion_1"]')).to_have_count(0)
 
     page.goto(page.url.replace("/edit/basic/", "/edit/level/"))
-    _fill_section(page, "level", COMPLETE_ANSWERS["level"])
+    fill_section(page, "level", COMPLETE_ANSWERS["level"])
     next_button.click()
     page.wait_for_url("**/edit/economy/")
-    _fill_section(page, "economy", COMPLETE_ANSWERS["economy"])
+    fill_section(page, "economy", COMPLETE_ANSWERS["economy"])
     next_button.click()
     page.wait_for_url("**/edit/contact/")
-    _fill_section(page, "contact", COMPLETE_ANSWERS["contact"])
+    fill_section(page, "contact", COMPLETE_ANSWERS["contact"])
     next_button.click()
     page.wait_for_url("**/edit/extra/")
     question = open_survey.questions.get()

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from portal.models.identity import AssociationMembership
 from surveys.models import Application, ApplicationEvent, Candidate, ForwardBatch
 from tests.applications.conftest import COMPLETE_ANSWERS, admin, applicant, open_survey  # noqa: F401 (fixtures)
+from tests.browser.forms import fill_section
 from tests.factories import PASSWORD, OrganizationFactory, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,34 +21,25 @@ OPINION = "협회 회원사 의견을 종합한 결과 지정 필요성이 높�
 COVER_LETTER = "로봇산업협회 수요조사 취합 결과를 송부합니다."
 
 
-def _fill_section(page, section, values):
-    for name, value in values.items():
-        field = page.locator(f'[name="{section}-{name}"]')
-        if field.evaluate("el => el.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
-
-
 def _fill_every_section(page, survey):
     next_button = page.locator('button[name="action"][value="next"]')
-    _fill_section(page, "basic", COMPLETE_ANSWERS["basic"])
+    fill_section(page, "basic", COMPLETE_ANSWERS["basic"])
     next_button.click()
     page.wait_for_url("**/edit/specification/")
-    _fill_section(page, "specification", COMPLETE_ANSWERS["specification"])
+    fill_section(page, "specification", COMPLETE_ANSWERS["specification"])
     next_button.click()
     page.wait_for_url("**/edit/criteria/")
     for number in range(1, 9):
         page.locator(f'[name="criteria-criterion_{number}"]').fill(f"기준 {number}에 대한 근거")
     next_button.click()
     page.wait_for_url("**/edit/level/")
-    _fill_section(page, "level", COMPLETE_ANSWERS["level"])
+    fill_section(page, "level", COMPLETE_ANSWERS["level"])
     next_button.click()
     page.wait_for_url("**/edit/economy/")
-    _fill_section(page, "economy", COMPLETE_ANSWERS["economy"])
+    fill_section(page, "economy", COMPLETE_ANSWERS["economy"])
     next_button.click()
     page.wait_for_url("**/edit/contact/")
-    _fill_section(page, "contact", COMPLETE_ANSWERS["contact"])
+    fill_section(page, "contact", COMPLETE_ANSWERS["contact"])
     next_button.click()
     page.wait_for_url("**/edit/extra/")
     question = survey.questions.get()
