@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +12,7 @@ from portal.enums import Role
 from portal.exceptions import DomainError
 from portal.models import User
 from portal.permissions import permission_or_404
+from portal.services.audit import audit_log
 from review.enums import ACTIVE_ASSIGNMENTS, AssignmentStatus
 from review.forms import ManualAssignForm, ReviewerForm, ReviewerImportForm, ReviewPlanForm
 from review.models import Assignment, Panel, Review
@@ -29,8 +31,6 @@ def overview(request, pk: int):
     form = ReviewPlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         form.save()
-        from portal.services.audit import audit_log
-
         audit_log("review.plan.changed", actor=request.user, obj=survey, after={
             k: str(v) for k, v in form.cleaned_data.items()})
         messages.success(request, _("The review plan was saved."))
@@ -70,8 +70,6 @@ def auto_assign(request, pk: int):
 def panel(request, pk: int, field_code: str):
     survey = get_object_or_404(Survey, pk=pk)
     if not survey.fields.filter(code=field_code).exists():
-        from django.http import Http404
-
         raise Http404
     the_panel = pool.panel_for(survey, field_code)
     form = ReviewerForm(request.POST if request.POST.get("form") == "one" else None)
