@@ -48,3 +48,77 @@ class AuditAction:
     REVIEW_SAVED = "review.review.saved"
     REVIEW_SUBMITTED = "review.review.submitted"
     PLAN_CHANGED = "review.plan.changed"
+
+
+class SubcommitteeRecommendation(models.TextChoices):
+    RECOMMEND = "recommend", _("Recommend")
+    NOT_RECOMMEND = "not_recommend", _("Do not recommend")
+    HOLD = "hold", _("Hold")
+
+
+class Stance(models.TextChoices):
+    FOR = "for", _("For")
+    AGAINST = "against", _("Against")
+    NEUTRAL = "neutral", _("Neutral")
+
+
+class HearingChange(models.TextChoices):
+    NONE = "none", _("No change")
+    AMENDED = "amended", _("Candidate amended")
+    REMOVED = "removed", _("Removed from the candidate list")
+
+
+class RenderStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Rendering")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Decision(models.TextChoices):
+    DESIGNATE = "designate", _("Designate")
+    REJECT = "reject", _("Reject")
+    DEFER = "defer", _("Defer")
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class NoticeAction(models.TextChoices):
+    DESIGNATE = "designate", _("Designation")
+    AMEND = "amend", _("Amendment")
+    REVOKE = "revoke", _("Revocation")
+
+
+class EntryStatus(models.TextChoices):
+    ACTIVE = "active", _("Designated")
+    REVOKED = "revoked", _("Revoked")
+
+
+#: The parts of a notice item that may be marked security-sensitive and are then redacted in public.
+SENSITIVE_PARTS = ("scope", "specification")
+
+
+class Outcome(models.TextChoices):
+    DESIGNATED = "designated", _("Designated")
+    REJECTED = "rejected", _("Not designated")
+    DEFERRED = "deferred", _("Deferred")
+    NOT_SELECTED = "not_selected", _("Not selected for the committee")
+
+
+class ObjectionGround(models.TextChoices):
+    PROCEDURE = "procedure", _("Procedure")
+    FACT = "fact", _("Facts")
+
+
+class ObjectionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Received")
+    ROUTED = "routed", _("With reviewers")
+    DECIDED = "decided", _("Decided")
+
+
+class ObjectionOutcome(models.TextChoices):
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")

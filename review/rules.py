@@ -13,3 +13,7 @@ def is_own_assignment(user, assignment) -> bool:
 rules.add_perm("review.manage", is_ministry_admin)
 rules.add_perm("review.see_scores", is_ministry_admin | is_secretary)
 rules.add_perm("review.work_on_assignment", is_reviewer & is_own_assignment)
+rules.add_perm("review.deliberate", is_ministry_admin | is_secretary)
+rules.add_perm("review.answer_hearing", is_ministry_admin)
+rules.add_perm("review.publish_notice", is_ministry_admin)
+rules.add_perm("review.handle_objections", is_ministry_admin)

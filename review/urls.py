@@ -14,4 +14,8 @@ urlpatterns = [
     path("manage/calls/<int:pk>/review/panels/<slug:field_code>/", manage.panel, name="panel"),
     path("manage/candidates/<int:pk>/assign/", manage.candidate_assign, name="candidate_assign"),
     path("manage/candidates/<int:pk>/aggregate/", manage.candidate_aggregate, name="aggregate"),
+    # -- subcommittee and technical coordination committee --
+    # -- hearing --
+    # -- national committee, notice, register --
+    # -- results and objections --
 ]

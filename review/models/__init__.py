@@ -1,4 +1,15 @@
+from .committee import (
+    CommitteeBook, CommitteeConfirmation, ConfirmedCandidate, HearingComment, SubcommitteeDecision, SubcommitteeMeeting,
+)
+from .national import (
+    NationalMeeting, Notice, NoticeItem, Objection, ObjectionOpinion, RegisterEntry, RegisterEvent, Resolution, Result,
+)
 from .panel import Panel, PanelMember, ReviewerConflict, ReviewerProfile, ReviewPlan
 from .review import Assignment, ExclusionRequest, Pledge, Review
 
-__all__ = ["Assignment", "ExclusionRequest", "Panel", "PanelMember", "Pledge", "Review", "ReviewPlan", "ReviewerConflict", "ReviewerProfile"]
+__all__ = [
+    "Assignment", "CommitteeBook", "CommitteeConfirmation", "ConfirmedCandidate", "ExclusionRequest", "HearingComment",
+    "NationalMeeting", "Notice", "NoticeItem", "Objection", "ObjectionOpinion", "Panel", "PanelMember", "Pledge",
+    "RegisterEntry", "RegisterEvent", "Resolution", "Result", "Review", "ReviewPlan", "ReviewerConflict",
+    "ReviewerProfile", "SubcommitteeDecision", "SubcommitteeMeeting",
+]

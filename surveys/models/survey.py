@@ -71,6 +71,10 @@ class Survey(models.Model):
         _("score descriptions"), default=default_score_anchors, blank=True,
         help_text=_("What each score means, from the lowest to the highest, one per line."),
     )
+    objection_days = models.PositiveSmallIntegerField(
+        _("objection window (days)"), default=14,
+        help_text=_("Applicants may object to their result for this many days after the notice is published."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )

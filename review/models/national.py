@@ -1,0 +1,211 @@
+"""Stages 4 and 5: the national committee's resolutions, the ministerial notice, the register, results and objections."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.files import random_name
+from review.enums import (
+    Decision, EntryStatus, NoticeAction, NoticeStatus, ObjectionGround, ObjectionOutcome, ObjectionStatus, Outcome,
+)
+from surveys.models import Application, Candidate, Survey
+
+
+class NationalMeeting(models.Model):
+    """A meeting of the National High-Tech Strategic Industry Committee (국가첨단전략산업위원회)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="national_meetings")
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("meeting date"))
+    attendees = models.TextField(_("attendees"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("national committee meeting")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class Resolution(models.Model):
+    """The committee's decision on one candidate. Immutable once its meeting is closed (ORM and a PostgreSQL
+    trigger); a correction is a new resolution that names the one it corrects."""
+
+    meeting = models.ForeignKey(NationalMeeting, on_delete=models.PROTECT, related_name="resolutions")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="resolutions")
+    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices)
+    votes_for = models.PositiveSmallIntegerField(_("votes for"), null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField(_("votes against"), null=True, blank=True)
+    votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction",
+        verbose_name=_("corrects"),
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resolution")
+        ordering = ["candidate__number", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "candidate"], condition=Q(corrects__isnull=True),
+                                    name="one_resolution_per_candidate_per_meeting"),
+        ]
+
+    def _refuse_when_closed(self):
+        if self.pk and NationalMeeting.objects.filter(pk=self.meeting_id, closed_at__isnull=False).exists():
+            raise ValidationError(_("The meeting is closed; its resolutions cannot change. Record a correction instead."))
+
+    def save(self, *args, **kwargs):
+        self._refuse_when_closed()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_when_closed()
+        return super().delete(*args, **kwargs)
+
+
+class Notice(models.Model):
+    """A ministerial notice (고시): drafted, then published once."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="notices")
+    number = models.CharField(_("notice number"), max_length=60, unique=True,
+                              help_text=_("For example 산업통상자원부 고시 제2026-17호"))
+    title = models.CharField(_("title"), max_length=200)
+    preamble = models.TextField(_("preamble"), blank=True)
+    effective_on = models.DateField(_("effective date"))
+    status = models.CharField(_("status"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    pdf = models.FileField(upload_to=random_name("review/notices"), blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ministerial notice")
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == NoticeStatus.PUBLISHED
+
+
+class RegisterEntry(models.Model):
+    """A designated technology in the public register; its history is in ``events``."""
+
+    number = models.CharField(_("register number"), max_length=32, unique=True)
+    title = models.CharField(_("technology"), max_length=200)
+    field_code = models.CharField(_("field"), max_length=20, db_index=True)
+    scope = models.TextField(_("scope"), blank=True)
+    specification = models.TextField(_("specification"), blank=True)
+    sensitive = models.JSONField(_("security-sensitive parts"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.ACTIVE)
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="+",
+                               help_text="The notice behind the entry's current text.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("designated technology")
+        verbose_name_plural = _("register of designated technologies")
+        ordering = ["field_code", "number"]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class NoticeItem(models.Model):
+    """One technology in a notice: designated anew, or an amendment or revocation of a register entry."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(default=0)
+    action = models.CharField(_("action"), max_length=10, choices=NoticeAction.choices, default=NoticeAction.DESIGNATE)
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="notice_items")
+    entry = models.ForeignKey(RegisterEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="notice_items")
+    title = models.CharField(_("technology"), max_length=200)
+    field_code = models.CharField(_("field"), max_length=20)
+    scope = models.TextField(_("scope"), blank=True)
+    specification = models.TextField(_("specification"), blank=True)
+    sensitive = models.JSONField(_("security-sensitive parts"), default=list, blank=True,
+                                 help_text=_("These parts are redacted on every public page and in the public PDF."))
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+
+class RegisterEvent(models.Model):
+    """One step in a register entry's history: designated, amended or revoked by a notice."""
+
+    entry = models.ForeignKey(RegisterEntry, on_delete=models.PROTECT, related_name="events")
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="register_events")
+    action = models.CharField(max_length=10, choices=NoticeAction.choices)
+    snapshot = models.JSONField(encoder=DjangoJSONEncoder)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Result(models.Model):
+    """The outcome an applicant is told when the notice is published."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="result")
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="results")
+    outcome = models.CharField(_("result"), max_length=16, choices=Outcome.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    published_at = models.DateTimeField()
+    objection_until = models.DateTimeField(_("objections until"))
+
+    class Meta:
+        verbose_name = _("result")
+
+
+class Objection(models.Model):
+    """An applicant's objection (이의신청) on procedure or facts, routed to reviewers who did not review it."""
+
+    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="objections")
+    ground = models.CharField(_("ground"), max_length=10, choices=ObjectionGround.choices)
+    body = models.TextField(_("objection"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.SUBMITTED)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ObjectionOutcome.choices, blank=True)
+    outcome_reason = models.TextField(_("reasons for the outcome"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        ordering = ["-submitted_at"]
+
+
+class ObjectionOpinion(models.Model):
+    """A reviewer's opinion on an objection."""
+
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="opinions")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="objection_opinions")
+    opinion = models.TextField(_("opinion"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    routed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    routed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["objection", "reviewer"], name="opinion_once")]
