@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: venv run test messages worker beat clean
+.PHONY: venv run test messages worker beat bench clean
 
 venv: $(VENV)/.installed
 
@@ -37,6 +37,11 @@ worker: venv
 
 beat: venv
 	$(BIN)/celery -A portal beat -l info
+
+# Benchmarks: gunicorn on PostgreSQL and Redis (127.0.0.1) against a bare view; writes bench/results.json.
+# BENCH_N=1000,100000 and BENCH_DURATION=10 (seconds per measurement) by default; see bench/run.py.
+bench: venv
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media/

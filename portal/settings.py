@@ -125,12 +125,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Worker processes run at this lower CPU priority (nice), so pages stay quick while PDFs render.
+WORKER_NICENESS = env.int("WORKER_NICENESS", default=10)
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-mail": {"task": "portal.tasks.mail_requeue_stale", "schedule": 300.0},
     "render-missing-pdfs": {"task": "surveys.tasks.render_missing_pdfs", "schedule": 600.0},
     "deadline-reminders": {"task": "surveys.tasks.deadline_reminders", "schedule": 3600.0},
+    "overdue-review-reminders": {"task": "review.tasks.overdue_review_reminders", "schedule": 3600.0},
+    "access-log-purge": {"task": "surveys.tasks.access_log_purge", "schedule": 86400.0},
 }
 
 # Identity and accounts.
@@ -276,10 +280,18 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 
 # Portal settings.
-AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365 * 2)
+# Audit and access-log rows are kept at least two years; the database refuses earlier deletes of access rows.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+if AUDIT_RETENTION_DAYS < 730:
+    raise ImproperlyConfigured(
+        "AUDIT_RETENTION_DAYS는 730일(2년) 이상이어야 합니다. / "
+        "AUDIT_RETENTION_DAYS must be at least 730 days (two years)."
+    )
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=5)
 HEALTH_CELERY_TIMEOUT = env.float("HEALTH_CELERY_TIMEOUT", default=1.0)
-DEMO_SEED_HOOKS = ["surveys.demo.seed", "surveys.demo.seed_applications"]
+DEMO_SEED_HOOKS = ["surveys.demo.seed", "surveys.demo.seed_applications", "review.demo.seed"]
+# `make bench` only: serves the bare baseline view the benchmarks compare every page with.
+BENCH_BASELINE = env.bool("BENCH_BASELINE", default=False)
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from portal.views import health, home, manage, members, signup
+from portal.views import bench, health, home, manage, members, signup
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -32,3 +33,5 @@ urlpatterns = [
     path("", include("review.urls", namespace="review")),
 ]
 
+if settings.BENCH_BASELINE:
+    urlpatterns.append(path("bench/bare/", bench.bare, name="bench_bare"))

@@ -50,6 +50,14 @@ class AuditAction:
     PLAN_CHANGED = "review.plan.changed"
 
 
+class CommitteeAction:
+    MEETING_SAVED = "review.subcommittee.meeting_saved"
+    DECIDED = "review.subcommittee.decided"
+    CONFIRMED = "review.committee.confirmed"
+    BOOK_REQUESTED = "review.committee.book_requested"
+    BOOK_RENDERED = "review.committee.book_rendered"
+
+
 class SubcommitteeRecommendation(models.TextChoices):
     RECOMMEND = "recommend", _("Recommend")
     NOT_RECOMMEND = "not_recommend", _("Do not recommend")
@@ -69,15 +77,15 @@ class HearingChange(models.TextChoices):
 
 
 class RenderStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
+    QUEUED = "queued", _("Waiting to render")
     RUNNING = "running", _("Rendering")
     DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Rendering failed")
 
 
 class Decision(models.TextChoices):
     DESIGNATE = "designate", _("Designate")
-    REJECT = "reject", _("Reject")
+    REJECT = "reject", _("Do not designate")
     DEFER = "defer", _("Defer")
 
 
@@ -94,7 +102,7 @@ class NoticeAction(models.TextChoices):
 
 class EntryStatus(models.TextChoices):
     ACTIVE = "active", _("Designated")
-    REVOKED = "revoked", _("Revoked")
+    REVOKED = "revoked", _("Designation revoked")
 
 
 #: The parts of a notice item that may be marked security-sensitive and are then redacted in public.

@@ -1,8 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from review.enums import Recommendation
-from review.models import ReviewPlan
+from review.enums import (
+    SENSITIVE_PARTS, Decision, HearingChange, ObjectionGround, ObjectionOutcome, Recommendation, Stance,
+    SubcommitteeRecommendation,
+)
+from review.models import Notice, ReviewPlan
 
 
 class PledgeForm(forms.Form):
@@ -63,6 +66,13 @@ class ReviewForm(forms.Form):
         }
 
 
+class ExclusionForm(forms.Form):
+    name = forms.CharField(label=_("Expert's name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Expert's e-mail"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300,
+                             help_text=_("For example: a competitor's employee, a partner in a joint project."))
+
+
 class ReviewPlanForm(forms.ModelForm):
     class Meta:
         model = ReviewPlan
@@ -89,3 +99,169 @@ class ManualAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = queryset
         self.fields["reviewer"].label_from_instance = lambda u: f"{u.name} ({getattr(getattr(u, 'reviewer_profile', None), 'organization_name', '')})"
+
+
+class HearingCommentForm(forms.Form):
+    """A comment for, against or neutral on a candidate of the hearing."""
+
+    stance = forms.ChoiceField(label=_("Your position"), choices=Stance.choices, widget=forms.RadioSelect)
+    body = forms.CharField(label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}),
+                           help_text=_("Up to 4,000 characters. Your comment is published with your name masked."))
+
+
+class HearingAnswerForm(forms.Form):
+    """The ministry's public answer to a hearing comment and the change it caused."""
+
+    answer = forms.CharField(label=_("Ministry's answer"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5}),
+                             help_text=_("Published on the candidate's hearing page."))
+    change = forms.ChoiceField(label=_("Change caused"), choices=HearingChange.choices, widget=forms.RadioSelect,
+                               initial=HearingChange.NONE)
+    title = forms.CharField(label=_("Technology name"), max_length=200, required=False,
+                            help_text=_("Used only when the candidate is amended: the technology name after the change."))
+    change_summary = forms.CharField(
+        label=_("What changed"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required unless nothing changed. A changed technology name is recorded here automatically."),
+    )
+
+
+class NationalMeetingForm(forms.Form):
+    """A meeting of the National High-Tech Strategic Industry Committee."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    held_on = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    attendees = forms.CharField(label=_("Attendees"), max_length=4000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MeetingRecordForm(NationalMeetingForm):
+    minutes = forms.CharField(label=_("Meeting minutes"), max_length=50000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 8}))
+
+
+#: The committee's three answers as the UI words them (지정 / 미지정 / 보류).
+DECISION_LABELS = {Decision.DESIGNATE: _("Designate"), Decision.REJECT: _("Do not designate"), Decision.DEFER: _("Defer")}
+
+
+class ResolutionForm(forms.Form):
+    """The committee's resolution on one candidate, or its correction."""
+
+    decision = forms.ChoiceField(label=_("Resolution"), choices=list(DECISION_LABELS.items()), widget=forms.RadioSelect)
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=999, required=False)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=999, required=False)
+    votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=999, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoticeForm(forms.ModelForm):
+    class Meta:
+        model = Notice
+        fields = ["number", "title", "preamble", "effective_on"]
+        widgets = {"effective_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "preamble": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip()
+        if Notice.objects.filter(number=number).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A notice with this number already exists."), code="unique")
+        return number
+
+
+SENSITIVE_LABELS = {"scope": _("Scope"), "specification": _("Specification")}
+
+
+class NoticeItemForm(forms.Form):
+    """One technology's text in a draft notice and which parts are security-sensitive."""
+
+    title = forms.CharField(label=_("Technology"), max_length=200)
+    scope = forms.CharField(label=_("Scope"), max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    specification = forms.CharField(label=_("Specification"), max_length=8000, required=False,
+                                    widget=forms.Textarea(attrs={"rows": 4}))
+    sensitive = forms.MultipleChoiceField(
+        label=_("Security-sensitive parts"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(part, SENSITIVE_LABELS[part]) for part in SENSITIVE_PARTS],
+        help_text=_("Marked parts are withheld on every public page and in the public PDF."),
+    )
+
+
+class NoticeAmendForm(NoticeItemForm):
+    """An amendment: a register entry and its new text."""
+
+    field_order = ["entry", "title", "scope", "specification", "sensitive"]
+    entry = forms.ModelChoiceField(label=_("Register entry"), queryset=None)
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = entries
+
+
+class NoticeRevokeForm(forms.Form):
+    entry = forms.ModelChoiceField(label=_("Register entry to revoke"), queryset=None)
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = entries
+
+
+class SubcommitteeMeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    attendees = forms.CharField(label=_("Attendees"), max_length=4000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    minutes = forms.CharField(label=_("Meeting minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class SubcommitteeDecisionForm(forms.Form):
+    recommendation = forms.ChoiceField(label=_("Subcommittee recommendation"),
+                                       choices=SubcommitteeRecommendation.choices, widget=forms.RadioSelect)
+    rationale = forms.CharField(label=_("Rationale"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommitteeConfirmForm(forms.Form):
+    """The Technical Coordination Committee's list, its meeting and the hearing window."""
+
+    candidates = forms.ModelMultipleChoiceField(label=_("Recommended candidates to confirm"), queryset=None,
+                                                widget=forms.CheckboxSelectMultiple)
+    held_on = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    minutes = forms.CharField(label=_("Meeting minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
+    hearing_starts_on = forms.DateField(label=_("Hearing from"),
+                                        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    hearing_ends_on = forms.DateField(label=_("Hearing until"),
+                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].queryset = candidates
+        self.fields["candidates"].label_from_instance = lambda c: f"{c.number} · {c.title}"
+
+
+class ObjectionForm(forms.Form):
+    """An applicant's objection to their result."""
+
+    ground = forms.ChoiceField(label=_("Ground"), choices=ObjectionGround.choices, widget=forms.RadioSelect)
+    body = forms.CharField(label=_("Objection"), max_length=8000, widget=forms.Textarea(attrs={"rows": 8}),
+                           help_text=_("What in the procedure or in the facts was wrong, and why."))
+
+
+class ObjectionRouteForm(forms.Form):
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("Reviewers who did not review this candidate"), queryset=None, widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, reviewers, **kwargs):
+        from portal.models import User
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["reviewers"]
+        field.queryset = User.objects.filter(pk__in=[r.pk for r in reviewers]).select_related(
+            "reviewer_profile").order_by("name", "pk")
+        field.label_from_instance = lambda u: (
+            f"{u.name} ({getattr(getattr(u, 'reviewer_profile', None), 'organization_name', '') or '—'})")
+
+
+class ObjectionDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ObjectionOutcome.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reasons for the outcome"), max_length=8000,
+                             widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ObjectionOpinionForm(forms.Form):
+    opinion = forms.CharField(label=_("Your opinion"), max_length=8000, widget=forms.Textarea(attrs={"rows": 8}))

@@ -16,6 +16,14 @@ def reviewer_assignments(user):
     )
 
 
+def committee_surveys():
+    """Calls the committee secretary works on now: in technical review or in the hearing."""
+    from surveys.enums import SurveyStage
+    from surveys.models import Survey
+
+    return Survey.objects.filter(stage__in=[SurveyStage.TECHNICAL_REVIEW, SurveyStage.HEARING]).order_by("-deadline", "-pk")
+
+
 def confirmed_candidates(survey):
     """The technical coordination committee's confirmed list, without candidates the hearing took off."""
     from review.models import ConfirmedCandidate
@@ -39,3 +47,31 @@ def effective_resolutions(survey) -> dict:
     for resolution in in_force:
         result[resolution.candidate_id] = resolution  # a later meeting's resolution replaces an earlier one
     return result
+
+
+def survey_objections(survey):
+    """A call's objections with their result, applicant and how many opinions are in — one query."""
+    from django.db.models import Count, Q
+
+    from review.models import Objection
+
+    return (
+        Objection.objects.filter(result__application__survey=survey)
+        .select_related("result__application__organization", "result__notice", "submitted_by")
+        .annotate(routed=Count("opinions"), written=Count("opinions", filter=Q(opinions__submitted_at__isnull=False)))
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def reviewer_objection_opinions(user):
+    """The opinions a reviewer was asked for on objections still open — one query."""
+    from django.db.models import F
+
+    from review.enums import ObjectionStatus
+    from review.models import ObjectionOpinion
+
+    return (
+        ObjectionOpinion.objects.filter(reviewer=user, objection__status=ObjectionStatus.ROUTED)
+        .select_related("objection__result__notice", "objection__result__application__survey")
+        .order_by(F("submitted_at").asc(nulls_first=True), "routed_at", "pk")
+    )

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from review.views import manage, reviewer
+from review.views import exclusions, hearing, manage, reviewer
+from review.views import committee
+from review.views import national, notices, register
+from review.views import results
 
 app_name = "review"
 
@@ -9,13 +12,47 @@ urlpatterns = [
     path("review/assignments/<int:pk>/", reviewer.assignment_detail, name="assignment"),
     path("review/assignments/<int:pk>/attachments/<int:attachment_id>/", reviewer.attachment, name="attachment"),
     path("review/assignments/<int:pk>/pdf/", reviewer.review_pdf, name="review_pdf"),
+    path("applications/<int:pk>/exclusions/", exclusions.exclusion_list, name="exclusions"),
+    path("applications/<int:pk>/exclusions/<int:exclusion_pk>/remove/", exclusions.exclusion_remove, name="exclusion_remove"),
     path("manage/calls/<int:pk>/review/", manage.overview, name="overview"),
     path("manage/calls/<int:pk>/review/assign/", manage.auto_assign, name="auto_assign"),
     path("manage/calls/<int:pk>/review/panels/<slug:field_code>/", manage.panel, name="panel"),
     path("manage/candidates/<int:pk>/assign/", manage.candidate_assign, name="candidate_assign"),
     path("manage/candidates/<int:pk>/aggregate/", manage.candidate_aggregate, name="aggregate"),
     # -- subcommittee and technical coordination committee --
+    path("manage/calls/<int:pk>/committee/", committee.index, name="committee"),
+    path("manage/calls/<int:pk>/committee/confirm/", committee.confirm, name="committee_confirm"),
+    path("manage/calls/<int:pk>/committee/<slug:field_code>/", committee.field, name="committee_field"),
+    path("manage/calls/<int:pk>/committee/<slug:field_code>/scores.xlsx", committee.score_sheet, name="committee_scores"),
+    path("manage/calls/<int:pk>/committee/<slug:field_code>/book/", committee.book_create, name="committee_book"),
+    path("manage/calls/<int:pk>/committee/<slug:field_code>/book/<int:book_id>/", committee.book_status,
+         name="committee_book_status"),
+    path("manage/calls/<int:pk>/committee/<slug:field_code>/book/<int:book_id>/download/", committee.book_download,
+         name="committee_book_download"),
     # -- hearing --
+    path("calls/<int:pk>/hearing/", hearing.hearing_list, name="hearing"),
+    path("hearing/candidates/<int:pk>/", hearing.hearing_candidate, name="hearing_candidate"),
+    path("manage/calls/<int:pk>/hearing/", hearing.hearing_manage, name="hearing_manage"),
+    path("manage/hearing/comments/<int:pk>/answer/", hearing.hearing_answer, name="hearing_answer"),
     # -- national committee, notice, register --
+    path("manage/calls/<int:pk>/national/", national.meeting_list, name="national_meetings"),
+    path("manage/national/meetings/<int:pk>/", national.meeting_detail, name="national_meeting"),
+    path("manage/national/meetings/<int:pk>/close/", national.meeting_close, name="national_meeting_close"),
+    path("manage/national/resolutions/<int:pk>/correct/", national.resolution_correct, name="resolution_correct"),
+    path("manage/calls/<int:pk>/notices/", notices.notice_list, name="notices"),
+    path("manage/notices/<int:pk>/", notices.notice_edit, name="notice_edit"),
+    path("manage/notices/<int:pk>/amend/", notices.notice_amend, name="notice_amend"),
+    path("manage/notices/<int:pk>/revoke/", notices.notice_revoke, name="notice_revoke"),
+    path("manage/notices/<int:pk>/publish/", notices.notice_publish, name="notice_publish"),
+    path("manage/notice-items/<int:pk>/", notices.notice_item, name="notice_item"),
+    path("manage/notice-items/<int:pk>/remove/", notices.notice_item_remove, name="notice_item_remove"),
+    path("notices/<int:pk>/", register.notice_public, name="notice_public"),
+    path("notices/<int:pk>/pdf/", register.notice_pdf, name="notice_pdf"),
+    path("register/", register.register, name="register"),
+    path("register/<int:pk>/", register.register_entry, name="register_entry"),
     # -- results and objections --
+    path("applications/<int:pk>/objection/", results.objection_lodge, name="objection_lodge"),
+    path("manage/calls/<int:pk>/objections/", results.objection_list, name="objection_list"),
+    path("manage/objections/<int:pk>/", results.objection_manage, name="objection_manage"),
+    path("review/objections/<int:pk>/", results.objection_opinion, name="objection_opinion"),
 ]

@@ -37,7 +37,7 @@ def applications_for_user(user):
     ).values_list("organization_id", flat=True)
     return (
         Application.objects.filter(organization_id__in=organization_ids)
-        .select_related("survey", "organization", "updated_by")
+        .select_related("survey", "organization", "updated_by", "result")
         .order_by("-updated_at")
     )
 

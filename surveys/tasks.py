@@ -31,3 +31,10 @@ def deadline_reminders() -> int:
     from surveys.services.reminders import reminders_send
 
     return reminders_send()
+
+
+@shared_task(ignore_result=True)
+def access_log_purge() -> int:
+    from surveys.services.access import access_purge
+
+    return access_purge()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.views import applications, collection, distribution, intake, manage, public
+from surveys.views import access, applications, collection, distribution, intake, manage, public
 
 app_name = "surveys"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("manage/calls/<int:pk>/questions-asked/<int:inquiry_pk>/", distribution.inquiry_answer_view, name="manage_inquiry_answer"),
     path("manage/calls/<int:pk>/extensions/", manage.extensions, name="manage_extensions"),
     path("calls/<int:pk>/apply/", applications.application_start, name="application_start"),
+    path("manage/access-log/", access.access_log, name="access_log"),
     path("applications/", applications.application_list, name="application_list"),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/<slug:section>/", applications.application_edit, name="application_edit"),

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -55,9 +56,14 @@ def dashboard(request, role: str):
         context["associations"] = staff_associations(request.user)
         context["collecting_surveys"] = public_surveys().exclude(association_channel="none")
     if role == Role.REVIEWER:
-        from review.selectors import reviewer_assignments
+        from review.selectors import reviewer_assignments, reviewer_objection_opinions
 
-        context["assignments"] = reviewer_assignments(request.user)
+        context["assignments"] = Paginator(reviewer_assignments(request.user), 50).get_page(request.GET.get("page"))
+        context["objection_opinions"] = list(reviewer_objection_opinions(request.user))
+    if role == Role.SECRETARY:
+        from review.selectors import committee_surveys
+
+        context["committee_surveys"] = committee_surveys()
     if role == Role.OBSERVER:
         from surveys.selectors import ministry_channel_applications
 

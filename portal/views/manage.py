@@ -56,7 +56,7 @@ def signup_detail(request, pk: int):
 
 @permission_or_404("portal.manage_roles")
 def user_list(request):
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL cannot compare NUL
     users = User.objects.order_by("email").prefetch_related(
         Prefetch(
             "memberships",
@@ -109,7 +109,8 @@ def audit_list(request):
 
     from portal.models import AuditEvent
 
-    filters = {key: request.GET.get(key, "").strip() for key in ("action", "actor", "date_from", "date_to")}
+    filters = {key: request.GET.get(key, "").replace("\x00", "").strip()  # PostgreSQL cannot compare NUL
+               for key in ("action", "actor", "date_from", "date_to")}
     events = AuditEvent.objects.select_related("actor")
     errors = []
     if filters["action"]:

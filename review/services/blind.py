@@ -58,6 +58,16 @@ def redact(text: str, names: list[str]) -> str:
     return text
 
 
+def candidate_names(candidate) -> list[str]:
+    """The names to mask in anything said about a candidate: its applicants, their associations, who filed."""
+    applications = (
+        Application.objects.filter(candidate=candidate)
+        .select_related("organization", "association", "created_by", "updated_by")
+        .prefetch_related("organization__associations")
+    )
+    return _names(applications)
+
+
 def blind_title(candidate) -> str:
     """The candidate's technology name as reviewers see it: applicants often put their own name in it."""
     applications = (

@@ -13,7 +13,8 @@ from review.forms import DeclarationForm, PledgeForm, ReviewForm
 from review.models import Assignment, Review
 from review.services import reviewing
 from review.services.blind import blind_proposals, blind_title
-from surveys.models import Attachment, Field, Survey
+from surveys.models import AccessAction, Attachment, Field, Survey
+from surveys.services.access import access_record
 
 
 def _assignment(request, pk: int) -> Assignment:
@@ -21,6 +22,12 @@ def _assignment(request, pk: int) -> Assignment:
     if not request.user.has_perm("review.work_on_assignment", assignment):
         raise Http404
     return assignment
+
+
+def _record(request, assignment: Assignment, action: str) -> None:
+    """Log the reviewer's access to every application behind the candidate."""
+    for application in assignment.candidate.applications.all():
+        access_record(request.user, application, action, detail=assignment.candidate.number)
 
 
 def _field_name(code: str) -> str:
@@ -77,6 +84,8 @@ def assignment_detail(request, pk: int):
                       status=400 if request.method == "POST" else 200)
     if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
         raise Http404
+    if request.method == "GET":
+        _record(request, assignment, AccessAction.REVIEW_VIEW)
     review = Review.objects.filter(assignment=assignment).first()
     initial = {}
     if review:
@@ -86,14 +95,13 @@ def assignment_detail(request, pk: int):
             initial[f"justification_{number}"] = text
         initial.update(recommendation=review.recommendation, comment=review.comment)
     form = ReviewForm(request.POST or None, survey=survey, initial=initial)
-    status = 200
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and assignment.status == AssignmentStatus.ACCEPTED and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
             reviewing.review_save(assignment, reviewer=request.user, submit=submit, **form.service_data())
         except DomainError as error:
             form.add_error(None, error.message)
-            status = 400
         else:
             messages.success(request, _("Your review was submitted.") if submit else _("Your draft review was saved."))
             return redirect("review:assignment", pk=assignment.pk)
@@ -120,6 +128,7 @@ def attachment(request, pk: int, attachment_id: int):
         raise Http404
     label, info = allowed[attachment_id]
     stored = get_object_or_404(Attachment, pk=attachment_id)
+    access_record(request.user, stored.application, AccessAction.REVIEW_ATTACHMENT, detail=assignment.candidate.number)
     return attachment_response(stored.file, f"{assignment.candidate.number}-{label}-{info['index']}.{info['kind'] or 'bin'}")
 
 
@@ -131,6 +140,7 @@ def review_pdf(request, pk: int):
     assignment = _assignment(request, pk)
     if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
         raise Http404
+    _record(request, assignment, AccessAction.REVIEW_PDF)
     data = render_pdf("review/pdf/blind.html", {
         "candidate": assignment.candidate, "assignment": assignment, "title": blind_title(assignment.candidate),
         "field_name": _field_name(assignment.candidate.field_code),

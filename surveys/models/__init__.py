@@ -1,3 +1,4 @@
+from .access import AccessAction, AccessEvent
 from .application import (
     Application,
     ApplicationEvent,
@@ -15,6 +16,8 @@ from .inquiry import Inquiry
 from .survey import Briefing, Criterion, GuidanceFile, Question, Survey
 
 __all__ = [
+    "AccessAction",
+    "AccessEvent",
     "Application",
     "ApplicationEvent",
     "AssociationDeadline",

@@ -53,7 +53,14 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["survey", "status"]), models.Index(fields=["organization", "survey"])]
+        indexes = [
+            models.Index(fields=["survey", "status"]), models.Index(fields=["organization", "survey"]),
+            # The intake list's default order, and the latest change of a call's applications (its summary's key).
+            models.Index(fields=["survey", "-submitted_at", "id"], name="application_received_order"),
+            models.Index(fields=["survey", "updated_at"], name="application_survey_changed"),
+            # An association's collection list, newest first.
+            models.Index(fields=["association", "survey", "-submitted_at", "-id"], name="application_association_list"),
+        ]
 
     def __str__(self):
         return self.receipt_number or self.title or f"#{self.pk}"

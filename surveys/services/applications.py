@@ -221,11 +221,19 @@ def application_create(survey: Survey, *, organization, actor, association=None)
     return application
 
 
+def _is_stale(application: Application, revision: int, actor) -> bool:
+    """A save started from an older revision is stale when someone else saved in between. The same person's own
+    autosave landing between their page load and their click is not a conflict."""
+    if revision == application.revision:
+        return False
+    return not (0 <= revision < application.revision and application.updated_by_id == actor.pk)
+
+
 @transaction.atomic
 def application_save_draft(application: Application, *, section: str, data: dict, revision: int, actor) -> Application:
-    """Save one section's answers. A save that started from an older revision is refused."""
+    """Save one section's answers. A save that started before a colleague's save is refused."""
     application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
-    if application.revision != revision:
+    if _is_stale(application, revision, actor):
         raise StaleDraft()
     _check_open(application, database_now())
     before = application.answers.get(section, {})
@@ -275,7 +283,7 @@ def application_submit(application: Application, *, actor, revision: int | None 
     Through an association the version goes to the association first; otherwise to MOTIE.
     """
     application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
-    if revision is not None and application.revision != revision:
+    if revision is not None and application.revision != revision:  # submit exactly what the review page showed
         raise StaleDraft()
     to_association = goes_to_association(application)
     target = ApplicationStatus.ASSOCIATION_REVIEW if to_association else ApplicationStatus.SUBMITTED

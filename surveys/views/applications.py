@@ -17,7 +17,9 @@ from surveys.application_schema import section_by_key, section_form_class, secti
 from surveys.enums import APPLICATION_TRANSITIONS, EDITABLE_STATUSES, ApplicationStatus
 from surveys.forms import AttachmentForm
 from surveys.models import Application, ApplicationVersion, Attachment, Survey
+from surveys.models import AccessAction
 from surveys.services import applications as service
+from surveys.services.access import access_record
 
 
 def _application(request, pk: int, perm: str = "surveys.view_application") -> Application:
@@ -90,7 +92,7 @@ def _draft_values(form) -> dict:
             if value not in (None, ""):
                 values[name] = value
         else:
-            raw = form.data.get(form.add_prefix(name), "")
+            raw = form.data.get(form.add_prefix(name), "").replace("\x00", "")  # PostgreSQL cannot store NUL
             if raw != "":
                 values[name] = raw
     return values
@@ -130,6 +132,7 @@ def application_edit(request, pk: int, section: str):
     if current is None:
         raise Http404
     if request.method != "POST":
+        access_record(request.user, application, AccessAction.EDIT_VIEW, detail=section)
         return _render_edit(request, application, current, _section_form(application, current))
 
     form = _section_form(application, current, data=request.POST, files=request.FILES)
@@ -228,12 +231,14 @@ def attachment_remove(request, pk: int, attachment_pk: int):
 def attachment_download(request, pk: int, attachment_pk: int):
     application = _application(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    access_record(request.user, application, AccessAction.ATTACHMENT, detail=attachment.original_name)
     return attachment_response(attachment.file, attachment.original_name)
 
 
 @login_required
 def application_review(request, pk: int):
     application = _application(request, pk, "surveys.edit_application")
+    access_record(request.user, application, AccessAction.EDIT_VIEW, detail="review")
     return render(request, "surveys/application/review.html", {
         "application": application,
         "missing": service.completeness(application),
@@ -282,6 +287,7 @@ def application_withdraw(request, pk: int):
 @login_required
 def application_detail(request, pk: int):
     application = _application(request, pk)
+    access_record(request.user, application, AccessAction.VIEW)
     return render(request, "surveys/application/detail.html", {
         "application": application,
         "events": application.events.select_related("actor", "organization"),
@@ -301,6 +307,7 @@ def _version(request, pk: int, number: int) -> ApplicationVersion:
 @login_required
 def version_detail(request, pk: int, number: int):
     version = _version(request, pk, number)
+    access_record(request.user, version.application, AccessAction.VERSION_VIEW, detail=f"v{version.number}")
     return render(request, "surveys/application/version.html", {
         "version": version,
         "application": version.application,
@@ -313,6 +320,7 @@ def version_pdf(request, pk: int, number: int):
     version = _version(request, pk, number)
     if not version.pdf:
         raise Http404
+    access_record(request.user, version.application, AccessAction.VERSION_PDF, detail=f"v{version.number}")
     return attachment_response(version.pdf, f"{version.receipt_number}-v{version.number}.pdf")
 
 
@@ -325,6 +333,7 @@ def version_diff(request, pk: int):
         raise Http404 from None
     old = get_object_or_404(ApplicationVersion, application=application, number=min(a, b))
     new = get_object_or_404(ApplicationVersion, application=application, number=max(a, b))
+    access_record(request.user, application, AccessAction.DIFF, detail=f"v{old.number}-v{new.number}")
     return render(request, "surveys/application/diff.html", {
         "application": application, "old": old, "new": new,
         "changes": service.version_diff(application.survey, old, new),
@@ -343,6 +352,7 @@ def application_record_pdf(request, pk: int):
     latest = application.versions.select_related("application__survey", "application__organization", "submitted_by").order_by("-number").first()
     if latest is None:
         raise Http404
+    access_record(request.user, application, AccessAction.RECORD_PDF, detail=f"v{latest.number}")
     context = version_pdf_context(latest)
     context["record"] = True
     context["events"] = application.events.select_related("actor", "organization").order_by("at", "pk")

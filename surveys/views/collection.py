@@ -13,7 +13,8 @@ from portal.exceptions import DomainError
 from surveys import selectors
 from surveys.enums import ApplicationStatus
 from surveys.forms import EndorseForm, ForwardForm, InternalDeadlineForm, ReturnForm
-from surveys.models import Application, AssociationDeadline, Survey
+from surveys.models import AccessAction, Application, AssociationDeadline, Survey
+from surveys.services.access import access_record
 from surveys.services import collection as service
 from surveys.services.applications import labelled_answers
 
@@ -104,6 +105,7 @@ def application_check(request, pk: int):
     )
     if not request.user.has_perm("surveys.collect_for_association", application.association) or application.status == "draft":
         raise Http404
+    access_record(request.user, application, AccessAction.ASSOCIATION_VIEW)
     association = application.association
     return_form = ReturnForm(request.POST if request.POST.get("decision") == "return" else None)
     endorse_form = EndorseForm(request.POST if request.POST.get("decision") == "endorse" else None)

@@ -4,12 +4,13 @@ import csv
 import io
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.db.models.functions import TruncDate
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,7 +20,8 @@ from portal.permissions import permission_or_404
 from surveys import selectors
 from surveys.enums import RECEIVED_STATUSES, ApplicationStatus, Channel
 from surveys.forms import DuplicateForm, IntakeReturnForm, MergeForm
-from surveys.models import Application, Candidate, Field, Survey
+from surveys.models import AccessAction, Application, Candidate, Field, Survey
+from surveys.services.access import access_record
 from surveys.services import intake as service
 from surveys.services.applications import labelled_answers
 
@@ -49,7 +51,8 @@ EXPORT_COLUMNS = [
 
 def _filtered(request, survey):
     applications = selectors.intake_applications(survey)
-    filters = {key: request.GET.get(key, "") for key in ("field", "channel", "type", "status", "complete", "sort")}
+    filters = {key: request.GET.get(key, "").replace("\x00", "")  # PostgreSQL cannot compare NUL
+               for key in ("field", "channel", "type", "status", "complete", "sort")}
     if filters["field"]:
         applications = applications.filter(field_code=filters["field"])
     if filters["channel"] in Channel.values:
@@ -66,6 +69,42 @@ def _filtered(request, survey):
     return applications, filters
 
 
+SUMMARY_SECONDS = 300
+
+
+def _summary(survey) -> dict:
+    """The counts and the chart over everything received. They scan the whole call, so they are cached
+    until any of its applications changes (the key holds the latest change, read from an index), five
+    minutes at most."""
+    changed = Application.objects.filter(survey=survey).aggregate(changed=Max("updated_at"))["changed"]
+    key = f"surveys:intake-summary:{survey.pk}:{changed.isoformat() if changed else '-'}:{translation.get_language()}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = _count_received(survey)
+        cache.set(key, summary, SUMMARY_SECONDS)
+    return summary
+
+
+def _count_received(survey) -> dict:
+    received = selectors.intake_applications(survey)
+    per_day = (
+        received.annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
+        .values("day").annotate(n=Count("pk")).order_by("day")
+    )
+    chart = {"labels": [row["day"].isoformat() for row in per_day if row["day"]],
+             "counts": [row["n"] for row in per_day if row["day"]], "label": _("Applications received per day")}
+    fields = {f.code: str(f.display_name) for f in Field.objects.all()}
+    counts = {
+        "field": [(fields.get(row["field_code"], row["field_code"] or "—"), row["n"]) for row in
+                  received.values("field_code").annotate(n=Count("pk")).order_by("field_code")],
+        "channel": [(str(Channel(row["channel"]).label), row["n"]) for row in
+                    received.values("channel").annotate(n=Count("pk")).order_by("channel")],
+        "type": [(str(OrganizationType(row["organization__type"]).label), row["n"]) for row in
+                 received.values("organization__type").annotate(n=Count("pk")).order_by("organization__type")],
+    }
+    return {"chart": chart, "counts": counts, "total": received.count()}
+
+
 @intake
 def intake_list(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
@@ -74,25 +113,10 @@ def intake_list(request, pk: int):
     if export in ("csv", "xlsx"):
         return _export(survey, applications, export)
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
-    received = selectors.intake_applications(survey)
-    per_day = (
-        received.annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
-        .values("day").annotate(n=Count("pk")).order_by("day")
-    )
-    chart = {"labels": [row["day"].isoformat() for row in per_day if row["day"]],
-             "counts": [row["n"] for row in per_day if row["day"]], "label": _("Applications received per day")}
-    fields = {f.code: f.display_name for f in Field.objects.all()}
-    counts = {
-        "field": [(fields.get(row["field_code"], row["field_code"] or "—"), row["n"]) for row in
-                  received.values("field_code").annotate(n=Count("pk")).order_by("field_code")],
-        "channel": [(Channel(row["channel"]).label, row["n"]) for row in
-                    received.values("channel").annotate(n=Count("pk")).order_by("channel")],
-        "type": [(OrganizationType(row["organization__type"]).label, row["n"]) for row in
-                 received.values("organization__type").annotate(n=Count("pk")).order_by("organization__type")],
-    }
+    summary = _summary(survey)
     return render(request, "surveys/intake/list.html", {
-        "survey": survey, "page": page, "filters": filters, "counts": counts, "total": received.count(),
-        "chart": chart,
+        "survey": survey, "page": page, "filters": filters, "counts": summary["counts"], "total": summary["total"],
+        "chart": summary["chart"],
         "field_choices": [(f.code, f.display_name) for f in survey.fields.all()],
         "channel_choices": Channel.choices, "type_choices": OrganizationType.choices,
         "status_choices": [(s.value, s.label) for s in ApplicationStatus if s in RECEIVED_STATUSES],
@@ -149,6 +173,7 @@ def intake_application(request, pk: int, application_pk: int):
         Application.objects.select_related("organization", "association", "candidate", "duplicate_of"),
         pk=application_pk, survey=survey, status__in=RECEIVED_STATUSES,
     )
+    access_record(request.user, application, AccessAction.INTAKE_VIEW)
     others = selectors.intake_applications(survey).exclude(pk=application.pk).order_by("receipt_number")
     decision = request.POST.get("decision")
     return_form = IntakeReturnForm(request.POST if decision == "return" else None)
@@ -157,7 +182,8 @@ def intake_application(request, pk: int, application_pk: int):
     if request.method == "POST":
         try:
             if decision == "accept":
-                service.intake_accept(application, actor=request.user, note=request.POST.get("note", ""))
+                note = request.POST.get("note", "").replace("\x00", "")  # PostgreSQL cannot store NUL
+                service.intake_accept(application, actor=request.user, note=note)
                 messages.success(request, _("Accepted into technical review."))
                 return redirect("surveys:intake_list", pk=survey.pk)
             if decision == "return" and return_form.is_valid():

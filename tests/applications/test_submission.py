@@ -215,3 +215,16 @@ def test_calls_sharing_a_code_share_the_receipt_series(open_survey, applicant, c
         numbers.append(service.application_submit(application, actor=applicant).receipt_number)
     assert numbers[0] != numbers[1]
     assert numbers[1].endswith("-ROB-0002")
+
+
+def test_ones_own_autosave_in_between_is_not_a_conflict(open_survey, applicant):
+    application = service.application_create(open_survey, organization=_organization(applicant), actor=applicant)
+    started_from = application.revision
+    service.application_save_draft(application, section="basic", data={"technology_name": "자동 저장본"},
+                                   revision=started_from, actor=applicant)
+    saved = service.application_save_draft(application, section="basic", data={"technology_name": "최종본"},
+                                           revision=started_from, actor=applicant)
+    assert saved.answers["basic"]["technology_name"] == "최종본"
+    with pytest.raises(service.StaleDraft):  # a revision from the future is never accepted
+        service.application_save_draft(application, section="basic", data={}, revision=saved.revision + 5,
+                                       actor=applicant)

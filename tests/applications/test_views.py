@@ -392,8 +392,9 @@ def test_htmx_autosave_saves_and_swaps_in_the_new_revision(member_client, draft)
 
 
 def test_a_stale_htmx_autosave_reports_and_saves_nothing(member_client, draft, applicant):
+    colleague = make_user("applicant", organization=_organization(applicant))
     service.application_save_draft(draft, section="basic", data={"technology_name": "먼저 저장"},
-                                   revision=draft.revision, actor=applicant)
+                                   revision=draft.revision, actor=colleague)
     response = member_client.post(_edit_url(draft, "basic"), {
         "revision": draft.revision, "action": "autosave", "basic-technology_name": "늦은 저장",
     }, HTTP_HX_REQUEST="true")

@@ -267,3 +267,12 @@ def test_a_submitted_review_never_changes(client, open_survey, mine):
     review.refresh_from_db()
     assert (review.scores, review.justifications, review.recommendation, review.submitted_at) == before
     assert review.scores["1"] == "4" and Decimal(review.scores["1"]) == 4
+
+
+def test_an_incomplete_submission_is_a_400_that_keeps_the_text(client, mine, reviewers):
+    accept(mine)
+    log_in(client, reviewers[0])
+    response = client.post(_url(mine), {"score_1": "4", "justification_1": "국내 유일의 양산 검증 사례", "action": "submit"})
+    assert response.status_code == 400
+    assert "국내 유일의 양산 검증 사례" in response.content.decode()
+    assert not Review.objects.filter(assignment=mine, submitted_at__isnull=False).exists()

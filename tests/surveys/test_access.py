@@ -106,6 +106,7 @@ CASES = [
     Case("manage_inquiries", {"pk": S}, manage(200)),
     Case("manage_inquiry_answer", {"pk": S, "inquiry_pk": "inquiry"}, manage(200)),
     Case("manage_extensions", {"pk": S}, manage(200)),
+    Case("access_log", {}, manage(200)),
     # Applications: the applicant's organisation files them; the admin may read them.
     Case("application_start", {"pk": S}, _each(404, anonymous=LOGIN, applicant=302, other_applicant=302),
          method="post"),

@@ -1,0 +1,219 @@
+"""The field subcommittees' recommendations and the technical coordination committee's confirmation."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.exceptions import DomainError
+from portal.services.audit import audit_log, snapshot
+from review.enums import AssignmentStatus, CommitteeAction, SubcommitteeRecommendation
+from review.models import (
+    CommitteeConfirmation, ConfirmedCandidate, Review, SubcommitteeDecision, SubcommitteeMeeting,
+)
+from review.services.aggregation import Aggregate, aggregate
+from review.services.assignment import review_plan
+from surveys.enums import SurveyStage
+from surveys.models import Candidate, Field, Survey
+from surveys.services.calls import survey_transition
+
+MEETING_FIELDS = ["held_on", "attendees", "minutes"]
+DECISION_FIELDS = ["recommendation", "rationale", "aggregate"]
+
+
+@dataclass
+class Ranked:
+    """A candidate in its field's ranking; ``rank`` is None for a candidate without submitted reviews."""
+
+    rank: int | None
+    candidate: Candidate
+    result: Aggregate
+
+    @property
+    def decision(self) -> SubcommitteeDecision | None:
+        return getattr(self.candidate, "subcommittee_decision", None)
+
+
+@dataclass
+class FieldSummary:
+    field: Field
+    candidates: int
+    decided: int
+    flagged: int
+
+
+def ranking(survey: Survey, *, field_code: str | None = None) -> list[Ranked]:
+    """The call's candidates (of one field) by aggregate, highest first, those without reviews last.
+
+    Four queries whatever the number of candidates: the plan, the criteria, the candidates with their
+    recommendations, and every submitted review.
+    """
+    plan = review_plan(survey)
+    criteria = list(survey.criteria.all())
+    candidates = Candidate.objects.filter(survey=survey, merged_into__isnull=True).select_related("subcommittee_decision")
+    if field_code is not None:
+        candidates = candidates.filter(field_code=field_code)
+    candidates = list(candidates.order_by("number"))
+    submitted = {candidate.pk: [] for candidate in candidates}
+    reviews = (
+        Review.objects.filter(assignment__candidate__in=list(submitted), assignment__status=AssignmentStatus.SUBMITTED)
+        .select_related("assignment").order_by("assignment__pseudonym")
+    )
+    for review in reviews:
+        submitted[review.assignment.candidate_id].append(review)
+    results = [(c, aggregate(c, plan=plan, criteria=criteria, reviews=submitted[c.pk])) for c in candidates]
+    results.sort(key=lambda pair: (pair[1].value is None, -(pair[1].value or 0), pair[0].number))
+    rows, previous = [], None
+    for position, (candidate, result) in enumerate(results, start=1):
+        rank = None
+        if result.value is not None:
+            rank = previous.rank if previous and previous.result.value == result.value else position
+        row = Ranked(rank=rank, candidate=candidate, result=result)
+        rows.append(row)
+        previous = row
+    return rows
+
+
+def field_summaries(survey: Survey) -> list[FieldSummary]:
+    """One line per field of the call: candidates, those with a recommendation, those flagged."""
+    by_field = defaultdict(list)
+    for row in ranking(survey):
+        by_field[row.candidate.field_code].append(row)
+    return [
+        FieldSummary(field=f, candidates=len(by_field[f.code]),
+                     decided=sum(1 for r in by_field[f.code] if r.decision is not None),
+                     flagged=sum(1 for r in by_field[f.code] if r.result.flagged))
+        for f in survey.fields.order_by("order", "code")
+    ]
+
+
+def closed_reason(survey: Survey) -> str | None:
+    """Why the subcommittee records of a call cannot change now, or None while they can."""
+    if survey.stage != SurveyStage.TECHNICAL_REVIEW:
+        return _("Subcommittee records can be changed only while the call is in technical review (now: %(stage)s).") % {
+            "stage": SurveyStage(survey.stage).label}
+    if CommitteeConfirmation.objects.filter(survey=survey).exists():
+        return _("The Technical Coordination Committee has confirmed the candidate list; subcommittee records are closed.")
+    return None
+
+
+def _open(survey: Survey) -> Survey:
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    reason = closed_reason(survey)
+    if reason:
+        raise DomainError(reason, code="closed")
+    return survey
+
+
+@transaction.atomic
+def meeting_save(survey: Survey, *, field_code: str, held_on: date, attendees: str, minutes: str,
+                 actor) -> SubcommitteeMeeting:
+    """Record (or correct) the subcommittee meeting of one field."""
+    survey = _open(survey)
+    if not survey.fields.filter(code=field_code).exists():
+        raise DomainError(_("The call has no field %(code)s.") % {"code": field_code}, code="field")
+    existing = SubcommitteeMeeting.objects.filter(survey=survey, field_code=field_code).first()
+    before = snapshot(existing, MEETING_FIELDS) if existing else None
+    meeting, _created = SubcommitteeMeeting.objects.update_or_create(
+        survey=survey, field_code=field_code,
+        defaults={"held_on": held_on, "attendees": attendees.strip(), "minutes": minutes.strip(), "updated_by": actor},
+    )
+    audit_log(CommitteeAction.MEETING_SAVED, actor=actor, obj=meeting, before=before,
+              after={"field": field_code, **snapshot(meeting, MEETING_FIELDS)})
+    return meeting
+
+
+@transaction.atomic
+def decision_record(candidate: Candidate, *, recommendation: str, rationale: str, actor) -> SubcommitteeDecision:
+    """The subcommittee's recommendation for a candidate, with the aggregate it had at the time."""
+    survey = _open(candidate.survey)
+    candidate = Candidate.objects.get(pk=candidate.pk)
+    if candidate.merged_into_id:
+        raise DomainError(_("This candidate was merged into another one."), code="merged")
+    if recommendation not in SubcommitteeRecommendation.values:
+        raise DomainError(_("Choose a recommendation."), code="recommendation")
+    rationale = rationale.strip()
+    if not rationale:
+        raise DomainError(_("Write the rationale for the recommendation."), code="rationale")
+    meeting = SubcommitteeMeeting.objects.filter(survey=survey, field_code=candidate.field_code).first()
+    if meeting is None:
+        raise DomainError(_("Record the subcommittee meeting of this field first."), code="meeting")
+    existing = SubcommitteeDecision.objects.filter(candidate=candidate).first()
+    before = snapshot(existing, DECISION_FIELDS) if existing else None
+    decision, _created = SubcommitteeDecision.objects.update_or_create(candidate=candidate, defaults={
+        "meeting": meeting, "recommendation": recommendation, "rationale": rationale,
+        "aggregate": aggregate(candidate, plan=review_plan(survey)).value, "decided_by": actor,
+    })
+    audit_log(CommitteeAction.DECIDED, actor=actor, obj=candidate, before=before,
+              after=snapshot(decision, DECISION_FIELDS))
+    return decision
+
+
+@dataclass
+class ConfirmationLists:
+    recommended: list[Candidate]
+    undecided: list[Candidate]
+
+
+def confirmation_lists(survey: Survey) -> ConfirmationLists:
+    """The subcommittees' recommended candidates of a call, and those still without a recommendation."""
+    candidates = (
+        Candidate.objects.filter(survey=survey, merged_into__isnull=True)
+        .select_related("subcommittee_decision").order_by("field_code", "number")
+    )
+    recommended, undecided = [], []
+    for candidate in candidates:
+        decision = getattr(candidate, "subcommittee_decision", None)
+        if decision is None:
+            undecided.append(candidate)
+        elif decision.recommendation == SubcommitteeRecommendation.RECOMMEND:
+            recommended.append(candidate)
+    return ConfirmationLists(recommended=recommended, undecided=undecided)
+
+
+def _check_hearing(starts_on: date, ends_on: date) -> None:
+    if starts_on < timezone.localdate():
+        raise DomainError(_("The hearing cannot start in the past."), code="dates")
+    if ends_on < starts_on:
+        raise DomainError(_("The hearing must end on or after the day it starts."), code="dates")
+
+
+@transaction.atomic
+def committee_confirm(survey: Survey, *, candidate_ids: list[int], held_on: date, minutes: str,
+                      hearing_starts_on: date, hearing_ends_on: date, actor) -> CommitteeConfirmation:
+    """Confirm the call's candidate list, set the hearing window and move the call to the hearing."""
+    if not actor.has_perm("review.deliberate"):
+        raise DomainError(_("Only the committee secretary or the ministry may confirm the list."), code="permission")
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if CommitteeConfirmation.objects.filter(survey=survey).exists():
+        raise DomainError(_("The Technical Coordination Committee has already confirmed this call's list."), code="done")
+    if survey.stage != SurveyStage.TECHNICAL_REVIEW:
+        raise DomainError(_("The list can be confirmed only while the call is in technical review."), code="stage")
+    lists = confirmation_lists(survey)
+    if lists.undecided:
+        raise DomainError(_("These candidates have no subcommittee recommendation yet: %(list)s.") % {
+            "list": ", ".join(c.number for c in lists.undecided)}, code="undecided")
+    allowed = {c.pk: c for c in lists.recommended}
+    chosen = [allowed[pk] for pk in dict.fromkeys(candidate_ids) if pk in allowed]
+    if len(chosen) != len(set(candidate_ids)):
+        raise DomainError(_("Only candidates the subcommittees recommended can be confirmed."), code="candidates")
+    if not chosen:
+        raise DomainError(_("Select at least one candidate."), code="candidates")
+    if not minutes.strip():
+        raise DomainError(_("Write the minutes of the meeting."), code="minutes")
+    _check_hearing(hearing_starts_on, hearing_ends_on)
+    confirmation = CommitteeConfirmation.objects.create(
+        survey=survey, held_on=held_on, minutes=minutes.strip(), confirmed_by=actor)
+    ConfirmedCandidate.objects.bulk_create(ConfirmedCandidate(confirmation=confirmation, candidate=c) for c in chosen)
+    before = snapshot(survey, ["hearing_starts_on", "hearing_ends_on"])
+    survey.hearing_starts_on, survey.hearing_ends_on = hearing_starts_on, hearing_ends_on
+    survey.save(update_fields=["hearing_starts_on", "hearing_ends_on", "updated_at"])
+    audit_log(CommitteeAction.CONFIRMED, actor=actor, obj=survey, before=before, after={
+        "held_on": held_on, "candidates": [c.number for c in chosen],
+        "hearing_starts_on": hearing_starts_on, "hearing_ends_on": hearing_ends_on,
+    })
+    survey_transition(survey, to=SurveyStage.HEARING, actor=actor)
+    return confirmation

@@ -1,0 +1,175 @@
+"""What the committees read: the score sheet (XLSX) and the committee book (PDF) of one field, both blind."""
+
+import io
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.services.audit import audit_log
+from portal.services.pdf import render_pdf
+from review.enums import CommitteeAction, RenderStatus, Stance
+from review.models import CommitteeBook, HearingComment, SubcommitteeMeeting
+from review.services.blind import blind_proposals, candidate_names, redact
+from review.services.committee import Ranked, ranking
+from surveys.models import Field, Survey
+
+logger = logging.getLogger(__name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUMMARY_FIELDS = ("technology_name", "field", "sub_field", "summary")
+
+
+def _as_text(value):
+    """Text stays text in a spreadsheet: no leading formula characters."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
+
+
+def _sheet(workbook, title: str, headers: list[str], rows: list[list], *, first: bool = False):
+    from openpyxl.styles import Font
+
+    sheet = workbook.active if first else workbook.create_sheet()
+    sheet.title = title[:31]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_as_text(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _recommendation(row: Ranked) -> str:
+    return row.decision.get_recommendation_display() if row.decision else ""
+
+
+def score_sheet(survey: Survey, *, field_code: str) -> bytes:
+    """One row per submitted review (reviewers by pseudonym only), and one per candidate with its aggregate."""
+    from openpyxl import Workbook
+
+    from review.enums import Recommendation
+
+    criteria = list(survey.criteria.order_by("number"))
+    rows = ranking(survey, field_code=field_code)
+    titles = {row.candidate.pk: redact(row.candidate.title, candidate_names(row.candidate)) for row in rows}
+    labels = dict(Recommendation.choices)
+    reviews = [
+        [row.candidate.number, titles[row.candidate.pk], total.pseudonym,
+         *[total.scores.get(c.number) for c in criteria], total.total, str(labels.get(total.recommendation, ""))]
+        for row in sorted(rows, key=lambda r: r.candidate.number) for total in row.result.reviews
+    ]
+    workbook = Workbook()
+    _sheet(workbook, _("Scores"), [
+        _("Candidate number"), _("Technology name"), _("Reviewer"),
+        *[f"{c.number}. {c.display_title}" for c in criteria], _("Weighted total"), _("Overall recommendation"),
+    ], reviews, first=True)
+    _sheet(workbook, _("Aggregates"), [
+        _("Rank"), _("Candidate number"), _("Technology name"), _("Submitted reviews"), _("Aggregate"), _("Spread"),
+        _("Disagreement"), _("Subcommittee recommendation"),
+    ], [
+        [row.rank, row.candidate.number, titles[row.candidate.pk], len(row.result.reviews), row.result.value,
+         row.result.spread, _("Yes") if row.result.flagged else _("No"), _recommendation(row)]
+        for row in rows
+    ])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def book_request(survey: Survey, *, field_code: str, actor) -> tuple[CommitteeBook, bool]:
+    """Queue the committee book of a field; a book already queued or rendering is returned instead."""
+    from review.tasks import render_committee_book
+
+    with transaction.atomic():
+        Survey.objects.select_for_update().get(pk=survey.pk)
+        pending = CommitteeBook.objects.filter(
+            survey=survey, field_code=field_code, status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING]).first()
+        if pending:
+            return pending, False
+        book = CommitteeBook.objects.create(survey=survey, field_code=field_code, requested_by=actor)
+        audit_log(CommitteeAction.BOOK_REQUESTED, actor=actor, obj=survey, after={"book": book.pk, "field": field_code})
+        transaction.on_commit(lambda: render_committee_book.delay(book.pk))
+    return book, True
+
+
+def _summary(candidate, names: list[str]) -> list[list[tuple[str, str]]]:
+    """Name, field and summary of each application under the candidate, redacted."""
+    proposals = []
+    for proposal in blind_proposals(candidate):
+        rows = [(label, value) for _title, section in proposal.sections
+                for name, label, value in section if name in SUMMARY_FIELDS]
+        proposals.append([(label, redact(value, names)) for label, value in rows])
+    return proposals
+
+
+def _section(row: Ranked, criteria) -> dict:
+    candidate, result = row.candidate, row.result
+    names = candidate_names(candidate)
+    comments = list(HearingComment.objects.filter(candidate=candidate).order_by("created_at", "pk"))
+    decision = row.decision
+    return {
+        "rank": row.rank,
+        "number": candidate.number,
+        "title": redact(candidate.title, names),
+        "summary": _summary(candidate, names),
+        "result": result,
+        "per_criterion": [(c, result.per_criterion.get(c.number)) for c in criteria],
+        "decision": decision,
+        "rationale": redact(decision.rationale, names) if decision else "",
+        "stances": [(label, sum(1 for c in comments if c.stance == value)) for value, label in Stance.choices],
+        "comments": [{"stance": c.get_stance_display(), "created_at": c.created_at, "body": redact(c.body, names),
+                      "answer": redact(c.answer, names)} for c in comments],
+    }
+
+
+def _build(book: CommitteeBook) -> bytes:
+    survey = book.survey
+    criteria = list(survey.criteria.order_by("number"))
+    rows = ranking(survey, field_code=book.field_code)
+    CommitteeBook.objects.filter(pk=book.pk).update(total=len(rows), done=0)
+    sections = []
+    for done, row in enumerate(rows, start=1):
+        sections.append(_section(row, criteria))
+        CommitteeBook.objects.filter(pk=book.pk).update(done=done)
+    field = Field.objects.filter(code=book.field_code).first()
+    return render_pdf("review/pdf/committee_book.html", {
+        "survey": survey, "field_name": field.display_name if field else book.field_code,
+        "meeting": SubcommitteeMeeting.objects.filter(survey=survey, field_code=book.field_code).first(),
+        "sections": sections, "generated_at": timezone.now(),
+    })
+
+
+def book_filename(book: CommitteeBook) -> str:
+    return f"{book.survey.code}-{book.field_code}-{_('committee book')}.pdf".replace(" ", "_")
+
+
+def book_render(book_id: int) -> str:
+    """Render the book once, recording progress as each candidate's section is built; a done book stays as it is."""
+    with transaction.atomic():
+        book = CommitteeBook.objects.select_for_update().select_related("survey").get(pk=book_id)
+        if book.status == RenderStatus.DONE:
+            return "exists"
+        book.status, book.error, book.finished_at = RenderStatus.RUNNING, "", None
+        book.save(update_fields=["status", "error", "finished_at"])
+    try:
+        data = _build(book)
+    except Exception as error:  # the secretary sees the failure on the book instead of a silent queue
+        logger.exception("Committee book %s failed", book_id)
+        CommitteeBook.objects.filter(pk=book_id).update(
+            status=RenderStatus.FAILED, error=str(error)[:2000] or error.__class__.__name__, finished_at=timezone.now())
+        return "failed"
+    with transaction.atomic():
+        book = CommitteeBook.objects.select_for_update().select_related("survey").get(pk=book_id)
+        book.file.save(book_filename(book), ContentFile(data), save=False)
+        book.status, book.done, book.finished_at = RenderStatus.DONE, book.total, timezone.now()
+        book.save(update_fields=["file", "status", "done", "finished_at"])
+        audit_log(CommitteeAction.BOOK_RENDERED, obj=book.survey, after={"book": book.pk, "field": book.field_code,
+                                                                         "size": len(data)})
+    return "rendered"

@@ -1,0 +1,268 @@
+"""The hearing (찬반 의견 청취): public comments on the confirmed candidates and the ministry's public answers."""
+
+import hashlib
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.exceptions import DomainError
+from portal.services.audit import audit_log
+from portal.services.mail import mail_queue
+from review.enums import HearingChange, Stance
+from review.models import ConfirmedCandidate, HearingComment
+from review.services.blind import _names, redact
+from surveys.enums import ApplicationStatus, SurveyStage
+from surveys.models import Application, Candidate, Field, Survey
+
+KOREA = ZoneInfo("Asia/Seoul")
+MAX_COMMENT = 4000
+SUMMARY_LENGTH = 600
+#: Stages in which the candidate list and its comments are public.
+PUBLIC_STAGES = [SurveyStage.HEARING, SurveyStage.NATIONAL_COMMITTEE, SurveyStage.NOTICE, SurveyStage.CLOSED]
+#: Stages in which the ministry may answer (during the window and after it, before the notice).
+ANSWER_STAGES = [SurveyStage.HEARING, SurveyStage.NATIONAL_COMMITTEE]
+#: Answer fields whose change mails the commenter again.
+MAILED_PARTS = ("answer", "change", "change_summary")
+
+COMMENTED = "review.hearing.commented"
+ANSWERED = "review.hearing.answered"
+ANSWER_EDITED = "review.hearing.answer_edited"
+CANDIDATE_AMENDED = "review.hearing.candidate_amended"
+
+
+def korea_today() -> date:
+    return timezone.localtime(timezone.now(), KOREA).date()
+
+
+def window_open(survey: Survey, *, today: date | None = None) -> bool:
+    """Whether comments are accepted: the call is in the hearing and today (Korea) is inside the window."""
+    today = today or korea_today()
+    return (
+        survey.stage == SurveyStage.HEARING
+        and survey.hearing_starts_on is not None and survey.hearing_ends_on is not None
+        and survey.hearing_starts_on <= today <= survey.hearing_ends_on
+    )
+
+
+def window_refusal(survey: Survey, *, today: date | None = None) -> str:
+    """Why a comment is refused now, or "" when the window is open."""
+    today = today or korea_today()
+    if window_open(survey, today=today):
+        return ""
+    if survey.stage != SurveyStage.HEARING or survey.hearing_starts_on is None or survey.hearing_ends_on is None:
+        return _("The comment period of this call is not open.")
+    dates = {"start": survey.hearing_starts_on.isoformat(), "end": survey.hearing_ends_on.isoformat()}
+    if today < survey.hearing_starts_on:
+        return _("The comment period has not started yet: "
+                 "comments are accepted from %(start)s to %(end)s (Korea time).") % dates
+    return _("The comment period ended on %(end)s (Korea time); comments are no longer accepted.") % dates
+
+
+def mask_name(name: str) -> str:
+    """The commenter as the public sees them: the first character of the name only."""
+    name = (name or "").strip()
+    return f"{name[0]}**" if name else "***"
+
+
+# Reads
+
+
+def hearing_entries(survey: Survey):
+    """Every confirmed entry of the call (removed ones too) with its comment counts by stance, in one query."""
+    comments = "candidate__hearing_comments"
+    return (
+        ConfirmedCandidate.objects.filter(confirmation__survey=survey)
+        .select_related("candidate")
+        .annotate(
+            n_for=Count(comments, filter=Q(**{f"{comments}__stance": Stance.FOR})),
+            n_against=Count(comments, filter=Q(**{f"{comments}__stance": Stance.AGAINST})),
+            n_neutral=Count(comments, filter=Q(**{f"{comments}__stance": Stance.NEUTRAL})),
+        )
+        .order_by("candidate__field_code", "candidate__number")
+    )
+
+
+def field_names() -> dict[str, str]:
+    return {field.code: field.display_name for field in Field.objects.all()}
+
+
+def _applications(candidate_ids):
+    return (
+        Application.objects.filter(candidate_id__in=candidate_ids, status=ApplicationStatus.ACCEPTED)
+        .select_related("organization", "association", "created_by", "updated_by")
+        .prefetch_related("organization__associations")
+        .order_by("pk")
+    )
+
+
+def public_titles(candidates) -> dict[int, str]:
+    """candidate id → its technology name with the applicants' names, numbers and contact data masked."""
+    candidates = list(candidates)
+    by_candidate = {candidate.pk: [] for candidate in candidates}
+    for application in _applications(by_candidate):
+        by_candidate[application.candidate_id].append(application)
+    return {candidate.pk: redact(candidate.title, _names(by_candidate[candidate.pk])) for candidate in candidates}
+
+
+def public_summary(candidate: Candidate) -> dict:
+    """The technology name and a short summary for the public, drawn from the accepted applications' answers."""
+    applications = list(_applications([candidate.pk]))
+    names = _names(applications)
+    summary, products = "", ""
+    for application in applications:
+        latest = application.versions.order_by("-number").first()
+        answers = latest.answers if latest else application.answers
+        summary = summary or str(answers.get("basic", {}).get("summary") or "")
+        products = products or str(answers.get("specification", {}).get("products") or "")
+    return {
+        "title": redact(candidate.title, names),
+        "summary": _shorten(redact(summary, names)),
+        "products": _shorten(redact(products, names)),
+    }
+
+
+def _shorten(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= SUMMARY_LENGTH else text[:SUMMARY_LENGTH].rstrip() + "…"
+
+
+def comments_for_manage(survey: Survey, *, candidate_id: int | None = None, answered: bool | None = None):
+    """The call's comments for the ministry, unanswered first, then the oldest first."""
+    unanswered_first = Case(When(answer="", then=Value(0)), default=Value(1), output_field=IntegerField())
+    comments = (
+        HearingComment.objects.filter(candidate__survey=survey)
+        .select_related("candidate", "author")
+        .order_by(unanswered_first, "created_at", "pk")
+    )
+    if candidate_id is not None:
+        comments = comments.filter(candidate_id=candidate_id)
+    if answered is True:
+        comments = comments.exclude(answer="")
+    elif answered is False:
+        comments = comments.filter(answer="")
+    return comments
+
+
+# Writes
+
+
+@transaction.atomic
+def hearing_comment_add(candidate: Candidate, *, stance: str, body: str, actor) -> HearingComment:
+    """A signed-in user's comment for, against or neutral on a confirmed candidate, while the window is open."""
+    survey = Survey.objects.select_for_update().get(pk=candidate.survey_id)
+    refusal = window_refusal(survey)
+    if refusal:
+        raise DomainError(refusal, code="window")
+    entry = ConfirmedCandidate.objects.filter(candidate=candidate).first()
+    if entry is None or entry.removed_at is not None:
+        raise DomainError(_("This candidate is no longer on the list; comments are closed."), code="removed")
+    body = (body or "").strip()
+    if stance not in Stance.values:
+        raise DomainError(_("Choose for, against or neutral."), code="stance")
+    if not body:
+        raise DomainError(_("Write your comment."), code="body")
+    if len(body) > MAX_COMMENT:
+        raise DomainError(_("A comment may have at most %(n)d characters.") % {"n": MAX_COMMENT}, code="body")
+    comment = HearingComment.objects.create(candidate=candidate, author=actor, stance=stance, body=body)
+    audit_log(COMMENTED, actor=actor, obj=comment,
+              after={"candidate": candidate.number, "stance": stance, "body": body})
+    return comment
+
+
+def _state(comment: HearingComment, candidate: Candidate, entry: ConfirmedCandidate) -> dict:
+    return {
+        "answer": comment.answer, "change": comment.change, "change_summary": comment.change_summary,
+        "title": candidate.title, "removed": entry.removed_at is not None,
+    }
+
+
+def _title_change(summary: str, before: str, after: str) -> str:
+    """The summary with the title's before and after appended, unless the admin already wrote both."""
+    if before in summary and after in summary:
+        return summary
+    line = _("Technology name: “%(before)s” → “%(after)s”") % {"before": before, "after": after}
+    return f"{summary}\n{line}" if summary else line
+
+
+def _checked_summary(change: str, summary: str, *, candidate: Candidate, title_after: str) -> str:
+    summary = (summary or "").strip()
+    if change == HearingChange.NONE:
+        return ""
+    if change == HearingChange.AMENDED and title_after and title_after != candidate.title:
+        names = _names(_applications([candidate.pk]))  # the summary is public: mask the titles like the list does
+        return _title_change(summary, redact(candidate.title, names), redact(title_after, names))
+    if not summary:
+        raise DomainError(_("Describe the change this comment caused."), code="change_summary")
+    return summary
+
+
+def _apply_removal(entry: ConfirmedCandidate, comment: HearingComment, change: str) -> None:
+    if change == HearingChange.REMOVED:
+        if entry.removed_at is not None and entry.removed_by_id != comment.pk:
+            raise DomainError(_("The candidate was already taken off the list after another comment."), code="change")
+        if entry.removed_at is None:
+            entry.removed_at = timezone.now()
+            entry.removed_by = comment
+            entry.save(update_fields=["removed_at", "removed_by"])
+    elif entry.removed_by_id == comment.pk:
+        entry.removed_at = None
+        entry.removed_by = None
+        entry.save(update_fields=["removed_at", "removed_by"])
+
+
+@transaction.atomic
+def hearing_comment_answer(
+    comment: HearingComment, *, answer: str, change: str, change_summary: str = "", title: str = "", actor,
+) -> HearingComment:
+    """The ministry's public answer and the change the comment caused; editing an answer is audited too."""
+    comment = HearingComment.objects.select_for_update().select_related("author").get(pk=comment.pk)
+    candidate = Candidate.objects.select_for_update().select_related("survey").get(pk=comment.candidate_id)
+    entry = ConfirmedCandidate.objects.select_for_update().get(candidate=candidate)
+    if candidate.survey.stage not in ANSWER_STAGES:
+        message = _("Answers can be given only while the call is in the hearing or with the national committee.")
+        raise DomainError(message, code="stage")
+    answer = (answer or "").strip()
+    if not answer:
+        raise DomainError(_("Write the answer."), code="answer")
+    if change not in HearingChange.values:
+        raise DomainError(_("Choose the change the comment caused."), code="change")
+    title = (title or "").strip() if change == HearingChange.AMENDED else ""
+    summary = _checked_summary(change, change_summary, candidate=candidate, title_after=title)
+    before = _state(comment, candidate, entry)
+    _apply_removal(entry, comment, change)
+    if title and title != candidate.title:
+        candidate.title = title
+        candidate.save(update_fields=["title"])
+        audit_log(CANDIDATE_AMENDED, actor=actor, obj=candidate, before={"title": before["title"]},
+                  after={"title": title, "comment": comment.pk})
+    first = not comment.answer
+    comment.answer, comment.change, comment.change_summary = answer, change, summary
+    comment.answered_by = actor
+    comment.answered_at = timezone.now()
+    comment.save(update_fields=["answer", "change", "change_summary", "answered_by", "answered_at"])
+    after = _state(comment, candidate, entry)
+    audit_log(ANSWERED if first else ANSWER_EDITED, actor=actor, obj=comment, before=None if first else before,
+              after=after)
+    if any(before[part] != after[part] for part in MAILED_PARTS):
+        _mail_answer(comment, candidate)
+    return comment
+
+
+def _answer_version(comment: HearingComment) -> str:
+    text = "\x1f".join(str(getattr(comment, part)) for part in MAILED_PARTS)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _mail_answer(comment: HearingComment, candidate: Candidate) -> None:
+    mail_queue(
+        "hearing_answered",
+        to=comment.author.email,
+        recipient_user=comment.author,
+        context={"comment": comment, "candidate": candidate, "title": public_titles([candidate])[candidate.pk]},
+        topic=f"review.hearing:{comment.pk}",
+        dedupe_key=f"hearing_answered:{comment.pk}:{_answer_version(comment)}",
+    )

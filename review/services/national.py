@@ -1,0 +1,183 @@
+"""Stage 4: meetings of the National High-Tech Strategic Industry Committee, its resolutions and corrections."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.exceptions import DomainError
+from portal.services.audit import audit_log, snapshot
+from review.enums import Decision
+from review.models import NationalMeeting, Resolution, SubcommitteeDecision
+from review.selectors import confirmed_candidates, effective_resolutions
+from surveys.enums import SurveyStage
+from surveys.models import Candidate, Survey
+
+
+class AuditAction:
+    MEETING_CREATED = "review.national_meeting.created"
+    MEETING_UPDATED = "review.national_meeting.updated"
+    MEETING_CLOSED = "review.national_meeting.closed"
+    RESOLUTION_RECORDED = "review.resolution.recorded"
+    RESOLUTION_CORRECTED = "review.resolution.corrected"
+
+
+MEETING_FIELDS = ["title", "held_on", "attendees", "minutes"]
+RESOLUTION_FIELDS = ["candidate", "decision", "votes_for", "votes_against", "votes_abstain", "reason", "corrects"]
+
+
+def _lock_meeting(meeting: NationalMeeting) -> NationalMeeting:
+    return NationalMeeting.objects.select_for_update().select_related("survey").get(pk=meeting.pk)
+
+
+def _refuse_closed(meeting: NationalMeeting) -> None:
+    if meeting.is_closed:
+        raise DomainError(_("The meeting is closed; nothing in it can change. Record a correction instead."),
+                          code="closed")
+
+
+def _clean_resolution(*, decision: str, reason: str, votes: dict) -> str:
+    if decision not in Decision.values:
+        raise DomainError(_("Choose designate, reject or defer."), code="decision")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Write the reason for the resolution."), code="reason")
+    if any(value is not None and value < 0 for value in votes.values()):
+        raise DomainError(_("Vote counts cannot be negative."), code="votes")
+    return reason
+
+
+@transaction.atomic
+def meeting_create(survey: Survey, *, title: str, held_on, attendees: str = "", actor) -> NationalMeeting:
+    """Open a meeting; only while the call is in the national committee stage."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.stage != SurveyStage.NATIONAL_COMMITTEE:
+        raise DomainError(
+            _("Meetings can be created only while the call is in the stage “%(stage)s”; it is now in “%(current)s”.")
+            % {"stage": SurveyStage.NATIONAL_COMMITTEE.label, "current": survey.get_stage_display()},
+            code="stage",
+        )
+    meeting = NationalMeeting.objects.create(
+        survey=survey, title=title.strip(), held_on=held_on, attendees=attendees.strip(), created_by=actor,
+    )
+    audit_log(AuditAction.MEETING_CREATED, actor=actor, obj=meeting, after=snapshot(meeting, MEETING_FIELDS))
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(meeting: NationalMeeting, *, actor, **data) -> NationalMeeting:
+    """Change the title, date, attendees or minutes of an open meeting."""
+    meeting = _lock_meeting(meeting)
+    _refuse_closed(meeting)
+    before = snapshot(meeting, MEETING_FIELDS)
+    for name in MEETING_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(meeting, name, value.strip() if isinstance(value, str) else value)
+    after = snapshot(meeting, MEETING_FIELDS)
+    changed = [name for name in MEETING_FIELDS if before[name] != after[name]]
+    if changed:
+        meeting.save(update_fields=changed)
+        audit_log(AuditAction.MEETING_UPDATED, actor=actor, obj=meeting,
+                  before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return meeting
+
+
+@transaction.atomic
+def meeting_close(meeting: NationalMeeting, *, actor) -> NationalMeeting:
+    """Close the meeting: from now on its record and resolutions are fixed."""
+    meeting = _lock_meeting(meeting)
+    _refuse_closed(meeting)
+    meeting.closed_at = timezone.now()
+    meeting.closed_by = actor
+    meeting.save(update_fields=["closed_at", "closed_by"])
+    audit_log(AuditAction.MEETING_CLOSED, actor=actor, obj=meeting,
+              after={"resolutions": meeting.resolutions.count(), "closed_at": meeting.closed_at.isoformat()})
+    return meeting
+
+
+@transaction.atomic
+def resolution_record(meeting: NationalMeeting, candidate: Candidate, *, decision: str, reason: str, actor,
+                      votes_for=None, votes_against=None, votes_abstain=None) -> Resolution:
+    """Record, or while the meeting is open change, the resolution on one candidate of the agenda."""
+    meeting = _lock_meeting(meeting)
+    _refuse_closed(meeting)
+    votes = {"votes_for": votes_for, "votes_against": votes_against, "votes_abstain": votes_abstain}
+    reason = _clean_resolution(decision=decision, reason=reason, votes=votes)
+    if not confirmed_candidates(meeting.survey).filter(candidate=candidate).exists():
+        raise DomainError(_("This candidate is not on the confirmed list of the call."), code="agenda")
+    resolution = Resolution.objects.filter(meeting=meeting, candidate=candidate, corrects__isnull=True).first()
+    before = snapshot(resolution, RESOLUTION_FIELDS) if resolution else None
+    if resolution is None:
+        resolution = Resolution(meeting=meeting, candidate=candidate, recorded_by=actor)
+    resolution.decision, resolution.reason = decision, reason
+    for name, value in votes.items():
+        setattr(resolution, name, value)
+    resolution.recorded_by = actor
+    resolution.save()
+    audit_log(AuditAction.RESOLUTION_RECORDED, actor=actor, obj=resolution, before=before,
+              after=snapshot(resolution, RESOLUTION_FIELDS))
+    return resolution
+
+
+@transaction.atomic
+def resolution_correct(resolution: Resolution, *, decision: str, reason: str, actor,
+                       votes_for=None, votes_against=None, votes_abstain=None) -> Resolution:
+    """Record a correction of a closed meeting's resolution: a new resolution naming the old one."""
+    meeting = _lock_meeting(resolution.meeting)
+    if not meeting.is_closed:
+        raise DomainError(_("While the meeting is open, change the resolution itself."), code="open")
+    resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
+    if Resolution.objects.filter(corrects=resolution).exists():
+        raise DomainError(_("This resolution has already been corrected; correct the latest correction."),
+                          code="corrected")
+    votes = {"votes_for": votes_for, "votes_against": votes_against, "votes_abstain": votes_abstain}
+    reason = _clean_resolution(decision=decision, reason=reason, votes=votes)
+    correction = Resolution.objects.create(
+        meeting=meeting, candidate_id=resolution.candidate_id, decision=decision, reason=reason, corrects=resolution,
+        recorded_by=actor, **votes,
+    )
+    audit_log(AuditAction.RESOLUTION_CORRECTED, actor=actor, obj=correction,
+              before=snapshot(resolution, RESOLUTION_FIELDS), after=snapshot(correction, RESOLUTION_FIELDS))
+    return correction
+
+
+@dataclass
+class AgendaItem:
+    """One confirmed candidate on a meeting's agenda, with what the committee has before it."""
+
+    candidate: Candidate
+    recommendation: SubcommitteeDecision | None
+    resolutions: list = field(default_factory=list)
+    in_force_elsewhere: Resolution | None = None
+
+    @property
+    def history(self) -> list[tuple[Resolution, Resolution | None]]:
+        """Each resolution with the correction that replaced it, if any."""
+        corrections = {r.corrects_id: r for r in self.resolutions if r.corrects_id}
+        return [(r, corrections.get(r.pk)) for r in self.resolutions]
+
+    @property
+    def current(self) -> Resolution | None:
+        """This meeting's resolution in force: the end of the correction chain."""
+        corrected = {r.corrects_id for r in self.resolutions}
+        latest = [r for r in self.resolutions if r.pk not in corrected]
+        return latest[-1] if latest else None
+
+
+def meeting_agenda(meeting: NationalMeeting) -> list[AgendaItem]:
+    """The confirmed candidates with their subcommittee recommendation and resolutions — a fixed number of queries."""
+    entries = list(confirmed_candidates(meeting.survey))
+    ids = [entry.candidate_id for entry in entries]
+    recommendations = {d.candidate_id: d for d in SubcommitteeDecision.objects.filter(candidate_id__in=ids)}
+    items = {entry.candidate_id: AgendaItem(entry.candidate, recommendations.get(entry.candidate_id))
+             for entry in entries}
+    for resolution in (Resolution.objects.filter(meeting=meeting).select_related("recorded_by")
+                       .order_by("recorded_at", "pk")):
+        if resolution.candidate_id in items:
+            items[resolution.candidate_id].resolutions.append(resolution)
+    for candidate_id, resolution in effective_resolutions(meeting.survey).items():
+        if candidate_id in items and resolution.meeting_id != meeting.pk:
+            items[candidate_id].in_force_elsewhere = resolution
+    return list(items.values())

@@ -1,0 +1,327 @@
+"""Stage 5: the ministerial notice (고시), its publication into the public register, and its PDF."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.exceptions import DomainError
+from portal.services.audit import audit_log, snapshot
+from portal.services.pdf import render_pdf, store_bytes
+from review.enums import SENSITIVE_PARTS, Decision, EntryStatus, NoticeAction, NoticeStatus
+from review.models import Notice, NoticeItem, RegisterEntry, RegisterEvent
+from review.selectors import effective_resolutions
+from review.services import results
+from review.tasks import render_notice_pdf
+from surveys.enums import SurveyStage
+from surveys.models import Application, Candidate, Field, Survey
+from surveys.services.calls import survey_transition
+
+
+class AuditAction:
+    DRAFTED = "review.notice.drafted"
+    UPDATED = "review.notice.updated"
+    ITEM_ADDED = "review.notice.item_added"
+    ITEM_UPDATED = "review.notice.item_updated"
+    ITEM_REMOVED = "review.notice.item_removed"
+    PUBLISHED = "review.notice.published"
+    PDF_RENDERED = "review.notice.pdf_rendered"
+
+
+#: Stages in which a call may have notices drafted: designations after the committee, amendments later.
+DRAFTING_STAGES = [SurveyStage.NATIONAL_COMMITTEE, SurveyStage.NOTICE, SurveyStage.CLOSED]
+NOTICE_FIELDS = ["number", "title", "preamble", "effective_on"]
+ITEM_FIELDS = ["title", "scope", "specification", "sensitive"]
+
+
+def _clean_sensitive(parts) -> list[str]:
+    return [part for part in SENSITIVE_PARTS if part in set(parts or [])]
+
+
+def _lock_draft(notice: Notice) -> Notice:
+    notice = Notice.objects.select_for_update().select_related("survey").get(pk=notice.pk)
+    if notice.is_published:
+        raise DomainError(_("The notice is published; it can no longer be changed."), code="published")
+    return notice
+
+
+def _number_taken(number: str, *, exclude=None) -> bool:
+    return Notice.objects.filter(number=number).exclude(pk=exclude).exists()
+
+
+def _taken_error() -> DomainError:
+    return DomainError(_("A notice with this number already exists."), code="number")
+
+
+def _answers_text(candidate: Candidate, application: Application | None) -> dict:
+    answers = application.answers if application else {}
+    basic, spec = answers.get("basic") or {}, answers.get("specification") or {}
+    return {
+        "title": candidate.title or basic.get("technology_name", "") or (application.title if application else ""),
+        "field_code": candidate.field_code or (application.field_code if application else ""),
+        "scope": str(basic.get("summary", "") or ""),
+        "specification": str(spec.get("specification", "") or ""),
+    }
+
+
+def designated_candidates(survey: Survey) -> list[Candidate]:
+    """Candidates resolved "designate" by a closed meeting, not yet in the register, in notice order."""
+    in_force = effective_resolutions(survey)
+    ids = [cid for cid, r in in_force.items() if r.decision == Decision.DESIGNATE and r.meeting.is_closed]
+    registered = set(RegisterEntry.objects.filter(candidate_id__in=ids).values_list("candidate_id", flat=True))
+    return list(Candidate.objects.filter(pk__in=set(ids) - registered, merged_into__isnull=True)
+                .order_by("field_code", "number"))
+
+
+@transaction.atomic
+def notice_draft(survey: Survey, *, number: str, title: str, effective_on, actor, preamble: str = "") -> Notice:
+    """Draft a notice with one item per designated candidate, its text drawn from the application."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.stage not in DRAFTING_STAGES:
+        raise DomainError(
+            _("A notice can be drafted once the call reaches the stage “%(stage)s”; it is now in “%(current)s”.")
+            % {"stage": SurveyStage.NATIONAL_COMMITTEE.label, "current": survey.get_stage_display()}, code="stage")
+    number = number.strip()
+    if _number_taken(number):
+        raise _taken_error()
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(survey=survey, number=number, title=title.strip(), preamble=preamble.strip(),
+                                           effective_on=effective_on, created_by=actor)
+    except IntegrityError:
+        raise _taken_error() from None
+    candidates = designated_candidates(survey)
+    first_application = {}
+    for application in Application.objects.filter(candidate__in=candidates).order_by("-pk"):
+        first_application[application.candidate_id] = application
+    NoticeItem.objects.bulk_create([
+        NoticeItem(notice=notice, order=index, action=NoticeAction.DESIGNATE, candidate=candidate,
+                   **_answers_text(candidate, first_application.get(candidate.pk)))
+        for index, candidate in enumerate(candidates, start=1)
+    ])
+    audit_log(AuditAction.DRAFTED, actor=actor, obj=notice,
+              after={**snapshot(notice, NOTICE_FIELDS), "items": [c.number for c in candidates]})
+    return notice
+
+
+@transaction.atomic
+def notice_update(notice: Notice, *, actor, **data) -> Notice:
+    notice = _lock_draft(notice)
+    if "number" in data:
+        data["number"] = data["number"].strip()
+        if _number_taken(data["number"], exclude=notice.pk):
+            raise _taken_error()
+    before = snapshot(notice, NOTICE_FIELDS)
+    for name in NOTICE_FIELDS:
+        if name in data:
+            setattr(notice, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    changed = [name for name in NOTICE_FIELDS if getattr(notice, name) != before[name]]
+    if changed:
+        notice.save(update_fields=changed)
+        audit_log(AuditAction.UPDATED, actor=actor, obj=notice, before={k: before[k] for k in changed},
+                  after=snapshot(notice, changed))
+    return notice
+
+
+def _next_order(notice: Notice) -> int:
+    last = notice.items.order_by("-order").values_list("order", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def notice_item_update(item: NoticeItem, *, actor, title: str, scope: str = "", specification: str = "",
+                       sensitive=()) -> NoticeItem:
+    """Edit one technology's text and which parts are security-sensitive, while the notice is a draft."""
+    _lock_draft(item.notice)
+    item = NoticeItem.objects.select_for_update().get(pk=item.pk)
+    if item.action == NoticeAction.REVOKE:
+        raise DomainError(_("A revocation carries the entry's text as it stands."), code="revoke")
+    before = snapshot(item, ITEM_FIELDS)
+    item.title, item.scope, item.specification = title.strip(), scope.strip(), specification.strip()
+    item.sensitive = _clean_sensitive(sensitive)
+    if not item.title:
+        raise DomainError(_("Give the technology's name."), code="title")
+    item.save(update_fields=ITEM_FIELDS)
+    audit_log(AuditAction.ITEM_UPDATED, actor=actor, obj=item.notice, before=before,
+              after={"item": item.pk, **snapshot(item, ITEM_FIELDS)})
+    return item
+
+
+def _active_entry(notice: Notice, entry: RegisterEntry) -> RegisterEntry:
+    entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != EntryStatus.ACTIVE:
+        raise DomainError(_("Only a designated (active) register entry can be amended or revoked."), code="entry")
+    if notice.items.filter(entry=entry).exists():
+        raise DomainError(_("This notice already has an item for that register entry."), code="entry")
+    return entry
+
+
+@transaction.atomic
+def notice_item_amend(notice: Notice, *, entry: RegisterEntry, actor, title: str, scope: str = "",
+                      specification: str = "", sensitive=()) -> NoticeItem:
+    """Add an amendment of a register entry: its new text."""
+    notice = _lock_draft(notice)
+    entry = _active_entry(notice, entry)
+    if not title.strip():
+        raise DomainError(_("Give the technology's name."), code="title")
+    item = NoticeItem.objects.create(
+        notice=notice, order=_next_order(notice), action=NoticeAction.AMEND, entry=entry,
+        candidate_id=entry.candidate_id, field_code=entry.field_code, title=title.strip(), scope=scope.strip(),
+        specification=specification.strip(), sensitive=_clean_sensitive(sensitive),
+    )
+    audit_log(AuditAction.ITEM_ADDED, actor=actor, obj=notice,
+              after={"item": item.pk, "action": item.action, "entry": entry.number})
+    return item
+
+
+@transaction.atomic
+def notice_item_revoke(notice: Notice, *, entry: RegisterEntry, actor) -> NoticeItem:
+    """Add a revocation of a register entry."""
+    notice = _lock_draft(notice)
+    entry = _active_entry(notice, entry)
+    item = NoticeItem.objects.create(
+        notice=notice, order=_next_order(notice), action=NoticeAction.REVOKE, entry=entry,
+        candidate_id=entry.candidate_id, field_code=entry.field_code, title=entry.title, scope=entry.scope,
+        specification=entry.specification, sensitive=list(entry.sensitive),
+    )
+    audit_log(AuditAction.ITEM_ADDED, actor=actor, obj=notice,
+              after={"item": item.pk, "action": item.action, "entry": entry.number})
+    return item
+
+
+@transaction.atomic
+def notice_item_remove(item: NoticeItem, *, actor) -> None:
+    notice = _lock_draft(item.notice)
+    before = {"item": item.pk, "action": item.action, **snapshot(item, ITEM_FIELDS)}
+    NoticeItem.objects.filter(pk=item.pk).delete()
+    audit_log(AuditAction.ITEM_REMOVED, actor=actor, obj=notice, before=before)
+
+
+def _entry_snapshot(entry: RegisterEntry, notice: Notice) -> dict:
+    return {**snapshot(entry, ["number", "title", "field_code", "scope", "specification", "sensitive", "status"]),
+            "notice": notice.number}
+
+
+def _next_entry_number(field_code: str, year: int) -> str:
+    """The next free number of the field and year; the field's row is locked so that two publications take turns."""
+    list(Field.objects.select_for_update().filter(code=field_code))
+    prefix = f"{year}-{field_code}-"
+    taken = RegisterEntry.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    last = max((int(n[len(prefix):]) for n in taken if n[len(prefix):].isdigit()), default=0)
+    return f"{prefix}{last + 1:02d}"
+
+
+def _check_designation(item: NoticeItem, in_force: dict) -> None:
+    resolution = in_force.get(item.candidate_id)
+    if resolution is None or resolution.decision != Decision.DESIGNATE or not resolution.meeting.is_closed:
+        raise DomainError(_("“%(title)s” has no designation resolution of a closed meeting in force; remove the item.")
+                          % {"title": item.title}, code="resolution")
+    if RegisterEntry.objects.filter(candidate_id=item.candidate_id).exists():
+        raise DomainError(_("“%(title)s” is already in the register; amend its entry instead.") % {"title": item.title},
+                          code="registered")
+
+
+def _apply_item(item: NoticeItem, notice: Notice, *, in_force: dict, year: int) -> RegisterEntry:
+    if item.action == NoticeAction.DESIGNATE:
+        _check_designation(item, in_force)
+        entry = RegisterEntry.objects.create(
+            number=_next_entry_number(item.field_code, year), title=item.title, field_code=item.field_code,
+            scope=item.scope, specification=item.specification, sensitive=_clean_sensitive(item.sensitive),
+            candidate_id=item.candidate_id, notice=notice,
+        )
+        NoticeItem.objects.filter(pk=item.pk).update(entry=entry)
+    else:
+        entry = RegisterEntry.objects.select_for_update().get(pk=item.entry_id)
+        if entry.status != EntryStatus.ACTIVE:
+            raise DomainError(_("Register entry %(number)s is no longer active.") % {"number": entry.number},
+                              code="entry")
+        if item.action == NoticeAction.AMEND:
+            entry.title, entry.scope, entry.specification = item.title, item.scope, item.specification
+            entry.sensitive = _clean_sensitive(item.sensitive)
+        else:
+            entry.status = EntryStatus.REVOKED
+        entry.notice = notice
+        entry.save()
+    RegisterEvent.objects.create(entry=entry, notice=notice, action=item.action, snapshot=_entry_snapshot(entry, notice))
+    return entry
+
+
+@transaction.atomic
+def notice_publish(notice: Notice, *, actor) -> Notice:
+    """Publish the notice: the register changes, the call moves to the notice stage, applicants learn their result."""
+    notice = _lock_draft(notice)
+    items = list(notice.items.all())
+    if not items:
+        raise DomainError(_("The notice has no technologies; add at least one item before publishing."), code="empty")
+    in_force = effective_resolutions(notice.survey)
+    now = timezone.now()
+    entries = [_apply_item(item, notice, in_force=in_force, year=timezone.localdate(now).year) for item in items]
+    notice.status, notice.published_at, notice.published_by = NoticeStatus.PUBLISHED, now, actor
+    notice.save(update_fields=["status", "published_at", "published_by"])
+    if notice.survey.stage == SurveyStage.NATIONAL_COMMITTEE:
+        survey_transition(notice.survey, to=SurveyStage.NOTICE, actor=actor)
+    audit_log(AuditAction.PUBLISHED, actor=actor, obj=notice,
+              after={"number": notice.number, "entries": [entry.number for entry in entries],
+                     "actions": [item.action for item in items]})
+    results.results_publish(notice, actor=actor)
+    transaction.on_commit(lambda: render_notice_pdf.delay(notice.pk))
+    return notice
+
+
+@dataclass(frozen=True)
+class PublicText:
+    """A technology's text as the public may read it: sensitive parts are ``None``."""
+
+    title: str
+    field_code: str
+    scope: str | None
+    specification: str | None
+
+
+def public_text(source) -> PublicText:
+    """Redact a notice item, a register entry or an event snapshot (a dict) for public display."""
+    get = source.get if isinstance(source, dict) else (lambda name, default="": getattr(source, name, default))
+    sensitive = set(get("sensitive", []) or [])
+    return PublicText(
+        title=get("title", ""), field_code=get("field_code", ""),
+        scope=None if "scope" in sensitive else get("scope", ""),
+        specification=None if "specification" in sensitive else get("specification", ""),
+    )
+
+
+def public_search(queryset, q: str):
+    """Register entries matching ``q`` in their number, title, or scope where the scope is public."""
+    q = q.strip()
+    if not q:
+        return queryset
+    public_scope = Q(scope__icontains=q) & ~Q(sensitive__icontains='"scope"')
+    return queryset.filter(Q(number__icontains=q) | Q(title__icontains=q) | public_scope)
+
+
+def field_names(codes) -> dict[str, str]:
+    return {f.code: f.display_name for f in Field.objects.filter(code__in=set(codes))}
+
+
+def notice_pdf_context(notice: Notice) -> dict:
+    items = list(notice.items.select_related("entry"))
+    names = field_names(item.field_code for item in items)
+    return {"notice": notice, "rows": [(item, public_text(item), names.get(item.field_code, item.field_code))
+                                       for item in items]}
+
+
+def notice_pdf_render(notice_id: int) -> str:
+    """Render the public PDF (sensitive parts redacted) once; a second run finds it done."""
+    notice = Notice.objects.get(pk=notice_id)
+    if notice.pdf or not notice.is_published:
+        return "exists" if notice.pdf else "draft"
+    data = render_pdf("review/pdf/notice.html", notice_pdf_context(notice), language="ko")
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice_id)
+        if locked.pdf:
+            return "exists"
+        stored = store_bytes(data, folder="review/notices", filename=f"notice-{notice.pk}.pdf")
+        Notice.objects.filter(pk=notice_id, pdf="").update(pdf=stored.name, pdf_sha256=stored.sha256)
+        audit_log(AuditAction.PDF_RENDERED, obj=locked, after={"sha256": stored.sha256, "size": stored.size})
+    return "rendered"

@@ -1,0 +1,365 @@
+"""Results after the ministerial notice, and the objections (이의신청) applicants lodge against them."""
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from portal.enums import Role
+from portal.exceptions import DomainError
+from portal.models import Membership, Organization, User
+from portal.models.identity import AssociationMembership
+from portal.services.audit import audit_log
+from portal.services.mail import mail_queue
+from review.enums import Decision, ObjectionGround, ObjectionOutcome, ObjectionStatus, Outcome
+from review.models import (
+    Assignment, ConfirmedCandidate, ExclusionRequest, Notice, Objection, ObjectionOpinion, Result, ReviewerConflict,
+    SubcommitteeDecision,
+)
+from review.selectors import effective_resolutions
+from review.services.blind import _names, blind_title, redact
+from surveys.enums import RECEIVED_STATUSES, ApplicationStatus
+from surveys.models import Application, Candidate
+
+KST = ZoneInfo("Asia/Seoul")
+FILING_ROLES = (Role.APPLICANT, Role.ASSOCIATION_STAFF, Role.MINISTRY_LIAISON)
+OUTCOME_OF_DECISION = {
+    Decision.DESIGNATE: Outcome.DESIGNATED,
+    Decision.REJECT: Outcome.REJECTED,
+    Decision.DEFER: Outcome.DEFERRED,
+}
+
+
+class ResultAction:
+    PUBLISHED = "review.result.published"
+    OBJECTION_LODGED = "review.objection.lodged"
+    OBJECTION_ROUTED = "review.objection.routed"
+    OPINION_SUBMITTED = "review.objection.opinion_submitted"
+    OBJECTION_DECIDED = "review.objection.decided"
+
+
+def objection_deadline(published_at: datetime, days: int) -> datetime:
+    """The end of the day (Korea time) ``days`` after the publication date."""
+    day = timezone.localtime(published_at, KST).date() + timedelta(days=days)
+    return datetime.combine(day, time.max, tzinfo=KST)
+
+
+def objection_window_open(result: Result, now: datetime | None = None) -> bool:
+    return (now or timezone.now()) <= result.objection_until
+
+
+def _kst(value: datetime) -> str:
+    return timezone.localtime(value, KST).strftime("%Y-%m-%d %H:%M") + " KST"
+
+
+def _applicant_people(application: Application) -> list[User]:
+    """The application's creator and the active filing members of its organisation."""
+    people = {application.created_by_id: application.created_by}
+    members = Membership.objects.filter(
+        organization_id=application.organization_id, role__in=FILING_ROLES, is_active=True, user__is_active=True,
+    ).select_related("user")
+    for membership in members:
+        people.setdefault(membership.user_id, membership.user)
+    return [person for person in people.values() if person.is_active and person.email]
+
+
+def _notify_applicant(application: Application, template: str, *, context: dict, key: str) -> int:
+    sent = 0
+    for person in _applicant_people(application):
+        mail = mail_queue(
+            template, to=person.email, recipient_user=person, context={"application": application, **context},
+            topic=f"surveys.application:{application.pk}", dedupe_key=f"{key}:{person.pk}",
+        )
+        sent += mail is not None
+    return sent
+
+
+# -- results ------------------------------------------------------------------------------------------------------
+
+def _root(candidate_id: int | None, parents: dict[int, int | None]) -> int | None:
+    """Follow merges to the candidate that carried on."""
+    seen = set()
+    while candidate_id is not None and parents.get(candidate_id) and candidate_id not in seen:
+        seen.add(candidate_id)
+        candidate_id = parents[candidate_id]
+    return candidate_id
+
+
+@dataclass
+class _Facts:
+    parents: dict
+    resolutions: dict
+    decisions: dict
+    removed: set
+
+
+def _facts(survey) -> _Facts:
+    return _Facts(
+        parents=dict(Candidate.objects.filter(survey=survey).values_list("pk", "merged_into_id")),
+        resolutions=effective_resolutions(survey),
+        decisions={d.candidate_id: d for d in SubcommitteeDecision.objects.filter(candidate__survey=survey)},
+        removed=set(ConfirmedCandidate.objects.filter(confirmation__survey=survey, removed_at__isnull=False)
+                    .values_list("candidate_id", flat=True)),
+    )
+
+
+def _outcome(application: Application, facts: _Facts) -> tuple[str, str]:
+    """The outcome and its reason, from the resolution in force for the application's (merged-into) candidate."""
+    candidate_id = _root(application.candidate_id, facts.parents)
+    resolution = facts.resolutions.get(candidate_id) or facts.resolutions.get(application.candidate_id)
+    if resolution is not None:
+        return OUTCOME_OF_DECISION[resolution.decision], resolution.reason
+    if candidate_id is not None:
+        if candidate_id in facts.removed:
+            return Outcome.NOT_SELECTED, _("The candidate was taken off the candidate list after the hearing.")
+        decision = facts.decisions.get(candidate_id)
+        if decision is not None and decision.rationale.strip():
+            return Outcome.NOT_SELECTED, decision.rationale
+        return Outcome.NOT_SELECTED, _(
+            "The candidate was not put to the National High-Tech Strategic Industry Committee."
+        )
+    if application.status == ApplicationStatus.DUPLICATE:
+        return Outcome.NOT_SELECTED, _("The application was marked as a duplicate of another application.")
+    if application.status == ApplicationStatus.RETURNED:
+        return Outcome.NOT_SELECTED, _(
+            "The application was returned for correction and was not accepted for technical review."
+        )
+    return Outcome.NOT_SELECTED, _("The application was not accepted for technical review.")
+
+
+@transaction.atomic
+def results_publish(notice: Notice, *, actor) -> list[Result]:
+    """Tell every applicant whose application reached the ministry their result. Safe to call twice: only
+    applications without a result get one (and its mail); the new results are returned."""
+    survey = notice.survey
+    applications = list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(survey=survey, status__in=RECEIVED_STATUSES, result__isnull=True)
+        .select_related("created_by", "organization", "survey").order_by("pk")
+    )
+    if not applications:
+        return []
+    facts = _facts(survey)
+    published_at = notice.published_at or timezone.now()
+    until = objection_deadline(published_at, survey.objection_days)
+    created = []
+    for application in applications:
+        with translation.override(settings.LANGUAGE_CODE):
+            outcome, reason = _outcome(application, facts)
+        result = Result.objects.create(
+            application=application, notice=notice, outcome=outcome, reason=reason,
+            published_at=published_at, objection_until=until,
+        )
+        audit_log(ResultAction.PUBLISHED, actor=actor, obj=application,
+                  after={"result": result.pk, "outcome": outcome, "notice": notice.number})
+        _notify_applicant(application, "result_published", context={"result": result, "notice": notice},
+                          key=f"result:{application.pk}")
+        created.append(result)
+    return created
+
+
+# -- objections ---------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def objection_lodge(result: Result, *, ground: str, body: str, actor) -> Objection:
+    """An applicant's objection, within the window and with no other objection to the result still open."""
+    result = Result.objects.select_for_update().select_related("application__survey").get(pk=result.pk)
+    if not objection_window_open(result):
+        raise DomainError(_("The objection period ended at %(until)s.") % {"until": _kst(result.objection_until)},
+                          code="closed")
+    if result.objections.exclude(status=ObjectionStatus.DECIDED).exists():
+        raise DomainError(_("An objection to this result is already being handled. You can object again once it "
+                            "has been decided."), code="open")
+    if ground not in ObjectionGround.values:
+        raise DomainError(_("Choose the ground of the objection."), code="ground")
+    if not body.strip():
+        raise DomainError(_("Explain the objection."), code="body")
+    objection = Objection.objects.create(result=result, ground=ground, body=body.strip(), submitted_by=actor)
+    audit_log(ResultAction.OBJECTION_LODGED, actor=actor, obj=objection,
+              after={"application": result.application_id, "ground": ground, "status": objection.status})
+    _notify_admins(objection)
+    return objection
+
+
+def _notify_admins(objection: Objection) -> None:
+    admins = Membership.objects.filter(role=Role.ADMIN, is_active=True, user__is_active=True).select_related("user")
+    for membership in admins:
+        mail_queue(
+            "objection_lodged", to=membership.user.email, recipient_user=membership.user,
+            context={"objection": objection, "application": objection.result.application},
+            topic=f"review.objection:{objection.pk}", dedupe_key=f"objection:{objection.pk}:lodged:{membership.user_id}",
+        )
+
+
+def _normal(name: str) -> str:
+    name = unicodedata.normalize("NFKC", name)
+    return "".join(name.split()).replace("(주)", "").replace("주식회사", "").lower()
+
+
+@dataclass
+class _Group:
+    """An application with the others under the same (merged-into) candidate."""
+
+    applications: list
+    candidate_ids: set
+    root: int | None
+
+
+def _group(application: Application) -> _Group:
+    parents = dict(Candidate.objects.filter(survey_id=application.survey_id).values_list("pk", "merged_into_id"))
+    root = _root(application.candidate_id, parents)
+    candidate_ids = {pk for pk in parents if root is not None and _root(pk, parents) == root}
+    others = Application.objects.filter(candidate_id__in=candidate_ids).exclude(pk=application.pk)
+    return _Group(applications=[application, *others], candidate_ids=candidate_ids, root=root)
+
+
+def _organization_ids(applications) -> set[int]:
+    """The submitting organisations, the associations they belong to and those they submitted through."""
+    ids = {a.organization_id for a in applications} | {a.association_id for a in applications if a.association_id}
+    links = AssociationMembership.objects.filter(member_id__in={a.organization_id for a in applications})
+    return ids | set(links.values_list("association_id", flat=True))
+
+
+def objection_reviewers(objection: Objection) -> list[User]:
+    """Reviewers who may give an opinion: none who reviewed the candidate (or one merged into it), none with a
+    conflict with a submitting organisation or its association, none already asked."""
+    group = _group(Application.objects.get(pk=objection.result.application_id))
+    organization_ids = _organization_ids(group.applications)
+    names = {_normal(n) for n in Organization.objects.filter(pk__in=organization_ids).values_list("name", flat=True)}
+    excluded = list(ExclusionRequest.objects.filter(application__in=[a.pk for a in group.applications]))
+    emails = {e.email.lower() for e in excluded if e.email}
+    excluded_names = {_normal(e.name) for e in excluded if e.name}
+    pool = (
+        User.objects.filter(is_active=True, memberships__role=Role.REVIEWER, memberships__is_active=True)
+        .exclude(pk__in=Assignment.objects.filter(candidate_id__in=group.candidate_ids).values("reviewer_id"))
+        .exclude(pk__in=ReviewerConflict.objects.filter(organization_id__in=organization_ids).values("reviewer_id"))
+        .exclude(pk__in=Membership.objects.filter(organization_id__in=organization_ids, is_active=True).values("user_id"))
+        .exclude(pk__in=objection.opinions.values("reviewer_id"))
+        .select_related("reviewer_profile").distinct().order_by("name", "pk")
+    )
+    eligible = []
+    for reviewer in pool:
+        profile = getattr(reviewer, "reviewer_profile", None)
+        if profile is not None and (profile.organization_id in organization_ids
+                                    or _normal(profile.organization_name) in names):
+            continue
+        if reviewer.email.lower() in emails or _normal(reviewer.name) in excluded_names:
+            continue
+        eligible.append(reviewer)
+    return eligible
+
+
+@transaction.atomic
+def objection_route(objection: Objection, *, reviewers: list[User], actor) -> list[ObjectionOpinion]:
+    """Ask reviewers who did not review the candidate for their opinion."""
+    objection = Objection.objects.select_for_update().select_related("result__application__survey").get(pk=objection.pk)
+    if objection.status == ObjectionStatus.DECIDED:
+        raise DomainError(_("This objection has already been decided."), code="decided")
+    if not reviewers:
+        raise DomainError(_("Choose at least one reviewer."), code="empty")
+    allowed = {reviewer.pk for reviewer in objection_reviewers(objection)}
+    if any(reviewer.pk not in allowed for reviewer in reviewers):
+        raise DomainError(_("A chosen reviewer reviewed this candidate, has a conflict of interest or was already "
+                            "asked."), code="conflict")
+    opinions = [ObjectionOpinion.objects.create(objection=objection, reviewer=reviewer, routed_by=actor)
+                for reviewer in reviewers]
+    before = objection.status
+    objection.status = ObjectionStatus.ROUTED
+    objection.save(update_fields=["status"])
+    audit_log(ResultAction.OBJECTION_ROUTED, actor=actor, obj=objection, before={"status": before},
+              after={"status": objection.status, "reviewers": [reviewer.pk for reviewer in reviewers]})
+    for opinion in opinions:
+        mail_queue(
+            "objection_routed", to=opinion.reviewer.email, recipient_user=opinion.reviewer,
+            context={"objection": objection, "survey": objection.result.application.survey},
+            topic=f"review.objection:{objection.pk}",
+            dedupe_key=f"objection:{objection.pk}:routed:{opinion.reviewer_id}",
+        )
+    return opinions
+
+
+@transaction.atomic
+def opinion_submit(opinion: ObjectionOpinion, *, reviewer, text: str) -> ObjectionOpinion:
+    """A routed reviewer's opinion; it may be revised until the objection is decided."""
+    opinion = ObjectionOpinion.objects.select_for_update().select_related("objection").get(pk=opinion.pk)
+    if opinion.reviewer_id != reviewer.pk:
+        raise DomainError(_("This opinion was asked of another reviewer."), code="reviewer")
+    if opinion.objection.status == ObjectionStatus.DECIDED:
+        raise DomainError(_("The objection has been decided; opinions can no longer change."), code="decided")
+    if not text.strip():
+        raise DomainError(_("Write your opinion."), code="empty")
+    before = {"opinion": opinion.opinion, "submitted_at": opinion.submitted_at}
+    opinion.opinion = text.strip()
+    opinion.submitted_at = timezone.now()
+    opinion.save(update_fields=["opinion", "submitted_at"])
+    audit_log(ResultAction.OPINION_SUBMITTED, actor=reviewer, obj=opinion.objection,
+              before={"submitted": before["submitted_at"] is not None},
+              after={"opinion": opinion.pk, "submitted": True})
+    return opinion
+
+
+@transaction.atomic
+def objection_decide(objection: Objection, *, outcome: str, reason: str, actor) -> Objection:
+    """Record the outcome and tell the applicant, once."""
+    objection = (Objection.objects.select_for_update()
+                 .select_related("result__application__created_by", "result__application__survey")
+                 .get(pk=objection.pk))
+    if objection.status == ObjectionStatus.DECIDED:
+        raise DomainError(_("This objection has already been decided."), code="decided")
+    if outcome not in ObjectionOutcome.values:
+        raise DomainError(_("Choose the outcome."), code="outcome")
+    if not reason.strip():
+        raise DomainError(_("Give the reasons for the outcome."), code="reason")
+    before = objection.status
+    objection.status = ObjectionStatus.DECIDED
+    objection.outcome = outcome
+    objection.outcome_reason = reason.strip()
+    objection.decided_by = actor
+    objection.decided_at = timezone.now()
+    objection.save(update_fields=["status", "outcome", "outcome_reason", "decided_by", "decided_at"])
+    audit_log(ResultAction.OBJECTION_DECIDED, actor=actor, obj=objection, before={"status": before},
+              after={"status": objection.status, "outcome": outcome})
+    application = objection.result.application
+    _notify_applicant(application, "objection_decided", context={"objection": objection, "result": objection.result},
+                      key=f"objection:{objection.pk}:decided")
+    return objection
+
+
+# -- what a routed reviewer reads ---------------------------------------------------------------------------------
+
+@dataclass
+class BlindObjection:
+    title: str
+    ground: str
+    body: str
+    outcome: str
+    reason: str
+    notice_number: str
+    submitted_at: datetime
+
+
+def blind_objection(objection: Objection) -> BlindObjection:
+    """The objection as a reviewer sees it: without the applicant organisation or people."""
+    result = objection.result
+    application = result.application
+    group = _group(application)
+    applications = (
+        Application.objects.filter(pk__in=[a.pk for a in group.applications])
+        .select_related("organization", "association", "created_by", "updated_by")
+        .prefetch_related("organization__associations")
+    )
+    names = _names(applications)
+    if group.root is not None:
+        title = blind_title(Candidate.objects.get(pk=group.root))
+    else:
+        title = application.title
+    return BlindObjection(
+        title=redact(title, names), ground=objection.get_ground_display(), body=redact(objection.body, names),
+        outcome=result.get_outcome_display(), reason=redact(result.reason, names),
+        notice_number=result.notice.number, submitted_at=objection.submitted_at,
+    )

@@ -1,0 +1,173 @@
+"""The committee secretary's screens: rankings, subcommittee records, the committee's confirmation, books."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.downloads import attachment_response
+from portal.exceptions import DomainError
+from portal.permissions import permission_or_404
+from review.enums import RenderStatus
+from review.forms import CommitteeConfirmForm, SubcommitteeDecisionForm, SubcommitteeMeetingForm
+from review.models import CommitteeBook, CommitteeConfirmation, SubcommitteeMeeting
+from review.services import committee
+from review.services import committee_book as books
+from surveys.models import Candidate, Survey
+
+deliberate = permission_or_404("review.deliberate")
+
+
+def _field(survey: Survey, field_code: str):
+    return get_object_or_404(survey.fields, code=field_code)
+
+
+@deliberate
+def index(request, pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    return render(request, "review/committee/index.html", {
+        "survey": survey, "summaries": committee.field_summaries(survey),
+        "confirmation": CommitteeConfirmation.objects.filter(survey=survey).first(),
+    })
+
+
+def _decision_forms(rows, posted_pk, data):
+    forms = {}
+    for row in rows:
+        decision = row.decision
+        initial = {"recommendation": decision.recommendation, "rationale": decision.rationale} if decision else {}
+        bound = data if row.candidate.pk == posted_pk else None
+        forms[row.candidate.pk] = SubcommitteeDecisionForm(bound, prefix=f"c{row.candidate.pk}", initial=initial)
+    return forms
+
+
+def _posted_candidate(request, rows) -> int | None:
+    try:
+        posted = int(request.POST.get("candidate", ""))
+    except ValueError:
+        return None
+    return posted if any(row.candidate.pk == posted for row in rows) else None
+
+
+@deliberate
+def field(request, pk: int, field_code: str):
+    """The field's ranking with the subcommittee's meeting and its recommendation per candidate."""
+    survey = get_object_or_404(Survey, pk=pk)
+    the_field = _field(survey, field_code)
+    meeting = SubcommitteeMeeting.objects.filter(survey=survey, field_code=field_code).first()
+    rows = committee.ranking(survey, field_code=field_code)
+    which = request.POST.get("form") if request.method == "POST" else None
+    meeting_form = SubcommitteeMeetingForm(
+        request.POST if which == "meeting" else None,
+        initial={"held_on": meeting.held_on, "attendees": meeting.attendees, "minutes": meeting.minutes} if meeting else {},
+    )
+    posted_pk = _posted_candidate(request, rows) if which == "decision" else None
+    decision_forms = _decision_forms(rows, posted_pk, request.POST)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if which == "meeting" and meeting_form.is_valid():
+            try:
+                committee.meeting_save(survey, field_code=field_code, actor=request.user, **meeting_form.cleaned_data)
+            except DomainError as error:
+                meeting_form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The subcommittee meeting was saved."))
+                return redirect("review:committee_field", pk=survey.pk, field_code=field_code)
+        elif posted_pk is not None and decision_forms[posted_pk].is_valid():
+            form = decision_forms[posted_pk]
+            candidate = next(row.candidate for row in rows if row.candidate.pk == posted_pk)
+            try:
+                committee.decision_record(candidate, actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The recommendation for %(number)s was saved.") % {"number": candidate.number})
+                return redirect(f"{request.path}#candidate-{candidate.pk}")
+        elif which not in ("meeting", "decision") or (which == "decision" and posted_pk is None):
+            messages.error(request, _("The form could not be read; reload the page and try again."))
+    return render(request, "review/committee/field.html", {
+        "survey": survey, "field": the_field, "meeting": meeting, "meeting_form": meeting_form,
+        "rows": [(row, decision_forms[row.candidate.pk]) for row in rows],
+        "closed": committee.closed_reason(survey),
+        "book": CommitteeBook.objects.filter(survey=survey, field_code=field_code).first(),
+    }, status=status)
+
+
+@deliberate
+def confirm(request, pk: int):
+    """The Technical Coordination Committee's confirmation of the recommended candidates."""
+    survey = get_object_or_404(Survey, pk=pk)
+    lists = committee.confirmation_lists(survey)
+    form = CommitteeConfirmForm(
+        request.POST or None,
+        candidates=Candidate.objects.filter(pk__in=[c.pk for c in lists.recommended]).order_by("field_code", "number"),
+        initial={"candidates": [c.pk for c in lists.recommended], "held_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            committee.committee_confirm(
+                survey, candidate_ids=[c.pk for c in data["candidates"]], held_on=data["held_on"],
+                minutes=data["minutes"], hearing_starts_on=data["hearing_starts_on"],
+                hearing_ends_on=data["hearing_ends_on"], actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The candidate list was confirmed and the call moved to the hearing."))
+            return redirect("review:committee", pk=survey.pk)
+    confirmation = CommitteeConfirmation.objects.filter(survey=survey).first()
+    return render(request, "review/committee/confirm.html", {
+        "survey": survey, "form": form, "lists": lists, "confirmation": confirmation,
+        "entries": confirmation.entries.select_related("candidate") if confirmation else [],
+    }, status=400 if request.method == "POST" else 200)
+
+
+@deliberate
+def score_sheet(request, pk: int, field_code: str):
+    survey = get_object_or_404(Survey, pk=pk)
+    _field(survey, field_code)
+    data = books.score_sheet(survey, field_code=field_code)
+    filename = f"{survey.code}-{field_code}-{_('score sheet')}-{timezone.localdate():%Y%m%d}.xlsx".replace(" ", "_")
+    response = HttpResponse(data, content_type=books.XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@deliberate
+def book_create(request, pk: int, field_code: str):
+    survey = get_object_or_404(Survey, pk=pk)
+    _field(survey, field_code)
+    _book, created = books.book_request(survey, field_code=field_code, actor=request.user)
+    if created:
+        messages.success(request, _("The committee book is being prepared; this page shows its progress."))
+    else:
+        messages.info(request, _("A committee book for this field is already being prepared."))
+    return redirect("review:committee_field", pk=survey.pk, field_code=field_code)
+
+
+def _book(pk: int, field_code: str, book_id: int) -> CommitteeBook:
+    return get_object_or_404(CommitteeBook.objects.select_related("survey"), pk=book_id, survey_id=pk,
+                             field_code=field_code)
+
+
+@deliberate
+def book_status(request, pk: int, field_code: str, book_id: int):
+    """The progress fragment the field page polls while the book renders."""
+    return render(request, "review/committee/_book_status.html", {"book": _book(pk, field_code, book_id)})
+
+
+@deliberate
+def book_download(request, pk: int, field_code: str, book_id: int):
+    book = _book(pk, field_code, book_id)
+    if book.status != RenderStatus.DONE:
+        raise Http404
+    return attachment_response(book.file, books.book_filename(book))

@@ -1,0 +1,54 @@
+"""The applicant's list of experts to exclude from reviewing their application."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.exceptions import DomainError
+from review.forms import ExclusionForm
+from review.models import ExclusionRequest
+from review.services import exclusions as service
+from surveys.models import Application
+
+
+def _application(request, pk: int) -> Application:
+    application = get_object_or_404(Application.objects.select_related("survey", "organization"), pk=pk)
+    if not request.user.has_perm("surveys.edit_application", application):
+        raise Http404
+    return application
+
+
+@login_required
+def exclusion_list(request, pk: int):
+    application = _application(request, pk)
+    form = ExclusionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.exclusion_add(application, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The expert was added to your exclusion list."))
+            return redirect("review:exclusions", pk=application.pk)
+    return render(request, "review/exclusions.html", {
+        "application": application, "form": form,
+        "exclusions": application.exclusion_requests.order_by("created_at"),
+        "is_open": application.survey.stage in service.OPEN_STAGES, "limit": service.MAX_EXCLUSIONS,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def exclusion_remove(request, pk: int, exclusion_pk: int):
+    application = _application(request, pk)
+    exclusion = get_object_or_404(ExclusionRequest, pk=exclusion_pk, application=application)
+    try:
+        service.exclusion_remove(exclusion, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The expert was removed from your exclusion list."))
+    return redirect("review:exclusions", pk=application.pk)

@@ -1,0 +1,130 @@
+"""Results and objections: the applicant lodges, the ministry admin routes and decides, reviewers give opinions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from portal.enums import Role
+from portal.exceptions import DomainError
+from portal.permissions import permission_or_404
+from review.enums import ObjectionStatus
+from review.forms import ObjectionDecisionForm, ObjectionForm, ObjectionOpinionForm, ObjectionRouteForm
+from review.models import Objection, ObjectionOpinion, Result
+from review.selectors import survey_objections
+from review.services import results as service
+from surveys.models import Application, Survey
+
+handle = permission_or_404("review.handle_objections")
+
+
+def _result_for_member(request, pk: int) -> Result:
+    """The result of an application of one of the user's organisations; anything else is a 404."""
+    application = get_object_or_404(Application.objects.select_related("survey", "organization"), pk=pk)
+    if not request.user.has_perm("surveys.edit_application", application):
+        raise Http404
+    result = Result.objects.filter(application=application).select_related("notice").first()
+    if result is None:
+        raise Http404
+    result.application = application
+    return result
+
+
+@login_required
+def objection_lodge(request, pk: int):
+    result = _result_for_member(request, pk)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                service.objection_lodge(result, actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Your objection was received. You will be told the outcome by e-mail."))
+                return redirect("surveys:application_detail", pk=pk)
+    objections = list(result.objections.order_by("-submitted_at"))
+    return render(request, "review/results/objection_form.html", {
+        "result": result, "application": result.application, "form": form, "objections": objections,
+        "window_open": service.objection_window_open(result),
+        "has_open": any(o.status != ObjectionStatus.DECIDED for o in objections),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@handle
+def objection_list(request, pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    return render(request, "review/results/objection_list.html", {
+        "survey": survey, "objections": list(survey_objections(survey)),
+    })
+
+
+def _route(request, objection, form) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        service.objection_route(objection, reviewers=list(form.cleaned_data["reviewers"]), actor=request.user)
+    except DomainError as error:
+        form.add_error("reviewers", error.message)
+        return False
+    messages.success(request, _("The objection was sent to the chosen reviewers for their opinion."))
+    return True
+
+
+def _decide(request, objection, form) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        service.objection_decide(objection, actor=request.user, **form.cleaned_data)
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return False
+    messages.success(request, _("The outcome was recorded and the applicant told."))
+    return True
+
+
+@handle
+def objection_manage(request, pk: int):
+    objection = get_object_or_404(
+        Objection.objects.select_related("result__application__survey", "result__application__organization",
+                                         "result__notice", "submitted_by", "decided_by"), pk=pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    decided = objection.status == ObjectionStatus.DECIDED
+    eligible = [] if decided else service.objection_reviewers(objection)
+    route_form = ObjectionRouteForm(request.POST if action == "route" else None, reviewers=eligible)
+    decide_form = ObjectionDecisionForm(request.POST if action == "decide" else None)
+    if action == "route" and _route(request, objection, route_form):
+        return redirect("review:objection_manage", pk=objection.pk)
+    if action == "decide" and _decide(request, objection, decide_form):
+        return redirect("review:objection_manage", pk=objection.pk)
+    opinions = objection.opinions.select_related("reviewer__reviewer_profile").order_by("routed_at", "pk")
+    return render(request, "review/results/objection_detail.html", {
+        "objection": objection, "result": objection.result, "application": objection.result.application,
+        "opinions": opinions, "route_form": route_form, "decide_form": decide_form, "eligible": eligible,
+        "decided": decided,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def objection_opinion(request, pk: int):
+    if not request.user.has_role(Role.REVIEWER):
+        raise Http404
+    opinion = get_object_or_404(
+        ObjectionOpinion.objects.select_related("objection__result__application", "objection__result__notice"),
+        objection_id=pk, reviewer=request.user,
+    )
+    objection = opinion.objection
+    form = ObjectionOpinionForm(request.POST or None, initial={"opinion": opinion.opinion})
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.opinion_submit(opinion, reviewer=request.user, text=form.cleaned_data["opinion"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your opinion was saved. You can change it until the objection is decided."))
+            return redirect("dashboard", role=Role.REVIEWER.value)
+    return render(request, "review/results/opinion.html", {
+        "opinion": opinion, "objection": objection, "blind": service.blind_objection(objection), "form": form,
+        "decided": objection.status == ObjectionStatus.DECIDED,
+    }, status=400 if request.method == "POST" else 200)

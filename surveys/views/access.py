@@ -1,0 +1,42 @@
+"""The access log search: who viewed or downloaded which application, when, from where."""
+
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from portal.permissions import permission_or_404
+from surveys.models import AccessAction, AccessEvent
+
+
+@permission_or_404("portal.view_audit")
+def access_log(request):
+    filters = {key: request.GET.get(key, "").replace("\x00", "").strip()  # PostgreSQL cannot compare NUL
+               for key in ("user", "application", "action", "date_from", "date_to")}
+    events = AccessEvent.objects.select_related("user", "application__survey")
+    errors = []
+    if filters["user"]:
+        events = events.filter(user__email__iexact=filters["user"])
+    if filters["application"]:
+        wanted = Q(application__receipt_number__iexact=filters["application"])
+        if filters["application"].isdigit():
+            wanted |= Q(application_id=int(filters["application"]))
+        events = events.filter(wanted)
+    if filters["action"]:
+        if filters["action"] in AccessAction.values:
+            events = events.filter(action=filters["action"])
+        else:
+            errors.append(_("Choose an action from the list."))
+    for key, lookup in (("date_from", "at__date__gte"), ("date_to", "at__date__lte")):
+        if filters[key]:
+            try:
+                events = events.filter(**{lookup: date.fromisoformat(filters[key])})
+            except ValueError:
+                errors.append(_("Dates are written as YYYY-MM-DD."))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "surveys/manage/access_log.html", {
+        "page": page, "filters": filters, "actions": AccessAction.choices,
+        "form_errors": " ".join(sorted(set(errors))),
+    }, status=400 if errors else 200)
