@@ -235,7 +235,11 @@ def measure_page(config: Config, scenario):
     for _ in range(2):
         status, seconds = check(config.port, request)
         if status != 200:
-            raise RuntimeError(f"{scenario.label} answers {status}, not 200: {request['path']}")
+            from load import Measurement
+
+            log(f"{scenario.label}: {request['path']} answers {status} after {seconds:.1f} s")
+            return Measurement(other=1, extra={"note": f"answers {status} after {seconds:.0f} s (gunicorn's worker "
+                                                        "timeout is 30 s)" if seconds >= 30 else f"answers {status}"})
         if seconds > slow:
             return slow_page(config, request, seconds)
     m = measure(config, scenario.requests)
