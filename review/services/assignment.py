@@ -18,7 +18,7 @@ from review.models import Assignment, ExclusionRequest, Panel, ReviewerConflict,
 from surveys.models import Application, Candidate, Survey
 
 
-def _normal(name: str) -> str:
+def normal_name(name: str) -> str:
     name = unicodedata.normalize("NFKC", name)  # ㈜ → (주), full-width letters and brackets → plain
     return "".join(name.split()).replace("(주)", "").replace("주식회사", "").lower()
 
@@ -33,41 +33,55 @@ class ConflictFacts:
     excluded_names: set[str] = field(default_factory=set)
 
 
-def conflict_facts(candidate: Candidate) -> ConflictFacts:
-    """Submitters of every application under the candidate, their associations, exclusions."""
+def applications_conflict_facts(applications) -> ConflictFacts:
+    """Submitters of the applications, their associations, and the experts they asked to exclude."""
     facts = ConflictFacts()
-    applications = Application.objects.filter(candidate=candidate).select_related("organization", "association")
     for application in applications:
         organizations = [application.organization, *application.organization.associations.all()]
         if application.association:
             organizations.append(application.association)
         for organization in organizations:
             facts.organization_ids.add(organization.pk)
-            facts.organization_names.add(_normal(organization.name))
-    for request in ExclusionRequest.objects.filter(application__candidate=candidate):
+            facts.organization_names.add(normal_name(organization.name))
+    for request in ExclusionRequest.objects.filter(application__in=[a.pk for a in applications]):
         if request.email:
             facts.excluded_emails.add(request.email.lower())
         if request.name:
-            facts.excluded_names.add(_normal(request.name))
+            facts.excluded_names.add(normal_name(request.name))
     return facts
 
 
-def conflict_reason(reviewer: User, facts: ConflictFacts, declared: set[int] | None = None) -> str | None:
-    """Why this reviewer may not review the candidate, or None."""
+def conflict_facts(candidate: Candidate) -> ConflictFacts:
+    """What every application under the candidate makes a conflict."""
+    return applications_conflict_facts(
+        list(Application.objects.filter(candidate=candidate).select_related("organization", "association"))
+    )
+
+
+def profile_conflict(reviewer: User, facts: ConflictFacts) -> str | None:
+    """The conflicts read off the reviewer's profile and the applicants' exclusions, without a query."""
     profile = getattr(reviewer, "reviewer_profile", None)
     if profile is not None:
         if profile.organization_id and profile.organization_id in facts.organization_ids:
             return _("works for a submitting organisation or its association")
-        if profile.organization_name and _normal(profile.organization_name) in facts.organization_names:
+        if profile.organization_name and normal_name(profile.organization_name) in facts.organization_names:
             return _("works for a submitting organisation or its association")
+    if reviewer.email.lower() in facts.excluded_emails or normal_name(reviewer.name) in facts.excluded_names:
+        return _("the applicant asked to exclude this reviewer")
+    return None
+
+
+def conflict_reason(reviewer: User, facts: ConflictFacts, declared: set[int] | None = None) -> str | None:
+    """Why this reviewer may not review the candidate, or None."""
+    reason = profile_conflict(reviewer, facts)
+    if reason is not None:
+        return reason
     if reviewer.memberships.filter(organization_id__in=facts.organization_ids, is_active=True).exists():
         return _("belongs to a submitting organisation or its association")
     if declared is None:
         declared = set(ReviewerConflict.objects.filter(reviewer=reviewer).values_list("organization_id", flat=True))
     if declared & facts.organization_ids:
         return _("declared a conflict with a submitting organisation")
-    if reviewer.email.lower() in facts.excluded_emails or _normal(reviewer.name) in facts.excluded_names:
-        return _("the applicant asked to exclude this reviewer")
     return None
 
 

@@ -1,6 +1,5 @@
 """Results after the ministerial notice, and the objections (이의신청) applicants lodge against them."""
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -12,16 +11,16 @@ from django.utils.translation import gettext as _
 
 from portal.enums import Role
 from portal.exceptions import DomainError
-from portal.models import Membership, Organization, User
-from portal.models.identity import AssociationMembership
+from portal.models import Membership, User
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
 from review.enums import Decision, ObjectionGround, ObjectionOutcome, ObjectionStatus, Outcome
 from review.models import (
-    Assignment, ConfirmedCandidate, ExclusionRequest, Notice, Objection, ObjectionOpinion, Result, ReviewerConflict,
+    Assignment, ConfirmedCandidate, Notice, Objection, ObjectionOpinion, Result, ReviewerConflict,
     SubcommitteeDecision,
 )
 from review.selectors import effective_resolutions
+from review.services.assignment import applications_conflict_facts, profile_conflict
 from review.services.blind import _names, blind_title, redact
 from surveys.enums import RECEIVED_STATUSES, ApplicationStatus
 from surveys.models import Application, Candidate
@@ -196,11 +195,6 @@ def _notify_admins(objection: Objection) -> None:
         )
 
 
-def _normal(name: str) -> str:
-    name = unicodedata.normalize("NFKC", name)
-    return "".join(name.split()).replace("(주)", "").replace("주식회사", "").lower()
-
-
 @dataclass
 class _Group:
     """An application with the others under the same (merged-into) candidate."""
@@ -218,40 +212,21 @@ def _group(application: Application) -> _Group:
     return _Group(applications=[application, *others], candidate_ids=candidate_ids, root=root)
 
 
-def _organization_ids(applications) -> set[int]:
-    """The submitting organisations, the associations they belong to and those they submitted through."""
-    ids = {a.organization_id for a in applications} | {a.association_id for a in applications if a.association_id}
-    links = AssociationMembership.objects.filter(member_id__in={a.organization_id for a in applications})
-    return ids | set(links.values_list("association_id", flat=True))
-
-
 def objection_reviewers(objection: Objection) -> list[User]:
     """Reviewers who may give an opinion: none who reviewed the candidate (or one merged into it), none with a
     conflict with a submitting organisation or its association, none already asked."""
     group = _group(Application.objects.get(pk=objection.result.application_id))
-    organization_ids = _organization_ids(group.applications)
-    names = {_normal(n) for n in Organization.objects.filter(pk__in=organization_ids).values_list("name", flat=True)}
-    excluded = list(ExclusionRequest.objects.filter(application__in=[a.pk for a in group.applications]))
-    emails = {e.email.lower() for e in excluded if e.email}
-    excluded_names = {_normal(e.name) for e in excluded if e.name}
+    facts = applications_conflict_facts(group.applications)
     pool = (
         User.objects.filter(is_active=True, memberships__role=Role.REVIEWER, memberships__is_active=True)
         .exclude(pk__in=Assignment.objects.filter(candidate_id__in=group.candidate_ids).values("reviewer_id"))
-        .exclude(pk__in=ReviewerConflict.objects.filter(organization_id__in=organization_ids).values("reviewer_id"))
-        .exclude(pk__in=Membership.objects.filter(organization_id__in=organization_ids, is_active=True).values("user_id"))
+        .exclude(pk__in=ReviewerConflict.objects.filter(organization_id__in=facts.organization_ids).values("reviewer_id"))
+        .exclude(pk__in=Membership.objects.filter(organization_id__in=facts.organization_ids, is_active=True)
+                 .values("user_id"))
         .exclude(pk__in=objection.opinions.values("reviewer_id"))
         .select_related("reviewer_profile").distinct().order_by("name", "pk")
     )
-    eligible = []
-    for reviewer in pool:
-        profile = getattr(reviewer, "reviewer_profile", None)
-        if profile is not None and (profile.organization_id in organization_ids
-                                    or _normal(profile.organization_name) in names):
-            continue
-        if reviewer.email.lower() in emails or _normal(reviewer.name) in excluded_names:
-            continue
-        eligible.append(reviewer)
-    return eligible
+    return [reviewer for reviewer in pool if profile_conflict(reviewer, facts) is None]
 
 
 @transaction.atomic
