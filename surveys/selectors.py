@@ -94,3 +94,9 @@ def ministry_channel_applications():
         .select_related("survey", "organization")
         .order_by("-submitted_at")
     )
+
+
+def field_names(codes=None) -> dict[str, str]:
+    """field code → its name in the current language; all fields, or only ``codes``."""
+    fields = Field.objects.all() if codes is None else Field.objects.filter(code__in=set(codes))
+    return {field.code: field.display_name for field in fields}

@@ -24,7 +24,8 @@ class BlindProposal:
     attachments: list[dict]
 
 
-def _names(applications) -> list[str]:
+def applicant_names(applications) -> list[str]:
+    """The names to mask: the applicants, their associations, who filed, the contact person."""
     names = set()
     for application in applications:
         organizations = [application.organization, *application.organization.associations.all()]
@@ -58,24 +59,32 @@ def redact(text: str, names: list[str]) -> str:
     return text
 
 
-def candidate_names(candidate) -> list[str]:
-    """The names to mask in anything said about a candidate: its applicants, their associations, who filed."""
-    applications = (
-        Application.objects.filter(candidate=candidate)
+def _applications_of(candidate_ids):
+    return (
+        Application.objects.filter(candidate_id__in=candidate_ids)
         .select_related("organization", "association", "created_by", "updated_by")
         .prefetch_related("organization__associations")
+        .order_by("pk")
     )
-    return _names(applications)
+
+
+def candidate_names(candidate) -> list[str]:
+    """The names to mask in anything said about a candidate: its applicants, their associations, who filed."""
+    return applicant_names(_applications_of([candidate.pk]))
 
 
 def blind_title(candidate) -> str:
     """The candidate's technology name as reviewers see it: applicants often put their own name in it."""
-    applications = (
-        Application.objects.filter(candidate=candidate)
-        .select_related("organization", "association", "created_by", "updated_by")
-        .prefetch_related("organization__associations")
-    )
-    return redact(candidate.title, _names(applications))
+    return redact(candidate.title, candidate_names(candidate))
+
+
+def blind_titles(candidates) -> dict[int, str]:
+    """candidate id → its blind title, for many candidates in two queries."""
+    candidates = list(candidates)
+    by_candidate = {candidate.pk: [] for candidate in candidates}
+    for application in _applications_of(by_candidate):
+        by_candidate[application.candidate_id].append(application)
+    return {candidate.pk: redact(candidate.title, applicant_names(by_candidate[candidate.pk])) for candidate in candidates}
 
 
 def blind_proposals(candidate) -> list[BlindProposal]:
@@ -85,7 +94,7 @@ def blind_proposals(candidate) -> list[BlindProposal]:
         .prefetch_related("organization__associations")
         .order_by("pk")
     )
-    names = _names(applications)
+    names = applicant_names(applications)
     proposals = []
     for index, application in enumerate(applications, start=1):
         latest = application.versions.order_by("-number").first()

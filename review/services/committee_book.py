@@ -12,7 +12,7 @@ from portal.services.audit import audit_log
 from portal.services.pdf import render_pdf
 from review.enums import CommitteeAction, RenderStatus, Stance
 from review.models import CommitteeBook, HearingComment, SubcommitteeMeeting
-from review.services.blind import blind_proposals, candidate_names, redact
+from review.services.blind import blind_proposals, blind_titles, candidate_names, redact
 from review.services.committee import Ranked, ranking
 from surveys.models import Field, Survey
 
@@ -58,7 +58,7 @@ def score_sheet(survey: Survey, *, field_code: str) -> bytes:
 
     criteria = list(survey.criteria.order_by("number"))
     rows = ranking(survey, field_code=field_code)
-    titles = {row.candidate.pk: redact(row.candidate.title, candidate_names(row.candidate)) for row in rows}
+    titles = blind_titles(row.candidate for row in rows)
     labels = dict(Recommendation.choices)
     reviews = [
         [row.candidate.number, titles[row.candidate.pk], total.pseudonym,

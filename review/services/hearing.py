@@ -2,7 +2,6 @@
 
 import hashlib
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -14,11 +13,10 @@ from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
 from review.enums import HearingChange, Stance
 from review.models import ConfirmedCandidate, HearingComment
-from review.services.blind import _names, redact
+from review.services.blind import applicant_names, blind_title, redact
 from surveys.enums import ApplicationStatus, SurveyStage
-from surveys.models import Application, Candidate, Field, Survey
+from surveys.models import Application, Candidate, Survey
 
-KOREA = ZoneInfo("Asia/Seoul")
 MAX_COMMENT = 4000
 SUMMARY_LENGTH = 600
 #: Stages in which the candidate list and its comments are public.
@@ -34,13 +32,9 @@ ANSWER_EDITED = "review.hearing.answer_edited"
 CANDIDATE_AMENDED = "review.hearing.candidate_amended"
 
 
-def korea_today() -> date:
-    return timezone.localtime(timezone.now(), KOREA).date()
-
-
 def window_open(survey: Survey, *, today: date | None = None) -> bool:
     """Whether comments are accepted: the call is in the hearing and today (Korea) is inside the window."""
-    today = today or korea_today()
+    today = today or timezone.localdate()
     return (
         survey.stage == SurveyStage.HEARING
         and survey.hearing_starts_on is not None and survey.hearing_ends_on is not None
@@ -50,7 +44,7 @@ def window_open(survey: Survey, *, today: date | None = None) -> bool:
 
 def window_refusal(survey: Survey, *, today: date | None = None) -> str:
     """Why a comment is refused now, or "" when the window is open."""
-    today = today or korea_today()
+    today = today or timezone.localdate()
     if window_open(survey, today=today):
         return ""
     if survey.stage != SurveyStage.HEARING or survey.hearing_starts_on is None or survey.hearing_ends_on is None:
@@ -86,10 +80,6 @@ def hearing_entries(survey: Survey):
     )
 
 
-def field_names() -> dict[str, str]:
-    return {field.code: field.display_name for field in Field.objects.all()}
-
-
 def _applications(candidate_ids):
     return (
         Application.objects.filter(candidate_id__in=candidate_ids, status=ApplicationStatus.ACCEPTED)
@@ -99,19 +89,10 @@ def _applications(candidate_ids):
     )
 
 
-def public_titles(candidates) -> dict[int, str]:
-    """candidate id → its technology name with the applicants' names, numbers and contact data masked."""
-    candidates = list(candidates)
-    by_candidate = {candidate.pk: [] for candidate in candidates}
-    for application in _applications(by_candidate):
-        by_candidate[application.candidate_id].append(application)
-    return {candidate.pk: redact(candidate.title, _names(by_candidate[candidate.pk])) for candidate in candidates}
-
-
 def public_summary(candidate: Candidate) -> dict:
     """The technology name and a short summary for the public, drawn from the accepted applications' answers."""
     applications = list(_applications([candidate.pk]))
-    names = _names(applications)
+    names = applicant_names(applications)
     summary, products = "", ""
     for application in applications:
         latest = application.versions.order_by("-number").first()
@@ -193,7 +174,7 @@ def _checked_summary(change: str, summary: str, *, candidate: Candidate, title_a
     if change == HearingChange.NONE:
         return ""
     if change == HearingChange.AMENDED and title_after and title_after != candidate.title:
-        names = _names(_applications([candidate.pk]))  # the summary is public: mask the titles like the list does
+        names = applicant_names(_applications([candidate.pk]))  # the summary is public: mask the titles like the list does
         return _title_change(summary, redact(candidate.title, names), redact(title_after, names))
     if not summary:
         raise DomainError(_("Describe the change this comment caused."), code="change_summary")
@@ -262,7 +243,7 @@ def _mail_answer(comment: HearingComment, candidate: Candidate) -> None:
         "hearing_answered",
         to=comment.author.email,
         recipient_user=comment.author,
-        context={"comment": comment, "candidate": candidate, "title": public_titles([candidate])[candidate.pk]},
+        context={"comment": comment, "candidate": candidate, "title": blind_title(candidate)},
         topic=f"review.hearing:{comment.pk}",
         dedupe_key=f"hearing_answered:{comment.pk}:{_answer_version(comment)}",
     )

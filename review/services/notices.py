@@ -17,6 +17,7 @@ from review.services import results
 from review.tasks import render_notice_pdf
 from surveys.enums import SurveyStage
 from surveys.models import Application, Candidate, Field, Survey
+from surveys.selectors import field_names
 from surveys.services.calls import survey_transition
 
 
@@ -298,10 +299,6 @@ def public_search(queryset, q: str):
         return queryset
     public_scope = Q(scope__icontains=q) & ~Q(sensitive__icontains='"scope"')
     return queryset.filter(Q(number__icontains=q) | Q(title__icontains=q) | public_scope)
-
-
-def field_names(codes) -> dict[str, str]:
-    return {f.code: f.display_name for f in Field.objects.filter(code__in=set(codes))}
 
 
 def notice_pdf_context(notice: Notice) -> dict:

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -21,11 +20,11 @@ from review.models import (
 )
 from review.selectors import effective_resolutions
 from review.services.assignment import applications_conflict_facts, profile_conflict
-from review.services.blind import _names, blind_title, redact
+from review.services.blind import applicant_names, blind_title, redact
 from surveys.enums import RECEIVED_STATUSES, ApplicationStatus
 from surveys.models import Application, Candidate
+from surveys.templatetags.surveys_tags import kst
 
-KST = ZoneInfo("Asia/Seoul")
 FILING_ROLES = (Role.APPLICANT, Role.ASSOCIATION_STAFF, Role.MINISTRY_LIAISON)
 OUTCOME_OF_DECISION = {
     Decision.DESIGNATE: Outcome.DESIGNATED,
@@ -44,16 +43,12 @@ class ResultAction:
 
 def objection_deadline(published_at: datetime, days: int) -> datetime:
     """The end of the day (Korea time) ``days`` after the publication date."""
-    day = timezone.localtime(published_at, KST).date() + timedelta(days=days)
-    return datetime.combine(day, time.max, tzinfo=KST)
+    day = timezone.localdate(published_at) + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time.max))
 
 
 def objection_window_open(result: Result, now: datetime | None = None) -> bool:
     return (now or timezone.now()) <= result.objection_until
-
-
-def _kst(value: datetime) -> str:
-    return timezone.localtime(value, KST).strftime("%Y-%m-%d %H:%M") + " KST"
 
 
 def _applicant_people(application: Application) -> list[User]:
@@ -169,7 +164,7 @@ def objection_lodge(result: Result, *, ground: str, body: str, actor) -> Objecti
     """An applicant's objection, within the window and with no other objection to the result still open."""
     result = Result.objects.select_for_update().select_related("application__survey").get(pk=result.pk)
     if not objection_window_open(result):
-        raise DomainError(_("The objection period ended at %(until)s.") % {"until": _kst(result.objection_until)},
+        raise DomainError(_("The objection period ended at %(until)s.") % {"until": kst(result.objection_until, "Y-m-d H:i")},
                           code="closed")
     if result.objections.exclude(status=ObjectionStatus.DECIDED).exists():
         raise DomainError(_("An objection to this result is already being handled. You can object again once it "
@@ -328,7 +323,7 @@ def blind_objection(objection: Objection) -> BlindObjection:
         .select_related("organization", "association", "created_by", "updated_by")
         .prefetch_related("organization__associations")
     )
-    names = _names(applications)
+    names = applicant_names(applications)
     if group.root is not None:
         title = blind_title(Candidate.objects.get(pk=group.root))
     else:

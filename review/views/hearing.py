@@ -12,7 +12,9 @@ from portal.permissions import permission_or_404
 from review.forms import HearingAnswerForm, HearingCommentForm
 from review.models import ConfirmedCandidate, HearingComment
 from review.services import hearing
+from review.services.blind import blind_titles
 from surveys.models import Candidate, Survey
+from surveys.selectors import field_names
 
 answer_hearing = permission_or_404("review.answer_hearing")
 PER_PAGE = 50
@@ -26,8 +28,8 @@ def hearing_list(request, pk: int):
     """The confirmed candidates of a call with their comment counts and the comment window."""
     survey = get_object_or_404(Survey, pk=pk, stage__in=hearing.PUBLIC_STAGES)
     entries = list(hearing.hearing_entries(survey))
-    titles = hearing.public_titles(entry.candidate for entry in entries)
-    fields = hearing.field_names()
+    titles = blind_titles(entry.candidate for entry in entries)
+    fields = field_names()
     rows = [(entry, titles[entry.candidate_id], fields.get(entry.candidate.field_code, entry.candidate.field_code))
             for entry in entries]
     return render(request, "review/hearing/list.html", {
@@ -63,7 +65,7 @@ def hearing_candidate(request, pk: int):
         "candidate": candidate,
         "entry": entry,
         "public": hearing.public_summary(candidate),
-        "field_name": hearing.field_names().get(candidate.field_code, candidate.field_code),
+        "field_name": field_names().get(candidate.field_code, candidate.field_code),
         "comments": [(comment, hearing.mask_name(comment.author.name)) for comment in comments],
         "form": form,
         "refusal": refusal,

@@ -13,6 +13,7 @@ from review.forms import NoticeAmendForm, NoticeForm, NoticeItemForm, NoticeRevo
 from review.models import Notice, NoticeItem, RegisterEntry
 from review.services import notices as service
 from surveys.models import Survey
+from surveys.selectors import field_names
 
 publish = permission_or_404("review.publish_notice")
 
@@ -78,7 +79,7 @@ def _notice_page(request, notice, *, form=None, status=200):
     return render(request, "review/notices/notice_edit.html", {
         "notice": notice, "survey": notice.survey, "form": form or NoticeForm(instance=notice),
         "items": [(item, service.public_text(item)) for item in items],
-        "field_names": service.field_names(item.field_code for item in items),
+        "field_names": field_names(item.field_code for item in items),
     }, status=status)
 
 

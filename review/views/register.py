@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, render
 from portal.downloads import attachment_response
 from review.enums import EntryStatus, NoticeStatus
 from review.models import Notice, RegisterEntry
-from review.services.notices import field_names, public_search, public_text
+from review.services.notices import public_search, public_text
+from surveys.selectors import field_names
 
 PAGE_SIZE = 25
 

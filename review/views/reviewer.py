@@ -13,7 +13,8 @@ from review.forms import DeclarationForm, PledgeForm, ReviewForm
 from review.models import Assignment, Review
 from review.services import reviewing
 from review.services.blind import blind_proposals, blind_title
-from surveys.models import AccessAction, Attachment, Field, Survey
+from surveys.models import AccessAction, Attachment, Survey
+from surveys.selectors import field_names
 from surveys.services.access import access_record
 
 
@@ -28,11 +29,6 @@ def _record(request, assignment: Assignment, action: str) -> None:
     """Log the reviewer's access to every application behind the candidate."""
     for application in assignment.candidate.applications.all():
         access_record(request.user, application, action, detail=assignment.candidate.number)
-
-
-def _field_name(code: str) -> str:
-    field = Field.objects.filter(code=code).first()
-    return field.display_name if field else code
 
 
 @login_required
@@ -61,7 +57,7 @@ def assignment_detail(request, pk: int):
     survey = assignment.candidate.survey
     pledged = reviewing.has_pledged(survey, request.user)
     context = {"assignment": assignment, "candidate": assignment.candidate, "survey": survey, "pledged": pledged,
-               "field_name": _field_name(assignment.candidate.field_code)}
+               "field_name": field_names([assignment.candidate.field_code]).get(assignment.candidate.field_code, assignment.candidate.field_code)}
     if not pledged or assignment.status == AssignmentStatus.ASSIGNED:
         form = DeclarationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -143,7 +139,7 @@ def review_pdf(request, pk: int):
     _record(request, assignment, AccessAction.REVIEW_PDF)
     data = render_pdf("review/pdf/blind.html", {
         "candidate": assignment.candidate, "assignment": assignment, "title": blind_title(assignment.candidate),
-        "field_name": _field_name(assignment.candidate.field_code),
+        "field_name": field_names([assignment.candidate.field_code]).get(assignment.candidate.field_code, assignment.candidate.field_code),
         "proposals": blind_proposals(assignment.candidate),
     })
     response = HttpResponse(data, content_type="application/pdf")
