@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
-from review.enums import AssignmentStatus, CommitteeAction, SubcommitteeRecommendation
+from review.enums import AuditAction, AssignmentStatus, SubcommitteeRecommendation
 from review.models import (
     CommitteeConfirmation, ConfirmedCandidate, Review, SubcommitteeDecision, SubcommitteeMeeting,
 )
@@ -121,7 +121,7 @@ def meeting_save(survey: Survey, *, field_code: str, held_on: date, attendees: s
         survey=survey, field_code=field_code,
         defaults={"held_on": held_on, "attendees": attendees.strip(), "minutes": minutes.strip(), "updated_by": actor},
     )
-    audit_log(CommitteeAction.MEETING_SAVED, actor=actor, obj=meeting, before=before,
+    audit_log(AuditAction.SUBCOMMITTEE_MEETING_SAVED, actor=actor, obj=meeting, before=before,
               after={"field": field_code, **snapshot(meeting, MEETING_FIELDS)})
     return meeting
 
@@ -147,7 +147,7 @@ def decision_record(candidate: Candidate, *, recommendation: str, rationale: str
         "meeting": meeting, "recommendation": recommendation, "rationale": rationale,
         "aggregate": aggregate(candidate, plan=review_plan(survey)).value, "decided_by": actor,
     })
-    audit_log(CommitteeAction.DECIDED, actor=actor, obj=candidate, before=before,
+    audit_log(AuditAction.SUBCOMMITTEE_DECIDED, actor=actor, obj=candidate, before=before,
               after=snapshot(decision, DECISION_FIELDS))
     return decision
 
@@ -211,7 +211,7 @@ def committee_confirm(survey: Survey, *, candidate_ids: list[int], held_on: date
     before = snapshot(survey, ["hearing_starts_on", "hearing_ends_on"])
     survey.hearing_starts_on, survey.hearing_ends_on = hearing_starts_on, hearing_ends_on
     survey.save(update_fields=["hearing_starts_on", "hearing_ends_on", "updated_at"])
-    audit_log(CommitteeAction.CONFIRMED, actor=actor, obj=survey, before=before, after={
+    audit_log(AuditAction.COMMITTEE_CONFIRMED, actor=actor, obj=survey, before=before, after={
         "held_on": held_on, "candidates": [c.number for c in chosen],
         "hearing_starts_on": hearing_starts_on, "hearing_ends_on": hearing_ends_on,
     })

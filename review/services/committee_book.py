@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.services.audit import audit_log
 from portal.services.pdf import render_pdf
-from review.enums import CommitteeAction, RenderStatus, Stance
+from review.enums import AuditAction, RenderStatus, Stance
 from review.models import CommitteeBook, HearingComment, SubcommitteeMeeting
 from review.services.blind import blind_proposals, blind_titles, candidate_names, redact
 from review.services.committee import Ranked, ranking
@@ -94,7 +94,7 @@ def book_request(survey: Survey, *, field_code: str, actor) -> tuple[CommitteeBo
         if pending:
             return pending, False
         book = CommitteeBook.objects.create(survey=survey, field_code=field_code, requested_by=actor)
-        audit_log(CommitteeAction.BOOK_REQUESTED, actor=actor, obj=survey, after={"book": book.pk, "field": field_code})
+        audit_log(AuditAction.BOOK_REQUESTED, actor=actor, obj=survey, after={"book": book.pk, "field": field_code})
         transaction.on_commit(lambda: render_committee_book.delay(book.pk))
     return book, True
 
@@ -170,6 +170,6 @@ def book_render(book_id: int) -> str:
         book.file.save(book_filename(book), ContentFile(data), save=False)
         book.status, book.done, book.finished_at = RenderStatus.DONE, book.total, timezone.now()
         book.save(update_fields=["file", "status", "done", "finished_at"])
-        audit_log(CommitteeAction.BOOK_RENDERED, obj=book.survey, after={"book": book.pk, "field": book.field_code,
+        audit_log(AuditAction.BOOK_RENDERED, obj=book.survey, after={"book": book.pk, "field": book.field_code,
                                                                          "size": len(data)})
     return "rendered"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log
+from review.enums import AuditAction
 from review.models import ExclusionRequest
 from surveys.enums import SurveyStage
 
@@ -35,7 +36,7 @@ def exclusion_add(application, *, actor, name: str = "", email: str = "", reason
     if email and existing.filter(email__iexact=email).exists():
         raise DomainError(_("This expert is already on the list."), code="duplicate")
     request = ExclusionRequest.objects.create(application=application, name=name, email=email, reason=reason)
-    audit_log("review.exclusion.added", actor=actor, obj=application,
+    audit_log(AuditAction.EXCLUSION_ADDED, actor=actor, obj=application,
               after={"name": name, "email": email, "reason": reason})
     return request
 
@@ -43,6 +44,6 @@ def exclusion_add(application, *, actor, name: str = "", email: str = "", reason
 @transaction.atomic
 def exclusion_remove(request: ExclusionRequest, *, actor) -> None:
     _check_open(request.application)
-    audit_log("review.exclusion.removed", actor=actor, obj=request.application,
+    audit_log(AuditAction.EXCLUSION_REMOVED, actor=actor, obj=request.application,
               before={"name": request.name, "email": request.email, "reason": request.reason})
     request.delete()

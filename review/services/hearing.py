@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
-from review.enums import HearingChange, Stance
+from review.enums import AuditAction, HearingChange, Stance
 from review.models import ConfirmedCandidate, HearingComment
 from review.services.blind import applicant_names, blind_title, redact
 from surveys.enums import ApplicationStatus, SurveyStage
@@ -25,11 +25,6 @@ PUBLIC_STAGES = [SurveyStage.HEARING, SurveyStage.NATIONAL_COMMITTEE, SurveyStag
 ANSWER_STAGES = [SurveyStage.HEARING, SurveyStage.NATIONAL_COMMITTEE]
 #: Answer fields whose change mails the commenter again.
 MAILED_PARTS = ("answer", "change", "change_summary")
-
-COMMENTED = "review.hearing.commented"
-ANSWERED = "review.hearing.answered"
-ANSWER_EDITED = "review.hearing.answer_edited"
-CANDIDATE_AMENDED = "review.hearing.candidate_amended"
 
 
 def window_open(survey: Survey, *, today: date | None = None) -> bool:
@@ -149,7 +144,7 @@ def hearing_comment_add(candidate: Candidate, *, stance: str, body: str, actor) 
     if len(body) > MAX_COMMENT:
         raise DomainError(_("A comment may have at most %(n)d characters.") % {"n": MAX_COMMENT}, code="body")
     comment = HearingComment.objects.create(candidate=candidate, author=actor, stance=stance, body=body)
-    audit_log(COMMENTED, actor=actor, obj=comment,
+    audit_log(AuditAction.HEARING_COMMENTED, actor=actor, obj=comment,
               after={"candidate": candidate.number, "stance": stance, "body": body})
     return comment
 
@@ -218,7 +213,7 @@ def hearing_comment_answer(
     if title and title != candidate.title:
         candidate.title = title
         candidate.save(update_fields=["title"])
-        audit_log(CANDIDATE_AMENDED, actor=actor, obj=candidate, before={"title": before["title"]},
+        audit_log(AuditAction.HEARING_CANDIDATE_AMENDED, actor=actor, obj=candidate, before={"title": before["title"]},
                   after={"title": title, "comment": comment.pk})
     first = not comment.answer
     comment.answer, comment.change, comment.change_summary = answer, change, summary
@@ -226,7 +221,7 @@ def hearing_comment_answer(
     comment.answered_at = timezone.now()
     comment.save(update_fields=["answer", "change", "change_summary", "answered_by", "answered_at"])
     after = _state(comment, candidate, entry)
-    audit_log(ANSWERED if first else ANSWER_EDITED, actor=actor, obj=comment, before=None if first else before,
+    audit_log(AuditAction.HEARING_ANSWERED if first else AuditAction.HEARING_ANSWER_EDITED, actor=actor, obj=comment, before=None if first else before,
               after=after)
     if any(before[part] != after[part] for part in MAILED_PARTS):
         _mail_answer(comment, candidate)

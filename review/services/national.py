@@ -8,19 +8,11 @@ from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
-from review.enums import Decision
+from review.enums import AuditAction, Decision
 from review.models import NationalMeeting, Resolution, SubcommitteeDecision
 from review.selectors import confirmed_candidates, effective_resolutions
 from surveys.enums import SurveyStage
 from surveys.models import Candidate, Survey
-
-
-class AuditAction:
-    MEETING_CREATED = "review.national_meeting.created"
-    MEETING_UPDATED = "review.national_meeting.updated"
-    MEETING_CLOSED = "review.national_meeting.closed"
-    RESOLUTION_RECORDED = "review.resolution.recorded"
-    RESOLUTION_CORRECTED = "review.resolution.corrected"
 
 
 MEETING_FIELDS = ["title", "held_on", "attendees", "minutes"]
@@ -61,7 +53,7 @@ def meeting_create(survey: Survey, *, title: str, held_on, attendees: str = "", 
     meeting = NationalMeeting.objects.create(
         survey=survey, title=title.strip(), held_on=held_on, attendees=attendees.strip(), created_by=actor,
     )
-    audit_log(AuditAction.MEETING_CREATED, actor=actor, obj=meeting, after=snapshot(meeting, MEETING_FIELDS))
+    audit_log(AuditAction.NATIONAL_MEETING_CREATED, actor=actor, obj=meeting, after=snapshot(meeting, MEETING_FIELDS))
     return meeting
 
 
@@ -79,7 +71,7 @@ def meeting_update(meeting: NationalMeeting, *, actor, **data) -> NationalMeetin
     changed = [name for name in MEETING_FIELDS if before[name] != after[name]]
     if changed:
         meeting.save(update_fields=changed)
-        audit_log(AuditAction.MEETING_UPDATED, actor=actor, obj=meeting,
+        audit_log(AuditAction.NATIONAL_MEETING_UPDATED, actor=actor, obj=meeting,
                   before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     return meeting
 
@@ -92,7 +84,7 @@ def meeting_close(meeting: NationalMeeting, *, actor) -> NationalMeeting:
     meeting.closed_at = timezone.now()
     meeting.closed_by = actor
     meeting.save(update_fields=["closed_at", "closed_by"])
-    audit_log(AuditAction.MEETING_CLOSED, actor=actor, obj=meeting,
+    audit_log(AuditAction.NATIONAL_MEETING_CLOSED, actor=actor, obj=meeting,
               after={"resolutions": meeting.resolutions.count(), "closed_at": meeting.closed_at.isoformat()})
     return meeting
 

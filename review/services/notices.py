@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
 from portal.services.pdf import render_pdf, store_bytes
-from review.enums import SENSITIVE_PARTS, Decision, EntryStatus, NoticeAction, NoticeStatus
+from review.enums import AuditAction, SENSITIVE_PARTS, Decision, EntryStatus, NoticeAction, NoticeStatus
 from review.models import Notice, NoticeItem, RegisterEntry, RegisterEvent
 from review.selectors import effective_resolutions
 from review.services import results
@@ -19,16 +19,6 @@ from surveys.enums import SurveyStage
 from surveys.models import Application, Candidate, Field, Survey
 from surveys.selectors import field_names
 from surveys.services.calls import survey_transition
-
-
-class AuditAction:
-    DRAFTED = "review.notice.drafted"
-    UPDATED = "review.notice.updated"
-    ITEM_ADDED = "review.notice.item_added"
-    ITEM_UPDATED = "review.notice.item_updated"
-    ITEM_REMOVED = "review.notice.item_removed"
-    PUBLISHED = "review.notice.published"
-    PDF_RENDERED = "review.notice.pdf_rendered"
 
 
 #: Stages in which a call may have notices drafted: designations after the committee, amendments later.
@@ -102,7 +92,7 @@ def notice_draft(survey: Survey, *, number: str, title: str, effective_on, actor
                    **_answers_text(candidate, first_application.get(candidate.pk)))
         for index, candidate in enumerate(candidates, start=1)
     ])
-    audit_log(AuditAction.DRAFTED, actor=actor, obj=notice,
+    audit_log(AuditAction.NOTICE_DRAFTED, actor=actor, obj=notice,
               after={**snapshot(notice, NOTICE_FIELDS), "items": [c.number for c in candidates]})
     return notice
 
@@ -121,7 +111,7 @@ def notice_update(notice: Notice, *, actor, **data) -> Notice:
     changed = [name for name in NOTICE_FIELDS if getattr(notice, name) != before[name]]
     if changed:
         notice.save(update_fields=changed)
-        audit_log(AuditAction.UPDATED, actor=actor, obj=notice, before={k: before[k] for k in changed},
+        audit_log(AuditAction.NOTICE_UPDATED, actor=actor, obj=notice, before={k: before[k] for k in changed},
                   after=snapshot(notice, changed))
     return notice
 
@@ -145,7 +135,7 @@ def notice_item_update(item: NoticeItem, *, actor, title: str, scope: str = "", 
     if not item.title:
         raise DomainError(_("Give the technology's name."), code="title")
     item.save(update_fields=ITEM_FIELDS)
-    audit_log(AuditAction.ITEM_UPDATED, actor=actor, obj=item.notice, before=before,
+    audit_log(AuditAction.NOTICE_ITEM_UPDATED, actor=actor, obj=item.notice, before=before,
               after={"item": item.pk, **snapshot(item, ITEM_FIELDS)})
     return item
 
@@ -172,7 +162,7 @@ def notice_item_amend(notice: Notice, *, entry: RegisterEntry, actor, title: str
         candidate_id=entry.candidate_id, field_code=entry.field_code, title=title.strip(), scope=scope.strip(),
         specification=specification.strip(), sensitive=_clean_sensitive(sensitive),
     )
-    audit_log(AuditAction.ITEM_ADDED, actor=actor, obj=notice,
+    audit_log(AuditAction.NOTICE_ITEM_ADDED, actor=actor, obj=notice,
               after={"item": item.pk, "action": item.action, "entry": entry.number})
     return item
 
@@ -187,7 +177,7 @@ def notice_item_revoke(notice: Notice, *, entry: RegisterEntry, actor) -> Notice
         candidate_id=entry.candidate_id, field_code=entry.field_code, title=entry.title, scope=entry.scope,
         specification=entry.specification, sensitive=list(entry.sensitive),
     )
-    audit_log(AuditAction.ITEM_ADDED, actor=actor, obj=notice,
+    audit_log(AuditAction.NOTICE_ITEM_ADDED, actor=actor, obj=notice,
               after={"item": item.pk, "action": item.action, "entry": entry.number})
     return item
 
@@ -197,7 +187,7 @@ def notice_item_remove(item: NoticeItem, *, actor) -> None:
     notice = _lock_draft(item.notice)
     before = {"item": item.pk, "action": item.action, **snapshot(item, ITEM_FIELDS)}
     NoticeItem.objects.filter(pk=item.pk).delete()
-    audit_log(AuditAction.ITEM_REMOVED, actor=actor, obj=notice, before=before)
+    audit_log(AuditAction.NOTICE_ITEM_REMOVED, actor=actor, obj=notice, before=before)
 
 
 def _entry_snapshot(entry: RegisterEntry, notice: Notice) -> dict:
@@ -263,7 +253,7 @@ def notice_publish(notice: Notice, *, actor) -> Notice:
     notice.save(update_fields=["status", "published_at", "published_by"])
     if notice.survey.stage == SurveyStage.NATIONAL_COMMITTEE:
         survey_transition(notice.survey, to=SurveyStage.NOTICE, actor=actor)
-    audit_log(AuditAction.PUBLISHED, actor=actor, obj=notice,
+    audit_log(AuditAction.NOTICE_PUBLISHED, actor=actor, obj=notice,
               after={"number": notice.number, "entries": [entry.number for entry in entries],
                      "actions": [item.action for item in items]})
     results.results_publish(notice, actor=actor)
@@ -320,5 +310,5 @@ def notice_pdf_render(notice_id: int) -> str:
             return "exists"
         stored = store_bytes(data, folder="review/notices", filename=f"notice-{notice.pk}.pdf")
         Notice.objects.filter(pk=notice_id, pdf="").update(pdf=stored.name, pdf_sha256=stored.sha256)
-        audit_log(AuditAction.PDF_RENDERED, obj=locked, after={"sha256": stored.sha256, "size": stored.size})
+        audit_log(AuditAction.NOTICE_PDF_RENDERED, obj=locked, after={"sha256": stored.sha256, "size": stored.size})
     return "rendered"

@@ -13,7 +13,7 @@ from portal.exceptions import DomainError
 from portal.models import Membership, User
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
-from review.enums import Decision, ObjectionGround, ObjectionOutcome, ObjectionStatus, Outcome
+from review.enums import AuditAction, Decision, ObjectionGround, ObjectionOutcome, ObjectionStatus, Outcome
 from review.models import (
     Assignment, ConfirmedCandidate, Notice, Objection, ObjectionOpinion, Result, ReviewerConflict,
     SubcommitteeDecision,
@@ -31,14 +31,6 @@ OUTCOME_OF_DECISION = {
     Decision.REJECT: Outcome.REJECTED,
     Decision.DEFER: Outcome.DEFERRED,
 }
-
-
-class ResultAction:
-    PUBLISHED = "review.result.published"
-    OBJECTION_LODGED = "review.objection.lodged"
-    OBJECTION_ROUTED = "review.objection.routed"
-    OPINION_SUBMITTED = "review.objection.opinion_submitted"
-    OBJECTION_DECIDED = "review.objection.decided"
 
 
 def objection_deadline(published_at: datetime, days: int) -> datetime:
@@ -149,7 +141,7 @@ def results_publish(notice: Notice, *, actor) -> list[Result]:
             application=application, notice=notice, outcome=outcome, reason=reason,
             published_at=published_at, objection_until=until,
         )
-        audit_log(ResultAction.PUBLISHED, actor=actor, obj=application,
+        audit_log(AuditAction.RESULT_PUBLISHED, actor=actor, obj=application,
                   after={"result": result.pk, "outcome": outcome, "notice": notice.number})
         _notify_applicant(application, "result_published", context={"result": result, "notice": notice},
                           key=f"result:{application.pk}")
@@ -174,7 +166,7 @@ def objection_lodge(result: Result, *, ground: str, body: str, actor) -> Objecti
     if not body.strip():
         raise DomainError(_("Explain the objection."), code="body")
     objection = Objection.objects.create(result=result, ground=ground, body=body.strip(), submitted_by=actor)
-    audit_log(ResultAction.OBJECTION_LODGED, actor=actor, obj=objection,
+    audit_log(AuditAction.OBJECTION_LODGED, actor=actor, obj=objection,
               after={"application": result.application_id, "ground": ground, "status": objection.status})
     _notify_admins(objection)
     return objection
@@ -241,7 +233,7 @@ def objection_route(objection: Objection, *, reviewers: list[User], actor) -> li
     before = objection.status
     objection.status = ObjectionStatus.ROUTED
     objection.save(update_fields=["status"])
-    audit_log(ResultAction.OBJECTION_ROUTED, actor=actor, obj=objection, before={"status": before},
+    audit_log(AuditAction.OBJECTION_ROUTED, actor=actor, obj=objection, before={"status": before},
               after={"status": objection.status, "reviewers": [reviewer.pk for reviewer in reviewers]})
     for opinion in opinions:
         mail_queue(
@@ -267,7 +259,7 @@ def opinion_submit(opinion: ObjectionOpinion, *, reviewer, text: str) -> Objecti
     opinion.opinion = text.strip()
     opinion.submitted_at = timezone.now()
     opinion.save(update_fields=["opinion", "submitted_at"])
-    audit_log(ResultAction.OPINION_SUBMITTED, actor=reviewer, obj=opinion.objection,
+    audit_log(AuditAction.OPINION_SUBMITTED, actor=reviewer, obj=opinion.objection,
               before={"submitted": before["submitted_at"] is not None},
               after={"opinion": opinion.pk, "submitted": True})
     return opinion
@@ -292,7 +284,7 @@ def objection_decide(objection: Objection, *, outcome: str, reason: str, actor) 
     objection.decided_by = actor
     objection.decided_at = timezone.now()
     objection.save(update_fields=["status", "outcome", "outcome_reason", "decided_by", "decided_at"])
-    audit_log(ResultAction.OBJECTION_DECIDED, actor=actor, obj=objection, before={"status": before},
+    audit_log(AuditAction.OBJECTION_DECIDED, actor=actor, obj=objection, before={"status": before},
               after={"status": objection.status, "outcome": outcome})
     application = objection.result.application
     _notify_applicant(application, "objection_decided", context={"objection": objection, "result": objection.result},

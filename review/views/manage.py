@@ -13,7 +13,7 @@ from portal.exceptions import DomainError
 from portal.models import User
 from portal.permissions import permission_or_404
 from portal.services.audit import audit_log
-from review.enums import ACTIVE_ASSIGNMENTS, AssignmentStatus
+from review.enums import ACTIVE_ASSIGNMENTS, AssignmentStatus, AuditAction
 from review.forms import ManualAssignForm, ReviewerForm, ReviewerImportForm, ReviewPlanForm
 from review.models import Assignment, Panel, Review
 from review.services import assignment as assigning
@@ -31,7 +31,7 @@ def overview(request, pk: int):
     form = ReviewPlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         form.save()
-        audit_log("review.plan.changed", actor=request.user, obj=survey, after={
+        audit_log(AuditAction.PLAN_CHANGED, actor=request.user, obj=survey, after={
             k: str(v) for k, v in form.cleaned_data.items()})
         messages.success(request, _("The review plan was saved."))
         return redirect("review:overview", pk=survey.pk)

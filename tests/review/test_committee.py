@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from portal.exceptions import DomainError
 from portal.models import AuditEvent
-from review.enums import CommitteeAction, RenderStatus, SubcommitteeRecommendation
+from review.enums import AuditAction, RenderStatus, SubcommitteeRecommendation
 from review.models import (
     CommitteeBook, CommitteeConfirmation, ConfirmedCandidate, HearingComment, SubcommitteeDecision, SubcommitteeMeeting,
 )
@@ -24,7 +24,7 @@ from surveys.enums import SurveyStage
 from surveys.models import Candidate, Survey
 from tests.factories import make_user
 from tests.review.helpers import (
-    accepted_candidate, add_reviewer, assign, body, full_scores, log_in, organization_of, pdf_text, submit_review,
+    accepted_candidate, assign, body, full_scores, log_in, organization_of, pdf_text, submit_review,
 )
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +125,7 @@ def test_the_meeting_is_saved_once_per_field_and_audited(client, secretary, open
     assert client.post(url, {**data, "minutes": "1차 회의 (수정)"}).status_code == 302
     meeting = SubcommitteeMeeting.objects.get(survey=open_survey, field_code="ROB")
     assert meeting.minutes == "1차 회의 (수정)" and str(meeting.held_on) == "2026-03-02"
-    events = AuditEvent.objects.filter(action=CommitteeAction.MEETING_SAVED)
+    events = AuditEvent.objects.filter(action=AuditAction.SUBCOMMITTEE_MEETING_SAVED)
     assert events.count() == 2 and events.order_by("pk").last().before["minutes"] == "1차 회의"
 
 
@@ -149,7 +149,7 @@ def test_a_recommendation_stores_the_aggregate_and_is_audited(client, secretary,
     decision = SubcommitteeDecision.objects.get(candidate=top)
     assert (decision.recommendation, decision.rationale, decision.aggregate) == (R.RECOMMEND, "공급망 영향이 큼", Decimal("5.00"))
     assert decision.meeting.field_code == "ROB" and decision.decided_by == secretary
-    event = AuditEvent.objects.get(action=CommitteeAction.DECIDED)
+    event = AuditEvent.objects.get(action=AuditAction.SUBCOMMITTEE_DECIDED)
     assert event.object_id == str(top.pk) and event.after["recommendation"] == R.RECOMMEND
 
 
@@ -250,7 +250,7 @@ def test_the_confirmation_moves_the_call_to_the_hearing(client, secretary, open_
     confirmation = CommitteeConfirmation.objects.get(survey=open_survey)
     assert (confirmation.minutes, confirmation.confirmed_by) == ("기술조정위원회 회의록", secretary)
     assert list(ConfirmedCandidate.objects.values_list("candidate__number", flat=True)) == ["ROB-T001"]
-    assert AuditEvent.objects.get(action=CommitteeAction.CONFIRMED).after["candidates"] == ["ROB-T001"]
+    assert AuditEvent.objects.get(action=AuditAction.COMMITTEE_CONFIRMED).after["candidates"] == ["ROB-T001"]
     assert AuditEvent.objects.filter(action="surveys.survey.stage_changed", after__stage="hearing").count() == 1
 
 
@@ -387,7 +387,7 @@ def test_the_committee_book_renders_blind_with_progress(client, secretary, open_
     name = book.file.name
     assert render_committee_book.delay(book.pk).get() == "exists"
     book.refresh_from_db()
-    assert book.file.name == name and AuditEvent.objects.filter(action=CommitteeAction.BOOK_RENDERED).count() == 1
+    assert book.file.name == name and AuditEvent.objects.filter(action=AuditAction.BOOK_RENDERED).count() == 1
 
 
 def test_the_status_fragment_polls_until_the_book_is_finished(client, secretary, open_survey):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from portal.exceptions import DomainError
 from portal.models import AuditEvent, OutboundMail
-from review.enums import HearingChange, Stance
+from review.enums import AuditAction, HearingChange, Stance
 from review.models import CommitteeConfirmation, ConfirmedCandidate, HearingComment
 from review.selectors import confirmed_candidates
 from review.services import hearing
@@ -151,7 +151,7 @@ def test_any_signed_in_role_may_comment_and_it_is_audited(client, confirmed, adm
             log_in(client, author)
             assert client.post(candidate_url(confirmed), {"stance": "neutral", "body": "의견"}).status_code == 302
     assert HearingComment.objects.count() == 2
-    events = AuditEvent.objects.filter(action=hearing.COMMENTED)
+    events = AuditEvent.objects.filter(action=AuditAction.HEARING_COMMENTED)
     assert sorted(e.actor_id for e in events) == sorted([reviewer.pk, admin.pk])
 
 
@@ -278,11 +278,11 @@ def test_editing_a_removal_away_puts_the_candidate_back_and_is_audited(open_surv
     hearing.hearing_comment_answer(comment, answer="제외합니다.", change="removed", change_summary="중복", actor=admin)
     hearing.hearing_comment_answer(comment, answer="재검토 결과 유지합니다.", change="none", actor=admin)
     assert [e.candidate for e in confirmed_candidates(open_survey)] == [confirmed]
-    edit = AuditEvent.objects.get(action=hearing.ANSWER_EDITED, object_id=str(comment.pk))
+    edit = AuditEvent.objects.get(action=AuditAction.HEARING_ANSWER_EDITED, object_id=str(comment.pk))
     assert edit.actor == admin
     assert (edit.before["answer"], edit.before["change"], edit.before["removed"]) == ("제외합니다.", "removed", True)
     assert (edit.after["answer"], edit.after["change"], edit.after["removed"]) == ("재검토 결과 유지합니다.", "none", False)
-    assert AuditEvent.objects.filter(action=hearing.ANSWERED, object_id=str(comment.pk)).count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.HEARING_ANSWERED, object_id=str(comment.pk)).count() == 1
 
 
 def test_a_second_removal_by_another_comment_is_refused(confirmed, commenter, admin):
@@ -309,7 +309,7 @@ def test_amendment_changes_the_title_records_before_and_after_and_is_shown(clien
     assert comment.change == HearingChange.AMENDED
     assert before.replace(org_name, "○○○") in comment.change_summary and candidate.title in comment.change_summary
     assert org_name not in comment.change_summary  # the summary is public
-    amended = AuditEvent.objects.get(action=hearing.CANDIDATE_AMENDED, object_id=str(candidate.pk))
+    amended = AuditEvent.objects.get(action=AuditAction.HEARING_CANDIDATE_AMENDED, object_id=str(candidate.pk))
     assert (amended.before["title"], amended.after["title"]) == (before, candidate.title)
     client.logout()
     html = client.get(candidate_url(confirmed)).content.decode()
@@ -370,7 +370,7 @@ def test_the_first_answer_is_mailed_once_and_an_edit_only_when_the_text_changes(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(answer_url(comment), {"answer": "검토 결과 일부 반영합니다.", "change": "none"})
     assert len(mail.outbox) == 2
-    assert AuditEvent.objects.filter(action=hearing.ANSWER_EDITED, object_id=str(comment.pk)).count() == 2
+    assert AuditEvent.objects.filter(action=AuditAction.HEARING_ANSWER_EDITED, object_id=str(comment.pk)).count() == 2
 
 
 # -- the ministry's list -----------------------------------------------------------------------------
