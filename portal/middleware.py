@@ -32,6 +32,30 @@ class KoreanFirstLocaleMiddleware:
         return response
 
 
+def _without_nul(data):
+    """The query dict with NUL characters removed from its values (the same object when there are none)."""
+    if not any("\x00" in value for _key, values in data.lists() for value in values if isinstance(value, str)):
+        return data
+    cleaned = data.copy()
+    for key, values in data.lists():
+        cleaned.setlist(key, [value.replace("\x00", "") if isinstance(value, str) else value for value in values])
+    cleaned._mutable = False
+    return cleaned
+
+
+class StripNulMiddleware:
+    """PostgreSQL can neither store nor compare NUL, and no one types it: drop it from every parameter."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = _without_nul(request.GET)
+        if request.method == "POST":
+            request.POST = _without_nul(request.POST)
+        return self.get_response(request)
+
+
 class RequestContextMiddleware:
     """Makes the client's address available to the audit helper."""
 

@@ -56,7 +56,7 @@ def signup_detail(request, pk: int):
 
 @permission_or_404("portal.manage_roles")
 def user_list(request):
-    query = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL cannot compare NUL
+    query = request.GET.get("q", "").strip()
     users = User.objects.order_by("email").prefetch_related(
         Prefetch(
             "memberships",
@@ -105,27 +105,20 @@ def membership_revoke_view(request, pk: int):
 
 @permission_or_404("portal.view_audit")
 def audit_list(request):
-    from datetime import date
-
+    from portal.filters import date_range
     from portal.models import AuditEvent
 
-    filters = {key: request.GET.get(key, "").replace("\x00", "").strip()  # PostgreSQL cannot compare NUL
+    filters = {key: request.GET.get(key, "").strip()
                for key in ("action", "actor", "date_from", "date_to")}
     events = AuditEvent.objects.select_related("actor")
-    errors = []
     if filters["action"]:
         events = events.filter(action__startswith=filters["action"])
     if filters["actor"]:
         events = events.filter(actor__email__iexact=filters["actor"])
-    for key, lookup in (("date_from", "created_at__date__gte"), ("date_to", "created_at__date__lte")):
-        if filters[key]:
-            try:
-                events = events.filter(**{lookup: date.fromisoformat(filters[key])})
-            except ValueError:
-                errors.append(_("Dates are written as YYYY-MM-DD."))
+    events, error = date_range(events, filters, "created_at")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/manage/audit_list.html",
-        {"page": page, "filters": filters, "form_errors": " ".join(sorted(set(errors)))},
+        {"page": page, "filters": filters, "form_errors": error},
     )

@@ -33,7 +33,7 @@ def notice_pdf(request, pk: int):
 
 def register(request):
     """The register: search in what is public, filter by field and status, paginated."""
-    filters = {key: request.GET.get(key, "").replace("\x00", "").strip()  # PostgreSQL cannot compare NUL
+    filters = {key: request.GET.get(key, "").strip()
                for key in ("q", "field", "status")}
     entries = RegisterEntry.objects.select_related("notice")
     entries = public_search(entries, filters["q"])

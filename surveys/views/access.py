@@ -1,19 +1,18 @@
 """The access log search: who viewed or downloaded which application, when, from where."""
 
-from datetime import date
-
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from portal.filters import date_range
 from portal.permissions import permission_or_404
 from surveys.models import AccessAction, AccessEvent
 
 
 @permission_or_404("portal.view_audit")
 def access_log(request):
-    filters = {key: request.GET.get(key, "").replace("\x00", "").strip()  # PostgreSQL cannot compare NUL
+    filters = {key: request.GET.get(key, "").strip()
                for key in ("user", "application", "action", "date_from", "date_to")}
     events = AccessEvent.objects.select_related("user", "application__survey")
     errors = []
@@ -29,12 +28,9 @@ def access_log(request):
             events = events.filter(action=filters["action"])
         else:
             errors.append(_("Choose an action from the list."))
-    for key, lookup in (("date_from", "at__date__gte"), ("date_to", "at__date__lte")):
-        if filters[key]:
-            try:
-                events = events.filter(**{lookup: date.fromisoformat(filters[key])})
-            except ValueError:
-                errors.append(_("Dates are written as YYYY-MM-DD."))
+    events, error = date_range(events, filters, "at")
+    if error:
+        errors.append(error)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "surveys/manage/access_log.html", {
         "page": page, "filters": filters, "actions": AccessAction.choices,

@@ -92,7 +92,7 @@ def _draft_values(form) -> dict:
             if value not in (None, ""):
                 values[name] = value
         else:
-            raw = form.data.get(form.add_prefix(name), "").replace("\x00", "")  # PostgreSQL cannot store NUL
+            raw = form.data.get(form.add_prefix(name), "")
             if raw != "":
                 values[name] = raw
     return values

@@ -51,7 +51,7 @@ EXPORT_COLUMNS = [
 
 def _filtered(request, survey):
     applications = selectors.intake_applications(survey)
-    filters = {key: request.GET.get(key, "").replace("\x00", "")  # PostgreSQL cannot compare NUL
+    filters = {key: request.GET.get(key, "")
                for key in ("field", "channel", "type", "status", "complete", "sort")}
     if filters["field"]:
         applications = applications.filter(field_code=filters["field"])
@@ -182,7 +182,7 @@ def intake_application(request, pk: int, application_pk: int):
     if request.method == "POST":
         try:
             if decision == "accept":
-                note = request.POST.get("note", "").replace("\x00", "")  # PostgreSQL cannot store NUL
+                note = request.POST.get("note", "")
                 service.intake_accept(application, actor=request.user, note=note)
                 messages.success(request, _("Accepted into technical review."))
                 return redirect("surveys:intake_list", pk=survey.pk)
