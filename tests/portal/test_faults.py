@@ -3,30 +3,22 @@
 import hashlib
 import os
 import shutil
-import signal
-import subprocess  # nosec B404
-import sys
-import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from portal.celery import app
 from portal.enums import MailStatus
 from portal.models import AuditEvent, OutboundMail
 from surveys.enums import ApplicationAction
 from surveys.models import Application, ApplicationVersion
 from surveys.services import applications as service
 from tests.applications.conftest import admin, complete_answers, open_survey  # noqa: F401 (fixtures)
-from tests.portal.test_celery_worker import _free_port, _wait_for, smtp_sink  # noqa: F401 (fixture)
+from tests.portal.conftest import wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -35,120 +27,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker needs a shared database"),
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
 ]
-
-
-class Redis:
-    """A Redis of the test's own on a free port, stopped and started at will."""
-
-    def __init__(self):
-        self.port = _free_port()
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.process = subprocess.Popen(  # nosec B603 B607
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        assert _wait_for(self.answers, 10), "the test Redis did not start"
-
-    def answers(self) -> bool:
-        import redis
-
-        try:
-            return redis.Redis.from_url(self.url, socket_timeout=0.5).ping()
-        except redis.exceptions.ConnectionError:
-            return False
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        assert not self.answers()
-
-
-@pytest.fixture
-def own_redis():
-    server = Redis()
-    server.start()
-    previous = app.conf.broker_url
-    _use_broker(server.url)
-    yield server
-    if server.process.poll() is None:
-        server.stop()
-    _use_broker(previous)
-
-
-def _use_broker(url):
-    """Point this process's Celery producer at another broker (kombu keeps one pool per broker URL)."""
-    app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-class Worker:
-    """A real Celery worker subprocess whose log lines are collected."""
-
-    def __init__(self, broker_url, media_root, email_url="consolemail://"):
-        db = connection.settings_dict
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-            "REDIS_URL": broker_url,
-            "MEDIA_ROOT": str(media_root),
-            "EMAIL_URL": email_url,
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "worker-test"),
-            "DEBUG": "0",
-            "CONN_MAX_AGE": "0",
-        }
-        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        self.lines: list[str] = []
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(  # nosec B603
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--without-gossip",
-             "--without-mingle", "-l", "info", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
-             "-n", f"fault-{os.getpid()}-{time.monotonic_ns()}@%h"],
-            cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-        assert _wait_for(lambda: any("ready." in line for line in self.lines), 45), "".join(self.lines)
-        return self
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    def saw(self, text) -> bool:
-        return any(text in line for line in self.lines)
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-
-@pytest.fixture
-def workers():
-    started = []
-
-    def start(*args, **kwargs):
-        started.append(Worker(*args, **kwargs).start())
-        return started[-1]
-
-    yield start
-    for worker in started:
-        worker.stop()
 
 
 def _complete_draft(survey, user, answers):
@@ -186,16 +64,16 @@ def test_submissions_commit_while_redis_is_down_and_finish_when_it_returns(
     assert queued.count() == 3 and set(queued.values_list("status", flat=True)) == {MailStatus.QUEUED}
 
     own_redis.start()
-    assert _wait_for(lambda: worker.saw("Connected to redis"), 60), "".join(worker.lines[-20:])
+    assert wait_for(lambda: worker.saw("Connected to redis"), 60), "".join(worker.lines[-20:])
     from portal.tasks import mail_requeue_stale
     from surveys.tasks import render_missing_pdfs
 
     with time_machine.travel(timezone.now() + timedelta(minutes=15), tick=True):
         assert render_missing_pdfs() == 3
         assert mail_requeue_stale() == 3
-    assert _wait_for(lambda: not ApplicationVersion.objects.filter(pdf="").exists(), 90), "".join(worker.lines[-30:])
-    assert _wait_for(lambda: set(queued.values_list("status", flat=True)) == {MailStatus.SENT}, 60)
-    assert _wait_for(lambda: len(sink.messages) == 3, 30)
+    assert wait_for(lambda: not ApplicationVersion.objects.filter(pdf="").exists(), 90), "".join(worker.lines[-30:])
+    assert wait_for(lambda: set(queued.values_list("status", flat=True)) == {MailStatus.SENT}, 60)
+    assert wait_for(lambda: len(sink.messages) == 3, 30)
     assert AuditEvent.objects.filter(action=ApplicationAction.PDF_RENDERED).count() == 3
 
 
@@ -223,7 +101,7 @@ def test_a_worker_killed_in_the_middle_of_a_pdf_leaves_exactly_one_pdf(
     draft = _complete_draft(survey, applicants[0], _long_answers(answers))
     version = service.application_submit(draft, actor=applicants[0])
 
-    assert _wait_for(lambda: first.saw("render_version_pdf") and first.saw("received"), 30), "".join(first.lines)
+    assert wait_for(lambda: first.saw("render_version_pdf") and first.saw("received"), 30), "".join(first.lines)
     time.sleep(0.5)
     first.kill()
     version.refresh_from_db()
@@ -234,7 +112,7 @@ def test_a_worker_killed_in_the_middle_of_a_pdf_leaves_exactly_one_pdf(
 
     with time_machine.travel(timezone.now() + timedelta(minutes=10), tick=True):
         assert render_missing_pdfs() == 1
-    assert _wait_for(lambda: ApplicationVersion.objects.get(pk=version.pk).pdf != "", 120), "".join(second.lines[-30:])
+    assert wait_for(lambda: ApplicationVersion.objects.get(pk=version.pk).pdf != "", 120), "".join(second.lines[-30:])
     render_missing_pdfs.apply()  # a late duplicate finds the PDF done
     time.sleep(1)
     version.refresh_from_db()

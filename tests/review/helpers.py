@@ -1,10 +1,5 @@
 """Helpers shared by the review tests: candidates, reviewers, reviews."""
 
-import io
-import re
-
-from pypdf import PdfReader
-
 from portal.enums import Role
 from review.models import Assignment, PanelMember, ReviewerProfile
 from review.services import assignment as assigning
@@ -12,6 +7,7 @@ from review.services import reviewing
 from surveys.models import Application
 from surveys.services import applications as service
 from surveys.services.intake import intake_accept
+from tests.collection.helpers import body, log_in, pdf_text  # noqa: F401 (shared with the review tests)
 from tests.factories import make_user
 
 
@@ -84,20 +80,3 @@ def submit_review(assignment, *, scores=None, texts=None, recommendation="recomm
         assignment, reviewer=assignment.reviewer, scores=scores or full_scores(survey),
         justifications=texts or justifications(survey), recommendation=recommendation, comment=comment, submit=True,
     )
-
-
-def log_in(client, user):
-    client.logout()
-    if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
-def body(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
-
-
-def pdf_text(data: bytes) -> str:
-    """The PDF's text with the whitespace pypdf puts between glyphs removed."""
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-    return re.sub(r"\s+", "", text)
