@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from portal.enums import OrganizationType as T
 from portal.models import Organization, User
-from review.models import CommitteeConfirmation, PanelMember
+from review.models import PanelMember
 from review.services import committee, hearing, reviewing
 from review.services.assignment import assign_automatically, review_plan
 from review.services.pool import panel_for
@@ -106,6 +106,5 @@ def seed(stdout=None):
     survey.refresh_from_db()
     hearing.hearing_comment_add(candidates[0], stance="for", actor=User.objects.get(email="staff@kar.example"),
                                 body="협동로봇 수출 확대에 필수적인 기술로 지정이 필요합니다.")
-    assert CommitteeConfirmation.objects.filter(survey=survey).exists()
     if stdout:
         stdout.write(f"Demo hearing: /calls/{survey.pk}/hearing/ (심사 완료, 찬반 의견 청취 중)")

@@ -15,7 +15,7 @@ from review.services import reviewing
 from review.services.blind import blind_proposals, blind_title
 from surveys.models import AccessAction, Attachment, Survey
 from surveys.selectors import field_names
-from surveys.services.access import access_record
+from surveys.services.access import access_record, access_record_all
 
 
 def _assignment(request, pk: int) -> Assignment:
@@ -27,8 +27,8 @@ def _assignment(request, pk: int) -> Assignment:
 
 def _record(request, assignment: Assignment, action: str) -> None:
     """Log the reviewer's access to every application behind the candidate."""
-    for application in assignment.candidate.applications.all():
-        access_record(request.user, application, action, detail=assignment.candidate.number)
+    access_record_all(request.user, assignment.candidate.applications.only("pk"), action,
+                      detail=assignment.candidate.number)
 
 
 @login_required

@@ -20,9 +20,9 @@ from portal.permissions import permission_or_404
 from surveys import selectors
 from surveys.enums import RECEIVED_STATUSES, ApplicationStatus, Channel
 from surveys.forms import DuplicateForm, IntakeReturnForm, MergeForm
-from surveys.models import AccessAction, Application, Candidate, Field, Survey
-from surveys.services.access import access_record
+from surveys.models import AccessAction, Application, Candidate, Survey
 from surveys.services import intake as service
+from surveys.services.access import access_record
 from surveys.services.applications import labelled_answers
 
 intake = permission_or_404("surveys.run_intake")
@@ -93,7 +93,7 @@ def _count_received(survey) -> dict:
     )
     chart = {"labels": [row["day"].isoformat() for row in per_day if row["day"]],
              "counts": [row["n"] for row in per_day if row["day"]], "label": _("Applications received per day")}
-    fields = {f.code: str(f.display_name) for f in Field.objects.all()}
+    fields = selectors.field_names()
     counts = {
         "field": [(fields.get(row["field_code"], row["field_code"] or "—"), row["n"]) for row in
                   received.values("field_code").annotate(n=Count("pk")).order_by("field_code")],

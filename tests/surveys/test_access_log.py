@@ -106,3 +106,18 @@ def test_a_retention_under_two_years_is_refused(monkeypatch):
     assert "730" in str(error.value)
     monkeypatch.delenv("AUDIT_RETENTION_DAYS")
     importlib.reload(portal.settings)
+
+
+def test_a_reviewers_reading_is_logged_for_each_application_behind_the_candidate(client, open_survey, applicant,
+                                                                                complete_answers, admin):
+    from review.services.pool import panel_for
+    from tests.review.helpers import accept, accepted_candidate, add_reviewer, assign
+
+    candidate = accepted_candidate(open_survey, applicant, complete_answers, admin)
+    reviewer = add_reviewer(panel_for(open_survey, "ROB"), name="열람위원")
+    assignment = accept(assign(candidate, reviewer, admin))
+    log_in(client, reviewer)
+    assert client.get(reverse("review:assignment", kwargs={"pk": assignment.pk})).status_code == 200
+    events = AccessEvent.objects.filter(user=reviewer)
+    assert [(e.application_id, e.action, e.detail) for e in events] == [
+        (candidate.applications.get().pk, AccessAction.REVIEW_VIEW, candidate.number)]
