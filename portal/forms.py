@@ -87,3 +87,20 @@ class GrantRoleForm(forms.Form):
         help_text=_("Required for applicant, association staff and ministry liaison roles."),
     )
     is_manager = forms.BooleanField(label=_("Organisation manager"), required=False)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, but an id outside the database's 64-bit range is an invalid choice (SQLite cannot even
+    compare it, so the stock field would fail with a server error)."""
+
+    def _check_values(self, value):
+        if (self.to_field_name or "pk") == "pk":
+            for pk in value:
+                try:
+                    number = int(pk)
+                except (TypeError, ValueError):
+                    continue  # the stock check reports it
+                if not -(2**63) <= number < 2**63:
+                    raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                                params={"value": pk})
+        return super()._check_values(value)

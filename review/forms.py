@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import ModelMultipleChoiceField
 from review.enums import (
     SENSITIVE_PARTS, Decision, HearingChange, ObjectionGround, ObjectionOutcome, Recommendation, Stance,
     SubcommitteeRecommendation,
@@ -218,7 +219,7 @@ class SubcommitteeDecisionForm(forms.Form):
 class CommitteeConfirmForm(forms.Form):
     """The Technical Coordination Committee's list, its meeting and the hearing window."""
 
-    candidates = forms.ModelMultipleChoiceField(label=_("Recommended candidates to confirm"), queryset=None,
+    candidates = ModelMultipleChoiceField(label=_("Recommended candidates to confirm"), queryset=None,
                                                 widget=forms.CheckboxSelectMultiple)
     held_on = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     minutes = forms.CharField(label=_("Meeting minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
@@ -242,7 +243,7 @@ class ObjectionForm(forms.Form):
 
 
 class ObjectionRouteForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(
+    reviewers = ModelMultipleChoiceField(
         label=_("Reviewers who did not review this candidate"), queryset=None, widget=forms.CheckboxSelectMultiple,
     )
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import OrganizationType
+from portal.forms import ModelMultipleChoiceField
 from surveys.models import Briefing, Criterion, Field, GuidanceFile, Question, Survey
 from surveys.models.survey import DEFAULT_DEADLINE_TIME
 
@@ -19,7 +20,7 @@ class SurveyForm(forms.ModelForm):
         choices=OrganizationType.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    fields = forms.ModelMultipleChoiceField(
+    fields = ModelMultipleChoiceField(
         label=_("Fields"),
         queryset=Field.objects.filter(parent__isnull=True),
         widget=forms.CheckboxSelectMultiple,
@@ -185,7 +186,7 @@ class RecipientSelectionForm(forms.Form):
     types = forms.MultipleChoiceField(
         label=_("Organisation types"), choices=OrganizationType.choices, widget=forms.CheckboxSelectMultiple
     )
-    fields = forms.ModelMultipleChoiceField(
+    fields = ModelMultipleChoiceField(
         label=_("Fields (empty: all)"), queryset=Field.objects.filter(parent__isnull=True),
         required=False, widget=forms.CheckboxSelectMultiple,
     )
@@ -258,7 +259,7 @@ class EndorseForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
-    applications = forms.ModelMultipleChoiceField(
+    applications = ModelMultipleChoiceField(
         label=_("Applications to forward"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     cover_letter = forms.CharField(label=_("Cover letter to MOTIE"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
@@ -294,7 +295,7 @@ class DuplicateForm(forms.Form):
 
 class MergeForm(forms.Form):
     target = forms.ModelChoiceField(label=_("Merge into"), queryset=None)
-    sources = forms.ModelMultipleChoiceField(label=_("Candidates to merge"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    sources = ModelMultipleChoiceField(label=_("Candidates to merge"), queryset=None, widget=forms.CheckboxSelectMultiple)
     title = forms.CharField(label=_("Name of the merged candidate (optional)"), required=False, max_length=200)
 
     def __init__(self, *args, queryset, **kwargs):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from portal.enums import SignupRequestStatus
 from portal.exceptions import DomainError
+from portal.filters import date_range, search_terms
 from portal.forms import DecisionForm, GrantRoleForm
 from portal.models import Membership, SignupRequest, User
 from portal.permissions import permission_or_404
@@ -56,7 +57,7 @@ def signup_detail(request, pk: int):
 
 @permission_or_404("portal.manage_roles")
 def user_list(request):
-    query = request.GET.get("q", "").strip()
+    query = search_terms(request, ["q"])["q"]
     users = User.objects.order_by("email").prefetch_related(
         Prefetch(
             "memberships",
@@ -105,11 +106,9 @@ def membership_revoke_view(request, pk: int):
 
 @permission_or_404("portal.view_audit")
 def audit_list(request):
-    from portal.filters import date_range
     from portal.models import AuditEvent
 
-    filters = {key: request.GET.get(key, "").strip()
-               for key in ("action", "actor", "date_from", "date_to")}
+    filters = search_terms(request, ("action", "actor", "date_from", "date_to"))
     events = AuditEvent.objects.select_related("actor")
     if filters["action"]:
         events = events.filter(action__startswith=filters["action"])
