@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from portal.downloads import attachment_response
+from portal.filters import search_terms
 from review.enums import EntryStatus, NoticeStatus
 from review.models import Notice, RegisterEntry
 from review.services.notices import public_search, public_text
@@ -33,8 +34,7 @@ def notice_pdf(request, pk: int):
 
 def register(request):
     """The register: search in what is public, filter by field and status, paginated."""
-    filters = {key: request.GET.get(key, "").strip()
-               for key in ("q", "field", "status")}
+    filters = search_terms(request, ("q", "field", "status"))
     entries = RegisterEntry.objects.select_related("notice")
     entries = public_search(entries, filters["q"])
     if filters["field"]:

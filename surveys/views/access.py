@@ -5,15 +5,14 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from portal.filters import date_range
+from portal.filters import date_range, search_terms
 from portal.permissions import permission_or_404
 from surveys.models import AccessAction, AccessEvent
 
 
 @permission_or_404("portal.view_audit")
 def access_log(request):
-    filters = {key: request.GET.get(key, "").strip()
-               for key in ("user", "application", "action", "date_from", "date_to")}
+    filters = search_terms(request, ("user", "application", "action", "date_from", "date_to"))
     events = AccessEvent.objects.select_related("user", "application__survey")
     errors = []
     if filters["user"]:

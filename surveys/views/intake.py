@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.enums import OrganizationType
 from portal.exceptions import DomainError
+from portal.filters import search_terms
 from portal.permissions import permission_or_404
 from surveys import selectors
 from surveys.enums import RECEIVED_STATUSES, ApplicationStatus, Channel
@@ -51,8 +52,7 @@ EXPORT_COLUMNS = [
 
 def _filtered(request, survey):
     applications = selectors.intake_applications(survey)
-    filters = {key: request.GET.get(key, "")
-               for key in ("field", "channel", "type", "status", "complete", "sort")}
+    filters = search_terms(request, ("field", "channel", "type", "status", "complete", "sort"))
     if filters["field"]:
         applications = applications.filter(field_code=filters["field"])
     if filters["channel"] in Channel.values:
