@@ -35,6 +35,7 @@ from review.models import (
     Panel, PanelMember, Pledge, RegisterEntry, RegisterEvent, Resolution, Result, Review, ReviewerProfile,
     ReviewPlan, SubcommitteeDecision, SubcommitteeMeeting,
 )
+from review.services import scores as stored_scores
 from surveys.criteria import DEFAULT_CRITERIA, DEFAULT_FIELDS
 from surveys.enums import ApplicationStatus as S
 from surveys.enums import Channel, ProvenanceKind, SurveyKind, SurveyStage
@@ -264,6 +265,7 @@ class Builder:
             for spec in CALLS:
                 self._step(f"applications of {spec.code}", lambda spec=spec: self.applications(spec))
             self._step("panels, assignments and reviews", self.reviews)
+            self._step("stored aggregates", self.scores)
             self._step("committees and hearing", self.committees)
             self._step("national committee, notice, register, results", self.notice)
         if connection.vendor == "postgresql":
@@ -562,6 +564,12 @@ class Builder:
             (pk, *self._review(a[0], justifications, submitted_at))
             for pk, a in zip(ids, assignments) if a[2] == AssignmentStatus.SUBMITTED
         ))
+
+    def scores(self) -> None:
+        """Each candidate's stored aggregate, as the portal keeps it when reviews are submitted."""
+        for spec in CALLS:
+            if spec.stage != SurveyStage.COLLECTION:
+                stored_scores.refresh(self.surveys[spec.code])
 
     def _review(self, candidate: int, justifications: dict, submitted_at: datetime) -> tuple:
         quality = self.quality[candidate]

@@ -6,3 +6,6 @@ class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = _("Review and designation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from review import signals  # noqa: F401 - connects the receivers

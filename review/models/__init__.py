@@ -5,10 +5,10 @@ from .national import (
     NationalMeeting, Notice, NoticeItem, Objection, ObjectionOpinion, RegisterEntry, RegisterEvent, Resolution, Result,
 )
 from .panel import Panel, PanelMember, ReviewerConflict, ReviewerProfile, ReviewPlan
-from .review import Assignment, ExclusionRequest, Pledge, Review
+from .review import Assignment, CandidateScore, ExclusionRequest, Pledge, Review
 
 __all__ = [
-    "Assignment", "CommitteeBook", "CommitteeConfirmation", "ConfirmedCandidate", "ExclusionRequest", "HearingComment",
+    "Assignment", "CandidateScore", "CommitteeBook", "CommitteeConfirmation", "ConfirmedCandidate", "ExclusionRequest", "HearingComment",
     "NationalMeeting", "Notice", "NoticeItem", "Objection", "ObjectionOpinion", "Panel", "PanelMember", "Pledge",
     "RegisterEntry", "RegisterEvent", "Resolution", "Result", "Review", "ReviewPlan", "ReviewerConflict",
     "ReviewerProfile", "SubcommitteeDecision", "SubcommitteeMeeting",

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from review.enums import AssignmentStatus, Recommendation
@@ -67,6 +68,41 @@ class Review(models.Model):
     class Meta:
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
+
+
+class CandidateScore(models.Model):
+    """A candidate's aggregate as of its last submitted review, kept so rankings sort and page in the database.
+
+    The call, field, number and whether the candidate still stands on its own (not merged) are copied
+    from the candidate, so a field's ranking is read from this table's index alone. ``basis`` names the
+    review plan and criterion weights the figures were computed under; ``review.services.scores`` keeps
+    the rows in step.
+    """
+
+    candidate = models.OneToOneField(Candidate, on_delete=models.CASCADE, primary_key=True, related_name="score")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+", db_index=False)
+    field_code = models.CharField(_("field"), max_length=20, blank=True)
+    number = models.CharField(_("candidate number"), max_length=32)
+    active = models.BooleanField(default=True, help_text="False once the candidate was merged into another")
+    value = models.DecimalField(_("aggregate"), max_digits=6, decimal_places=2, null=True)
+    reviews = models.PositiveSmallIntegerField(_("submitted reviews"), default=0)
+    spread = models.DecimalField(_("spread"), max_digits=6, decimal_places=2, null=True)
+    flagged = models.BooleanField(_("disagreement"), default=False)
+    per_criterion = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    basis = models.CharField(max_length=64)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("stored aggregate")
+        verbose_name_plural = _("stored aggregates")
+        indexes = [
+            # A field's ranking: highest first, unreviewed last, ties by number.
+            models.Index("survey", "field_code", "active", F("value").desc(nulls_last=True), "number",
+                         name="score_ranking"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}: {self.value}"
 
 
 class ExclusionRequest(models.Model):

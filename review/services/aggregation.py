@@ -54,6 +54,41 @@ def weighted_total(scores: dict[int, Decimal], weights: dict[int, Decimal]) -> D
     return sum(scores[n] * weights[n] for n in scores) / weight_sum
 
 
+@dataclass
+class Figures:
+    """The numbers of an aggregate, without the explanation: what rankings store and sort by."""
+
+    totals: list[Decimal]
+    value: Decimal | None
+    dropped: list[int]
+    per_criterion: dict[int, Decimal]
+    spread: Decimal | None
+    flagged: bool
+
+
+def figures(score_maps: list[dict[int, Decimal]], *, plan, weights: dict[int, Decimal]) -> Figures:
+    """The aggregate of submitted reviews given as criterion number → score, under ``plan`` and ``weights``."""
+    totals = [weighted_total(scores, weights).quantize(TWO, ROUND_HALF_UP) for scores in score_maps]
+    rule = plan.aggregation
+    value, dropped = _apply(rule, totals, plan.trim_min_reviews)
+    per_criterion = {}
+    for number in sorted(weights):
+        result, _dropped = _apply(rule, [scores[number] for scores in score_maps if number in scores],
+                                  plan.trim_min_reviews)
+        if result is not None:
+            per_criterion[number] = result.quantize(TWO, ROUND_HALF_UP)
+    spread = (max(totals) - min(totals)) if totals else None
+    return Figures(
+        totals=totals, value=value.quantize(TWO, ROUND_HALF_UP) if value is not None else None, dropped=dropped,
+        per_criterion=per_criterion, spread=spread, flagged=spread is not None and spread > plan.disagreement_spread,
+    )
+
+
+def score_map(raw: dict) -> dict[int, Decimal]:
+    """A review's stored scores (JSON: "1" → "4.5") as criterion number → Decimal."""
+    return {int(k): Decimal(v) for k, v in raw.items()}
+
+
 def aggregate(candidate, *, plan, criteria=None, reviews=None) -> Aggregate:
     """``criteria`` (the call's) and ``reviews`` (the candidate's submitted ones, by pseudonym, with their
     assignments) may be given by a caller that aggregates many candidates, to spare the queries."""
@@ -65,23 +100,15 @@ def aggregate(candidate, *, plan, criteria=None, reviews=None) -> Aggregate:
             Review.objects.filter(assignment__candidate=candidate, assignment__status=AssignmentStatus.SUBMITTED)
             .select_related("assignment").order_by("assignment__pseudonym")
         )
-    totals = []
-    for review in reviews:
-        scores = {int(k): Decimal(v) for k, v in review.scores.items()}
-        totals.append(ReviewerTotal(review.assignment.label, scores,
-                                    weighted_total(scores, weights).quantize(TWO, ROUND_HALF_UP), review.recommendation))
+    reviews = list(reviews)
+    score_maps = [score_map(review.scores) for review in reviews]
+    numbers = figures(score_maps, plan=plan, weights=weights)
+    totals = [ReviewerTotal(review.assignment.label, scores, total, review.recommendation)
+              for review, scores, total in zip(reviews, score_maps, numbers.totals)]
     rule = plan.aggregation
-    value, dropped_idx = _apply(rule, [t.total for t in totals], plan.trim_min_reviews)
-    used = [t for i, t in enumerate(totals) if i not in dropped_idx]
-    dropped = [t for i, t in enumerate(totals) if i in dropped_idx]
-    per_criterion = {}
-    for number in sorted(weights):
-        values = [t.scores[number] for t in totals if number in t.scores]
-        result, _dropped = _apply(rule, values, plan.trim_min_reviews)
-        if result is not None:
-            per_criterion[number] = result.quantize(TWO, ROUND_HALF_UP)
-    spread = (max(t.total for t in totals) - min(t.total for t in totals)) if totals else None
-    flagged = spread is not None and spread > plan.disagreement_spread
+    used = [t for i, t in enumerate(totals) if i not in numbers.dropped]
+    dropped = [t for i, t in enumerate(totals) if i in numbers.dropped]
+    spread = numbers.spread
     steps = [
         _("Each reviewer's total is the weighted mean of their criterion scores (weights: %(weights)s).")
         % {"weights": ", ".join(f"{n}={w.normalize()}" for n, w in sorted(weights.items()))},
@@ -96,12 +123,11 @@ def aggregate(candidate, *, plan, criteria=None, reviews=None) -> Aggregate:
                      % {"n": max(plan.trim_min_reviews, 3)})
     steps.append(_("%(rule)s of %(values)s = %(value)s") % {
         "rule": AggregationRule(rule).label, "values": ", ".join(str(t.total) for t in used),
-        "value": value.quantize(TWO, ROUND_HALF_UP) if value is not None else "—"})
+        "value": numbers.value if numbers.value is not None else "—"})
     if spread is not None:
         steps.append(_("Spread between the highest and lowest total: %(spread)s (flag above %(limit)s).")
                      % {"spread": spread, "limit": plan.disagreement_spread})
     return Aggregate(
-        candidate_number=candidate.number, rule=rule, reviews=totals, used=used, dropped=dropped,
-        value=value.quantize(TWO, ROUND_HALF_UP) if value is not None else None,
-        per_criterion=per_criterion, spread=spread, flagged=flagged, steps=steps,
+        candidate_number=candidate.number, rule=rule, reviews=totals, used=used, dropped=dropped, value=numbers.value,
+        per_criterion=numbers.per_criterion, spread=spread, flagged=numbers.flagged, steps=steps,
     )

@@ -1,10 +1,10 @@
 """The field subcommittees' recommendations and the technical coordination committee's confirmation."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,9 +12,10 @@ from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
 from review.enums import AuditAction, AssignmentStatus, SubcommitteeRecommendation
 from review.models import (
-    CommitteeConfirmation, ConfirmedCandidate, Review, SubcommitteeDecision, SubcommitteeMeeting,
+    CandidateScore, CommitteeConfirmation, ConfirmedCandidate, Review, SubcommitteeDecision, SubcommitteeMeeting,
 )
 from review.services.aggregation import Aggregate, aggregate
+from review.services import scores as stored_scores
 from review.services.assignment import review_plan
 from surveys.enums import SurveyStage
 from surveys.models import Candidate, Field, Survey
@@ -79,15 +80,59 @@ def ranking(survey: Survey, *, field_code: str | None = None) -> list[Ranked]:
 
 def field_summaries(survey: Survey) -> list[FieldSummary]:
     """One line per field of the call: candidates, those with a recommendation, those flagged."""
-    by_field = defaultdict(list)
-    for row in ranking(survey):
-        by_field[row.candidate.field_code].append(row)
+    counts = stored_scores.field_counts(survey)
+    empty = stored_scores.FieldCounts(0, 0, 0)
     return [
-        FieldSummary(field=f, candidates=len(by_field[f.code]),
-                     decided=sum(1 for r in by_field[f.code] if r.decision is not None),
-                     flagged=sum(1 for r in by_field[f.code] if r.result.flagged))
+        FieldSummary(field=f, candidates=counts.get(f.code, empty).candidates,
+                     decided=counts.get(f.code, empty).decided, flagged=counts.get(f.code, empty).flagged)
         for f in survey.fields.order_by("order", "code")
     ]
+
+
+@dataclass
+class Standing:
+    """A candidate's place in its field, from its stored score; ``rank`` is None without submitted reviews."""
+
+    rank: int | None
+    score: CandidateScore
+
+    @property
+    def candidate(self) -> Candidate:
+        return self.score.candidate
+
+    @property
+    def decision(self) -> SubcommitteeDecision | None:
+        return getattr(self.candidate, "subcommittee_decision", None)
+
+
+class Show(models.TextChoices):
+    ALL = "all", _("All candidates")
+    UNDECIDED = "undecided", _("Without a recommendation")
+    FLAGGED = "flagged", _("Disagreement")
+
+
+def standings(survey: Survey, field_code: str, *, show: str = Show.ALL, query: str = ""):
+    """The field's stored scores in ranking order (a queryset, to be paged); ``rank_of``, the rank of a value
+    among all the field's candidates whatever the filter (equal values share a rank); and the number of rows
+    when it is already known (no filter)."""
+    values = stored_scores.field_values(survey, field_code)
+    first = {}
+    for position, value in enumerate(sorted((v for v in values if v is not None), reverse=True), start=1):
+        first.setdefault(value, position)
+    rows = CandidateScore.objects.filter(survey=survey, field_code=field_code, active=True)
+    if show == Show.UNDECIDED:
+        rows = rows.filter(candidate__subcommittee_decision__isnull=True)
+    elif show == Show.FLAGGED:
+        rows = rows.filter(flagged=True)
+    if query:
+        rows = rows.filter(Q(number__icontains=query) | Q(candidate__title__icontains=query))
+    ordered = rows.select_related("candidate__subcommittee_decision").order_by(
+        F("value").desc(nulls_last=True), "number")
+    return ordered, first.get, len(values) if show == Show.ALL and not query else None
+
+
+def standing_rows(scores, rank_of) -> list[Standing]:
+    return [Standing(rank=rank_of(s.value) if s.value is not None else None, score=s) for s in scores]
 
 
 def closed_reason(survey: Survey) -> str | None:

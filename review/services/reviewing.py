@@ -11,6 +11,7 @@ from portal.exceptions import DomainError
 from portal.services.audit import audit_log
 from review.enums import ASSIGNMENT_TRANSITIONS, AssignmentStatus, AuditAction, Recommendation
 from review.models import Assignment, Pledge, Review
+from review.services import scores as stored_scores
 from review.services.assignment import replace
 
 PLEDGE_TEXT = (
@@ -145,6 +146,8 @@ def review_save(assignment: Assignment, *, reviewer, scores: dict, justification
         _move(assignment, AssignmentStatus.SUBMITTED)
         assignment.save(update_fields=["status"])
     review.save()
+    if submit:
+        stored_scores.refresh(survey, [assignment.candidate_id])
     audit_log(AuditAction.REVIEW_SUBMITTED if submit else AuditAction.REVIEW_SAVED, actor=reviewer, obj=assignment,
               after={"scores": clean_scores, "recommendation": recommendation})
     return review

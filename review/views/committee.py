@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from portal.downloads import attachment_response
 from portal.exceptions import DomainError
+from portal.filters import search_terms
 from portal.permissions import permission_or_404
 from review.enums import RenderStatus
 from review.forms import CommitteeConfirmForm, SubcommitteeDecisionForm, SubcommitteeMeetingForm
-from review.models import CommitteeBook, CommitteeConfirmation, SubcommitteeMeeting
+from review.models import CandidateScore, CommitteeBook, CommitteeConfirmation, SubcommitteeMeeting
 from review.services import committee
 from review.services import committee_book as books
 from surveys.models import Candidate, Survey
@@ -35,38 +37,52 @@ def index(request, pk: int):
     })
 
 
-def _decision_forms(rows, posted_pk, data):
-    forms = {}
-    for row in rows:
-        decision = row.decision
-        initial = {"recommendation": decision.recommendation, "rationale": decision.rationale} if decision else {}
-        bound = data if row.candidate.pk == posted_pk else None
-        forms[row.candidate.pk] = SubcommitteeDecisionForm(bound, prefix=f"c{row.candidate.pk}", initial=initial)
-    return forms
+PAGE_SIZE = 50
 
 
-def _posted_candidate(request, rows) -> int | None:
+def _decision_form(candidate, data=None):
+    decision = getattr(candidate, "subcommittee_decision", None)
+    initial = {"recommendation": decision.recommendation, "rationale": decision.rationale} if decision else {}
+    return SubcommitteeDecisionForm(data, prefix=f"c{candidate.pk}", initial=initial)
+
+
+def _posted_candidate(request, survey, field_code) -> CandidateScore | None:
     try:
         posted = int(request.POST.get("candidate", ""))
     except ValueError:
         return None
-    return posted if any(row.candidate.pk == posted for row in rows) else None
+    if abs(posted) >= 2**63:
+        return None
+    return (CandidateScore.objects.filter(survey=survey, field_code=field_code, active=True, candidate_id=posted)
+            .select_related("candidate__subcommittee_decision").first())
 
 
 @deliberate
 def field(request, pk: int, field_code: str):
-    """The field's ranking with the subcommittee's meeting and its recommendation per candidate."""
+    """The field's ranking, a page at a time, with the subcommittee's meeting and its recommendation per candidate."""
     survey = get_object_or_404(Survey, pk=pk)
     the_field = _field(survey, field_code)
     meeting = SubcommitteeMeeting.objects.filter(survey=survey, field_code=field_code).first()
-    rows = committee.ranking(survey, field_code=field_code)
+    filters = search_terms(request, ["q"])
+    show = request.GET.get("show", committee.Show.ALL)
+    if show not in committee.Show.values:
+        show = committee.Show.ALL
+    ordered, rank_of, count = committee.standings(survey, field_code, show=show, query=filters["q"])
+    paginator = Paginator(ordered, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # known from the ranking's values: spares a COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     which = request.POST.get("form") if request.method == "POST" else None
     meeting_form = SubcommitteeMeetingForm(
         request.POST if which == "meeting" else None,
         initial={"held_on": meeting.held_on, "attendees": meeting.attendees, "minutes": meeting.minutes} if meeting else {},
     )
-    posted_pk = _posted_candidate(request, rows) if which == "decision" else None
-    decision_forms = _decision_forms(rows, posted_pk, request.POST)
+    posted = _posted_candidate(request, survey, field_code) if which == "decision" else None
+    scores = list(page.object_list)
+    if posted is not None and posted.pk not in {s.pk for s in scores}:
+        scores.insert(0, posted)  # the ranking moved since the page was loaded: keep the form in view
+    forms = {s.pk: _decision_form(s.candidate, request.POST if posted is not None and s.pk == posted.pk else None)
+             for s in scores}
     status = 200
     if request.method == "POST":
         status = 400
@@ -77,23 +93,23 @@ def field(request, pk: int, field_code: str):
                 meeting_form.add_error(None, error.message)
             else:
                 messages.success(request, _("The subcommittee meeting was saved."))
-                return redirect("review:committee_field", pk=survey.pk, field_code=field_code)
-        elif posted_pk is not None and decision_forms[posted_pk].is_valid():
-            form = decision_forms[posted_pk]
-            candidate = next(row.candidate for row in rows if row.candidate.pk == posted_pk)
+                return redirect(request.get_full_path())
+        elif posted is not None and forms[posted.pk].is_valid():
+            form = forms[posted.pk]
             try:
-                committee.decision_record(candidate, actor=request.user, **form.cleaned_data)
+                committee.decision_record(posted.candidate, actor=request.user, **form.cleaned_data)
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("The recommendation for %(number)s was saved.") % {"number": candidate.number})
-                return redirect(f"{request.path}#candidate-{candidate.pk}")
-        elif which not in ("meeting", "decision") or (which == "decision" and posted_pk is None):
+                messages.success(request, _("The recommendation for %(number)s was saved.") % {"number": posted.number})
+                return redirect(f"{request.get_full_path()}#candidate-{posted.pk}")
+        elif which not in ("meeting", "decision") or (which == "decision" and posted is None):
             messages.error(request, _("The form could not be read; reload the page and try again."))
+    rows = committee.standing_rows(scores, rank_of)
     return render(request, "review/committee/field.html", {
         "survey": survey, "field": the_field, "meeting": meeting, "meeting_form": meeting_form,
-        "rows": [(row, decision_forms[row.candidate.pk]) for row in rows],
-        "closed": committee.closed_reason(survey),
+        "rows": [(row, forms[row.candidate.pk]) for row in rows], "page": page, "filters": filters, "show": show,
+        "show_choices": committee.Show.choices, "closed": committee.closed_reason(survey),
         "book": CommitteeBook.objects.filter(survey=survey, field_code=field_code).first(),
     }, status=status)
 

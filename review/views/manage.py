@@ -1,6 +1,7 @@
 """The ministry admin's review screens: plan, panels, assignments, aggregates."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -11,17 +12,21 @@ from django.views.decorators.http import require_POST
 from portal.enums import Role
 from portal.exceptions import DomainError
 from portal.models import User
+from portal.filters import search_terms
 from portal.permissions import permission_or_404
 from portal.services.audit import audit_log
-from review.enums import ACTIVE_ASSIGNMENTS, AssignmentStatus, AuditAction
+from review.enums import ACTIVE_ASSIGNMENTS, AuditAction
 from review.forms import ManualAssignForm, ReviewerForm, ReviewerImportForm, ReviewPlanForm
-from review.models import Assignment, Panel, Review
+from review.models import Assignment, Panel
 from review.services import assignment as assigning
 from review.services import pool
+from review.services import scores as stored_scores
 from review.services.aggregation import aggregate
 from surveys.models import Candidate, Survey
 
 manage = permission_or_404("review.manage")
+
+PAGE_SIZE = 50
 
 
 @manage
@@ -35,22 +40,22 @@ def overview(request, pk: int):
             k: str(v) for k, v in form.cleaned_data.items()})
         messages.success(request, _("The review plan was saved."))
         return redirect("review:overview", pk=survey.pk)
-    candidates = (
-        Candidate.objects.filter(survey=survey, merged_into__isnull=True).order_by("number")
-        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("reviewer").order_by("pseudonym")))
-    )
-    criteria = list(survey.criteria.all())
-    submitted = {candidate.pk: [] for candidate in candidates}
-    for review in (Review.objects.filter(assignment__candidate__in=submitted.keys(),
-                                         assignment__status=AssignmentStatus.SUBMITTED)
-                   .select_related("assignment").order_by("assignment__pseudonym")):
-        submitted[review.assignment.candidate_id].append(review)
-    rows = [(candidate, aggregate(candidate, plan=plan, criteria=criteria, reviews=submitted[candidate.pk]))
-            for candidate in candidates]
+    stored_scores.ensure(survey)
+    filters = search_terms(request, ["q", "field"])
+    candidates = Candidate.objects.filter(survey=survey, merged_into__isnull=True)
+    if filters["field"]:
+        candidates = candidates.filter(field_code=filters["field"])
+    if filters["q"]:
+        candidates = candidates.filter(Q(number__icontains=filters["q"]) | Q(title__icontains=filters["q"]))
+    page = Paginator(
+        candidates.select_related("score").order_by("number").prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("reviewer").order_by("pseudonym"))),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     panels = Panel.objects.filter(survey=survey).annotate(size=Count("members"))
     field_codes = list(survey.fields.values_list("code", flat=True))
     return render(request, "review/manage/overview.html", {
-        "survey": survey, "form": form, "rows": rows, "panels": panels, "field_codes": field_codes,
+        "survey": survey, "form": form, "page": page, "filters": filters, "panels": panels, "field_codes": field_codes,
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -1,7 +1,13 @@
 """Public pages: published notices, their PDF, and the register of designated technologies."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from portal.downloads import attachment_response
 from portal.filters import search_terms
@@ -32,9 +38,28 @@ def notice_pdf(request, pk: int):
     return attachment_response(notice.pdf, f"{notice.number}.pdf")
 
 
+REGISTER_SECONDS = 600
+
+
 def register(request):
-    """The register: search in what is public, filter by field and status, paginated."""
+    """The register: search in what is public, filter by field and status, paginated.
+
+    The list is the same for every visitor, so its rendering is cached per query and language until any
+    entry changes (the key holds the number of entries and the latest change)."""
     filters = search_terms(request, ("q", "field", "status"))
+    state = RegisterEntry.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    changed = state["changed"].isoformat() if state["changed"] else "-"
+    query = "&".join(sorted(request.GET.urlencode().split("&")))  # the pagination links repeat it
+    key = "review:register:" + hashlib.sha256(
+        f"{translation.get_language()}|{state['n']}|{changed}|{query}".encode()).hexdigest()
+    listing = cache.get(key)
+    if listing is None:
+        listing = render_to_string("review/register/_listing.html", _listing(request, filters), request=request)
+        cache.set(key, listing, REGISTER_SECONDS)
+    return render(request, "review/register/list.html", {"listing": listing})
+
+
+def _listing(request, filters) -> dict:
     entries = RegisterEntry.objects.select_related("notice")
     entries = public_search(entries, filters["q"])
     if filters["field"]:
@@ -44,11 +69,11 @@ def register(request):
     page = Paginator(entries.order_by("field_code", "number"), PAGE_SIZE).get_page(request.GET.get("page"))
     codes = list(RegisterEntry.objects.order_by("field_code").values_list("field_code", flat=True).distinct())
     names = field_names(codes)
-    return render(request, "review/register/list.html", {
+    return {
         "page": page, "filters": filters, "statuses": EntryStatus.choices,
         "fields": [(code, names.get(code, code)) for code in codes],
         "rows": [(entry, public_text(entry), names.get(entry.field_code, entry.field_code)) for entry in page],
-    })
+    }
 
 
 def register_entry(request, pk: int):

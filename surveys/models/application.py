@@ -223,6 +223,8 @@ class Candidate(models.Model):
         verbose_name = _("candidate technology")
         verbose_name_plural = _("candidate technologies")
         ordering = ["number"]
+        # A field's candidates (rankings, committee pages).
+        indexes = [models.Index(fields=["survey", "field_code", "number"], name="candidate_field_order")]
 
     def __str__(self):
         return f"{self.number} {self.title}"

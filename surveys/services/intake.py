@@ -9,6 +9,7 @@ from portal.services.audit import audit_log
 from surveys.enums import ApplicationAction, ApplicationStatus, ProvenanceKind
 from surveys.models import Application, Candidate, Survey
 from surveys.services.workflow import application_transition, record_step
+from surveys.signals import candidates_changed
 
 
 def _lock(application: Application) -> Application:
@@ -39,6 +40,7 @@ def intake_accept(application: Application, *, actor, note: str = "") -> Applica
             survey=application.survey, number=_next_candidate_number(application.survey),
             title=application.title, field_code=application.field_code,
         )
+        candidates_changed.send(Candidate, survey=application.survey, candidate_ids=[application.candidate_id])
     return application_transition(
         application, to=ApplicationStatus.ACCEPTED, actor=actor, kind=ProvenanceKind.ACCEPTED, note=note.strip(),
         organization=_motie(actor), action=ApplicationAction.ACCEPTED, update_fields=["candidate"],
@@ -94,6 +96,7 @@ def candidate_merge(target: Candidate, sources: list[Candidate], *, actor, title
     for application in moved:
         record_step(application, kind=ProvenanceKind.MERGED, actor=actor, organization=_motie(actor),
                     note=f"{target.number} {target.title}")
+    candidates_changed.send(Candidate, survey=target.survey, candidate_ids=[target.pk, *(c.pk for c in sources)])
     audit_log(ApplicationAction.MERGED, actor=actor, obj=target,
               after={"merged": [c.number for c in sources], "applications": [a.pk for a in moved], "title": target.title})
     return target
