@@ -37,4 +37,4 @@ USER app
 ENV MEDIA_ROOT=/data/media
 EXPOSE 8000
 
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+CMD ["gunicorn", "portal.wsgi:application", "--config", "python:portal.gunicorn"]

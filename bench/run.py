@@ -122,8 +122,9 @@ class Portal:
 
     def start_web(self) -> None:
         self.gunicorn = subprocess.Popen(  # nosec B603 - the production command of the Dockerfile
-            [str(BIN / "gunicorn"), "portal.wsgi:application", "--bind", f"127.0.0.1:{self.config.port}",
-             "--workers", "2", "--access-logfile", str(self.workdir / "access.log")],
+            [str(BIN / "gunicorn"), "portal.wsgi:application", "--config", "python:portal.gunicorn",
+             "--bind", f"127.0.0.1:{self.config.port}", "--workers", "2",
+             "--access-logfile", str(self.workdir / "access.log")],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=open(self.workdir / "gunicorn.log", "ab"),
         )
         for _ in range(120):

@@ -6,7 +6,7 @@ import io
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,22 +51,22 @@ EXPORT_COLUMNS = [
 
 
 def _filtered(request, survey):
+    """The call's received applications narrowed by the query string, the filters as read, and whether
+    any of them narrowed the list."""
     applications = selectors.intake_applications(survey)
     filters = search_terms(request, ("field", "channel", "type", "status", "complete", "sort"))
-    if filters["field"]:
-        applications = applications.filter(field_code=filters["field"])
-    if filters["channel"] in Channel.values:
-        applications = applications.filter(channel=filters["channel"])
-    if filters["type"] in OrganizationType.values:
-        applications = applications.filter(organization__type=filters["type"])
-    if filters["status"] in RECEIVED_STATUSES:
-        applications = applications.filter(status=filters["status"])
-    if filters["complete"] == "yes":
-        applications = applications.filter(missing_count=0)
-    elif filters["complete"] == "no":
-        applications = applications.filter(missing_count__gt=0)
+    conditions = {
+        "field": Q(field_code=filters["field"]) if filters["field"] else None,
+        "channel": Q(channel=filters["channel"]) if filters["channel"] in Channel.values else None,
+        "type": Q(organization__type=filters["type"]) if filters["type"] in OrganizationType.values else None,
+        "status": Q(status=filters["status"]) if filters["status"] in RECEIVED_STATUSES else None,
+        "complete": {"yes": Q(missing_count=0), "no": Q(missing_count__gt=0)}.get(filters["complete"]),
+    }
+    narrowing = [condition for condition in conditions.values() if condition is not None]
+    for condition in narrowing:
+        applications = applications.filter(condition)
     applications = applications.order_by(SORTS.get(filters["sort"], "-submitted_at"), "pk")
-    return applications, filters
+    return applications, filters, bool(narrowing)
 
 
 SUMMARY_SECONDS = 300
@@ -108,12 +108,15 @@ def _count_received(survey) -> dict:
 @intake
 def intake_list(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
-    applications, filters = _filtered(request, survey)
+    applications, filters, narrowed = _filtered(request, survey)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return _export(survey, applications, export)
-    page = Paginator(applications, 50).get_page(request.GET.get("page"))
     summary = _summary(survey)
+    paginator = Paginator(applications, 50)
+    if not narrowed:
+        paginator.count = summary["total"]  # the summary counted the same list: spares a COUNT of the call
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "surveys/intake/list.html", {
         "survey": survey, "page": page, "filters": filters, "counts": summary["counts"], "total": summary["total"],
         "chart": summary["chart"],

@@ -1,8 +1,10 @@
 """The public notice page, its PDF and the register: search, filters, history, redaction, query counts."""
 
+import re
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -117,14 +119,37 @@ def test_the_register_costs_the_same_queries_at_any_size(client, open_survey, ad
     register_entries(open_survey, admin, 2)
     url = reverse("review:register")
     client.get(url)
+    cache.clear()
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).content.decode().count("data-entry=") == 2
     register_entries(open_survey, admin, 8, start=2)
-    with CaptureQueriesContext(connection) as large:
+    with CaptureQueriesContext(connection) as large:  # a new entry is a new cache key: rendered afresh
         html = client.get(url).content.decode()
     assert html.count("data-entry=") == 10
     assert len(large) == len(small) <= 6, f"{len(small)} queries with 2 entries, {len(large)} with 10"
     _secrets_absent(html)
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(url).content.decode()
+    listing = re.compile(r'<form method="get".*?</table>', re.S)
+    assert listing.search(again).group(0) == listing.search(html).group(0)
+    assert len(cached) == 1  # the entries' count and latest change, which key the cached list
+
+
+def test_the_cached_register_follows_every_change_and_each_query(client, open_survey, admin):
+    register_entries(open_survey, admin, 3)
+    url = reverse("review:register")
+    before = client.get(url).content.decode()
+    entry = RegisterEntry.objects.order_by("number").first()
+    entry.title = "이름이 바뀐 기술"
+    entry.save()
+    after = client.get(url).content.decode()
+    assert "이름이 바뀐 기술" in after and "이름이 바뀐 기술" not in before
+    found = client.get(url, {"q": "이름이 바뀐"}).content.decode()
+    assert found.count("data-entry=") == 1
+    assert client.get(url).content.decode().count("data-entry=") == 3
+    client.cookies["django_language"] = "en"
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Technologies found: 3" in english and "Technologies found" not in after  # the language is in the key
 
 
 # -- an entry and its history ----------------------------------------------------------------------------------------
