@@ -89,6 +89,11 @@ class GrantRoleForm(forms.Form):
     is_manager = forms.BooleanField(label=_("Organisation manager"), required=False)
 
 
+def fits_id(number: int) -> bool:
+    """Whether a number can be a primary key: within the database's 64-bit range."""
+    return -(2**63) <= number < 2**63
+
+
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's field, but an id outside the database's 64-bit range is an invalid choice (SQLite cannot even
     compare it, so the stock field would fail with a server error)."""
@@ -100,7 +105,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     number = int(pk)
                 except (TypeError, ValueError):
                     continue  # the stock check reports it
-                if not -(2**63) <= number < 2**63:
+                if not fits_id(number):
                     raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                                 params={"value": pk})
         return super()._check_values(value)

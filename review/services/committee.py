@@ -14,8 +14,8 @@ from review.enums import AuditAction, AssignmentStatus, SubcommitteeRecommendati
 from review.models import (
     CandidateScore, CommitteeConfirmation, ConfirmedCandidate, Review, SubcommitteeDecision, SubcommitteeMeeting,
 )
-from review.services.aggregation import Aggregate, aggregate
 from review.services import scores as stored_scores
+from review.services.aggregation import Aggregate, aggregate
 from review.services.assignment import review_plan
 from surveys.enums import SurveyStage
 from surveys.models import Candidate, Field, Survey

@@ -1,9 +1,10 @@
 """Stored aggregates: each candidate's score kept in a row, so a field of thousands ranks and pages in SQL.
 
 A candidate's row is written when it is created or merged at intake and whenever one of its reviews is
-submitted (``refresh``, inside that transaction). Before a ranking is read, ``ensure`` recomputes a field
-whose rows are missing or were computed under another review plan or other criterion weights. The
-figures are those of ``aggregation.figures``, which the "how was this computed" page explains.
+submitted (``refresh``, inside that transaction). Before rows are read (``field_values`` for a field's
+ranking, ``ensure`` for a whole call), those of a field or call with rows missing or computed under
+another review plan or other criterion weights are recomputed. The figures are those of
+``aggregation.figures``, which the "how was this computed" page explains.
 """
 
 import hashlib
@@ -81,6 +82,11 @@ def refresh(survey: Survey, candidate_ids=None) -> int:
     return len(found)
 
 
+def _in_order(rows: int, candidates: int, stale: int) -> bool:
+    """Stored rows need no recomputation: one per candidate, none under an old basis."""
+    return rows == candidates and stale == 0
+
+
 def ensure(survey: Survey, field_code: str | None = None) -> int:
     """Recompute the call's (or one field's) rows when some are missing or out of date; returns how many.
 
@@ -91,7 +97,7 @@ def ensure(survey: Survey, field_code: str | None = None) -> int:
     if field_code is not None:
         candidates, rows = candidates.filter(field_code=field_code), rows.filter(field_code=field_code)
     counts = rows.aggregate(n=Count("pk"), stale=Count("pk", filter=~Q(basis=current_basis(survey))))
-    if counts["stale"] == 0 and counts["n"] == candidates.count():
+    if _in_order(counts["n"], candidates.count(), counts["stale"]):
         return 0
     return refresh(survey, candidates.values_list("pk", flat=True))
 
@@ -109,7 +115,7 @@ def field_values(survey: Survey, field_code: str) -> list:
 
     stored = read()
     expected = stored[0][3] if stored else candidates.count()
-    if len(stored) != expected or any(row[1] != stamp for row in stored):
+    if not _in_order(len(stored), expected, sum(row[1] != stamp for row in stored)):
         refresh(survey, candidates.values_list("pk", flat=True))
         stored = read()
     return [row[0] for row in stored if row[2]]

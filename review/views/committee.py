@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from portal.downloads import attachment_response
 from portal.exceptions import DomainError
 from portal.filters import search_terms
+from portal.forms import fits_id
 from portal.permissions import permission_or_404
 from review.enums import RenderStatus
 from review.forms import CommitteeConfirmForm, SubcommitteeDecisionForm, SubcommitteeMeetingForm
@@ -51,7 +52,7 @@ def _posted_candidate(request, survey, field_code) -> CandidateScore | None:
         posted = int(request.POST.get("candidate", ""))
     except ValueError:
         return None
-    if abs(posted) >= 2**63:
+    if not fits_id(posted):
         return None
     return (CandidateScore.objects.filter(survey=survey, field_code=field_code, active=True, candidate_id=posted)
             .select_related("candidate__subcommittee_decision").first())
