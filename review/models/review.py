@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from review.enums import AssignmentStatus, Recommendation
@@ -96,9 +95,9 @@ class CandidateScore(models.Model):
         verbose_name = _("stored aggregate")
         verbose_name_plural = _("stored aggregates")
         indexes = [
-            # A field's ranking: highest first, unreviewed last, ties by number.
-            models.Index("survey", "field_code", "active", F("value").desc(nulls_last=True), "number",
-                         name="score_ranking"),
+            # A field's rows, read in ranking order (SQLite has no NULLS LAST in an index: the field's
+            # rows are found by the index and the unreviewed moved last by the sort).
+            models.Index(fields=["survey", "field_code", "active", "-value", "number"], name="score_ranking"),
         ]
 
     def __str__(self):
