@@ -4,11 +4,14 @@ The same definitions build the applicant's step-by-step form, the ministry's pre
 the completeness check and the PDF, so what is previewed is what applicants get.
 """
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from surveys.enums import QuestionType, SurveyKind
@@ -171,12 +174,53 @@ def _question_field(question, satisfied_files=frozenset()) -> forms.Field:
     return forms.FileField(**common)
 
 
+class _Built:
+    """What was built from a call's form definition, kept per call, ``form_stamp`` and language.
+
+    A change to the call's fields, criteria or questions gives the call a new stamp (see
+    ``surveys.receivers``), so entries built from the old definition are simply never asked for again
+    and fall off the end. Each process keeps its own; the stamp is read with the call itself.
+    """
+
+    LIMIT = 256
+
+    def __init__(self):
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, survey, key: tuple, build: Callable):
+        if survey.pk is None:
+            return build()
+        key = (survey.pk, survey.form_stamp, survey.kind, get_language(), *key)
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = build()
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.LIMIT:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+built = _Built()
+
+
 def sections_for(survey) -> list[Section]:
     """The sections of the call's form, with the call's own questions last."""
+    return list(built.get(survey, ("sections",), lambda: _sections(survey)))
+
+
+def _sections(survey) -> tuple[Section, ...]:
     sections = list(SECTIONS_BY_KIND[survey.kind])
     if survey.questions.exists():
         sections.append(Section(EXTRA_SECTION_KEY, _("Questions of this call")))
-    return sections
+    return tuple(sections)
 
 
 def section_form_class(survey, section: Section, satisfied_files=frozenset()) -> type[forms.Form]:
@@ -184,6 +228,13 @@ def section_form_class(survey, section: Section, satisfied_files=frozenset()) ->
 
     ``satisfied_files`` holds the ids of file questions already answered by an attachment.
     """
+    if section.key != EXTRA_SECTION_KEY:
+        satisfied_files = frozenset()
+    return built.get(survey, ("form", section.key, frozenset(satisfied_files)),
+                     lambda: _section_form_class(survey, section, satisfied_files))
+
+
+def _section_form_class(survey, section: Section, satisfied_files) -> type[forms.Form]:
     attrs: dict = {}
     for name, factory in section.fields.items():
         if name == "field":

@@ -6,3 +6,6 @@ class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Calls and applications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from surveys import receivers  # noqa: F401  (connects the receivers)

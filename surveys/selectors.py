@@ -32,12 +32,15 @@ def applications_for_user(user):
     """Applications of the organisations in which the user files applications."""
     from surveys.models import Application
 
-    organization_ids = user.memberships.filter(
+    # The ids are read first: as a subquery PostgreSQL folds them into the five-table join and spends
+    # milliseconds planning it, many times what running it takes.
+    organization_ids = list(user.memberships.filter(
         is_active=True, role__in=["applicant", "association_staff", "ministry_liaison"]
-    ).values_list("organization_id", flat=True)
+    ).values_list("organization_id", flat=True))
     return (
         Application.objects.filter(organization_id__in=organization_ids)
         .select_related("survey", "organization", "updated_by", "result")
+        .defer("answers", "survey__description", "survey__description_en", "survey__score_anchors")
         .order_by("-updated_at")
     )
 

@@ -1,5 +1,6 @@
 """The committee secretary's screens: rankings, subcommittee records, the committee's confirmation, books."""
 
+from dataclasses import dataclass, field as dataclass_field
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -41,18 +42,56 @@ def index(request, pk: int):
 PAGE_SIZE = 50
 
 
-def _decision_form(candidate, data=None):
-    decision = getattr(candidate, "subcommittee_decision", None)
-    initial = {"recommendation": decision.recommendation, "rationale": decision.rationale} if decision else {}
-    return SubcommitteeDecisionForm(data, prefix=f"c{candidate.pk}", initial=initial)
+@dataclass(frozen=True)
+class DecisionEntry:
+    """What one candidate's recommendation form shows: its prefix, its values and, once refused, its errors.
+
+    A ranking page shows fifty of these; only a posted one is a form. The template writes the inputs
+    by hand with the names and ids ``SubcommitteeDecisionForm`` reads and Django would give them.
+    """
+
+    prefix: str
+    open: bool = False
+    recommendation: str = ""
+    rationale: str = ""
+    errors: dict = dataclass_field(default_factory=dict)
+    non_field_errors: tuple = ()
+
+    @classmethod
+    def of(cls, candidate, *, open: bool = False) -> "DecisionEntry":
+        decision = getattr(candidate, "subcommittee_decision", None)
+        if decision is None:
+            return cls(_decision_prefix(candidate), open)
+        return cls(_decision_prefix(candidate), open, decision.recommendation, decision.rationale)
+
+    @classmethod
+    def from_form(cls, form: SubcommitteeDecisionForm) -> "DecisionEntry":
+        return cls(form.prefix, True, form["recommendation"].value() or "", form["rationale"].value() or "",
+                   {name: list(errors) for name, errors in form.errors.items()}, tuple(form.non_field_errors()))
+
+
+def _decision_prefix(candidate) -> str:
+    return f"c{candidate.pk}"
+
+
+def _id_param(value: str) -> int | None:
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if fits_id(number) else None
+
+
+def _without(request, name: str) -> str:
+    """The page's query string without ``name``, ready to take one more parameter."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode() + "&" if query else ""
 
 
 def _posted_candidate(request, survey, field_code) -> CandidateScore | None:
-    try:
-        posted = int(request.POST.get("candidate", ""))
-    except ValueError:
-        return None
-    if not fits_id(posted):
+    posted = _id_param(request.POST.get("candidate", ""))
+    if posted is None:
         return None
     return (CandidateScore.objects.filter(survey=survey, field_code=field_code, active=True, candidate_id=posted)
             .select_related("candidate__subcommittee_decision").first())
@@ -82,8 +121,9 @@ def field(request, pk: int, field_code: str):
     scores = list(page.object_list)
     if posted is not None and posted.pk not in {s.pk for s in scores}:
         scores.insert(0, posted)  # the ranking moved since the page was loaded: keep the form in view
-    forms = {s.pk: _decision_form(s.candidate, request.POST if posted is not None and s.pk == posted.pk else None)
-             for s in scores}
+    posted_form = None
+    if posted is not None:
+        posted_form = SubcommitteeDecisionForm(request.POST, prefix=_decision_prefix(posted.candidate))
     status = 200
     if request.method == "POST":
         status = 400
@@ -95,21 +135,25 @@ def field(request, pk: int, field_code: str):
             else:
                 messages.success(request, _("The subcommittee meeting was saved."))
                 return redirect(request.get_full_path())
-        elif posted is not None and forms[posted.pk].is_valid():
-            form = forms[posted.pk]
+        elif posted_form is not None and posted_form.is_valid():
             try:
-                committee.decision_record(posted.candidate, actor=request.user, **form.cleaned_data)
+                committee.decision_record(posted.candidate, actor=request.user, **posted_form.cleaned_data)
             except DomainError as error:
-                form.add_error(None, error.message)
+                posted_form.add_error(None, error.message)
             else:
                 messages.success(request, _("The recommendation for %(number)s was saved.") % {"number": posted.number})
-                return redirect(f"{request.get_full_path()}#candidate-{posted.pk}")
+                rest = _without(request, "decide").rstrip("&")
+                return redirect(f"{request.path}{'?' + rest if rest else ''}#candidate-{posted.pk}")
         elif which not in ("meeting", "decision") or (which == "decision" and posted is None):
             messages.error(request, _("The form could not be read; reload the page and try again."))
     rows = committee.standing_rows(scores, rank_of)
+    decide = _id_param(request.GET.get("decide", ""))  # the one candidate whose form is open
+    entries = [DecisionEntry.from_form(posted_form) if posted is not None and row.score.pk == posted.pk
+               else DecisionEntry.of(row.candidate, open=row.score.pk == decide) for row in rows]
     return render(request, "review/committee/field.html", {
         "survey": survey, "field": the_field, "meeting": meeting, "meeting_form": meeting_form,
-        "rows": [(row, forms[row.candidate.pk]) for row in rows], "page": page, "filters": filters, "show": show,
+        "rows": list(zip(rows, entries)), "recommendation_choices": SubcommitteeDecisionForm.base_fields["recommendation"].choices,
+        "decision_labels": SubcommitteeDecisionForm.base_fields, "decide_query": _without(request, "decide"), "page": page, "filters": filters, "show": show,
         "show_choices": committee.Show.choices, "closed": committee.closed_reason(survey),
         "book": CommitteeBook.objects.filter(survey=survey, field_code=field_code).first(),
     }, status=status)

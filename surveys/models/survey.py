@@ -1,3 +1,4 @@
+import uuid
 from datetime import time
 
 from django.conf import settings
@@ -81,6 +82,9 @@ class Survey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    #: Replaced whenever what the application form is built from changes (its fields, criteria, questions):
+    #: built form classes are kept per stamp, so a stale one is never looked up again.
+    form_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = SurveyQuerySet.as_manager()
 

@@ -166,10 +166,14 @@ def satisfied_file_questions(application: Application) -> set[int]:
     )
 
 
-def completeness(application: Application) -> list[Missing]:
-    """Everything still missing before the application can be submitted, in form order."""
+def completeness(application: Application, satisfied: set[int] | None = None) -> list[Missing]:
+    """Everything still missing before the application can be submitted, in form order.
+
+    ``satisfied`` (the file questions answered by an attachment) is looked up unless given.
+    """
     survey = application.survey
-    satisfied = satisfied_file_questions(application)
+    if satisfied is None:
+        satisfied = satisfied_file_questions(application)
     missing = []
     for section in sections_for(survey):
         form_class = section_form_class(survey, section, satisfied)
@@ -299,7 +303,8 @@ def application_submit(application: Application, *, actor, revision: int | None 
             % {"deadline": timezone.localtime(internal).strftime("%Y-%m-%d %H:%M")},
             code="deadline",
         )
-    missing = completeness(application)
+    attachments = _attachment_snapshot(application)
+    missing = completeness(application, {a["question"] for a in attachments if a["question"] is not None})
     if missing:
         raise DomainError(
             _("The application is not complete: %(n)d items are missing.") % {"n": len(missing)}, code="incomplete"
@@ -312,7 +317,7 @@ def application_submit(application: Application, *, actor, revision: int | None 
         application=application,
         number=application.version_count,
         answers=application.answers,
-        attachments=_attachment_snapshot(application),
+        attachments=attachments,
         title=application.title,
         receipt_number=application.receipt_number,
         submitted_by=actor,

@@ -362,6 +362,8 @@ def _subcommittee_and_committee(actor: Actor, survey: Survey, reducer: Candidate
     actor.submit(meeting.locator("button[type=submit]"))
     for candidate, recommendation in ((reducer, "recommend"), (lidar, "not_recommend")):
         section = page.locator(f"#candidate-{candidate.pk}")
+        actor.submit(section.locator(f'a[data-decide="{candidate.pk}"]'))  # the form opens for this candidate only
+        expect(page.locator('input[name$="-recommendation"]')).to_have_count(3)
         section.locator(f'input[name="c{candidate.pk}-recommendation"][value="{recommendation}"]').check()
         section.locator(f'[name="c{candidate.pk}-rationale"]').fill("소위원회 검토 결과")
         actor.submit(section.locator("button[type=submit]"))

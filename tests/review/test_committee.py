@@ -153,6 +153,37 @@ def test_a_recommendation_stores_the_aggregate_and_is_audited(client, secretary,
     assert event.object_id == str(top.pk) and event.after["recommendation"] == R.RECOMMEND
 
 
+def test_the_ranking_opens_one_recommendation_form_at_a_time(client, secretary, open_survey, field_world):
+    _meeting(open_survey, secretary)
+    top, second = field_world["top"], field_world["second"]
+    committee.decision_record(top, recommendation=R.HOLD, rationale="추가 자료 필요", actor=secretary)
+    log_in(client, secretary)
+    html = client.get(_field_url(open_survey)).content.decode()
+    assert "-recommendation" not in html  # no form until one is asked for
+    for candidate in field_world.values():
+        assert f'data-decide="{candidate.pk}"' in html
+    html = client.get(_field_url(open_survey) + f"?show=all&decide={top.pk}").content.decode()
+    assert html.count('-recommendation" value=') == 3 and html.count(f'name="c{top.pk}-') == 4  # 3 choices, 1 rationale
+    checked = html[html.index(f'name="c{top.pk}-recommendation" value="hold"'):][:200]
+    assert "checked" in checked and "추가 자료 필요" in html
+    assert f'data-decide="{second.pk}"' in html and f'data-decide="{top.pk}"' not in html
+    for junk in ("abc", "-1", "99999999999999999999"):
+        response = client.get(_field_url(open_survey) + f"?decide={junk}")
+        assert response.status_code == 200 and "-recommendation" not in response.content.decode()
+
+
+def test_a_saved_recommendation_returns_to_the_list_with_its_filters(client, secretary, open_survey, field_world):
+    _meeting(open_survey, secretary)
+    second = field_world["second"]
+    log_in(client, secretary)
+    response = client.post(_field_url(open_survey) + f"?show=undecided&decide={second.pk}", {
+        "form": "decision", "candidate": second.pk, f"c{second.pk}-recommendation": R.RECOMMEND,
+        f"c{second.pk}-rationale": "근거"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{_field_url(open_survey)}?show=undecided#candidate-{second.pk}"
+    assert SubcommitteeDecision.objects.get(candidate=second).recommendation == R.RECOMMEND
+
+
 def test_a_recommendation_without_rationale_is_a_400_keeping_the_choice(client, secretary, open_survey, field_world):
     _meeting(open_survey, secretary)
     log_in(client, secretary)
