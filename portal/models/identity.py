@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import OrganizationType, Role
+from portal.models.choices import ChoiceLabels
 
 business_number_validator = RegexValidator(
     r"^\d{3}-\d{2}-\d{5}$",
@@ -83,7 +84,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and role in self.role_set()
 
 
-class Organization(models.Model):
+class Organization(ChoiceLabels, models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     type = models.CharField(_("type"), max_length=32, choices=OrganizationType.choices)
@@ -153,7 +154,7 @@ class AssociationMembership(models.Model):
         return f"{self.member} ∈ {self.association}"
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """A role a user holds, inside an organisation or portal-wide.
 
     Applicant, association staff and ministry liaison roles belong to an organisation;

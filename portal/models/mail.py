@@ -3,9 +3,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import MailStatus
+from portal.models.choices import ChoiceLabels
 
 
-class OutboundMail(models.Model):
+class OutboundMail(ChoiceLabels, models.Model):
     """One e-mail to one recipient, rendered when queued and sent by a Celery task.
 
     The row is written in the same transaction as the change that caused it, so a mail is

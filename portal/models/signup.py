@@ -3,11 +3,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import OrganizationType, SignupRequestStatus
+from portal.models.choices import ChoiceLabels
 
 from .identity import Organization, business_number_validator
 
 
-class SignupRequest(models.Model):
+class SignupRequest(ChoiceLabels, models.Model):
     """An organisation asks to join the portal; a ministry admin approves or rejects it."""
 
     organization_name = models.CharField(_("organisation name"), max_length=200)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.files import random_name
+from portal.models.choices import ChoiceLabels
 
 from review.enums import HearingChange, RenderStatus, Stance, SubcommitteeRecommendation
 from surveys.models import Candidate, Survey
@@ -26,7 +27,7 @@ class SubcommitteeMeeting(models.Model):
         constraints = [models.UniqueConstraint(fields=["survey", "field_code"], name="one_subcommittee_per_field")]
 
 
-class SubcommitteeDecision(models.Model):
+class SubcommitteeDecision(ChoiceLabels, models.Model):
     """The subcommittee's recommendation for one candidate."""
 
     candidate = models.OneToOneField(Candidate, on_delete=models.PROTECT, related_name="subcommittee_decision")
@@ -69,7 +70,7 @@ class ConfirmedCandidate(models.Model):
         ordering = ["candidate__field_code", "candidate__number"]
 
 
-class HearingComment(models.Model):
+class HearingComment(ChoiceLabels, models.Model):
     """A comment for, against or neutral on a confirmed candidate, and the ministry's public answer."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="hearing_comments")
@@ -90,7 +91,7 @@ class HearingComment(models.Model):
         indexes = [models.Index(fields=["candidate", "created_at"])]
 
 
-class CommitteeBook(models.Model):
+class CommitteeBook(ChoiceLabels, models.Model):
     """The committee book (심의자료) PDF of one field, rendered by Celery with its progress recorded."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="committee_books")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.files import random_name
+from portal.models.choices import ChoiceLabels
 from review.enums import (
     Decision, EntryStatus, NoticeAction, NoticeStatus, ObjectionGround, ObjectionOutcome, ObjectionStatus, Outcome,
 )
@@ -39,7 +40,7 @@ class NationalMeeting(models.Model):
         return self.closed_at is not None
 
 
-class Resolution(models.Model):
+class Resolution(ChoiceLabels, models.Model):
     """The committee's decision on one candidate. Immutable once its meeting is closed (ORM and a PostgreSQL
     trigger); a correction is a new resolution that names the one it corrects."""
 
@@ -78,7 +79,7 @@ class Resolution(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class Notice(models.Model):
+class Notice(ChoiceLabels, models.Model):
     """A ministerial notice (고시): drafted, then published once."""
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="notices")
@@ -107,7 +108,7 @@ class Notice(models.Model):
         return self.status == NoticeStatus.PUBLISHED
 
 
-class RegisterEntry(models.Model):
+class RegisterEntry(ChoiceLabels, models.Model):
     """A designated technology in the public register; its history is in ``events``."""
 
     number = models.CharField(_("register number"), max_length=32, unique=True)
@@ -132,7 +133,7 @@ class RegisterEntry(models.Model):
         return f"{self.number} {self.title}"
 
 
-class NoticeItem(models.Model):
+class NoticeItem(ChoiceLabels, models.Model):
     """One technology in a notice: designated anew, or an amendment or revocation of a register entry."""
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="items")
@@ -151,7 +152,7 @@ class NoticeItem(models.Model):
         ordering = ["order", "pk"]
 
 
-class RegisterEvent(models.Model):
+class RegisterEvent(ChoiceLabels, models.Model):
     """One step in a register entry's history: designated, amended or revoked by a notice."""
 
     entry = models.ForeignKey(RegisterEntry, on_delete=models.PROTECT, related_name="events")
@@ -164,7 +165,7 @@ class RegisterEvent(models.Model):
         ordering = ["at", "pk"]
 
 
-class Result(models.Model):
+class Result(ChoiceLabels, models.Model):
     """The outcome an applicant is told when the notice is published."""
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="result")
@@ -178,7 +179,7 @@ class Result(models.Model):
         verbose_name = _("result")
 
 
-class Objection(models.Model):
+class Objection(ChoiceLabels, models.Model):
     """An applicant's objection (이의신청) on procedure or facts, routed to reviewers who did not review it."""
 
     result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="objections")

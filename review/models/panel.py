@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Organization
+from portal.models.choices import ChoiceLabels
 from review.enums import AggregationRule
 from surveys.models import Survey
 
@@ -39,7 +40,7 @@ class ReviewerConflict(models.Model):
         constraints = [models.UniqueConstraint(fields=["reviewer", "organization"], name="conflict_once")]
 
 
-class ReviewPlan(models.Model):
+class ReviewPlan(ChoiceLabels, models.Model):
     """How a call is reviewed: reviewers per candidate, the aggregation rule and the flags."""
 
     survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="review_plan")

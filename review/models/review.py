@@ -3,6 +3,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.choices import ChoiceLabels
 from review.enums import AssignmentStatus, Recommendation
 from surveys.models import Candidate, Survey
 
@@ -21,7 +22,7 @@ class Pledge(models.Model):
         constraints = [models.UniqueConstraint(fields=["survey", "reviewer"], name="pledge_once")]
 
 
-class Assignment(models.Model):
+class Assignment(ChoiceLabels, models.Model):
     """A reviewer asked to review one candidate."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="assignments")
@@ -53,7 +54,7 @@ class Assignment(models.Model):
         return _("Reviewer %(letter)s") % {"letter": self.pseudonym}
 
 
-class Review(models.Model):
+class Review(ChoiceLabels, models.Model):
     """One reviewer's scores (raw, never changed after submission) for one candidate."""
 
     assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")

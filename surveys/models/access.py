@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.choices import ChoiceLabels
+
 
 class AccessAction(models.TextChoices):
     VIEW = "view", _("Viewed the application")
@@ -25,7 +27,7 @@ class AccessEventQuerySet(models.QuerySet):
         raise PermissionError("Access events are append-only.")
 
 
-class AccessEvent(models.Model):
+class AccessEvent(ChoiceLabels, models.Model):
     """One view or download of an application's content. Append-only; kept for ``ACCESS_LOG_RETENTION_DAYS``."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

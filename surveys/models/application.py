@@ -5,24 +5,28 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.files import random_name
 from portal.models import Organization
+from portal.models.choices import ChoiceLabels
 from surveys.enums import ApplicationStatus, Channel, ProvenanceKind
 
 from .survey import Question, Survey
 
 
-class Application(models.Model):
+class Application(ChoiceLabels, models.Model):
     """One candidate technology (or complex) an organisation proposes in answer to a call."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="applications")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="applications")
+    # survey, organization, association, status and field are indexed together with what they are
+    # looked up by (Meta.indexes), not alone: every index of this table is weighed for each of its joins
+    # when PostgreSQL plans a list's query, and that weighing cost more than running the query.
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="applications", db_index=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="applications",
+                                     db_index=False)
     status = models.CharField(
         _("status"), max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT,
-        db_index=True,
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.DIRECT)
     association = models.ForeignKey(
         Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="collected_applications",
-        verbose_name=_("through association"),
+        verbose_name=_("through association"), db_index=False,
     )
     candidate = models.ForeignKey(
         "Candidate", on_delete=models.SET_NULL, null=True, blank=True, related_name="applications",
@@ -34,7 +38,7 @@ class Application(models.Model):
     )
     correction_due = models.DateField(_("correction due"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
-    field_code = models.CharField(_("field"), max_length=20, blank=True, db_index=True)
+    field_code = models.CharField(_("field"), max_length=20, blank=True)
     missing_count = models.PositiveSmallIntegerField(_("missing items"), default=0)
     title = models.CharField(_("technology name"), max_length=200, blank=True)
     answers = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
@@ -55,6 +59,7 @@ class Application(models.Model):
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["survey", "status"]), models.Index(fields=["organization", "survey"]),
+            models.Index(fields=["survey", "field_code"], name="application_survey_field"),
             # The intake list's default order, and the latest change of a call's applications (its summary's key).
             models.Index(fields=["survey", "-submitted_at", "id"], name="application_received_order"),
             models.Index(fields=["survey", "updated_at"], name="application_survey_changed"),
@@ -161,7 +166,7 @@ class ReceiptCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["survey", "year"], name="receipt_counter_once")]
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(ChoiceLabels, models.Model):
     """Provenance: who drafted, submitted, endorsed, forwarded, accepted or returned it, and when."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")

@@ -3,11 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.enums import MailStatus
 from portal.models import Organization, OutboundMail
+from portal.models.choices import ChoiceLabels
 
 from .survey import Survey
 
 
-class Recipient(models.Model):
+class Recipient(ChoiceLabels, models.Model):
     """An addressee of a call's invitation; its delivery state is that of its latest mail."""
 
     class Source(models.TextChoices):

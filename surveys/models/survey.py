@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.enums import OrganizationType
 from portal.files import random_name
+from portal.models.choices import ChoiceLabels
 from surveys.enums import PUBLIC_STAGES, AssociationChannel, QuestionType, SurveyKind, SurveyStage
 
 from .field import Field
@@ -29,7 +30,7 @@ def _bilingual(ko: str, en: str) -> str:
     return en if get_language() == "en" and en else ko
 
 
-class Survey(models.Model):
+class Survey(ChoiceLabels, models.Model):
     """A call (공고): what MOTIE asks for, from whom, by when, and how it will be judged."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=SurveyKind.choices, default=SurveyKind.TECHNOLOGY)
@@ -139,7 +140,7 @@ class Criterion(models.Model):
         return _bilingual(self.title, self.title_en)
 
 
-class Question(models.Model):
+class Question(ChoiceLabels, models.Model):
     """An extra question the ministry adds to a call's form."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")

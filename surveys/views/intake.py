@@ -105,6 +105,10 @@ def _count_received(survey) -> dict:
     return {"chart": chart, "counts": counts, "total": received.count()}
 
 
+#: What the list never shows: the answers of each application and of the one it duplicates.
+LIST_DEFERRED = ("answers", "duplicate_of__answers")
+
+
 @intake
 def intake_list(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
@@ -113,7 +117,7 @@ def intake_list(request, pk: int):
     if export in ("csv", "xlsx"):
         return _export(survey, applications, export)
     summary = _summary(survey)
-    paginator = Paginator(applications, 50)
+    paginator = Paginator(applications.defer(*LIST_DEFERRED), 50)
     if not narrowed:
         paginator.count = summary["total"]  # the summary counted the same list: spares a COUNT of the call
     page = paginator.get_page(request.GET.get("page"))
