@@ -44,29 +44,28 @@ PAGE_SIZE = 50
 
 @dataclass(frozen=True)
 class DecisionEntry:
-    """What one candidate's recommendation form shows: its prefix, its values and, once refused, its errors.
+    """The one recommendation form a ranking page shows: its prefix, its values and, once refused, its errors.
 
-    A ranking page shows fifty of these; only a posted one is a form. The template writes the inputs
-    by hand with the names and ids ``SubcommitteeDecisionForm`` reads and Django would give them.
+    The template writes the inputs by hand with the names and ids ``SubcommitteeDecisionForm`` reads
+    and Django would give them.
     """
 
     prefix: str
-    open: bool = False
     recommendation: str = ""
     rationale: str = ""
     errors: dict = dataclass_field(default_factory=dict)
     non_field_errors: tuple = ()
 
     @classmethod
-    def of(cls, candidate, *, open: bool = False) -> "DecisionEntry":
+    def of(cls, candidate) -> "DecisionEntry":
         decision = getattr(candidate, "subcommittee_decision", None)
         if decision is None:
-            return cls(_decision_prefix(candidate), open)
-        return cls(_decision_prefix(candidate), open, decision.recommendation, decision.rationale)
+            return cls(_decision_prefix(candidate))
+        return cls(_decision_prefix(candidate), decision.recommendation, decision.rationale)
 
     @classmethod
     def from_form(cls, form: SubcommitteeDecisionForm) -> "DecisionEntry":
-        return cls(form.prefix, True, form["recommendation"].value() or "", form["rationale"].value() or "",
+        return cls(form.prefix, form["recommendation"].value() or "", form["rationale"].value() or "",
                    {name: list(errors) for name, errors in form.errors.items()}, tuple(form.non_field_errors()))
 
 
@@ -87,6 +86,14 @@ def _without(request, name: str) -> str:
     query = request.GET.copy()
     query.pop(name, None)
     return query.urlencode() + "&" if query else ""
+
+
+def _entries(request, rows, posted, posted_form) -> list[DecisionEntry | None]:
+    """Per row, its open form or None: the refused post's, else the one ``?decide=`` asks for."""
+    if posted is not None:
+        return [DecisionEntry.from_form(posted_form) if row.score.pk == posted.pk else None for row in rows]
+    decide = _id_param(request.GET.get("decide", ""))
+    return [DecisionEntry.of(row.candidate) if row.score.pk == decide else None for row in rows]
 
 
 def _posted_candidate(request, survey, field_code) -> CandidateScore | None:
@@ -147,13 +154,12 @@ def field(request, pk: int, field_code: str):
         elif which not in ("meeting", "decision") or (which == "decision" and posted is None):
             messages.error(request, _("The form could not be read; reload the page and try again."))
     rows = committee.standing_rows(scores, rank_of)
-    decide = _id_param(request.GET.get("decide", ""))  # the one candidate whose form is open
-    entries = [DecisionEntry.from_form(posted_form) if posted is not None and row.score.pk == posted.pk
-               else DecisionEntry.of(row.candidate, open=row.score.pk == decide) for row in rows]
     return render(request, "review/committee/field.html", {
         "survey": survey, "field": the_field, "meeting": meeting, "meeting_form": meeting_form,
-        "rows": list(zip(rows, entries)), "recommendation_choices": SubcommitteeDecisionForm.base_fields["recommendation"].choices,
-        "decision_labels": SubcommitteeDecisionForm.base_fields, "decide_query": _without(request, "decide"), "page": page, "filters": filters, "show": show,
+        "rows": list(zip(rows, _entries(request, rows, posted, posted_form))), "page": page, "filters": filters,
+        "show": show, "decide_query": _without(request, "decide"),
+        "decision_labels": SubcommitteeDecisionForm.base_fields,
+        "recommendation_choices": SubcommitteeDecisionForm.base_fields["recommendation"].choices,
         "show_choices": committee.Show.choices, "closed": committee.closed_reason(survey),
         "book": CommitteeBook.objects.filter(survey=survey, field_code=field_code).first(),
     }, status=status)

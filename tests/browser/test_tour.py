@@ -361,8 +361,8 @@ def _subcommittee_and_committee(actor: Actor, survey: Survey, reducer: Candidate
     meeting.locator("#id_minutes").fill("로봇 분야 소위원회 심의")
     actor.submit(meeting.locator("button[type=submit]"))
     for candidate, recommendation in ((reducer, "recommend"), (lidar, "not_recommend")):
-        section = page.locator(f"#candidate-{candidate.pk}")
-        actor.submit(section.locator(f'a[data-decide="{candidate.pk}"]'))  # the form opens for this candidate only
+        actor.submit(page.locator(f'#candidate-{candidate.pk} a[data-decide="{candidate.pk}"]'))
+        section = page.locator(f"#decision-{candidate.pk}")  # the form opens for this candidate only
         expect(page.locator('input[name$="-recommendation"]')).to_have_count(3)
         section.locator(f'input[name="c{candidate.pk}-recommendation"][value="{recommendation}"]').check()
         section.locator(f'[name="c{candidate.pk}-rationale"]').fill("소위원회 검토 결과")
