@@ -1,3 +1,4 @@
+import logging
 import time
 
 from django.conf import settings
@@ -5,6 +6,10 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from portal.enums import Role
+
+logger = logging.getLogger(__name__)
 
 
 def _check_database() -> dict:
@@ -42,10 +47,19 @@ def _check_celery() -> dict:
 CHECKS = {"database": _check_database, "redis": _check_redis, "celery": _check_celery}
 
 
+def _may_see_details(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.ADMIN))
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """Status of the database, Redis and the Celery workers: 200 when all configured answer."""
+    """Status of the database, Redis and the Celery workers: 200 when all configured answer.
+
+    Anyone (a load balancer, a monitor) gets each component's status; the database vendor, the
+    workers' names, timings and error texts are for superusers and ministry admins, and errors go
+    to the log.
+    """
     components = {}
     healthy = True
     for name, check in CHECKS.items():
@@ -57,7 +71,10 @@ def healthz(request):
         result["ms"] = round((time.monotonic() - started) * 1000, 1)
         if result["status"] == "error":
             healthy = False
+            logger.warning("healthz: %s: %s", name, result.get("error", ""))
         components[name] = result
+    if not _may_see_details(request.user):
+        components = {name: {"status": result["status"]} for name, result in components.items()}
     return JsonResponse(
         {"status": "ok" if healthy else "error", "components": components},
         status=200 if healthy else 503,

@@ -43,8 +43,8 @@ def test_mail_task_runs_on_a_real_worker_and_reaches_smtp(worker, smtp_sink, cli
     assert "누리센서 주식회사" in str(make_header(decode_header(message["Subject"])))
 
 
-def test_healthz_sees_the_running_worker(worker, client):
-    response = client.get("/healthz")
+def test_healthz_sees_the_running_worker(worker, admin_client):
+    response = admin_client.get("/healthz")
     body = json.loads(response.content)
     assert response.status_code == 200, body
     assert body["components"]["redis"]["status"] == "ok"

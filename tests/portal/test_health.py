@@ -40,3 +40,29 @@ def test_healthz_is_503_when_no_celery_worker_answers(client, settings):
     body = json.loads(response.content)
     assert response.status_code == 503
     assert body["components"]["celery"]["status"] == "error"
+
+
+def test_anyone_gets_the_statuses_and_nothing_more(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = json.loads(response.content)
+    assert body["components"] == {"database": {"status": "ok"}, "redis": {"status": "error"},
+                                  "celery": {"status": "eager"}}
+    assert b"postgresql" not in response.content and b"Error" not in response.content
+
+
+@pytest.mark.parametrize("role", ["applicant", "reviewer"])
+def test_other_roles_get_no_details_either(client, settings, user_with_role, login, role):
+    settings.REDIS_URL = ""
+    login(user_with_role(role))
+    body = json.loads(client.get("/healthz").content)
+    assert body["components"]["database"] == {"status": "ok"}
+
+
+def test_a_ministry_admin_gets_the_details(client, settings, user_with_role, login):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    login(user_with_role("admin"))
+    body = json.loads(client.get("/healthz").content)
+    assert body["components"]["database"]["vendor"] in ("postgresql", "sqlite")
+    assert body["components"]["redis"]["error"] and "ms" in body["components"]["redis"]
