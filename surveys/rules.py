@@ -10,14 +10,20 @@ def is_public_survey(user, survey) -> bool:
     return survey is not None and survey.is_public
 
 
+#: The roles in which an organisation takes part in a call: they may ask the ministry about it.
+FILING_ROLES = ("applicant", "association_staff", "ministry_liaison")
+
+
 @rules.predicate
-def has_organization(user) -> bool:
-    return bool(user and user.is_authenticated and user.memberships.filter(is_active=True, organization__isnull=False).exists())
+def files_for_an_organization(user) -> bool:
+    """A member of an organisation in a filing role; a co-receiving ministry (read-only) is not one."""
+    return bool(user and user.is_authenticated and user.memberships.filter(
+        is_active=True, organization__isnull=False, role__in=FILING_ROLES).exists())
 
 
 rules.add_perm("surveys.manage_survey", is_ministry_admin)
 rules.add_perm("surveys.view_survey", is_public_survey | is_ministry_admin)
-rules.add_perm("surveys.ask_question", is_public_survey & has_organization)
+rules.add_perm("surveys.ask_question", is_public_survey & files_for_an_organization)
 
 
 @rules.predicate
@@ -28,7 +34,7 @@ def is_applicant_member(user, application) -> bool:
     return user.memberships.filter(
         organization_id=application.organization_id,
         is_active=True,
-        role__in=["applicant", "association_staff", "ministry_liaison"],
+        role__in=FILING_ROLES,
     ).exists()
 
 

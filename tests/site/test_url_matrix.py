@@ -123,7 +123,6 @@ APPLICANT_A = ("applicant_a",)
 #: A's own application: its members, and MOTIE reads it.
 A_AND_MOTIE = ("applicant_a", "admin")
 FILERS = ("applicant_a", "applicant_b", "association_staff", "ministry_liaison")
-WITH_ORGANISATION = (*FILERS, "msit_readonly")
 
 MATRIX: dict[str, Row] = {
     # -- portal ------------------------------------------------------------------------------------------------------
@@ -146,7 +145,7 @@ MATRIX: dict[str, Row] = {
     "surveys:call_detail": get(call, public()),
     "surveys:guidance_download": get(lambda w: {"pk": w.call.pk, "file_pk": w.guidance.pk}, public()),
     "surveys:briefing_materials": get(lambda w: {"pk": w.call.pk, "briefing_pk": w.briefing.pk}, public()),
-    "surveys:ask_question": post(call, only(400, *WITH_ORGANISATION)),  # organisations ask; an empty question
+    "surveys:ask_question": post(call, only(400, *FILERS)),  # filing organisations ask (not read-only MSIT); an empty question
     # -- surveys: the ministry admin's call screens ------------------------------------------------------------------
     "surveys:manage_list": get(none, admin_only()),
     "surveys:manage_new": get(none, admin_only()),

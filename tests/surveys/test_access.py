@@ -61,7 +61,7 @@ def manage(admin_status):
 
 PUBLIC_200 = _each(200)
 DRAFT_FILE = _each(404, admin=200)
-ASK_PUBLIC = _each(404, anonymous=LOGIN, applicant=302, association_staff=302, ministry_liaison=302, observer=302,
+ASK_PUBLIC = _each(404, anonymous=LOGIN, applicant=302, association_staff=302, ministry_liaison=302,
                    other_applicant=302, other_association=302)
 ASK_DRAFT = _each(404, anonymous=LOGIN)
 OWNER_OR_ADMIN = _each(404, anonymous=LOGIN, applicant=200, admin=200)

@@ -169,3 +169,11 @@ def test_admin_cannot_answer_a_question_of_another_call(client, call, asker, adm
     assert client.post(url, {"answer": ANSWER, "publish": "on"}).status_code == 404
     inquiry.refresh_from_db()
     assert inquiry.answer == ""
+
+
+def test_a_co_receiving_ministry_reads_the_call_but_asks_nothing(client, call):
+    observer = make_user("observer", organization=OrganizationFactory(type="ministry", name="과학기술정보통신부"))
+    html = _detail(client, call, observer)
+    assert 'name="question"' not in html
+    response = _ask(client, observer, call)
+    assert response.status_code == 404 and not Inquiry.objects.exists()
