@@ -145,7 +145,8 @@ MATRIX: dict[str, Row] = {
     "surveys:call_detail": get(call, public()),
     "surveys:guidance_download": get(lambda w: {"pk": w.call.pk, "file_pk": w.guidance.pk}, public()),
     "surveys:briefing_materials": get(lambda w: {"pk": w.call.pk, "briefing_pk": w.briefing.pk}, public()),
-    "surveys:ask_question": post(call, only(400, *FILERS)),  # filing organisations ask (not read-only MSIT); an empty question
+    # filing organisations ask (read-only MSIT does not): an empty question is a 400
+    "surveys:ask_question": post(call, only(400, *FILERS)),
     # -- surveys: the ministry admin's call screens ------------------------------------------------------------------
     "surveys:manage_list": get(none, admin_only()),
     "surveys:manage_new": get(none, admin_only()),
