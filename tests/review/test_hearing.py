@@ -395,6 +395,8 @@ def test_the_ministry_list_puts_unanswered_first_and_filters(client, open_survey
     assert ids("?state=unanswered") == [waiting.pk, elsewhere.pk]
     assert ids(f"?candidate={other.pk}") == [elsewhere.pk]
     assert ids("?candidate=x&state=bogus") == [waiting.pk, elsewhere.pk, answered.pk]
+    for junk in ("9223372036854775808", "1" * 30, "²"):  # beyond any id, or a digit that is not ASCII
+        assert ids(f"?candidate={junk}") == [waiting.pk, elsewhere.pk, answered.pk]
 
 
 def test_the_ministry_list_is_paginated(client, open_survey, confirmed, admin):
