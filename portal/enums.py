@@ -34,6 +34,10 @@ ORGANIZATION_ROLES = {
     Role.OBSERVER: {OrganizationType.MINISTRY},
 }
 
+#: The roles in which an organisation takes part in a call: it files applications and may ask about it.
+#: A co-receiving ministry (read-only) is not one of them.
+FILING_ROLES = (Role.APPLICANT, Role.ASSOCIATION_STAFF, Role.MINISTRY_LIAISON)
+
 #: Roles that only a ministry admin may grant; they are not tied to an applicant organisation.
 PORTAL_ROLES = {Role.REVIEWER, Role.SECRETARY, Role.ADMIN}
 

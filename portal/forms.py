@@ -94,6 +94,16 @@ def fits_id(number: int) -> bool:
     return -(2**63) <= number < 2**63
 
 
+def id_from(value) -> int | None:
+    """A query-string or form value as a primary key, or None when it cannot be one: not plain ASCII
+    digits (``int()`` also reads "٣" and "-1"; ``str.isdigit()`` also passes "²"), or beyond the
+    database's 64-bit range (which SQLite cannot even compare)."""
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if fits_id(number) else None
+
+
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's field, but an id outside the database's 64-bit range is an invalid choice (SQLite cannot even
     compare it, so the stock field would fail with a server error)."""

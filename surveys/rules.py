@@ -2,16 +2,13 @@
 
 import rules
 
+from portal.enums import FILING_ROLES
 from portal.rules import is_ministry_admin
 
 
 @rules.predicate
 def is_public_survey(user, survey) -> bool:
     return survey is not None and survey.is_public
-
-
-#: The roles in which an organisation takes part in a call: they may ask the ministry about it.
-FILING_ROLES = ("applicant", "association_staff", "ministry_liaison")
 
 
 @rules.predicate

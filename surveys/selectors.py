@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from portal.enums import FILING_ROLES
 from surveys.models import Field, Inquiry, Survey
 
 
@@ -35,7 +36,7 @@ def applications_for_user(user):
     # The ids are read first: as a subquery PostgreSQL folds them into the five-table join and spends
     # milliseconds planning it, many times what running it takes.
     organization_ids = list(user.memberships.filter(
-        is_active=True, role__in=["applicant", "association_staff", "ministry_liaison"]
+        is_active=True, role__in=FILING_ROLES
     ).values_list("organization_id", flat=True))
     return (
         Application.objects.filter(organization_id__in=organization_ids)
@@ -52,7 +53,7 @@ def filing_organizations(user, survey):
     return Organization.objects.filter(
         memberships__user=user,
         memberships__is_active=True,
-        memberships__role__in=["applicant", "association_staff", "ministry_liaison"],
+        memberships__role__in=FILING_ROLES,
         type__in=survey.eligible_types,
     ).distinct()
 

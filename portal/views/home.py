@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from portal.enums import Role
+from portal.enums import FILING_ROLES, Role
 
 #: What each role's dashboard will hold, and whether that part of the portal exists yet.
 DASHBOARDS = {
@@ -40,7 +40,7 @@ def dashboard(request, role: str):
         .order_by("organization__name")
     )
     context = {"role": role, "memberships": memberships}
-    if role in (Role.APPLICANT, Role.ASSOCIATION_STAFF, Role.MINISTRY_LIAISON):
+    if role in FILING_ROLES:
         from surveys.selectors import public_surveys
         from surveys.enums import SurveyStage
 

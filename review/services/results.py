@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.enums import Role
+from portal.enums import FILING_ROLES, Role
 from portal.exceptions import DomainError
 from portal.models import Membership, User
 from portal.services.audit import audit_log
@@ -25,7 +25,6 @@ from surveys.enums import RECEIVED_STATUSES, ApplicationStatus
 from surveys.models import Application, Candidate
 from surveys.templatetags.surveys_tags import kst
 
-FILING_ROLES = (Role.APPLICANT, Role.ASSOCIATION_STAFF, Role.MINISTRY_LIAISON)
 OUTCOME_OF_DECISION = {
     Decision.DESIGNATE: Outcome.DESIGNATED,
     Decision.REJECT: Outcome.REJECTED,

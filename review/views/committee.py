@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from portal.downloads import attachment_response
 from portal.exceptions import DomainError
 from portal.filters import search_terms
-from portal.forms import fits_id
+from portal.forms import id_from
 from portal.permissions import permission_or_404
 from review.enums import RenderStatus
 from review.forms import CommitteeConfirmForm, SubcommitteeDecisionForm, SubcommitteeMeetingForm
@@ -73,14 +73,6 @@ def _decision_prefix(candidate) -> str:
     return f"c{candidate.pk}"
 
 
-def _id_param(value: str) -> int | None:
-    try:
-        number = int(value)
-    except ValueError:
-        return None
-    return number if fits_id(number) else None
-
-
 def _without(request, name: str) -> str:
     """The page's query string without ``name``, ready to take one more parameter."""
     query = request.GET.copy()
@@ -92,12 +84,12 @@ def _entries(request, rows, posted, posted_form) -> list[DecisionEntry | None]:
     """Per row, its open form or None: the refused post's, else the one ``?decide=`` asks for."""
     if posted is not None:
         return [DecisionEntry.from_form(posted_form) if row.score.pk == posted.pk else None for row in rows]
-    decide = _id_param(request.GET.get("decide", ""))
+    decide = id_from(request.GET.get("decide", ""))
     return [DecisionEntry.of(row.candidate) if row.score.pk == decide else None for row in rows]
 
 
 def _posted_candidate(request, survey, field_code) -> CandidateScore | None:
-    posted = _id_param(request.POST.get("candidate", ""))
+    posted = id_from(request.POST.get("candidate", ""))
     if posted is None:
         return None
     return (CandidateScore.objects.filter(survey=survey, field_code=field_code, active=True, candidate_id=posted)

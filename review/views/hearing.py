@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
-from portal.forms import fits_id
+from portal.forms import id_from
 from portal.permissions import permission_or_404
 from review.forms import HearingAnswerForm, HearingCommentForm
 from review.models import ConfirmedCandidate, HearingComment
@@ -74,18 +74,11 @@ def hearing_candidate(request, pk: int):
     }, status=400 if request.method == "POST" else 200)
 
 
-def _candidate_id(value: str) -> str:
-    """The candidate filter as typed if it can be a candidate's id (ASCII digits within the id range), else ""."""
-    if not (value.isascii() and value.isdigit()) or not fits_id(int(value)):
-        return ""
-    return value
-
-
 def _filters(request) -> dict:
     candidate = request.GET.get("candidate", "")
     state = request.GET.get("state", "")
     return {
-        "candidate": _candidate_id(candidate),
+        "candidate": candidate if id_from(candidate) is not None else "",
         "state": state if state in ("answered", "unanswered") else "",
     }
 
