@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
+from portal.forms import id_from
 from portal.permissions import permission_or_404
 from review.forms import MeetingRecordForm, NationalMeetingForm, ResolutionForm
 from review.models import NationalMeeting, Resolution
@@ -87,8 +88,8 @@ def _save_record(request, meeting):
 
 
 def _save_resolution(request, meeting):
-    raw = request.POST.get("candidate", "")
-    candidate = Candidate.objects.filter(pk=raw, survey=meeting.survey).first() if raw.isdigit() else None
+    candidate_id = id_from(request.POST.get("candidate", ""))
+    candidate = Candidate.objects.filter(pk=candidate_id, survey=meeting.survey).first() if candidate_id else None
     if candidate is None:
         messages.error(request, _("Choose a candidate of the agenda."))
         return _meeting_page(request, meeting, status=400)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
+from portal.forms import id_from
 from portal.permissions import permission_or_404
 from review.enums import EntryStatus, NoticeAction
 from review.forms import NoticeAmendForm, NoticeForm, NoticeItemForm, NoticeRevokeForm
@@ -118,7 +119,8 @@ def notice_amend(request, pk: int):
     """Add an amendment: choose an active register entry, then write its new text."""
     notice = _draft(pk)
     entries = _active_entries(notice)
-    chosen = entries.filter(pk=request.GET.get("entry")).first() if request.GET.get("entry", "").isdigit() else None
+    entry_id = id_from(request.GET.get("entry", ""))
+    chosen = entries.filter(pk=entry_id).first() if entry_id is not None else None
     initial = {"entry": chosen, **{name: getattr(chosen, name) for name in service.ITEM_FIELDS}} if chosen else {}
     form = NoticeAmendForm(request.POST or None, entries=entries, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from portal.filters import date_range, search_terms
+from portal.forms import id_from
 from portal.permissions import permission_or_404
 from surveys.models import AccessAction, AccessEvent
 
@@ -19,8 +20,8 @@ def access_log(request):
         events = events.filter(user__email__iexact=filters["user"])
     if filters["application"]:
         wanted = Q(application__receipt_number__iexact=filters["application"])
-        if filters["application"].isdigit():
-            wanted |= Q(application_id=int(filters["application"]))
+        if (application_id := id_from(filters["application"])) is not None:
+            wanted |= Q(application_id=application_id)
         events = events.filter(wanted)
     if filters["action"]:
         if filters["action"] in AccessAction.values:

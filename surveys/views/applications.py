@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from portal.downloads import attachment_response
 from portal.exceptions import DomainError
+from portal.forms import id_from
 from surveys import selectors
 from surveys.application_schema import section_by_key, section_form_class, sections_for
 from surveys.enums import APPLICATION_TRANSITIONS, EDITABLE_STATUSES, ApplicationStatus
@@ -327,10 +328,9 @@ def version_pdf(request, pk: int, number: int):
 @login_required
 def version_diff(request, pk: int):
     application = _application(request, pk)
-    try:
-        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
-    except ValueError:
-        raise Http404 from None
+    a, b = id_from(request.GET.get("a", "")), id_from(request.GET.get("b", ""))
+    if a is None or b is None:
+        raise Http404
     old = get_object_or_404(ApplicationVersion, application=application, number=min(a, b))
     new = get_object_or_404(ApplicationVersion, application=application, number=max(a, b))
     access_record(request.user, application, AccessAction.DIFF, detail=f"v{old.number}-v{new.number}")

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,14 +92,21 @@ def survey_edit(request, pk: int):
 def _formset_view(request, pk, formset_class, template, action, success):
     survey = get_object_or_404(Survey, pk=pk)
     formset = formset_class(request.POST or None, instance=survey)
+    conflict = None
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
-            audit_log(action, actor=request.user, obj=survey, after={"forms": len(formset.forms)})
-            survey_refresh_completeness(survey)
-        messages.success(request, success)
-        return redirect("surveys:manage_detail", pk=survey.pk)
-    return render(request, template, {"survey": survey, "formset": formset})
+        try:
+            with transaction.atomic():
+                formset.save()
+                audit_log(action, actor=request.user, obj=survey, after={"forms": len(formset.forms)})
+                survey_refresh_completeness(survey)
+        except IntegrityError:  # two forms for one row, or another save in between: the database refuses
+            conflict = _("The list changed while you were editing it (or the form was altered), so nothing "
+                         "was saved. Your entries are below; reload the page to see the saved list.")
+        else:
+            messages.success(request, success)
+            return redirect("surveys:manage_detail", pk=survey.pk)
+    return render(request, template, {"survey": survey, "formset": formset, "conflict": conflict},
+                  status=400 if conflict else 200)
 
 
 @manage

@@ -268,6 +268,23 @@ def _with_nul(form: Form, *, in_choices: bool) -> dict:
     return data
 
 
+#: Values that read as numbers to ``str.isdigit()`` or ``int()`` but can be no id: a superscript, an Arabic-Indic
+#: digit, and one past the 64-bit range (SQLite cannot even compare it).
+NOT_IDS = ("²", "٣", "9223372036854775808")
+TEXT_KINDS = {"text", "search", "number", "textarea"}
+
+
+def _with_not_id(form: Form, name: str, value: str) -> dict:
+    """The form's own values, with ``value`` in the field ``name``."""
+    data = {f.name: f.values[-1] for f in form.fields if f.values and f.kind != "file"}
+    data[name] = value
+    return data
+
+
+def _id_like(field: FormField) -> bool:
+    return field.kind in TEXT_KINDS or any(str(v).isdigit() for v in field.values)
+
+
 # -- tests ------------------------------------------------------------------------------------------------------
 
 def test_every_form_is_fuzzed(discovered):
@@ -307,4 +324,25 @@ def test_nul_characters_are_no_server_error(client, world, discovered):
                     transaction.savepoint_rollback(savepoint)
                 if problem:
                     failures.append(f"{form.method.upper()} {form.action} as {form.role}: {problem}")
+    assert not failures, "\n".join(failures)
+
+
+def test_numbers_that_cannot_be_ids_are_no_server_error(client, world, discovered):
+    """Each id-like field of each form and filter, one at a time, with each of ``NOT_IDS``."""
+    failures = []
+    for name in TARGETS:
+        for form in _forms_for(name, discovered, world):
+            _log_in(client, world, form.role)
+            for field in filter(_id_like, form.fields):
+                for value in NOT_IDS:
+                    savepoint = transaction.savepoint()
+                    try:
+                        response = getattr(client, form.method)(form.action, _with_not_id(form, field.name, value))
+                        problem = None if response.status_code < 500 else response.status_code
+                    except Exception as error:  # the test client re-raises what the view raised
+                        problem = f"{type(error).__name__}: {error}"
+                    finally:
+                        transaction.savepoint_rollback(savepoint)
+                    if problem:
+                        failures.append(f"{form.method.upper()} {form.action} {field.name}={value!r} as {form.role}: {problem}")
     assert not failures, "\n".join(failures)

@@ -119,3 +119,18 @@ def test_briefing_is_announced_on_the_call_page(admin_client, client):
     assert briefing.starts_at.isoformat() == "2030-04-02T05:00:00+00:00"
     html = client.get(reverse("surveys:call_detail", kwargs={"pk": survey.pk})).content.decode()
     assert "서울 코엑스 컨퍼런스룸 301호" in html and "2030-04-02" in html and "14:00 KST" in html
+
+
+def test_a_form_whose_rows_the_database_refuses_is_a_400_keeping_the_entries(admin_client):
+    """Two forms naming one criterion (an altered page, or another save in between): nothing saved, nothing lost."""
+    survey = make_survey()
+    url = reverse("surveys:manage_criteria", kwargs={"pk": survey.pk})
+    page = admin_client.get(url)
+    data = _formset_post(page, "criteria", {"criteria-0-title": "공급망 안보 영향"})
+    data["criteria-3-id"] = data["criteria-2-id"]
+    before = list(survey.criteria.order_by("number").values_list("number", "title"))
+    response = admin_client.post(url, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="formset-conflict"' in html and "공급망 안보 영향" in html
+    assert list(survey.criteria.order_by("number").values_list("number", "title")) == before
