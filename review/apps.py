@@ -9,3 +9,4 @@ class ReviewConfig(AppConfig):
 
     def ready(self):
         from review import signals  # noqa: F401 - connects the receivers
+        from review import dashboards  # noqa: F401  (fills the home dashboards)

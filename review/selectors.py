@@ -18,10 +18,9 @@ def reviewer_assignments(user):
 
 def committee_surveys():
     """Calls the committee secretary works on now: in technical review or in the hearing."""
-    from surveys.enums import SurveyStage
     from surveys.models import Survey
 
-    return Survey.objects.filter(stage__in=[SurveyStage.TECHNICAL_REVIEW, SurveyStage.HEARING]).order_by("-deadline", "-pk")
+    return Survey.objects.in_gate("review_lists").order_by("-deadline", "-pk")
 
 
 def confirmed_candidates(survey):

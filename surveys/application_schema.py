@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from surveys.enums import QuestionType, SurveyKind
+from surveys.rows import Column, RowsField
 
 INDUSTRIALISATION_STAGES = [
     ("research", _("Basic research")),
@@ -116,6 +117,49 @@ TECHNOLOGY_SECTIONS = [
     Section("contact", _("Contact person"), _contact_fields()),
 ]
 
+LAND_STATUSES = [
+    ("owned", _("Owned by the applicant or the public sector")),
+    ("purchasing", _("Being purchased")),
+    ("planned", _("Planned (designation of industrial land pending)")),
+    ("other", _("Other")),
+]
+
+PHASE_COLUMNS = (
+    Column("phase", _("Phase"), max_length=60),
+    Column("from_year", _("From (year)"), "integer", min_value=2020, max_value=2060),
+    Column("to_year", _("To (year)"), "integer", min_value=2020, max_value=2060),
+    Column("works", _("Works"), max_length=300),
+)
+ANCHOR_COLUMNS = (
+    Column("company", _("Company"), max_length=200),
+    Column("investment", _("Investment"), "decimal", unit=_("KRW 100 million"), total=True, max_value=10**9),
+    Column("year", _("Year"), "integer", min_value=2020, max_value=2060),
+    Column("jobs", _("Jobs"), "integer", unit=_("people"), total=True, max_value=10**7),
+)
+PARTICIPANT_COLUMNS = (
+    Column("company", _("Company"), max_length=200),
+    Column("role", _("Role in the complex"), max_length=300, required=False),
+)
+
+
+def _province_field():
+    from surveys.criteria import PROVINCES
+
+    return forms.ChoiceField(label=_("Metropolitan city or province"), choices=[("", "---------")] + [
+        (code, name_en if get_language() == "en" else name) for code, name, name_en in PROVINCES])
+
+
+def _linked_complexes_field():
+    from surveys.criteria import EXISTING_COMPLEXES
+
+    return forms.MultipleChoiceField(
+        label=_("Existing specialised complexes it links to"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(code, name_en if get_language() == "en" else name) for code, _f, name, name_en in EXISTING_COMPLEXES],
+        help_text=_("For secondary batteries: Cheongju, Ulsan, Pohang, Saemangeum."),
+    )
+
+
 COMPLEX_SECTIONS = [
     Section("basic", _("Specialised complex"), {
         "technology_name": _text(_("Name of the complex"), max_length=200),
@@ -123,14 +167,34 @@ COMPLEX_SECTIONS = [
         "sub_field": None,
         "summary": _long(_("Summary"), max_length=2000),
     }),
-    Section("plan", _("Development plan"), {
-        "location": _text(_("Location"), max_length=300),
-        "area_m2": _decimal(_("Area (m²)"), places=0),
-        "anchor_companies": _long(_("Anchor companies"), max_length=4000),
-        "participating_companies": _long(_("Participating companies"), max_length=4000),
-        "investment_plan": _long(_("Investment plan (amounts and years)")),
-        "infrastructure": _long(_("Infrastructure: power, water and other utilities")),
-        "supply_chain_role": _long(_("Role in the supply chain")),
+    Section("site", _("Site"), {
+        "province": _province_field,
+        "city": _text(_("City, county or district"), max_length=100),
+        "address": _text(_("Address of the site"), max_length=300),
+        "area_m2": _decimal(_("Area (m²)"), places=0, max_value=10**10),
+        "land_status": lambda: forms.ChoiceField(label=_("Land status"), choices=[("", "---------")] + LAND_STATUSES),
+        "land_notes": _long(_("Land: ownership, zoning and how it will be secured"), max_length=4000),
+        "phases": lambda: RowsField(label=_("Phased schedule"), columns=PHASE_COLUMNS, min_rows=1, max_rows=10),
+    }),
+    Section("companies", _("Anchor and participating companies"), {
+        "anchor_companies": lambda: RowsField(
+            label=_("Anchor companies and their investment commitments"), columns=ANCHOR_COLUMNS, min_rows=1,
+            max_rows=30, help_text=_("Investment in KRW 100 million; totals are computed.")),
+        "participating_companies": lambda: RowsField(
+            label=_("Participating companies"), columns=PARTICIPANT_COLUMNS, required=False, max_rows=50),
+    }),
+    Section("infrastructure", _("Infrastructure"), {
+        "power_mw": _decimal(_("Power needed (MW)"), places=1, max_value=10**6),
+        "water_tpd": _decimal(_("Industrial water needed (t/day)"), places=0, max_value=10**8),
+        "transport": _long(_("Transport: roads, rail, ports and airports"), max_length=4000),
+        "infrastructure_plan": _long(_("How power, water and transport will be secured"), max_length=4000),
+    }),
+    Section("value_chain", _("Role in the value chain"), {
+        "value_chain_role": _long(_("Role in the value chain")),
+        "linked_complexes": _linked_complexes_field,
+    }),
+    Section("support", _("Regional support"), {
+        "regional_support": _long(_("Support of the region: tax, land, training and R&D institutions")),
     }),
     Section("criteria", _("Justification against each criterion"), {},
             _("Explain how the complex meets each of the call's criteria.")),
@@ -268,3 +332,49 @@ def _section_form_class(survey, section: Section, satisfied_files) -> type[forms
 
 def section_by_key(survey, key: str) -> Section | None:
     return next((section for section in sections_for(survey) if section.key == key), None)
+
+
+#: Where each kind keeps the parts of an application that later stages read: key → (section, field).
+#: Stages read them through ``answer_of``, never by raw keys, so a kind without a part gives "".
+ANSWER_PATHS: dict[str, dict[str, tuple[str, str]]] = {
+    SurveyKind.TECHNOLOGY: {
+        "title": ("basic", "technology_name"), "field": ("basic", "field"), "sub_field": ("basic", "sub_field"),
+        "summary": ("basic", "summary"), "specification": ("specification", "specification"),
+        "products": ("specification", "products"), "contact_name": ("contact", "contact_name"),
+        "contact_email": ("contact", "contact_email"),
+    },
+    SurveyKind.COMPLEX: {
+        "title": ("basic", "technology_name"), "field": ("basic", "field"), "sub_field": ("basic", "sub_field"),
+        "summary": ("basic", "summary"), "province": ("site", "province"), "city": ("site", "city"),
+        "address": ("site", "address"), "area_m2": ("site", "area_m2"), "land_status": ("site", "land_status"),
+        "phases": ("site", "phases"), "anchor_companies": ("companies", "anchor_companies"),
+        "participating_companies": ("companies", "participating_companies"),
+        "power_mw": ("infrastructure", "power_mw"), "water_tpd": ("infrastructure", "water_tpd"),
+        "transport": ("infrastructure", "transport"), "value_chain_role": ("value_chain", "value_chain_role"),
+        "linked_complexes": ("value_chain", "linked_complexes"), "regional_support": ("support", "regional_support"),
+        "contact_name": ("contact", "contact_name"), "contact_email": ("contact", "contact_email"),
+    },
+    SurveyKind.INTERNATIONAL_RND: {
+        "title": ("basic", "technology_name"), "field": ("basic", "field"), "sub_field": ("basic", "sub_field"),
+        "summary": ("basic", "summary"), "specification": ("specification", "specification"),
+        "products": ("specification", "products"), "partners": ("cooperation", "partners"),
+        "why_cooperation": ("cooperation", "why_cooperation"), "contact_name": ("contact", "contact_name"),
+        "contact_email": ("contact", "contact_email"),
+    },
+}
+
+
+def answer_of(source, key: str, *, kind: str | None = None, default=""):
+    """One part of an application (or of a version, or of a plain answers dict with ``kind``).
+
+    ``answer_of(application, "title")`` reads the title wherever the application's kind keeps it.
+    """
+    if kind is None:
+        survey = getattr(source, "survey", None) or getattr(getattr(source, "application", None), "survey", None)
+        kind = survey.kind if survey is not None else SurveyKind.TECHNOLOGY
+    answers = source if isinstance(source, dict) else (getattr(source, "answers", None) or {})
+    path = ANSWER_PATHS.get(kind, {}).get(key)
+    if path is None:
+        return default
+    value = (answers.get(path[0]) or {}).get(path[1])
+    return default if value in (None, "") else value

@@ -9,3 +9,4 @@ class SurveysConfig(AppConfig):
 
     def ready(self):
         from surveys import receivers  # noqa: F401  (connects the receivers)
+        from surveys import dashboards  # noqa: F401  (fills the home dashboards)

@@ -12,35 +12,22 @@ class SurveyKind(models.TextChoices):
 
 
 class SurveyStage(models.TextChoices):
+    """Every stage any kind of call may pass through. Which ones a call has, in which order, is its
+    kind's pipeline (``surveys.pipelines``)."""
+
     DRAFT = "draft", _("Draft")
     DISTRIBUTION = "distribution", _("Distribution")
     COLLECTION = "collection", _("Collection")
     TECHNICAL_REVIEW = "technical_review", _("Technical review")
+    ADVISORY_REVIEW = "advisory_review", _("Expert advisory panel")
+    SUBCOMMITTEE = "subcommittee", _("Specialised-complex subcommittee")
+    EXPERT_EVALUATION = "expert_evaluation", _("Anonymous expert evaluation")
+    PANEL_EVALUATION = "panel_evaluation", _("Independent panel verification")
+    SELECTION = "selection", _("Selection within quotas")
     HEARING = "hearing", _("Hearing")
     NATIONAL_COMMITTEE = "national_committee", _("National committee")
     NOTICE = "notice", _("Notice")
     CLOSED = "closed", pgettext_lazy("call stage", "Closed")
-
-
-#: The order of the pipeline. A move to the next stage needs no reason; any other allowed
-#: move (a skip forward, or one step back to correct a mistake) must say why.
-STAGE_ORDER = list(SurveyStage)
-
-#: Allowed moves: from → {to: reason required}.
-STAGE_TRANSITIONS: dict[str, dict[str, bool]] = {
-    SurveyStage.DRAFT: {SurveyStage.DISTRIBUTION: False, SurveyStage.COLLECTION: True},
-    SurveyStage.DISTRIBUTION: {SurveyStage.COLLECTION: False, SurveyStage.DRAFT: True},
-    SurveyStage.COLLECTION: {SurveyStage.TECHNICAL_REVIEW: False, SurveyStage.DISTRIBUTION: True},
-    SurveyStage.TECHNICAL_REVIEW: {
-        SurveyStage.HEARING: False,
-        SurveyStage.NATIONAL_COMMITTEE: True,
-        SurveyStage.COLLECTION: True,
-    },
-    SurveyStage.HEARING: {SurveyStage.NATIONAL_COMMITTEE: False, SurveyStage.TECHNICAL_REVIEW: True},
-    SurveyStage.NATIONAL_COMMITTEE: {SurveyStage.NOTICE: False, SurveyStage.HEARING: True},
-    SurveyStage.NOTICE: {SurveyStage.CLOSED: False},
-    SurveyStage.CLOSED: {},
-}
 
 #: Stages in which the call is visible to the public.
 PUBLIC_STAGES = [stage for stage in SurveyStage if stage != SurveyStage.DRAFT]

@@ -2,7 +2,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from portal.enums import FILING_ROLES, Role
+from portal.dashboards import dashboard_context
+from portal.enums import Role
 
 #: What each role's dashboard will hold, and whether that part of the portal exists yet.
 DASHBOARDS = {
@@ -39,33 +40,5 @@ def dashboard(request, role: str):
         .select_related("organization")
         .order_by("organization__name")
     )
-    context = {"role": role, "memberships": memberships}
-    if role in FILING_ROLES:
-        from surveys.selectors import public_surveys
-        from surveys.enums import SurveyStage
-
-        from surveys.selectors import applications_for_user
-
-        context["open_surveys"] = public_surveys().filter(
-            stage__in=[SurveyStage.DISTRIBUTION, SurveyStage.COLLECTION]
-        )
-        context["my_applications"] = applications_for_user(request.user)[:20]
-    if role == Role.ASSOCIATION_STAFF:
-        from surveys.selectors import public_surveys, staff_associations
-
-        context["associations"] = staff_associations(request.user)
-        context["collecting_surveys"] = public_surveys().exclude(association_channel="none")
-    if role == Role.REVIEWER:
-        from review.selectors import reviewer_assignments, reviewer_objection_opinions
-
-        context["assignments"] = Paginator(reviewer_assignments(request.user), 50).get_page(request.GET.get("page"))
-        context["objection_opinions"] = list(reviewer_objection_opinions(request.user))
-    if role == Role.SECRETARY:
-        from review.selectors import committee_surveys
-
-        context["committee_surveys"] = committee_surveys()
-    if role == Role.OBSERVER:
-        from surveys.selectors import ministry_channel_applications
-
-        context["ministry_applications"] = ministry_channel_applications()[:200]
+    context = {"role": role, "memberships": memberships, **dashboard_context(request, role)}
     return render(request, DASHBOARDS[role], context)

@@ -17,7 +17,6 @@ from review.models import (
 from review.services import scores as stored_scores
 from review.services.aggregation import Aggregate, aggregate
 from review.services.assignment import review_plan
-from surveys.enums import SurveyStage
 from surveys.models import Candidate, Field, Survey
 from surveys.services.calls import survey_transition
 
@@ -137,9 +136,10 @@ def standing_rows(scores, rank_of) -> list[Standing]:
 
 def closed_reason(survey: Survey) -> str | None:
     """Why the subcommittee records of a call cannot change now, or None while they can."""
-    if survey.stage != SurveyStage.TECHNICAL_REVIEW:
-        return _("Subcommittee records can be changed only while the call is in technical review (now: %(stage)s).") % {
-            "stage": SurveyStage(survey.stage).label}
+    if not survey.in_gate("recommending"):
+        return _("Subcommittee records can be changed only while the call is in the stage “%(open)s” (now: %(stage)s).") % {
+            "open": ", ".join(str(survey.pipeline.label(s)) for s in survey.pipeline.gates["recommending"]),
+            "stage": survey.stage_label}
     if CommitteeConfirmation.objects.filter(survey=survey).exists():
         return _("The Technical Coordination Committee has confirmed the candidate list; subcommittee records are closed.")
     return None
@@ -235,8 +235,8 @@ def committee_confirm(survey: Survey, *, candidate_ids: list[int], held_on: date
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if CommitteeConfirmation.objects.filter(survey=survey).exists():
         raise DomainError(_("The Technical Coordination Committee has already confirmed this call's list."), code="done")
-    if survey.stage != SurveyStage.TECHNICAL_REVIEW:
-        raise DomainError(_("The list can be confirmed only while the call is in technical review."), code="stage")
+    if not survey.in_gate("recommending"):
+        raise DomainError(_("The list can be confirmed only while the subcommittee's records are open."), code="stage")
     lists = confirmation_lists(survey)
     if lists.undecided:
         raise DomainError(_("These candidates have no subcommittee recommendation yet: %(list)s.") % {
@@ -260,5 +260,5 @@ def committee_confirm(survey: Survey, *, candidate_ids: list[int], held_on: date
         "held_on": held_on, "candidates": [c.number for c in chosen],
         "hearing_starts_on": hearing_starts_on, "hearing_ends_on": hearing_ends_on,
     })
-    survey_transition(survey, to=SurveyStage.HEARING, actor=actor)
+    survey_transition(survey, to=survey.pipeline.next_stage(survey), actor=actor)
     return confirmation

@@ -7,17 +7,15 @@ from portal.exceptions import DomainError
 from portal.services.audit import audit_log
 from review.enums import AuditAction
 from review.models import ExclusionRequest
-from surveys.enums import SurveyStage
 
 #: How many experts one application may ask to exclude.
 MAX_EXCLUSIONS = 3
 
 #: Until reviewers are assigned, the list may change.
-OPEN_STAGES = {SurveyStage.DISTRIBUTION, SurveyStage.COLLECTION}
 
 
 def _check_open(application) -> None:
-    if application.survey.stage not in OPEN_STAGES:
+    if not application.survey.in_gate("filing"):
         raise DomainError(_("Exclusion requests can be changed only until the technical review starts."), code="closed")
 
 

@@ -14,15 +14,12 @@ from portal.services.mail import mail_queue
 from review.enums import AuditAction, HearingChange, Stance
 from review.models import ConfirmedCandidate, HearingComment
 from review.services.blind import applicant_names, blind_title, redact
-from surveys.enums import ApplicationStatus, SurveyStage
+from surveys.enums import ApplicationStatus
+from surveys.application_schema import answer_of
 from surveys.models import Application, Candidate, Survey
 
 MAX_COMMENT = 4000
 SUMMARY_LENGTH = 600
-#: Stages in which the candidate list and its comments are public.
-PUBLIC_STAGES = [SurveyStage.HEARING, SurveyStage.NATIONAL_COMMITTEE, SurveyStage.NOTICE, SurveyStage.CLOSED]
-#: Stages in which the ministry may answer (during the window and after it, before the notice).
-ANSWER_STAGES = [SurveyStage.HEARING, SurveyStage.NATIONAL_COMMITTEE]
 #: Answer fields whose change mails the commenter again.
 MAILED_PARTS = ("answer", "change", "change_summary")
 
@@ -31,7 +28,7 @@ def window_open(survey: Survey, *, today: date | None = None) -> bool:
     """Whether comments are accepted: the call is in the hearing and today (Korea) is inside the window."""
     today = today or timezone.localdate()
     return (
-        survey.stage == SurveyStage.HEARING
+        survey.in_gate("hearing_commenting")
         and survey.hearing_starts_on is not None and survey.hearing_ends_on is not None
         and survey.hearing_starts_on <= today <= survey.hearing_ends_on
     )
@@ -42,7 +39,7 @@ def window_refusal(survey: Survey, *, today: date | None = None) -> str:
     today = today or timezone.localdate()
     if window_open(survey, today=today):
         return ""
-    if survey.stage != SurveyStage.HEARING or survey.hearing_starts_on is None or survey.hearing_ends_on is None:
+    if not survey.in_gate("hearing_commenting") or survey.hearing_starts_on is None or survey.hearing_ends_on is None:
         return _("The comment period of this call is not open.")
     dates = {"start": survey.hearing_starts_on.isoformat(), "end": survey.hearing_ends_on.isoformat()}
     if today < survey.hearing_starts_on:
@@ -92,8 +89,8 @@ def public_summary(candidate: Candidate) -> dict:
     for application in applications:
         latest = application.versions.order_by("-number").first()
         answers = latest.answers if latest else application.answers
-        summary = summary or str(answers.get("basic", {}).get("summary") or "")
-        products = products or str(answers.get("specification", {}).get("products") or "")
+        summary = summary or str(answer_of(answers, "summary", kind=candidate.survey.kind))
+        products = products or str(answer_of(answers, "products", kind=candidate.survey.kind))
     return {
         "title": redact(candidate.title, names),
         "summary": _shorten(redact(summary, names)),
@@ -198,7 +195,7 @@ def hearing_comment_answer(
     comment = HearingComment.objects.select_for_update().select_related("author").get(pk=comment.pk)
     candidate = Candidate.objects.select_for_update().select_related("survey").get(pk=comment.candidate_id)
     entry = ConfirmedCandidate.objects.select_for_update().get(candidate=candidate)
-    if candidate.survey.stage not in ANSWER_STAGES:
+    if not candidate.survey.in_gate("hearing_answering"):
         message = _("Answers can be given only while the call is in the hearing or with the national committee.")
         raise DomainError(message, code="stage")
     answer = (answer or "").strip()

@@ -44,10 +44,10 @@ def _clean_resolution(*, decision: str, reason: str, votes: dict) -> str:
 def meeting_create(survey: Survey, *, title: str, held_on, attendees: str = "", actor) -> NationalMeeting:
     """Open a meeting; only while the call is in the national committee stage."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.stage != SurveyStage.NATIONAL_COMMITTEE:
+    if not survey.in_gate("deliberation"):
         raise DomainError(
             _("Meetings can be created only while the call is in the stage “%(stage)s”; it is now in “%(current)s”.")
-            % {"stage": SurveyStage.NATIONAL_COMMITTEE.label, "current": survey.get_stage_display()},
+            % {"stage": survey.pipeline.label(SurveyStage.NATIONAL_COMMITTEE), "current": survey.stage_label},
             code="stage",
         )
     meeting = NationalMeeting.objects.create(

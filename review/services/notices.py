@@ -16,13 +16,13 @@ from review.selectors import effective_resolutions
 from review.services import results
 from review.tasks import render_notice_pdf
 from surveys.enums import SurveyStage
+from surveys.application_schema import answer_of
 from surveys.models import Application, Candidate, Field, Survey
 from surveys.selectors import field_names
 from surveys.services.calls import survey_transition
 
 
 #: Stages in which a call may have notices drafted: designations after the committee, amendments later.
-DRAFTING_STAGES = [SurveyStage.NATIONAL_COMMITTEE, SurveyStage.NOTICE, SurveyStage.CLOSED]
 NOTICE_FIELDS = ["number", "title", "preamble", "effective_on"]
 ITEM_FIELDS = ["title", "scope", "specification", "sensitive"]
 
@@ -47,13 +47,13 @@ def _taken_error() -> DomainError:
 
 
 def _answers_text(candidate: Candidate, application: Application | None) -> dict:
+    kind = candidate.survey.kind
     answers = application.answers if application else {}
-    basic, spec = answers.get("basic") or {}, answers.get("specification") or {}
     return {
-        "title": candidate.title or basic.get("technology_name", "") or (application.title if application else ""),
+        "title": candidate.title or answer_of(answers, "title", kind=kind) or (application.title if application else ""),
         "field_code": candidate.field_code or (application.field_code if application else ""),
-        "scope": str(basic.get("summary", "") or ""),
-        "specification": str(spec.get("specification", "") or ""),
+        "scope": str(answer_of(answers, "summary", kind=kind)),
+        "specification": str(answer_of(answers, "specification", kind=kind)),
     }
 
 
@@ -70,10 +70,12 @@ def designated_candidates(survey: Survey) -> list[Candidate]:
 def notice_draft(survey: Survey, *, number: str, title: str, effective_on, actor, preamble: str = "") -> Notice:
     """Draft a notice with one item per designated candidate, its text drawn from the application."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.stage not in DRAFTING_STAGES:
+    if not survey.in_gate("notice_drafting"):
         raise DomainError(
             _("A notice can be drafted once the call reaches the stage “%(stage)s”; it is now in “%(current)s”.")
-            % {"stage": SurveyStage.NATIONAL_COMMITTEE.label, "current": survey.get_stage_display()}, code="stage")
+            % {"stage": survey.pipeline.label(min(survey.pipeline.gate(survey, "notice_drafting"),
+                                                  key=survey.pipeline.stages.index)),
+               "current": survey.stage_label}, code="stage")
     number = number.strip()
     if _number_taken(number):
         raise _taken_error()
@@ -251,7 +253,8 @@ def notice_publish(notice: Notice, *, actor) -> Notice:
     entries = [_apply_item(item, notice, in_force=in_force, year=timezone.localdate(now).year) for item in items]
     notice.status, notice.published_at, notice.published_by = NoticeStatus.PUBLISHED, now, actor
     notice.save(update_fields=["status", "published_at", "published_by"])
-    if notice.survey.stage == SurveyStage.NATIONAL_COMMITTEE:
+    if notice.survey.stage != SurveyStage.NOTICE and notice.survey.pipeline.has_stage(notice.survey, SurveyStage.NOTICE) \
+            and SurveyStage.NOTICE in notice.survey.pipeline.transitions(notice.survey):
         survey_transition(notice.survey, to=SurveyStage.NOTICE, actor=actor)
     audit_log(AuditAction.NOTICE_PUBLISHED, actor=actor, obj=notice,
               after={"number": notice.number, "entries": [entry.number for entry in entries],

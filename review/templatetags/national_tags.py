@@ -3,7 +3,6 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from surveys.enums import SurveyStage
 from surveys.models import Survey
 
 register = template.Library()
@@ -12,7 +11,7 @@ register = template.Library()
 @register.inclusion_tag("review/national/_dashboard_calls.html")
 def national_committee_calls():
     """Calls before or after the national committee, with a link to their meetings — one query."""
-    surveys = Survey.objects.filter(stage__in=[SurveyStage.NATIONAL_COMMITTEE, SurveyStage.NOTICE]).order_by(
+    surveys = Survey.objects.in_gate("national_list").order_by(
         "-deadline", "-pk")
     return {"national_surveys": list(surveys)}
 

@@ -36,7 +36,7 @@ def exclusion_list(request, pk: int):
     return render(request, "review/exclusions.html", {
         "application": application, "form": form,
         "exclusions": application.exclusion_requests.order_by("created_at"),
-        "is_open": application.survey.stage in service.OPEN_STAGES, "limit": service.MAX_EXCLUSIONS,
+        "is_open": application.survey.in_gate("filing"), "limit": service.MAX_EXCLUSIONS,
     }, status=400 if request.method == "POST" else 200)
 
 

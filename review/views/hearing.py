@@ -15,6 +15,7 @@ from review.models import ConfirmedCandidate, HearingComment
 from review.services import hearing
 from review.services.blind import blind_titles
 from surveys.models import Candidate, Survey
+from surveys.pipelines import gate_q
 from surveys.selectors import field_names
 
 answer_hearing = permission_or_404("review.answer_hearing")
@@ -27,7 +28,7 @@ def _add_error(form, error: DomainError) -> None:
 
 def hearing_list(request, pk: int):
     """The confirmed candidates of a call with their comment counts and the comment window."""
-    survey = get_object_or_404(Survey, pk=pk, stage__in=hearing.PUBLIC_STAGES)
+    survey = get_object_or_404(Survey.objects.in_gate("hearing_public"), pk=pk)
     entries = list(hearing.hearing_entries(survey))
     titles = blind_titles(entry.candidate for entry in entries)
     fields = field_names()
@@ -44,7 +45,7 @@ def hearing_list(request, pk: int):
 def hearing_candidate(request, pk: int):
     """One candidate: its public summary, every comment with its masked author, the answers and the changes."""
     candidate = get_object_or_404(
-        Candidate.objects.select_related("survey"), pk=pk, survey__stage__in=hearing.PUBLIC_STAGES,
+        Candidate.objects.select_related("survey").filter(gate_q("hearing_public", "survey__")), pk=pk,
         confirmed__isnull=False,
     )
     if request.method == "POST" and not request.user.is_authenticated:
@@ -97,7 +98,7 @@ def hearing_manage(request, pk: int):
     candidates = Candidate.objects.filter(survey=survey, confirmed__isnull=False).order_by("number")
     return render(request, "review/hearing/manage.html", {
         "survey": survey, "page": page, "filters": filters, "candidates": candidates,
-        "may_answer": survey.stage in hearing.ANSWER_STAGES,
+        "may_answer": survey.in_gate("hearing_answering"),
     })
 
 
@@ -120,5 +121,5 @@ def hearing_answer(request, pk: int):
             return redirect("review:hearing_manage", pk=candidate.survey_id)
     return render(request, "review/hearing/answer.html", {
         "survey": candidate.survey, "comment": comment, "candidate": candidate, "form": form,
-        "may_answer": candidate.survey.stage in hearing.ANSWER_STAGES,
+        "may_answer": candidate.survey.in_gate("hearing_answering"),
     }, status=400 if request.method == "POST" else 200)

@@ -12,7 +12,6 @@ from portal.permissions import permission_or_404
 from review.forms import MeetingRecordForm, NationalMeetingForm, ResolutionForm
 from review.models import NationalMeeting, Resolution
 from review.services import national as service
-from surveys.enums import SurveyStage
 from surveys.models import Candidate, Survey
 
 deliberate = permission_or_404("review.deliberate")
@@ -33,7 +32,7 @@ def meeting_list(request, pk: int):
     meetings = survey.national_meetings.all()
     return render(request, "review/national/meeting_list.html", {
         "survey": survey, "form": form, "meetings": meetings,
-        "can_create": survey.stage == SurveyStage.NATIONAL_COMMITTEE,
+        "can_create": survey.in_gate("deliberation"),
     }, status=400 if request.method == "POST" else 200)
 
 

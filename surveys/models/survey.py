@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.enums import OrganizationType
 from portal.files import random_name
 from portal.models.choices import ChoiceLabels
-from surveys.enums import PUBLIC_STAGES, AssociationChannel, QuestionType, SurveyKind, SurveyStage
+from surveys.enums import AssociationChannel, QuestionType, SurveyKind, SurveyStage
+from surveys.pipelines import gate_q, pipeline_of, survey_in_gate
 
 from .field import Field
 
@@ -23,7 +24,11 @@ def default_score_anchors() -> list[str]:
 
 class SurveyQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(stage__in=PUBLIC_STAGES)
+        return self.in_gate("public")
+
+    def in_gate(self, name: str):
+        """Calls whose gate ``name`` (``surveys.pipelines``) is open now."""
+        return self.filter(gate_q(name))
 
 
 def _bilingual(ko: str, en: str) -> str:
@@ -61,6 +66,10 @@ class Survey(ChoiceLabels, models.Model):
     hearing_ends_on = models.DateField(_("hearing until"), null=True, blank=True)
     committee_on = models.DateField(_("national committee"), null=True, blank=True)
     notice_on = models.DateField(_("notice"), null=True, blank=True)
+    with_hearing = models.BooleanField(
+        _("public hearing"), default=False,
+        help_text=_("Specialised-complex calls hold a hearing on the candidate list only when the call asks for one."),
+    )
     contact = models.CharField(_("contact for questions"), max_length=200, blank=True)
     association_channel = models.CharField(
         _("association channel"), max_length=16, choices=AssociationChannel.choices,
@@ -106,13 +115,24 @@ class Survey(ChoiceLabels, models.Model):
         return _bilingual(self.description, self.description_en)
 
     @property
+    def pipeline(self):
+        return pipeline_of(self)
+
+    def in_gate(self, name: str) -> bool:
+        return survey_in_gate(self, name)
+
+    @property
+    def stage_label(self) -> str:
+        return str(self.pipeline.label(self.stage))
+
+    @property
     def is_public(self) -> bool:
-        return self.stage in PUBLIC_STAGES
+        return self.in_gate("public")
 
     @property
     def is_open(self) -> bool:
         now = timezone.now()
-        return self.stage == SurveyStage.COLLECTION and self.opens_at <= now < self.deadline
+        return self.in_gate("collection") and self.opens_at <= now < self.deadline
 
     def eligible_type_labels(self) -> list[str]:
         return [OrganizationType(t).label for t in self.eligible_types if t in OrganizationType.values]
@@ -197,6 +217,10 @@ class Briefing(models.Model):
         _("materials"), upload_to=random_name("surveys/briefings"), blank=True
     )
     materials_name = models.CharField(max_length=255, blank=True)
+    seats = models.PositiveIntegerField(
+        _("seats"), null=True, blank=True, help_text=_("Leave empty when sign-up is not needed or not limited."),
+    )
+    signup_open = models.BooleanField(_("sign-up open"), default=False)
 
     class Meta:
         verbose_name = _("briefing session")
@@ -205,3 +229,20 @@ class Briefing(models.Model):
 
     def __str__(self):
         return f"{self.survey} — {self.starts_at:%Y-%m-%d}"
+
+
+class BriefingSignup(models.Model):
+    """A seat at a briefing session, taken by a member of an organisation."""
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="signups")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="briefing_signups")
+    organization = models.ForeignKey("portal.Organization", on_delete=models.PROTECT, related_name="+",
+                                     null=True, blank=True)
+    attendees = models.PositiveSmallIntegerField(_("people attending"), default=1)
+    question = models.TextField(_("question for the session"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("briefing sign-up")
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["briefing", "user"], name="briefing_signup_once")]

@@ -26,7 +26,6 @@ from surveys.enums import (
     AssociationChannel,
     Channel,
     ProvenanceKind,
-    SurveyStage,
 )
 from surveys.services.workflow import application_transition, record_step
 from surveys.models import (
@@ -132,7 +131,7 @@ def check_window(application: Application, now: datetime) -> None:
     """Is the call's window (its stage and this application's deadline) open now?"""
     survey = application.survey
     returned = application.status == ApplicationStatus.RETURNED
-    if survey.stage != SurveyStage.COLLECTION and not (returned and survey.stage == SurveyStage.TECHNICAL_REVIEW):
+    if not survey.in_gate("collection") and not (returned and survey.in_gate("correction")):
         raise DomainError(_("This call is not accepting applications at the moment."), code="closed")
     if now < survey.opens_at:
         raise DomainError(_("This call has not opened yet."), code="closed")
@@ -446,6 +445,18 @@ def extension_grant(survey: Survey, *, organization, deadline: datetime, reason:
 
 # -- versions ------------------------------------------------------------------------------
 
+def answer_display(form_field, value) -> str:
+    """One stored answer as text, as its form field names it (choice labels, rows with their totals)."""
+    if hasattr(form_field, "display_value"):
+        return form_field.display_value(value)
+    choices = dict(getattr(form_field, "choices", []) or [])
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(item, item)) for item in value if isinstance(item, str))
+    if isinstance(value, dict) or value is None:
+        return ""
+    return str(choices.get(value, value) if choices else value)
+
+
 def labelled_answers(survey: Survey, answers: dict) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """Answers in form order with their labels: [(section title, [(field, label, value)])]."""
     result = []
@@ -454,10 +465,7 @@ def labelled_answers(survey: Survey, answers: dict) -> list[tuple[str, list[tupl
         values = answers.get(section.key, {})
         rows = []
         for name, form_field in form.fields.items():
-            value = values.get(name, "")
-            choices = dict(getattr(form_field, "choices", []) or [])
-            display = choices.get(value, value) if choices else value
-            rows.append((name, str(form_field.label), "" if display is None else str(display)))
+            rows.append((name, str(form_field.label), answer_display(form_field, values.get(name, ""))))
         result.append((str(section.title), rows))
     return result
 

@@ -6,15 +6,15 @@ from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
-from surveys.criteria import DEFAULT_CRITERIA
-from surveys.enums import STAGE_TRANSITIONS, AuditAction, SurveyStage
+from surveys.enums import AuditAction, SurveyStage
 from surveys.models import Criterion, Survey
+from surveys.pipelines import pipeline_of
 
 EDITABLE_FIELDS = [
     "kind", "title", "title_en", "description", "description_en", "legal_basis", "code",
     "eligible_types", "opens_at", "deadline", "review_starts_on", "hearing_starts_on",
     "hearing_ends_on", "committee_on", "notice_on", "contact",
-    "score_min", "score_max", "half_points", "score_anchors", "association_channel",
+    "score_min", "score_max", "half_points", "score_anchors", "association_channel", "with_hearing",
 ]
 
 
@@ -31,18 +31,27 @@ def survey_create(*, data: dict, fields, actor) -> Survey:
     _check_dates(survey)
     survey.save()
     survey.fields.set(fields)
-    Criterion.objects.bulk_create(
-        Criterion(survey=survey, number=number, title=title, title_en=title_en)
-        for number, (title, title_en) in enumerate(DEFAULT_CRITERIA, start=1)
-    )
+    _create_default_criteria(survey)
     audit_log(AuditAction.SURVEY_CREATED, actor=actor, obj=survey, after=snapshot(survey, EDITABLE_FIELDS))
     return survey
+
+
+def _create_default_criteria(survey: Survey) -> None:
+    Criterion.objects.bulk_create(
+        Criterion(survey=survey, number=number, title=title, title_en=title_en)
+        for number, (title, title_en) in enumerate(pipeline_of(survey).default_criteria, start=1)
+    )
+
+
+def _has_default_criteria(survey: Survey, kind: str) -> bool:
+    defaults = [(n, t, e) for n, (t, e) in enumerate(pipeline_of(kind).default_criteria, start=1)]
+    return list(survey.criteria.order_by("number").values_list("number", "title", "title_en")) == defaults
 
 
 @transaction.atomic
 def survey_update(survey: Survey, *, data: dict, fields, actor) -> Survey:
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.stage in (SurveyStage.NOTICE, SurveyStage.CLOSED):
+    if not survey.in_gate("editable"):
         raise DomainError(_("A call cannot be edited after its notice."), code="state")
     before = snapshot(survey, EDITABLE_FIELDS)
     for name in EDITABLE_FIELDS:
@@ -51,6 +60,13 @@ def survey_update(survey: Survey, *, data: dict, fields, actor) -> Survey:
     if survey.stage != SurveyStage.DRAFT and survey.kind != before["kind"]:
         raise DomainError(_("The kind of a published call cannot change."), code="state")
     _check_dates(survey)
+    if survey.stage not in pipeline_of(survey).stages:
+        raise DomainError(_("This kind of call has no stage “%(stage)s”.") % {"stage": SurveyStage(survey.stage).label},
+                          code="state")
+    if survey.kind != before["kind"] and _has_default_criteria(survey, before["kind"]):
+        # A draft call whose criteria are still the old kind's defaults takes the new kind's.
+        survey.criteria.all().delete()
+        _create_default_criteria(survey)
     survey.save()
     survey.fields.set(fields)
     after = snapshot(survey, EDITABLE_FIELDS)
@@ -63,26 +79,33 @@ def survey_update(survey: Survey, *, data: dict, fields, actor) -> Survey:
 
 
 def allowed_transitions(survey: Survey) -> dict[str, bool]:
-    """Stages this call may move to, each with whether a reason is required."""
-    return STAGE_TRANSITIONS[survey.stage]
+    """Stages this call may move to, each with whether a reason is required (its kind's pipeline)."""
+    return pipeline_of(survey).transitions(survey)
 
 
 @transaction.atomic
 def survey_transition(survey: Survey, *, to: str, actor, reason: str = "") -> Survey:
-    """Move a call to another stage, as the stage table allows; audited."""
+    """Move a call to another stage, as its kind's pipeline allows; audited."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    allowed = STAGE_TRANSITIONS[survey.stage]
+    pipeline = pipeline_of(survey)
+    if to not in SurveyStage.values or not pipeline.has_stage(survey, to):
+        raise DomainError(
+            _("A call of the kind “%(kind)s” has no stage “%(target)s”.")
+            % {"kind": survey.get_kind_display(), "target": SurveyStage(to).label if to in SurveyStage.values else to},
+            code="transition",
+        )
+    allowed = pipeline.transitions(survey)
     if to not in allowed:
         raise DomainError(
             _("A call in stage “%(current)s” cannot move to “%(target)s”.")
-            % {"current": SurveyStage(survey.stage).label, "target": SurveyStage(to).label if to in SurveyStage.values else to},
+            % {"current": pipeline.label(survey.stage), "target": pipeline.label(to)},
             code="transition",
         )
     reason = reason.strip()
     if allowed[to] and not reason:
         raise DomainError(
             _("Moving from “%(current)s” to “%(target)s” skips or reverses a stage: write the reason.")
-            % {"current": SurveyStage(survey.stage).label, "target": SurveyStage(to).label},
+            % {"current": pipeline.label(survey.stage), "target": pipeline.label(to)},
             code="reason",
         )
     if to != SurveyStage.DRAFT:

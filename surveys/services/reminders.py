@@ -18,7 +18,7 @@ def reminders_send(now=None) -> int:
         drafts = (
             Application.objects.filter(
                 status=ApplicationStatus.DRAFT,
-                survey__stage=SurveyStage.COLLECTION,
+                survey__stage__in=[SurveyStage.COLLECTION],
                 survey__deadline__gt=now,
                 survey__deadline__lte=now + window,
             )

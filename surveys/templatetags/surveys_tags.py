@@ -32,3 +32,9 @@ def kst(value, fmt="Y-m-d (D) H:i"):
     if value is None:
         return ""
     return f"{date_format(timezone.localtime(value), fmt)} KST"
+
+
+@register.filter
+def in_gate(survey, name: str) -> bool:
+    """Whether the call's gate ``name`` (``surveys.pipelines``) is open: ``{% if survey|in_gate:"hearing_public" %}``."""
+    return survey is not None and survey.in_gate(name)

@@ -93,8 +93,8 @@ def _draft_values(form) -> dict:
             if value not in (None, ""):
                 values[name] = value
         else:
-            raw = form.data.get(form.add_prefix(name), "")
-            if raw != "":
+            raw = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+            if raw not in ("", None, []):
                 values[name] = raw
     return values
 

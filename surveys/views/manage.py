@@ -14,7 +14,7 @@ from portal.services.audit import audit_log
 from portal.uploads import check_upload, safe_original_name
 from surveys import selectors
 from surveys.application_schema import section_form_class, sections_for
-from surveys.enums import STAGE_ORDER, AuditAction, SurveyStage
+from surveys.enums import AuditAction
 from surveys.forms import (
     BriefingForm,
     CriterionFormSet,
@@ -48,7 +48,7 @@ def survey_new(request):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The call was created as a draft with the eight statutory criteria."))
+            messages.success(request, _("The call was created as a draft with its kind's default criteria."))
             return redirect("surveys:manage_detail", pk=survey.pk)
     return render(request, "surveys/manage/edit.html", {"form": form})
 
@@ -57,14 +57,18 @@ def _render_detail(request, survey, transition_form, status=200):
     survey = Survey.objects.prefetch_related(
         "fields", "criteria", "questions", "guidance_files", "briefings"
     ).get(pk=survey.pk)
+    pipeline = survey.pipeline
     transitions = [
-        (SurveyStage(to), needs_reason) for to, needs_reason in allowed_transitions(survey).items()
+        ({"value": to, "label": pipeline.label(to)}, needs_reason)
+        for to, needs_reason in allowed_transitions(survey).items()
     ]
+    stages = [{"value": stage, "label": pipeline.label(stage)} for stage in pipeline.stages_of(survey)]
     return render(request, "surveys/manage/detail.html", {
         "survey": survey,
         "transitions": transitions,
-        "stages": STAGE_ORDER,
-        "stage_index": STAGE_ORDER.index(SurveyStage(survey.stage)),
+        "stages": stages,
+        "stage_index": [stage["value"] for stage in stages].index(survey.stage) if survey.stage in
+        pipeline.stages_of(survey) else -1,
         "transition_form": transition_form,
     }, status=status)
 
@@ -206,7 +210,7 @@ def survey_stage(request, pk: int):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The call is now in stage “%(stage)s”.") % {"stage": survey.get_stage_display()})
+            messages.success(request, _("The call is now in stage “%(stage)s”.") % {"stage": survey.stage_label})
             return redirect("surveys:manage_detail", pk=pk)
     return _render_detail(request, survey, form, status=400)
 

@@ -6,11 +6,21 @@ from django.urls import reverse
 from surveys.application_schema import section_form_class, sections_for
 from surveys.enums import QuestionType, SurveyKind
 from surveys.models import Criterion, Question
+from surveys.pipelines import pipeline_of
+from surveys.rows import RowsField
 from tests.surveys.helpers import make_survey, read_sections
 
 pytestmark = pytest.mark.django_db
 
-PLAN_FIELDS = ["location", "area_m2", "anchor_companies", "investment_plan", "infrastructure", "supply_chain_role"]
+PLAN_FIELDS = {
+    "site": ["site-province", "site-city", "site-address", "site-area_m2", "site-land_status", "site-phases-0-phase"],
+    "companies": ["companies-anchor_companies-0-company", "companies-anchor_companies-0-investment",
+                  "companies-anchor_companies-0-year", "companies-anchor_companies-0-jobs",
+                  "companies-participating_companies-0-company"],
+    "infrastructure": ["infrastructure-power_mw", "infrastructure-water_tpd", "infrastructure-transport"],
+    "value_chain": ["value_chain-value_chain_role", "value_chain-linked_complexes"],
+    "support": ["support-regional_support"],
+}
 
 
 def _call_with_questions(kind):
@@ -25,9 +35,17 @@ def _call_with_questions(kind):
     return survey
 
 
+def _names(key, name, field):
+    """The inputs a field renders: repeatable rows give one per row and column."""
+    if isinstance(field, RowsField):
+        return [f"{key}-{name}-{row}-{column.key}" for row in range(field.widget.spare_rows) for column in field.columns]
+    return [f"{key}-{name}"]
+
+
 def _expected(survey):
     return [
-        (section.key, [f"{section.key}-{name}" for name in section_form_class(survey, section).base_fields])
+        (section.key, [input_name for name, field in section_form_class(survey, section).base_fields.items()
+                       for input_name in _names(section.key, name, field)])
         for section in sections_for(survey)
     ]
 
@@ -59,7 +77,8 @@ def test_preview_has_one_field_per_criterion(admin_client, kind):
     Criterion.objects.create(survey=survey, number=9, title="추가 평가 항목")
     page = _preview(admin_client, survey)
     criteria = [n for n in page.names["criteria"] if n.startswith("criteria-criterion_")]
-    assert criteria == [f"criteria-criterion_{n}" for n in range(1, 10)]
+    defaults = len(pipeline_of(kind).default_criteria)
+    assert criteria == [f"criteria-criterion_{n}" for n in [*range(1, defaults + 1), 9]]
     assert "추가 평가 항목" in _html(admin_client, survey)
 
 
@@ -95,9 +114,10 @@ def test_preview_without_extra_questions_has_no_extra_step(admin_client):
 def test_complex_call_preview_shows_the_development_plan(admin_client):
     survey = make_survey(kind=SurveyKind.COMPLEX)
     page = _preview(admin_client, survey)
-    assert "plan" in page.sections
-    for name in PLAN_FIELDS:
-        assert f"plan-{name}" in page.names["plan"]
+    for section, names in PLAN_FIELDS.items():
+        assert section in page.sections
+        for name in names:
+            assert name in page.names[section], name
     every = [name for names in page.names.values() for name in names]
     assert not any(name.endswith(("-specification", "-mass_production")) for name in every)
     assert "specification" not in page.sections

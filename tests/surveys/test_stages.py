@@ -5,14 +5,32 @@ from django.urls import reverse
 
 from portal.exceptions import DomainError
 from portal.models import AuditEvent
-from surveys.enums import STAGE_TRANSITIONS, SurveyStage
+from surveys.enums import SurveyStage
 from surveys.models import Survey
+from surveys.pipelines import TECHNOLOGY
 from surveys.services.calls import survey_transition
 from tests.surveys.helpers import make_survey
 
 pytestmark = pytest.mark.django_db
 
 STAGE_CHANGED = "surveys.survey.stage_changed"
+
+#: The technology call's moves, as they have always been: from → {to: reason required}.
+STAGE_TRANSITIONS: dict[str, dict[str, bool]] = {
+    SurveyStage.DRAFT: {SurveyStage.DISTRIBUTION: False, SurveyStage.COLLECTION: True},
+    SurveyStage.DISTRIBUTION: {SurveyStage.COLLECTION: False, SurveyStage.DRAFT: True},
+    SurveyStage.COLLECTION: {SurveyStage.TECHNICAL_REVIEW: False, SurveyStage.DISTRIBUTION: True},
+    SurveyStage.TECHNICAL_REVIEW: {
+        SurveyStage.HEARING: False,
+        SurveyStage.NATIONAL_COMMITTEE: True,
+        SurveyStage.COLLECTION: True,
+    },
+    SurveyStage.HEARING: {SurveyStage.NATIONAL_COMMITTEE: False, SurveyStage.TECHNICAL_REVIEW: True},
+    SurveyStage.NATIONAL_COMMITTEE: {SurveyStage.NOTICE: False, SurveyStage.HEARING: True},
+    SurveyStage.NOTICE: {SurveyStage.CLOSED: False},
+    SurveyStage.CLOSED: {},
+}
+STAGE_TRANSITIONS.update({stage: {} for stage in SurveyStage if stage not in TECHNOLOGY.stages})
 
 ALLOWED = [(src, dst, needs) for src, moves in STAGE_TRANSITIONS.items() for dst, needs in moves.items()]
 REFUSED = [
@@ -29,6 +47,12 @@ def _at_stage(stage):
     Survey.objects.filter(pk=survey.pk).update(stage=stage)
     survey.refresh_from_db()
     return survey
+
+
+def test_the_technology_pipeline_derives_exactly_the_historic_table():
+    survey = make_survey()
+    for stage in SurveyStage:
+        assert TECHNOLOGY.transitions(survey, stage) == STAGE_TRANSITIONS[stage], stage
 
 
 def test_the_table_covers_every_stage_and_only_known_stages():

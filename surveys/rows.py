@@ -1,0 +1,205 @@
+"""Repeatable rows in an application form (anchor companies, a phased schedule), without script.
+
+A ``RowsField`` is one answer stored as a list of dicts. Its widget shows the saved rows and a few
+empty ones to fill in (inputs named ``<name>-<row>-<column>``); a saved answer passed back as data
+(the completeness check, the ministry's preview) is read as it is. Numbers are kept as typed
+(``"1200"``, never ``"1.2E+3"``), and columns marked ``total`` are summed for display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    #: "text", "integer" or "decimal"
+    kind: str = "text"
+    required: bool = True
+    max_length: int = 200
+    #: Shown after the value ("억원", "명").
+    unit: str = ""
+    total: bool = False
+    min_value: int | None = 0
+    max_value: int | None = None
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def korean_number(value) -> str:
+    """1234567.5 → "1,234,567.5"; text that is not a number stays as it is."""
+    try:
+        number = Decimal(str(value).replace(",", ""))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    whole, _dot, fraction = _plain(number).partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = whole.lstrip("-")
+    grouped = f"{int(whole):,}" if whole else "0"
+    return f"{sign}{grouped}.{fraction}" if fraction else f"{sign}{grouped}"
+
+
+class RowsWidget(forms.Widget):
+    def __init__(self, columns: tuple[Column, ...], max_rows: int, spare_rows: int = 3, attrs=None):
+        super().__init__(attrs)
+        self.columns = columns
+        self.max_rows = max_rows
+        self.spare_rows = spare_rows
+
+    def value_from_datadict(self, data, files, name):
+        stored = data.get(name)
+        if isinstance(stored, list):
+            return stored
+        rows = []
+        for index in range(self.max_rows):
+            row = {column.key: str(data.get(f"{name}-{index}-{column.key}", "")).strip() for column in self.columns}
+            if any(row.values()):
+                rows.append(row)
+        return rows
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and not any(key.startswith(f"{name}-") for key in data)
+
+    def format_value(self, value):
+        return value if isinstance(value, list) else []
+
+    def render(self, name, value, attrs=None, renderer=None):
+        rows = [row for row in (value if isinstance(value, list) else []) if isinstance(row, dict)]
+        count = min(self.max_rows, max(len(rows) + self.spare_rows, 1))
+        field_id = (attrs or {}).get("id") or f"id_{name}"
+        head = format_html_join("", "<th scope=\"col\">{}{}</th>", (
+            (column.label, f" ({column.unit})" if column.unit else "") for column in self.columns))
+        body = []
+        for index in range(count):
+            row = rows[index] if index < len(rows) else {}
+            cells = []
+            for column in self.columns:
+                input_type = "text" if column.kind == "text" else "number"
+                step = mark_safe(' step="any"') if column.kind == "decimal" else ""  # nosec B308: a constant
+                cells.append(format_html(
+                    '<td><input type="{}"{} class="form-control form-control-sm" name="{}-{}-{}" id="{}-{}-{}" '
+                    'value="{}" aria-label="{} {}" maxlength="{}"></td>',
+                    input_type, step, name, index, column.key, field_id, index,
+                    column.key, row.get(column.key, ""), column.label, index + 1, column.max_length,
+                ))
+            body.append(format_html("<tr><th scope=\"row\">{}</th>{}</tr>", index + 1, mark_safe("".join(cells))))  # nosec B308
+        note = _("Up to %(n)d rows. Save to get more empty rows.") % {"n": self.max_rows}
+        return format_html(
+            '<div class="table-responsive" id="{}"><table class="table table-sm align-middle rows-table">'
+            '<thead><tr><th scope="col">#</th>{}</tr></thead><tbody>{}</tbody></table>'
+            '<p class="form-text">{}</p></div>',
+            field_id, head, mark_safe("".join(body)), note,  # nosec B308: escaped by format_html above
+        )
+
+
+class RowsField(forms.Field):
+    widget = RowsWidget
+
+    def __init__(self, *, columns: tuple[Column, ...], min_rows: int = 0, max_rows: int = 20, **kwargs):
+        self.columns = columns
+        self.min_rows = min_rows
+        self.max_rows = max_rows
+        kwargs.setdefault("widget", RowsWidget(columns, max_rows))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if not isinstance(value, list):
+            return []
+        return [row for row in value if isinstance(row, dict) and any(str(v).strip() for v in row.values())]
+
+    def validate(self, value):
+        if self.required and len(value) < max(self.min_rows, 1):
+            raise ValidationError(self.error_messages["required"], code="required")
+        if len(value) > self.max_rows:
+            raise ValidationError(_("At most %(n)d rows.") % {"n": self.max_rows}, code="max_rows")
+
+    def clean(self, value):
+        rows = self.to_python(value)
+        self.validate(rows)
+        cleaned, problems = [], []
+        for number, row in enumerate(rows, start=1):
+            clean_row = {}
+            for column in self.columns:
+                text = str(row.get(column.key, "")).strip()
+                if not text:
+                    if column.required:
+                        problems.append(_("Row %(row)d: “%(column)s” is required.") % {"row": number, "column": column.label})
+                    clean_row[column.key] = ""
+                    continue
+                if len(text) > column.max_length:
+                    problems.append(_("Row %(row)d: “%(column)s” is longer than %(n)d characters.")
+                                    % {"row": number, "column": column.label, "n": column.max_length})
+                    continue
+                if column.kind == "text":
+                    clean_row[column.key] = text
+                    continue
+                try:
+                    amount = Decimal(text.replace(",", ""))
+                    if not amount.is_finite() or (column.kind == "integer" and amount != amount.to_integral_value()):
+                        raise InvalidOperation
+                except (InvalidOperation, ValueError):
+                    problems.append(_("Row %(row)d: “%(column)s” must be a number.") % {"row": number, "column": column.label})
+                    continue
+                if (column.min_value is not None and amount < column.min_value) or (
+                        column.max_value is not None and amount > column.max_value):
+                    problems.append(_("Row %(row)d: “%(column)s” is out of range.") % {"row": number, "column": column.label})
+                    continue
+                clean_row[column.key] = _plain(amount)
+            cleaned.append(clean_row)
+        if problems:
+            raise ValidationError(problems, code="invalid")
+        self.run_validators(cleaned)
+        return cleaned
+
+    def totals(self, rows) -> dict[str, str]:
+        result = {}
+        for column in self.columns:
+            if not column.total:
+                continue
+            amount = Decimal(0)
+            for row in rows if isinstance(rows, list) else []:
+                try:
+                    amount += Decimal(str(row.get(column.key, "") or 0).replace(",", ""))
+                except (InvalidOperation, ValueError, AttributeError):
+                    continue
+            result[column.key] = _plain(amount)
+        return result
+
+    def display_value(self, rows) -> str:
+        """The rows as text for previews, versions and PDFs, with the totals last."""
+        if not isinstance(rows, list) or not rows:
+            return ""
+        lines = []
+        for number, row in enumerate(rows, start=1):
+            if not isinstance(row, dict):
+                continue
+            parts = []
+            for column in self.columns:
+                value = row.get(column.key, "")
+                if value in ("", None):
+                    continue
+                shown = korean_number(value) if column.kind != "text" else str(value)
+                parts.append(f"{column.label} {shown}{column.unit}" if column.kind != "text" else shown)
+            lines.append(f"{number}. " + " · ".join(parts))
+        totals = self.totals(rows)
+        if totals:
+            labels = {column.key: column for column in self.columns}
+            lines.append(_("Total") + ": " + " · ".join(
+                f"{labels[key].label} {korean_number(value)}{labels[key].unit}" for key, value in totals.items()))
+        return "\n".join(lines)
