@@ -82,6 +82,22 @@ class SubcommitteeRecommendation(models.TextChoices):
     RECOMMEND = "recommend", _("Recommend")
     NOT_RECOMMEND = "not_recommend", _("Do not recommend")
     HOLD = "hold", _("Hold")
+    # The specialised-complex subcommittee's evaluation of a development plan.
+    DESIGNATE = "designate", _("Designate")
+    DESIGNATE_WITH_CONDITIONS = "designate_cond", _("Designate with conditions")
+    NOT_DESIGNATE = "not_designate", _("Do not designate")
+
+
+#: The recommendations a subcommittee of each kind of call may make; the first ones carry a candidate forward.
+RECOMMENDATIONS_BY_KIND = {
+    "technology": (SubcommitteeRecommendation.RECOMMEND, SubcommitteeRecommendation.NOT_RECOMMEND,
+                   SubcommitteeRecommendation.HOLD),
+    "complex": (SubcommitteeRecommendation.DESIGNATE, SubcommitteeRecommendation.DESIGNATE_WITH_CONDITIONS,
+                SubcommitteeRecommendation.NOT_DESIGNATE),
+}
+#: Recommendations that put a candidate on the list for the next committee.
+FORWARD_RECOMMENDATIONS = {SubcommitteeRecommendation.RECOMMEND, SubcommitteeRecommendation.DESIGNATE,
+                           SubcommitteeRecommendation.DESIGNATE_WITH_CONDITIONS}
 
 
 class Stance(models.TextChoices):
@@ -105,8 +121,18 @@ class RenderStatus(models.TextChoices):
 
 class Decision(models.TextChoices):
     DESIGNATE = "designate", _("Designate")
+    DESIGNATE_WITH_CONDITIONS = "designate_cond", _("Designate with conditions")
     REJECT = "reject", _("Do not designate")
     DEFER = "defer", _("Defer")
+
+
+#: The resolutions the national committee may pass on each kind of call.
+DECISIONS_BY_KIND = {
+    "technology": (Decision.DESIGNATE, Decision.REJECT, Decision.DEFER),
+    "complex": (Decision.DESIGNATE, Decision.DESIGNATE_WITH_CONDITIONS, Decision.REJECT, Decision.DEFER),
+}
+#: Resolutions that lead to a designation in the notice.
+DESIGNATING_DECISIONS = {Decision.DESIGNATE, Decision.DESIGNATE_WITH_CONDITIONS}
 
 
 class NoticeStatus(models.TextChoices):

@@ -34,6 +34,8 @@ class SubcommitteeDecision(ChoiceLabels, models.Model):
     meeting = models.ForeignKey(SubcommitteeMeeting, on_delete=models.PROTECT, related_name="decisions")
     recommendation = models.CharField(_("recommendation"), max_length=16, choices=SubcommitteeRecommendation.choices)
     rationale = models.TextField(_("rationale"))
+    conditions = models.TextField(_("conditions"), blank=True,
+                                  help_text=_("The conditions of a designation with conditions."))
     aggregate = models.DecimalField(_("aggregate at the meeting"), max_digits=6, decimal_places=2, null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now=True)

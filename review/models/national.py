@@ -22,6 +22,10 @@ class NationalMeeting(models.Model):
     title = models.CharField(_("title"), max_length=200)
     held_on = models.DateField(_("meeting date"))
     attendees = models.TextField(_("attendees"), blank=True)
+    chair = models.CharField(_("chair"), max_length=100, blank=True,
+                             help_text=_("For the specialised-complex committee: the Prime Minister."))
+    members_total = models.PositiveSmallIntegerField(_("members in office"), null=True, blank=True)
+    members_present = models.PositiveSmallIntegerField(_("members present"), null=True, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -46,11 +50,13 @@ class Resolution(ChoiceLabels, models.Model):
 
     meeting = models.ForeignKey(NationalMeeting, on_delete=models.PROTECT, related_name="resolutions")
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="resolutions")
-    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices)
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
     votes_for = models.PositiveSmallIntegerField(_("votes for"), null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField(_("votes against"), null=True, blank=True)
     votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)
     reason = models.TextField(_("reason"))
+    conditions = models.TextField(_("conditions"), blank=True,
+                                  help_text=_("The conditions of a designation with conditions."))
     corrects = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction",
         verbose_name=_("corrects"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
-from review.enums import AuditAction, AssignmentStatus, SubcommitteeRecommendation
+from review.enums import FORWARD_RECOMMENDATIONS, RECOMMENDATIONS_BY_KIND, AssignmentStatus, AuditAction, SubcommitteeRecommendation
 from review.models import (
     CandidateScore, CommitteeConfirmation, ConfirmedCandidate, Review, SubcommitteeDecision, SubcommitteeMeeting,
 )
@@ -214,7 +214,7 @@ def confirmation_lists(survey: Survey) -> ConfirmationLists:
         decision = getattr(candidate, "subcommittee_decision", None)
         if decision is None:
             undecided.append(candidate)
-        elif decision.recommendation == SubcommitteeRecommendation.RECOMMEND:
+        elif decision.recommendation in FORWARD_RECOMMENDATIONS:
             recommended.append(candidate)
     return ConfirmationLists(recommended=recommended, undecided=undecided)
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
 from portal.services.pdf import render_pdf, store_bytes
-from review.enums import AuditAction, SENSITIVE_PARTS, Decision, EntryStatus, NoticeAction, NoticeStatus
+from review.enums import DESIGNATING_DECISIONS, SENSITIVE_PARTS, AuditAction, Decision, EntryStatus, NoticeAction, NoticeStatus
 from review.models import Notice, NoticeItem, RegisterEntry, RegisterEvent
 from review.selectors import effective_resolutions
 from review.services import results
@@ -60,7 +60,7 @@ def _answers_text(candidate: Candidate, application: Application | None) -> dict
 def designated_candidates(survey: Survey) -> list[Candidate]:
     """Candidates resolved "designate" by a closed meeting, not yet in the register, in notice order."""
     in_force = effective_resolutions(survey)
-    ids = [cid for cid, r in in_force.items() if r.decision == Decision.DESIGNATE and r.meeting.is_closed]
+    ids = [cid for cid, r in in_force.items() if r.decision in DESIGNATING_DECISIONS and r.meeting.is_closed]
     registered = set(RegisterEntry.objects.filter(candidate_id__in=ids).values_list("candidate_id", flat=True))
     return list(Candidate.objects.filter(pk__in=set(ids) - registered, merged_into__isnull=True)
                 .order_by("field_code", "number"))
@@ -208,7 +208,7 @@ def _next_entry_number(field_code: str, year: int) -> str:
 
 def _check_designation(item: NoticeItem, in_force: dict) -> None:
     resolution = in_force.get(item.candidate_id)
-    if resolution is None or resolution.decision != Decision.DESIGNATE or not resolution.meeting.is_closed:
+    if resolution is None or resolution.decision not in DESIGNATING_DECISIONS or not resolution.meeting.is_closed:
         raise DomainError(_("“%(title)s” has no designation resolution of a closed meeting in force; remove the item.")
                           % {"title": item.title}, code="resolution")
     if RegisterEntry.objects.filter(candidate_id=item.candidate_id).exists():

@@ -27,6 +27,7 @@ from surveys.templatetags.surveys_tags import kst
 
 OUTCOME_OF_DECISION = {
     Decision.DESIGNATE: Outcome.DESIGNATED,
+    Decision.DESIGNATE_WITH_CONDITIONS: Outcome.DESIGNATED,
     Decision.REJECT: Outcome.REJECTED,
     Decision.DEFER: Outcome.DEFERRED,
 }
