@@ -37,6 +37,7 @@ class AggregationRule(models.TextChoices):
 
 
 class AuditAction:
+    SITE_VISIT_RECORDED = "review.site_visit.recorded"
     PANEL_MEMBER_ADDED = "review.panel.member_added"
     REVIEWERS_IMPORTED = "review.reviewers.imported"
     ASSIGNED = "review.assignment.created"

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import ModelMultipleChoiceField
 from review.enums import (
-    SENSITIVE_PARTS, Decision, HearingChange, ObjectionGround, ObjectionOutcome, Recommendation, Stance,
+    DECISIONS_BY_KIND, SENSITIVE_PARTS, Decision, HearingChange, ObjectionGround, ObjectionOutcome, Recommendation, Stance,
     SubcommitteeRecommendation,
 )
 from review.models import Notice, ReviewPlan
@@ -132,6 +132,10 @@ class NationalMeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     attendees = forms.CharField(label=_("Attendees"), max_length=4000, required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
+    chair = forms.CharField(label=_("Chair"), max_length=100, required=False,
+                            help_text=_("The specialised-complex committee is chaired by the Prime Minister."))
+    members_total = forms.IntegerField(label=_("Members in office"), min_value=1, max_value=999, required=False)
+    members_present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=999, required=False)
 
 
 class MeetingRecordForm(NationalMeetingForm):
@@ -140,17 +144,27 @@ class MeetingRecordForm(NationalMeetingForm):
 
 
 #: The committee's three answers as the UI words them (지정 / 미지정 / 보류).
-DECISION_LABELS = {Decision.DESIGNATE: _("Designate"), Decision.REJECT: _("Do not designate"), Decision.DEFER: _("Defer")}
+DECISION_LABELS = dict(Decision.choices)
 
 
 class ResolutionForm(forms.Form):
     """The committee's resolution on one candidate, or its correction."""
 
-    decision = forms.ChoiceField(label=_("Resolution"), choices=list(DECISION_LABELS.items()), widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Resolution"), widget=forms.RadioSelect, choices=[
+        (value, Decision(value).label) for value in DECISIONS_BY_KIND["technology"]])
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=999, required=False)
     votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=999, required=False)
     votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=999, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    conditions = forms.CharField(label=_("Conditions of the designation"), max_length=4000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            self.fields["decision"].choices = choices
+        if "designate_cond" not in dict(self.fields["decision"].choices):
+            del self.fields["conditions"]
 
 
 class NoticeForm(forms.ModelForm):
@@ -214,6 +228,8 @@ class SubcommitteeDecisionForm(forms.Form):
     recommendation = forms.ChoiceField(label=_("Subcommittee recommendation"),
                                        choices=SubcommitteeRecommendation.choices, widget=forms.RadioSelect)
     rationale = forms.CharField(label=_("Rationale"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    conditions = forms.CharField(label=_("Conditions of the designation"), max_length=4000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CommitteeConfirmForm(forms.Form):
@@ -223,9 +239,9 @@ class CommitteeConfirmForm(forms.Form):
                                                 widget=forms.CheckboxSelectMultiple)
     held_on = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     minutes = forms.CharField(label=_("Meeting minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
-    hearing_starts_on = forms.DateField(label=_("Hearing from"),
+    hearing_starts_on = forms.DateField(label=_("Hearing from"), required=False,
                                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    hearing_ends_on = forms.DateField(label=_("Hearing until"),
+    hearing_ends_on = forms.DateField(label=_("Hearing until"), required=False,
                                       widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, candidates, **kwargs):

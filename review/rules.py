@@ -17,3 +17,22 @@ rules.add_perm("review.deliberate", is_ministry_admin | is_secretary)
 rules.add_perm("review.answer_hearing", is_ministry_admin)
 rules.add_perm("review.publish_notice", is_ministry_admin)
 rules.add_perm("review.handle_objections", is_ministry_admin)
+
+
+@rules.predicate
+def is_on_the_plans_panel(user, candidate) -> bool:
+    """A reviewer assigned to this plan (a member of its advisory panel)."""
+    from review.models import Assignment
+
+    return bool(user and user.is_authenticated and candidate is not None
+                and Assignment.objects.filter(candidate=candidate, reviewer=user).exists())
+
+
+@rules.predicate
+def has_site_visits(user, candidate) -> bool:
+    """The call's pipeline has site visits (the specialised-complex call's advisory panel)."""
+    return candidate is not None and "site_visits" in candidate.survey.pipeline.gates
+
+
+rules.add_perm("review.view_site_visits", has_site_visits & (is_ministry_admin | is_secretary | is_on_the_plans_panel))
+rules.add_perm("review.record_site_visit", has_site_visits & (is_ministry_admin | is_on_the_plans_panel))

@@ -3,7 +3,7 @@ from django.urls import path
 from review.views import exclusions, hearing, manage, reviewer
 from review.views import committee
 from review.views import national, notices, register
-from review.views import results
+from review.views import results, site_visits
 
 app_name = "review"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("manage/calls/<int:pk>/review/panels/<slug:field_code>/", manage.panel, name="panel"),
     path("manage/candidates/<int:pk>/assign/", manage.candidate_assign, name="candidate_assign"),
     path("manage/candidates/<int:pk>/aggregate/", manage.candidate_aggregate, name="aggregate"),
+    path("review/candidates/<int:pk>/site-visits/", site_visits.site_visit_list, name="site_visits"),
+    path("review/site-visits/photos/<int:pk>/", site_visits.site_visit_photo, name="site_visit_photo"),
     # -- subcommittee and technical coordination committee --
     path("manage/calls/<int:pk>/committee/", committee.index, name="committee"),
     path("manage/calls/<int:pk>/committee/confirm/", committee.confirm, name="committee_confirm"),

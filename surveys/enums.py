@@ -54,6 +54,8 @@ class AuditAction:
     INQUIRY_ANSWERED = "surveys.inquiry.answered"
     GUIDANCE_ADDED = "surveys.guidance.added"
     BRIEFING_SAVED = "surveys.briefing.saved"
+    BRIEFING_SIGNED_UP = "surveys.briefing.signed_up"
+    BRIEFING_SIGNUP_CANCELLED = "surveys.briefing.signup_cancelled"
 
 
 class ApplicationStatus(models.TextChoices):

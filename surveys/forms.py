@@ -39,7 +39,8 @@ class SurveyForm(forms.ModelForm):
         fields = [
             "kind", "title", "title_en", "code", "description", "description_en", "legal_basis",
             "association_channel",
-            "contact", "score_min", "score_max", "half_points", "review_starts_on", "hearing_starts_on", "hearing_ends_on", "committee_on",
+            "contact", "score_min", "score_max", "half_points", "review_starts_on", "with_hearing", "hearing_starts_on",
+            "hearing_ends_on", "committee_on",
             "notice_on",
         ]
         widgets = {
@@ -163,7 +164,7 @@ class BriefingForm(forms.ModelForm):
 
     class Meta:
         model = Briefing
-        fields = ["place", "description", "materials"]
+        fields = ["place", "description", "materials", "signup_open", "seats"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):

@@ -65,6 +65,8 @@ class Pipeline:
     gate_needs: dict[str, str] = field(default_factory=dict)
     #: Labels of stages that this kind names differently.
     labels: dict[str, str] = field(default_factory=dict)
+    #: The body that confirms the list for the national committee.
+    committee: str = _("Technical Coordination Committee")
 
     # -- stages --------------------------------------------------------------------------------
     def stages_of(self, survey) -> list[str]:
@@ -111,6 +113,11 @@ class Pipeline:
         if needs and not self.has_stage(survey, needs):
             return frozenset()
         return frozenset(stage for stage in self.gates[name] if self.has_stage(survey, stage))
+
+    @property
+    def review_label(self) -> str:
+        """What the first review stage is called in this kind ("Technical review", "Expert advisory panel")."""
+        return self.label(self.layers[0].stage) if self.layers else ""
 
     def layer(self, key: str) -> ReviewLayer | None:
         return next((layer for layer in self.layers if layer.key == key), None)
@@ -188,6 +195,7 @@ COMPLEX = Pipeline(
     ),
     gate_needs=_HEARING_GATES,
     labels={S.NATIONAL_COMMITTEE: _("National committee (chaired by the Prime Minister)")},
+    committee=_("Specialised-complex subcommittee"),
 )
 
 INTERNATIONAL_RND = Pipeline(
@@ -211,6 +219,7 @@ INTERNATIONAL_RND = Pipeline(
     ),
     gate_needs=_HEARING_GATES,
     labels={S.NOTICE: _("Selection announcement")},
+    committee=_("Selection committee"),
 )
 
 PIPELINES: dict[str, Pipeline] = {p.kind: p for p in (TECHNOLOGY, COMPLEX, INTERNATIONAL_RND)}
@@ -234,6 +243,9 @@ def gate_q(name: str, prefix: str = "") -> Q:
         if not stages:
             continue
         needs = pipeline.gate_needs.get(name)
+        if needs and needs not in pipeline.stages:
+            continue
+        stages &= set(pipeline.stages)
         switch = pipeline.optional.get(needs) if needs else None
         plain = {stage for stage in stages if stage not in pipeline.optional}
         optional = stages - plain

@@ -9,6 +9,7 @@ urlpatterns = [
     path("calls/<int:pk>/", public.call_detail, name="call_detail"),
     path("calls/<int:pk>/guidance/<int:file_pk>/", public.guidance_download, name="guidance_download"),
     path("calls/<int:pk>/briefings/<int:briefing_pk>/materials/", public.briefing_materials, name="briefing_materials"),
+    path("calls/<int:pk>/briefings/<int:briefing_pk>/signup/", public.briefing_signup, name="briefing_signup"),
     path("calls/<int:pk>/questions/", public.ask_question, name="ask_question"),
     path("manage/calls/", manage.survey_list, name="manage_list"),
     path("manage/calls/new/", manage.survey_new, name="manage_new"),

@@ -6,10 +6,11 @@ from .national import (
 )
 from .panel import Panel, PanelMember, ReviewerConflict, ReviewerProfile, ReviewPlan
 from .review import Assignment, CandidateScore, ExclusionRequest, Pledge, Review
+from .site_visit import SiteVisit, SiteVisitPhoto
 
 __all__ = [
     "Assignment", "CandidateScore", "CommitteeBook", "CommitteeConfirmation", "ConfirmedCandidate", "ExclusionRequest", "HearingComment",
     "NationalMeeting", "Notice", "NoticeItem", "Objection", "ObjectionOpinion", "Panel", "PanelMember", "Pledge",
     "RegisterEntry", "RegisterEvent", "Resolution", "Result", "Review", "ReviewPlan", "ReviewerConflict",
-    "ReviewerProfile", "SubcommitteeDecision", "SubcommitteeMeeting",
+    "ReviewerProfile", "SiteVisit", "SiteVisitPhoto", "SubcommitteeDecision", "SubcommitteeMeeting",
 ]

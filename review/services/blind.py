@@ -87,6 +87,12 @@ def blind_titles(candidates) -> dict[int, str]:
     return {candidate.pk: redact(candidate.title, applicant_names(by_candidate[candidate.pk])) for candidate in candidates}
 
 
+def reviews_are_blind(survey) -> bool:
+    """Whether the call's first review layer reads applications blind (its kind's pipeline says)."""
+    layers = survey.pipeline.layers
+    return not layers or layers[0].blind
+
+
 def blind_proposals(candidate) -> list[BlindProposal]:
     applications = list(
         Application.objects.filter(candidate=candidate, status=ApplicationStatus.ACCEPTED)
@@ -94,7 +100,8 @@ def blind_proposals(candidate) -> list[BlindProposal]:
         .prefetch_related("organization__associations")
         .order_by("pk")
     )
-    names = applicant_names(applications)
+    # A complex's development plan names its region and companies: its advisory panel reads it as filed.
+    names = applicant_names(applications) if reviews_are_blind(candidate.survey) else []
     proposals = []
     for index, application in enumerate(applications, start=1):
         latest = application.versions.order_by("-number").first()

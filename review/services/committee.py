@@ -17,11 +17,12 @@ from review.models import (
 from review.services import scores as stored_scores
 from review.services.aggregation import Aggregate, aggregate
 from review.services.assignment import review_plan
+from surveys.enums import SurveyStage
 from surveys.models import Candidate, Field, Survey
 from surveys.services.calls import survey_transition
 
 MEETING_FIELDS = ["held_on", "attendees", "minutes"]
-DECISION_FIELDS = ["recommendation", "rationale", "aggregate"]
+DECISION_FIELDS = ["recommendation", "rationale", "conditions", "aggregate"]
 
 
 @dataclass
@@ -172,24 +173,36 @@ def meeting_save(survey: Survey, *, field_code: str, held_on: date, attendees: s
 
 
 @transaction.atomic
-def decision_record(candidate: Candidate, *, recommendation: str, rationale: str, actor) -> SubcommitteeDecision:
+def recommendation_choices(survey: Survey) -> list[tuple[str, str]]:
+    """The recommendations the subcommittee of this kind of call may make."""
+    return [(value, SubcommitteeRecommendation(value).label) for value in RECOMMENDATIONS_BY_KIND.get(
+        survey.kind, RECOMMENDATIONS_BY_KIND["technology"])]
+
+
+def decision_record(candidate: Candidate, *, recommendation: str, rationale: str, actor,
+                    conditions: str = "") -> SubcommitteeDecision:
     """The subcommittee's recommendation for a candidate, with the aggregate it had at the time."""
     survey = _open(candidate.survey)
     candidate = Candidate.objects.get(pk=candidate.pk)
     if candidate.merged_into_id:
         raise DomainError(_("This candidate was merged into another one."), code="merged")
-    if recommendation not in SubcommitteeRecommendation.values:
+    if recommendation not in dict(recommendation_choices(survey)):
         raise DomainError(_("Choose a recommendation."), code="recommendation")
     rationale = rationale.strip()
     if not rationale:
         raise DomainError(_("Write the rationale for the recommendation."), code="rationale")
+    conditions = conditions.strip()
+    if recommendation == SubcommitteeRecommendation.DESIGNATE_WITH_CONDITIONS and not conditions:
+        raise DomainError(_("Write the conditions of the designation."), code="conditions")
+    if recommendation != SubcommitteeRecommendation.DESIGNATE_WITH_CONDITIONS:
+        conditions = ""
     meeting = SubcommitteeMeeting.objects.filter(survey=survey, field_code=candidate.field_code).first()
     if meeting is None:
         raise DomainError(_("Record the subcommittee meeting of this field first."), code="meeting")
     existing = SubcommitteeDecision.objects.filter(candidate=candidate).first()
     before = snapshot(existing, DECISION_FIELDS) if existing else None
     decision, _created = SubcommitteeDecision.objects.update_or_create(candidate=candidate, defaults={
-        "meeting": meeting, "recommendation": recommendation, "rationale": rationale,
+        "meeting": meeting, "recommendation": recommendation, "rationale": rationale, "conditions": conditions,
         "aggregate": aggregate(candidate, plan=review_plan(survey)).value, "decided_by": actor,
     })
     audit_log(AuditAction.SUBCOMMITTEE_DECIDED, actor=actor, obj=candidate, before=before,
@@ -227,9 +240,15 @@ def _check_hearing(starts_on: date, ends_on: date) -> None:
 
 
 @transaction.atomic
+def confirmation_leads_to_hearing(survey: Survey) -> bool:
+    return survey.pipeline.next_stage(survey) == SurveyStage.HEARING
+
+
 def committee_confirm(survey: Survey, *, candidate_ids: list[int], held_on: date, minutes: str,
-                      hearing_starts_on: date, hearing_ends_on: date, actor) -> CommitteeConfirmation:
-    """Confirm the call's candidate list, set the hearing window and move the call to the hearing."""
+                      hearing_starts_on: date | None = None, hearing_ends_on: date | None = None,
+                      actor) -> CommitteeConfirmation:
+    """Confirm the call's candidate list and move the call to its next stage: the hearing (with its window)
+    where the call has one, else the national committee."""
     if not actor.has_perm("review.deliberate"):
         raise DomainError(_("Only the committee secretary or the ministry may confirm the list."), code="permission")
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -249,7 +268,13 @@ def committee_confirm(survey: Survey, *, candidate_ids: list[int], held_on: date
         raise DomainError(_("Select at least one candidate."), code="candidates")
     if not minutes.strip():
         raise DomainError(_("Write the minutes of the meeting."), code="minutes")
-    _check_hearing(hearing_starts_on, hearing_ends_on)
+    with_hearing = confirmation_leads_to_hearing(survey)
+    if with_hearing:
+        if hearing_starts_on is None or hearing_ends_on is None:
+            raise DomainError(_("Set the hearing window."), code="dates")
+        _check_hearing(hearing_starts_on, hearing_ends_on)
+    else:
+        hearing_starts_on, hearing_ends_on = survey.hearing_starts_on, survey.hearing_ends_on
     confirmation = CommitteeConfirmation.objects.create(
         survey=survey, held_on=held_on, minutes=minutes.strip(), confirmed_by=actor)
     ConfirmedCandidate.objects.bulk_create(ConfirmedCandidate(confirmation=confirmation, candidate=c) for c in chosen)

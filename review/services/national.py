@@ -8,15 +8,21 @@ from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
-from review.enums import AuditAction, Decision
+from review.enums import DECISIONS_BY_KIND, AuditAction, Decision
 from review.models import NationalMeeting, Resolution, SubcommitteeDecision
 from review.selectors import confirmed_candidates, effective_resolutions
 from surveys.enums import SurveyStage
 from surveys.models import Candidate, Survey
 
 
-MEETING_FIELDS = ["title", "held_on", "attendees", "minutes"]
-RESOLUTION_FIELDS = ["candidate", "decision", "votes_for", "votes_against", "votes_abstain", "reason", "corrects"]
+MEETING_FIELDS = ["title", "held_on", "attendees", "chair", "members_total", "members_present", "minutes"]
+RESOLUTION_FIELDS = ["candidate", "decision", "votes_for", "votes_against", "votes_abstain", "reason", "conditions",
+                     "corrects"]
+
+
+def decision_choices(survey: Survey) -> list[tuple[str, str]]:
+    """The resolutions the committee may pass on this kind of call."""
+    return [(value, Decision(value).label) for value in DECISIONS_BY_KIND.get(survey.kind, DECISIONS_BY_KIND["technology"])]
 
 
 def _lock_meeting(meeting: NationalMeeting) -> NationalMeeting:
@@ -29,19 +35,39 @@ def _refuse_closed(meeting: NationalMeeting) -> None:
                           code="closed")
 
 
-def _clean_resolution(*, decision: str, reason: str, votes: dict) -> str:
-    if decision not in Decision.values:
-        raise DomainError(_("Choose designate, reject or defer."), code="decision")
+def _clean_resolution(survey: Survey, *, decision: str, reason: str, votes: dict, conditions: str = "") -> tuple[str, str]:
+    if decision not in dict(decision_choices(survey)):
+        raise DomainError(_("Choose one of the resolutions offered."), code="decision")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Write the reason for the resolution."), code="reason")
     if any(value is not None and value < 0 for value in votes.values()):
         raise DomainError(_("Vote counts cannot be negative."), code="votes")
-    return reason
+    conditions = (conditions or "").strip()
+    if decision == Decision.DESIGNATE_WITH_CONDITIONS and not conditions:
+        raise DomainError(_("Write the conditions of the designation."), code="conditions")
+    return reason, conditions if decision == Decision.DESIGNATE_WITH_CONDITIONS else ""
+
+
+def quorum_problem(meeting: NationalMeeting) -> str:
+    """Why the meeting's record cannot be closed as it stands, or "" when it can."""
+    if meeting.survey.kind != "complex":
+        return ""
+    if not meeting.chair.strip():
+        return str(_("Record who chaired the meeting."))
+    if not meeting.members_total or meeting.members_present is None:
+        return str(_("Record the number of members in office and present."))
+    if meeting.members_present > meeting.members_total:
+        return str(_("More members present than in office: check the numbers."))
+    if meeting.members_present * 2 <= meeting.members_total:
+        return str(_("The quorum (a majority of the members in office) was not present: %(present)d of %(total)d.")
+                   % {"present": meeting.members_present, "total": meeting.members_total})
+    return ""
 
 
 @transaction.atomic
-def meeting_create(survey: Survey, *, title: str, held_on, attendees: str = "", actor) -> NationalMeeting:
+def meeting_create(survey: Survey, *, title: str, held_on, attendees: str = "", actor, chair: str = "",
+                   members_total=None, members_present=None) -> NationalMeeting:
     """Open a meeting; only while the call is in the national committee stage."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if not survey.in_gate("deliberation"):
@@ -52,6 +78,7 @@ def meeting_create(survey: Survey, *, title: str, held_on, attendees: str = "", 
         )
     meeting = NationalMeeting.objects.create(
         survey=survey, title=title.strip(), held_on=held_on, attendees=attendees.strip(), created_by=actor,
+        chair=(chair or "").strip(), members_total=members_total, members_present=members_present,
     )
     audit_log(AuditAction.NATIONAL_MEETING_CREATED, actor=actor, obj=meeting, after=snapshot(meeting, MEETING_FIELDS))
     return meeting
@@ -81,6 +108,9 @@ def meeting_close(meeting: NationalMeeting, *, actor) -> NationalMeeting:
     """Close the meeting: from now on its record and resolutions are fixed."""
     meeting = _lock_meeting(meeting)
     _refuse_closed(meeting)
+    problem = quorum_problem(meeting)
+    if problem:
+        raise DomainError(problem, code="quorum")
     meeting.closed_at = timezone.now()
     meeting.closed_by = actor
     meeting.save(update_fields=["closed_at", "closed_by"])
@@ -91,19 +121,20 @@ def meeting_close(meeting: NationalMeeting, *, actor) -> NationalMeeting:
 
 @transaction.atomic
 def resolution_record(meeting: NationalMeeting, candidate: Candidate, *, decision: str, reason: str, actor,
-                      votes_for=None, votes_against=None, votes_abstain=None) -> Resolution:
+                      votes_for=None, votes_against=None, votes_abstain=None, conditions: str = "") -> Resolution:
     """Record, or while the meeting is open change, the resolution on one candidate of the agenda."""
     meeting = _lock_meeting(meeting)
     _refuse_closed(meeting)
     votes = {"votes_for": votes_for, "votes_against": votes_against, "votes_abstain": votes_abstain}
-    reason = _clean_resolution(decision=decision, reason=reason, votes=votes)
+    reason, conditions = _clean_resolution(meeting.survey, decision=decision, reason=reason, votes=votes,
+                                           conditions=conditions)
     if not confirmed_candidates(meeting.survey).filter(candidate=candidate).exists():
         raise DomainError(_("This candidate is not on the confirmed list of the call."), code="agenda")
     resolution = Resolution.objects.filter(meeting=meeting, candidate=candidate, corrects__isnull=True).first()
     before = snapshot(resolution, RESOLUTION_FIELDS) if resolution else None
     if resolution is None:
         resolution = Resolution(meeting=meeting, candidate=candidate, recorded_by=actor)
-    resolution.decision, resolution.reason = decision, reason
+    resolution.decision, resolution.reason, resolution.conditions = decision, reason, conditions
     for name, value in votes.items():
         setattr(resolution, name, value)
     resolution.recorded_by = actor
@@ -115,7 +146,7 @@ def resolution_record(meeting: NationalMeeting, candidate: Candidate, *, decisio
 
 @transaction.atomic
 def resolution_correct(resolution: Resolution, *, decision: str, reason: str, actor,
-                       votes_for=None, votes_against=None, votes_abstain=None) -> Resolution:
+                       votes_for=None, votes_against=None, votes_abstain=None, conditions: str = "") -> Resolution:
     """Record a correction of a closed meeting's resolution: a new resolution naming the old one."""
     meeting = _lock_meeting(resolution.meeting)
     if not meeting.is_closed:
@@ -125,9 +156,11 @@ def resolution_correct(resolution: Resolution, *, decision: str, reason: str, ac
         raise DomainError(_("This resolution has already been corrected; correct the latest correction."),
                           code="corrected")
     votes = {"votes_for": votes_for, "votes_against": votes_against, "votes_abstain": votes_abstain}
-    reason = _clean_resolution(decision=decision, reason=reason, votes=votes)
+    reason, conditions = _clean_resolution(meeting.survey, decision=decision, reason=reason, votes=votes,
+                                           conditions=conditions)
     correction = Resolution.objects.create(
         meeting=meeting, candidate_id=resolution.candidate_id, decision=decision, reason=reason, corrects=resolution,
+        conditions=conditions,
         recorded_by=actor, **votes,
     )
     audit_log(AuditAction.RESOLUTION_CORRECTED, actor=actor, obj=correction,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
 from portal.services.pdf import render_pdf, store_bytes
-from review.enums import DESIGNATING_DECISIONS, SENSITIVE_PARTS, AuditAction, Decision, EntryStatus, NoticeAction, NoticeStatus
+from review.enums import DESIGNATING_DECISIONS, SENSITIVE_PARTS, AuditAction, EntryStatus, NoticeAction, NoticeStatus
 from review.models import Notice, NoticeItem, RegisterEntry, RegisterEvent
 from review.selectors import effective_resolutions
 from review.services import results

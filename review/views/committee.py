@@ -53,6 +53,7 @@ class DecisionEntry:
     prefix: str
     recommendation: str = ""
     rationale: str = ""
+    conditions: str = ""
     errors: dict = dataclass_field(default_factory=dict)
     non_field_errors: tuple = ()
 
@@ -61,12 +62,12 @@ class DecisionEntry:
         decision = getattr(candidate, "subcommittee_decision", None)
         if decision is None:
             return cls(_decision_prefix(candidate))
-        return cls(_decision_prefix(candidate), decision.recommendation, decision.rationale)
+        return cls(_decision_prefix(candidate), decision.recommendation, decision.rationale, decision.conditions)
 
     @classmethod
     def from_form(cls, form: SubcommitteeDecisionForm) -> "DecisionEntry":
         return cls(form.prefix, form["recommendation"].value() or "", form["rationale"].value() or "",
-                   {name: list(errors) for name, errors in form.errors.items()}, tuple(form.non_field_errors()))
+                   form["conditions"].value() or "", {name: list(errors) for name, errors in form.errors.items()}, tuple(form.non_field_errors()))
 
 
 def _decision_prefix(candidate) -> str:
@@ -151,7 +152,8 @@ def field(request, pk: int, field_code: str):
         "rows": list(zip(rows, _entries(request, rows, posted, posted_form))), "page": page, "filters": filters,
         "show": show, "decide_query": _without(request, "decide"),
         "decision_labels": SubcommitteeDecisionForm.base_fields,
-        "recommendation_choices": SubcommitteeDecisionForm.base_fields["recommendation"].choices,
+        "recommendation_choices": committee.recommendation_choices(survey),
+        "with_conditions": "designate_cond" in dict(committee.recommendation_choices(survey)),
         "show_choices": committee.Show.choices, "closed": committee.closed_reason(survey),
         "book": CommitteeBook.objects.filter(survey=survey, field_code=field_code).first(),
     }, status=status)
@@ -178,12 +180,14 @@ def confirm(request, pk: int):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The candidate list was confirmed and the call moved to the hearing."))
+            messages.success(request, _("The candidate list was confirmed and the call moved to the stage “%(stage)s”.")
+                             % {"stage": Survey.objects.get(pk=survey.pk).stage_label})
             return redirect("review:committee", pk=survey.pk)
     confirmation = CommitteeConfirmation.objects.filter(survey=survey).first()
     return render(request, "review/committee/confirm.html", {
         "survey": survey, "form": form, "lists": lists, "confirmation": confirmation,
         "entries": confirmation.entries.select_related("candidate") if confirmation else [],
+        "with_hearing": committee.confirmation_leads_to_hearing(survey),
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -55,7 +55,7 @@ def overview(request, pk: int):
     panels = Panel.objects.filter(survey=survey).annotate(size=Count("members"))
     field_codes = list(survey.fields.values_list("code", flat=True))
     return render(request, "review/manage/overview.html", {
-        "survey": survey, "form": form, "page": page, "filters": filters, "panels": panels, "field_codes": field_codes,
+        "survey": survey, "site_visits": "site_visits" in survey.pipeline.gates, "form": form, "page": page, "filters": filters, "panels": panels, "field_codes": field_codes,
     }, status=400 if request.method == "POST" else 200)
 
 

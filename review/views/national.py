@@ -45,8 +45,9 @@ def _resolution_form(item, data=None):
     initial = {}
     if current is not None:
         initial = {name: getattr(current, name) for name in
-                   ("decision", "votes_for", "votes_against", "votes_abstain", "reason")}
-    return ResolutionForm(data, prefix=f"c{item.candidate.pk}", initial=initial)
+                   ("decision", "votes_for", "votes_against", "votes_abstain", "reason", "conditions")}
+    return ResolutionForm(data, prefix=f"c{item.candidate.pk}", initial=initial,
+                          choices=service.decision_choices(item.candidate.survey))
 
 
 def _meeting_page(request, meeting, *, record_form=None, bound=None, status=200):
@@ -92,7 +93,7 @@ def _save_resolution(request, meeting):
     if candidate is None:
         messages.error(request, _("Choose a candidate of the agenda."))
         return _meeting_page(request, meeting, status=400)
-    form = ResolutionForm(request.POST, prefix=f"c{candidate.pk}")
+    form = ResolutionForm(request.POST, prefix=f"c{candidate.pk}", choices=service.decision_choices(meeting.survey))
     if form.is_valid():
         try:
             service.resolution_record(meeting, candidate, actor=request.user, **form.cleaned_data)
@@ -123,8 +124,10 @@ def meeting_close(request, pk: int):
 def resolution_correct(request, pk: int):
     """Record a correction of a closed meeting's resolution."""
     resolution = get_object_or_404(Resolution.objects.select_related("meeting__survey", "candidate"), pk=pk)
-    initial = {name: getattr(resolution, name) for name in ("decision", "votes_for", "votes_against", "votes_abstain")}
-    form = ResolutionForm(request.POST or None, initial=initial)
+    initial = {name: getattr(resolution, name) for name in ("decision", "votes_for", "votes_against", "votes_abstain",
+                                                             "conditions")}
+    form = ResolutionForm(request.POST or None, initial=initial,
+                          choices=service.decision_choices(resolution.meeting.survey))
     if request.method == "POST" and form.is_valid():
         try:
             service.resolution_correct(resolution, actor=request.user, **form.cleaned_data)

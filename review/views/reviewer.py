@@ -107,6 +107,7 @@ def assignment_detail(request, pk: int):
             Review.objects.filter(assignment__candidate=assignment.candidate, assignment__status=AssignmentStatus.SUBMITTED)
             .exclude(assignment=assignment).select_related("assignment").order_by("assignment__pseudonym")
         )
+    context.update(site_visits="site_visits" in assignment.candidate.survey.pipeline.gates)
     context.update(proposals=blind_proposals(assignment.candidate), title=blind_title(assignment.candidate),
                    form=form, review=review, others=others,
                    criteria={str(c.number): c for c in survey.criteria.all()})

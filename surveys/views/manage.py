@@ -55,7 +55,8 @@ def survey_new(request):
 
 def _render_detail(request, survey, transition_form, status=200):
     survey = Survey.objects.prefetch_related(
-        "fields", "criteria", "questions", "guidance_files", "briefings"
+        "fields", "criteria", "questions", "guidance_files", "briefings",
+        "briefings__signups__organization", "briefings__signups__user",
     ).get(pk=survey.pk)
     pipeline = survey.pipeline
     transitions = [

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +13,8 @@ from portal.downloads import attachment_response
 from portal.exceptions import DomainError
 from surveys import selectors
 from surveys.forms import InquiryForm
-from surveys.models import Briefing, GuidanceFile, Survey
+from surveys.models import Briefing, BriefingSignup, GuidanceFile, Survey
+from surveys.services import briefings
 from surveys.services.inquiries import inquiry_ask
 
 
@@ -34,11 +36,19 @@ def call_detail(request, pk: int):
     association_choices = sorted(
         {a for organization in filing for a in organization.associations.all()}, key=lambda a: a.name
     )
+    may_ask = request.user.has_perm("surveys.ask_question", survey)
+    signed_up = {}
+    if may_ask:
+        signed_up = dict(BriefingSignup.objects.filter(briefing__survey=survey, user=request.user)
+                         .values_list("briefing_id", "attendees"))
+    briefing_rows = [(briefing, briefings.seats_left(briefing), signed_up.get(briefing.pk))
+                     for briefing in survey.briefings.all()]
     return render(request, "surveys/call/detail.html", {
         "survey": survey,
+        "briefing_rows": briefing_rows,
         "now": timezone.now(),
         "inquiry_form": InquiryForm(),
-        "may_ask": request.user.has_perm("surveys.ask_question", survey),
+        "may_ask": may_ask,
         "my_questions": my_questions,
         "filing_organizations": filing,
         "association_choices": association_choices,
@@ -87,3 +97,32 @@ def ask_question(request, pk: int):
         "survey": survey, "now": timezone.now(), "inquiry_form": form, "may_ask": True,
         "my_questions": survey.inquiries.filter(asked_by=request.user),
     }, status=400)
+
+
+@require_POST
+def briefing_signup(request, pk: int, briefing_pk: int):
+    """Take (or give back) seats at a briefing session for one's organisation."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    survey = _visible_survey(request, pk)
+    if not request.user.has_perm("surveys.ask_question", survey):
+        raise Http404
+    briefing = get_object_or_404(Briefing, pk=briefing_pk, survey=survey)
+    if request.POST.get("action") == "cancel":
+        briefings.briefing_signup_cancel(briefing, user=request.user)
+        messages.success(request, _("Your sign-up was cancelled."))
+        return redirect(f"{reverse('surveys:call_detail', kwargs={'pk': survey.pk})}#briefing-{briefing.pk}")
+    membership = (request.user.memberships.filter(is_active=True, organization__isnull=False)
+                  .select_related("organization").first())
+    try:
+        attendees = int(request.POST.get("attendees", "1"))
+    except ValueError:
+        attendees = 0
+    try:
+        briefings.briefing_signup(briefing, user=request.user, organization=membership.organization if membership else None,
+                                  attendees=attendees, question=request.POST.get("question", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You are signed up for the briefing session."))
+    return redirect(f"{reverse('surveys:call_detail', kwargs={'pk': survey.pk})}#briefing-{briefing.pk}")
