@@ -29,8 +29,6 @@ class SurveyStage(models.TextChoices):
     NOTICE = "notice", _("Notice")
     CLOSED = "closed", pgettext_lazy("call stage", "Closed")
 
-#: Stages in which the call is visible to the public.
-PUBLIC_STAGES = [stage for stage in SurveyStage if stage != SurveyStage.DRAFT]
 
 
 class QuestionType(models.TextChoices):

@@ -35,7 +35,7 @@ def notice_list(request, pk: int):
     return render(request, "review/notices/notice_list.html", {
         "survey": survey, "form": form, "notices": survey.notices.all(),
         "designated": service.designated_candidates(survey),
-        "can_draft": survey.stage in service.DRAFTING_STAGES,
+        "can_draft": survey.in_gate("notice_drafting"),
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -145,6 +145,9 @@ MATRIX: dict[str, Row] = {
     "surveys:call_detail": get(call, public()),
     "surveys:guidance_download": get(lambda w: {"pk": w.call.pk, "file_pk": w.guidance.pk}, public()),
     "surveys:briefing_materials": get(lambda w: {"pk": w.call.pk, "briefing_pk": w.briefing.pk}, public()),
+    # organisations that file may sign up (sign-up is closed here: the refusal is a message and a redirect)
+    "surveys:briefing_signup": post(lambda w: {"pk": w.call.pk, "briefing_pk": w.briefing.pk},
+                                    only(302, "applicant_a", "applicant_b", "association_staff", "ministry_liaison")),
     # filing organisations ask (read-only MSIT does not): an empty question is a 400
     "surveys:ask_question": post(call, only(400, *FILERS)),
     # -- surveys: the ministry admin's call screens ------------------------------------------------------------------
@@ -220,6 +223,9 @@ MATRIX: dict[str, Row] = {
     "review:panel": get(lambda w: {"pk": w.call.pk, "field_code": "ROB"}, admin_only()),
     "review:candidate_assign": get(pk("candidate"), admin_only()),
     "review:aggregate": get(pk("candidate"), deliberators()),  # the secretary sees scores too
+    # the complex plan's advisory panel: its assigned member, the secretary and the admin
+    "review:site_visits": get(pk("plan"), only(200, "reviewer_assigned", "secretary", "admin")),
+    "review:site_visit_photo": get(pk("site_photo"), only(200, "reviewer_assigned", "secretary", "admin")),
     # -- review: subcommittee and technical coordination committee ---------------------------------------------------
     "review:committee": get(late, deliberators()),
     "review:committee_confirm": get(late, deliberators()),

@@ -276,6 +276,36 @@ def _through_notice(w) -> None:
     w.revoke_item = notices.notice_item_revoke(w.draft, entry=w.entry, actor=admin)
 
 
+def _complex_call(w) -> None:
+    """A specialised-complex call in its advisory stage: company A's plan, reviewed and visited by the panel."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from review.services.site_visits import site_visit_record
+    from tests.complexes.world import plan_answers
+
+    u, admin = w.users, w.users["admin"]
+    survey = survey_create(data={
+        "kind": SurveyKind.COMPLEX, "title": "이차전지 특화단지 지정 신청", "description": "특화단지", "code": "CPX",
+        "eligible_types": [OrganizationType.COMPANY, OrganizationType.LOCAL_GOVERNMENT],
+        "opens_at": timezone.now() - timedelta(days=1), "deadline": timezone.now() + TODAY_PLUS,
+    }, fields=Field.objects.filter(code__in=["BAT"]), actor=admin)
+    survey = survey_transition(survey_transition(survey, to=SurveyStage.DISTRIBUTION, actor=admin),
+                               to=SurveyStage.COLLECTION, actor=admin)
+    application = applying.application_create(survey, organization=w.org_a, actor=u["applicant_a"])
+    for section, data in plan_answers(survey).items():
+        application = applying.application_save_draft(application, section=section, data=data,
+                                                      revision=application.revision, actor=u["applicant_a"])
+    applying.application_submit(Application.objects.get(pk=application.pk), actor=u["applicant_a"])
+    w.plan = intake_accept(Application.objects.get(pk=application.pk), actor=admin).candidate
+    survey_transition(survey, to=SurveyStage.ADVISORY_REVIEW, actor=admin)
+    PanelMember.objects.create(panel=pool.panel_for(survey, "BAT"), reviewer=u["reviewer_assigned"])
+    assign(w.plan, u["reviewer_assigned"], admin)
+    photo = SimpleUploadedFile("site.pdf", PDF, content_type="application/pdf")
+    visit = site_visit_record(w.plan, visited_on=timezone.localdate(), members=[u["reviewer_assigned"]],
+                              findings="부지 정지 작업 진행 중", photos=[photo], actor=u["reviewer_assigned"])
+    w.site_photo = visit.photos.get()
+
+
 def _portal(w) -> None:
     admin, manager = w.users["admin"], w.users["applicant_a"]
     w.signup = signup_request_create(data={
@@ -297,5 +327,6 @@ def build_world() -> SimpleNamespace:
     _through_committee(w)
     _through_notice(w)
     _open_stages(w)
+    _complex_call(w)
     _portal(w)
     return w
