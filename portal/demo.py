@@ -20,6 +20,7 @@ ORGANIZATIONS = [
     ("GARAM", "가람정밀 주식회사", "Garam Precision Co., Ltd.", T.COMPANY, "214-81-10004", []),
     ("FRI", "미래로봇연구원", "Future Robot Research Institute", T.RESEARCH_INSTITUTE, "", []),
     ("GN", "경상남도", "Gyeongsangnam-do", T.LOCAL_GOVERNMENT, "", []),
+    ("CB", "충청북도", "Chungcheongbuk-do", T.LOCAL_GOVERNMENT, "", []),
 ]
 
 USERS = [
@@ -39,6 +40,7 @@ USERS = [
     ("applicant@garam.example", "서지우 부장", R.APPLICANT, "GARAM", True),
     ("applicant@fri.example", "문가영 연구원", R.APPLICANT, "FRI", True),
     ("applicant@gyeongnam.example", "배준영 주무관", R.APPLICANT, "GN", True),
+    ("applicant@chungbuk.example", "윤지아 주무관", R.APPLICANT, "CB", True),
 ]
 
 

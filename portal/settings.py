@@ -290,7 +290,7 @@ if AUDIT_RETENTION_DAYS < 730:
     )
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=5)
 HEALTH_CELERY_TIMEOUT = env.float("HEALTH_CELERY_TIMEOUT", default=1.0)
-DEMO_SEED_HOOKS = ["surveys.demo.seed", "surveys.demo.seed_applications", "review.demo.seed"]
+DEMO_SEED_HOOKS = ["surveys.demo.seed", "surveys.demo.seed_applications", "review.demo.seed", "review.demo_pipelines.seed"]
 # `make bench` only: serves the bare baseline view the benchmarks compare every page with.
 BENCH_BASELINE = env.bool("BENCH_BASELINE", default=False)
 

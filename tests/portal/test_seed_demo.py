@@ -27,3 +27,21 @@ def test_seed_demo_refuses_to_print_passwords_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_seed_demo_shows_every_kind_of_call_at_the_stages_a_newcomer_needs(settings):
+    from review.models import RegisterEntry, SiteVisit
+    from surveys.enums import SurveyKind, SurveyStage
+    from surveys.models import Survey
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    calls = {(s.kind, s.stage) for s in Survey.objects.all()}
+    assert {kind for kind, _stage in calls} == set(SurveyKind.values)
+    assert (SurveyKind.TECHNOLOGY, SurveyStage.COLLECTION) in calls
+    assert (SurveyKind.TECHNOLOGY, SurveyStage.NOTICE) in calls
+    assert (SurveyKind.COMPLEX, SurveyStage.ADVISORY_REVIEW) in calls
+    assert RegisterEntry.objects.count() == 2
+    assert SiteVisit.objects.filter(candidate__survey__kind=SurveyKind.COMPLEX).count() == 1
+    assert Survey.objects.count() == 6
