@@ -181,6 +181,10 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    confirmed = forms.BooleanField(
+        label=_("I confirm that this stage ends before its deadline; the organisations concerned will be told."),
+        required=False,
+    )
 
 
 class RecipientSelectionForm(forms.Form):

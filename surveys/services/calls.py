@@ -78,14 +78,44 @@ def survey_update(survey: Survey, *, data: dict, fields, actor) -> Survey:
     return survey
 
 
+def early_move(survey: Survey, now=None) -> str:
+    """Why leaving the call's current stage now would cut a window short ("" when it would not).
+
+    Moving out of collection before the deadline, or out of the hearing before its last day, takes away
+    what applicants or commenters were promised: it needs a reason and a confirmation, and is announced.
+    """
+    now = now or timezone.now()
+    if survey.stage == SurveyStage.COLLECTION and survey.deadline and now < survey.deadline:
+        return "collection"
+    if survey.stage == SurveyStage.HEARING and survey.hearing_ends_on and timezone.localdate(now) <= survey.hearing_ends_on:
+        return "hearing"
+    return ""
+
+
+def organizations_cut_short(survey: Survey):
+    """The people to tell when collection closes early: members of organisations with an unfinished
+    application (a draft, one with their association, or one returned for correction)."""
+    from portal.models import User
+    from surveys.enums import ApplicationStatus as A
+
+    unfinished = [A.DRAFT, A.ASSOCIATION_REVIEW, A.RETURNED_BY_ASSOCIATION, A.RETURNED]
+    organizations = survey.applications.filter(status__in=unfinished).values("organization")
+    return (User.objects.filter(memberships__organization__in=organizations, memberships__is_active=True,
+                                is_active=True).distinct().order_by("pk"))
+
+
 def allowed_transitions(survey: Survey) -> dict[str, bool]:
     """Stages this call may move to, each with whether a reason is required (its kind's pipeline)."""
     return pipeline_of(survey).transitions(survey)
 
 
 @transaction.atomic
-def survey_transition(survey: Survey, *, to: str, actor, reason: str = "") -> Survey:
-    """Move a call to another stage, as its kind's pipeline allows; audited."""
+def survey_transition(survey: Survey, *, to: str, actor, reason: str = "", confirmed: bool = False) -> Survey:
+    """Move a call to another stage, as its kind's pipeline allows; audited.
+
+    Cutting collection or the hearing short needs a reason and ``confirmed``; the organisations with unfinished
+    applications are told by mail.
+    """
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     pipeline = pipeline_of(survey)
     if to not in SurveyStage.values or not pipeline.has_stage(survey, to):
@@ -108,6 +138,15 @@ def survey_transition(survey: Survey, *, to: str, actor, reason: str = "") -> Su
             % {"current": pipeline.label(survey.stage), "target": pipeline.label(to)},
             code="reason",
         )
+    early = early_move(survey)
+    if early and not reason:
+        raise DomainError(
+            _("The deadline of “%(current)s” has not passed yet: write why the stage ends early.")
+            % {"current": pipeline.label(survey.stage)}, code="reason")
+    if early and not confirmed:
+        raise DomainError(
+            _("The deadline of “%(current)s” has not passed yet. Confirm that it ends early; the organisations "
+              "concerned will be told.") % {"current": pipeline.label(survey.stage)}, code="confirm")
     if to != SurveyStage.DRAFT:
         _check_publishable(survey)
     before = survey.stage
@@ -117,11 +156,23 @@ def survey_transition(survey: Survey, *, to: str, actor, reason: str = "") -> Su
         survey.published_at = timezone.now()
         update.append("published_at")
     survey.save(update_fields=update)
-    audit_log(
-        AuditAction.SURVEY_STAGE_CHANGED, actor=actor, obj=survey,
-        before={"stage": before}, after={"stage": to, "reason": reason},
-    )
+    after = {"stage": to, "reason": reason}
+    if early:
+        after["ended_early"] = early
+    audit_log(AuditAction.SURVEY_STAGE_CHANGED, actor=actor, obj=survey, before={"stage": before}, after=after)
+    if early == "collection":
+        _announce_early_close(survey, reason=reason)
     return survey
+
+
+def _announce_early_close(survey: Survey, *, reason: str) -> None:
+    from portal.services.mail import mail_queue
+
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    for person in organizations_cut_short(survey):
+        mail_queue("collection_closed_early", to=person.email, recipient_user=person,
+                   context={"survey": survey, "reason": reason, "person": person},
+                   topic=f"surveys.survey:{survey.pk}", dedupe_key=f"surveys.closed_early:{survey.pk}:{stamp}:{person.pk}")
 
 
 def _check_publishable(survey: Survey) -> None:

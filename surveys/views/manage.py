@@ -24,7 +24,9 @@ from surveys.forms import (
     TransitionForm,
 )
 from surveys.models import Briefing, GuidanceFile, Survey
-from surveys.services.calls import allowed_transitions, survey_create, survey_transition, survey_update
+from surveys.services.calls import (
+    allowed_transitions, early_move, organizations_cut_short, survey_create, survey_transition, survey_update,
+)
 from surveys.services.intake import survey_refresh_completeness
 
 GUIDANCE_TYPES = {"pdf", "hwp", "hwpx", "docx", "xlsx", "pptx"}
@@ -64,6 +66,7 @@ def _render_detail(request, survey, transition_form, status=200):
         for to, needs_reason in allowed_transitions(survey).items()
     ]
     stages = [{"value": stage, "label": pipeline.label(stage)} for stage in pipeline.stages_of(survey)]
+    early = early_move(survey)
     return render(request, "surveys/manage/detail.html", {
         "survey": survey,
         "transitions": transitions,
@@ -71,6 +74,8 @@ def _render_detail(request, survey, transition_form, status=200):
         "stage_index": [stage["value"] for stage in stages].index(survey.stage) if survey.stage in
         pipeline.stages_of(survey) else -1,
         "transition_form": transition_form,
+        "early": early,
+        "cut_short": organizations_cut_short(survey).count() if early == "collection" else 0,
     }, status=status)
 
 
@@ -207,7 +212,7 @@ def survey_stage(request, pk: int):
     if form.is_valid():
         try:
             survey = survey_transition(survey, to=form.cleaned_data["to"], actor=request.user,
-                                       reason=form.cleaned_data["reason"])
+                                       reason=form.cleaned_data["reason"], confirmed=form.cleaned_data["confirmed"])
         except DomainError as error:
             form.add_error(None, error.message)
         else:

@@ -192,7 +192,8 @@ def _in_technical_review(w, title: str, filings, *, reviewed: bool) -> tuple:
     if reviewed:
         for application in applications:
             submit_review(assign(application.candidate, u["reviewer_assigned"], admin))
-    survey = survey_transition(survey, to=SurveyStage.TECHNICAL_REVIEW, actor=admin)
+    survey = survey_transition(survey, to=SurveyStage.TECHNICAL_REVIEW, actor=admin, reason="접수 완료",
+                               confirmed=True)
     committee.meeting_save(survey, field_code="ROB", held_on=timezone.localdate(), attendees="분과위원 5명",
                            minutes="분과위원회 회의록", actor=w.users["secretary"])
     return survey, applications
@@ -297,7 +298,7 @@ def _complex_call(w) -> None:
                                                       revision=application.revision, actor=u["applicant_a"])
     applying.application_submit(Application.objects.get(pk=application.pk), actor=u["applicant_a"])
     w.plan = intake_accept(Application.objects.get(pk=application.pk), actor=admin).candidate
-    survey_transition(survey, to=SurveyStage.ADVISORY_REVIEW, actor=admin)
+    survey_transition(survey, to=SurveyStage.ADVISORY_REVIEW, actor=admin, reason="접수 완료", confirmed=True)
     PanelMember.objects.create(panel=pool.panel_for(survey, "BAT"), reviewer=u["reviewer_assigned"])
     assign(w.plan, u["reviewer_assigned"], admin)
     photo = SimpleUploadedFile("site.pdf", PDF, content_type="application/pdf")

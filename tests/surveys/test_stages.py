@@ -1,7 +1,10 @@
 """Moving a call through its stages: the table allows, refuses, asks why, and audits."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.exceptions import DomainError
 from portal.models import AuditEvent
@@ -43,8 +46,10 @@ def _stage_events(survey):
 
 
 def _at_stage(stage):
+    """A call in ``stage`` whose windows are over: leaving collection or the hearing ends nothing early."""
     survey = make_survey()
-    Survey.objects.filter(pk=survey.pk).update(stage=stage)
+    Survey.objects.filter(pk=survey.pk).update(stage=stage, deadline=timezone.now() - timedelta(minutes=1),
+                                               hearing_ends_on=timezone.localdate() - timedelta(days=1))
     survey.refresh_from_db()
     return survey
 
