@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "csp",
+    "django_countries",
 ]
 
 MIDDLEWARE = [

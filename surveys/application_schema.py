@@ -201,12 +201,84 @@ COMPLEX_SECTIONS = [
     Section("contact", _("Contact person"), _contact_fields()),
 ]
 
+AGREEMENT_STATES = [
+    ("none", _("No agreement yet")),
+    ("loi", _("Letter of intent (LOI)")),
+    ("mou", _("Memorandum of understanding (MoU)")),
+    ("contract", _("Contract")),
+]
+CONSORTIUM_TYPES = [
+    ("company", _("Company")),
+    ("university", _("University")),
+    ("institute", _("Research institute")),
+]
+
+
+def _countries():
+    from django_countries import countries
+
+    return [(code, name) for code, name in countries if code != "KR"]
+
+
+CONSORTIUM_COLUMNS = (
+    Column("organization", _("Organisation"), max_length=200),
+    Column("type", _("Type"), "choice", choices=CONSORTIUM_TYPES),
+    Column("role", _("Role"), max_length=300),
+)
+PARTNER_COLUMNS = (
+    Column("country", _("Country"), "choice", choices=_countries),
+    Column("institution", _("Institution"), max_length=200),
+    Column("role", _("Role"), max_length=300),
+    Column("agreement", _("State of agreement"), "choice", choices=AGREEMENT_STATES),
+)
+BUDGET_COLUMNS = (
+    Column("year", _("Year"), "integer", min_value=2020, max_value=2060),
+    Column("government", _("Government"), "decimal", unit=_("KRW 100 million"), total=True, max_value=10**7),
+    Column("private", _("Private"), "decimal", unit=_("KRW 100 million"), total=True, max_value=10**7),
+    Column("total", _("Total"), "decimal", unit=_("KRW 100 million"), total=True, max_value=10**8),
+)
+
+
+def _budget_adds_up(row) -> str:
+    from decimal import Decimal
+
+    if Decimal(row["government"]) + Decimal(row["private"]) != Decimal(row["total"]):
+        return str(_("government and private shares do not add up to the total."))
+    return ""
+
+
+def _confirmation(label, help_text=""):
+    return lambda: forms.BooleanField(label=label, help_text=help_text, required=True)
+
+
 INTERNATIONAL_SECTIONS = [
-    TECHNOLOGY_SECTIONS[0],
+    Section("basic", _("Candidate technology"), {
+        **TECHNOLOGY_SECTIONS[0].fields,
+        "category": None,  # filled from the call's categories
+        "listed_technology": None,  # filled from the call's published candidate list
+    }),
     TECHNOLOGY_SECTIONS[1],
+    Section("consortium", _("Domestic consortium"), {
+        "consortium": lambda: RowsField(label=_("Companies, universities and institutes taking part"),
+                                        columns=CONSORTIUM_COLUMNS, min_rows=1, max_rows=30),
+    }),
     Section("cooperation", _("International cooperation"), {
-        "partners": _long(_("Partner countries and institutions"), max_length=4000),
+        "partners": lambda: RowsField(label=_("Partner institutions"), columns=PARTNER_COLUMNS, min_rows=1, max_rows=20,
+                                      help_text=_("At least one partner. Attach each signed agreement on the attachments step.")),
         "why_cooperation": _long(_("Why international cooperation is essential")),
+        "researchers_dispatched": _integer(_("Domestic researchers dispatched to the partner"), max_value=10000),
+        "dispatch_months": _integer(_("Months of dispatch per researcher"), max_value=120),
+        "dispatch_direct": _confirmation(_("The dispatched researchers take part in the research directly.")),
+    }),
+    Section("ip", _("Intellectual property"), {
+        "ip_plan": _long(_("How the jointly developed IP is owned and used")),
+        "ip_confirmation": _confirmation(_("Korean participants keep the right to implement the jointly developed IP."),
+                                         _("Required for every proposal.")),
+    }),
+    Section("budget", _("Budget by year"), {
+        "budget": lambda: RowsField(label=_("Budget by year"), columns=BUDGET_COLUMNS, min_rows=1, max_rows=10,
+                                    row_check=_budget_adds_up,
+                                    help_text=_("KRW 100 million; the government and private shares must add up to the total.")),
     }),
     TECHNOLOGY_SECTIONS[2],
     TECHNOLOGY_SECTIONS[3],
@@ -314,6 +386,16 @@ def _section_form_class(survey, section: Section, satisfied_files) -> type[forms
                 label=_("Sub-field"), required=False,
                 choices=[("", "---------")] + [(f.code, f"{f.parent.display_name} · {f.display_name}") for f in subs.select_related("parent")],
             )
+        elif name == "category":
+            attrs[name] = forms.ChoiceField(label=_("Category"), choices=[("", "---------")] + [
+                (str(c.pk), f"{c.display_name} ({c.horizon_years}y)") for c in survey.categories.all()])
+        elif name == "listed_technology":
+            listed = list(survey.listed_technologies.all())
+            attrs[name] = forms.ChoiceField(
+                label=_("Technology on the published candidate list"), required=False,
+                choices=[("", _("— a new technology, not on the list —"))] + [(str(t.pk), str(t)) for t in listed],
+                help_text=_("Choose the listed technology you propose, or leave it empty to propose a new one."),
+            )
         else:
             attrs[name] = factory()
     if section.key == "criteria":
@@ -327,7 +409,23 @@ def _section_form_class(survey, section: Section, satisfied_files) -> type[forms
     if section.key == EXTRA_SECTION_KEY:
         for question in survey.questions.all():
             attrs[question.field_name] = _question_field(question, satisfied_files)
+    if "category" in attrs and "listed_technology" in attrs:
+        attrs["clean"] = _listed_in_its_category(survey)
     return type(f"{section.key.title()}SectionForm", (forms.Form,), attrs)
+
+
+def _listed_in_its_category(survey):
+    """A technology picked from the published list belongs to the category chosen with it."""
+    categories = {str(t.pk): str(t.category_id) for t in survey.listed_technologies.all()}
+
+    def clean(form):
+        data = super(type(form), form).clean()
+        listed, category = data.get("listed_technology"), data.get("category")
+        if listed and category and categories.get(listed) != category:
+            form.add_error("listed_technology", _("This technology is listed in another category."))
+        return data
+
+    return clean
 
 
 def section_by_key(survey, key: str) -> Section | None:
@@ -358,6 +456,8 @@ ANSWER_PATHS: dict[str, dict[str, tuple[str, str]]] = {
         "title": ("basic", "technology_name"), "field": ("basic", "field"), "sub_field": ("basic", "sub_field"),
         "summary": ("basic", "summary"), "specification": ("specification", "specification"),
         "products": ("specification", "products"), "partners": ("cooperation", "partners"),
+        "category": ("basic", "category"), "listed_technology": ("basic", "listed_technology"),
+        "consortium": ("consortium", "consortium"), "budget": ("budget", "budget"), "ip_plan": ("ip", "ip_plan"),
         "why_cooperation": ("cooperation", "why_cooperation"), "contact_name": ("contact", "contact_name"),
         "contact_email": ("contact", "contact_email"),
     },

@@ -34,6 +34,12 @@ INTERNATIONAL_CRITERIA = [
     ("지식재산권 확보·활용 계획", "The IP arrangement"),
 ]
 
+#: Default categories of an international R&D call (seed 004): name, English name, horizon in years, quota.
+INTERNATIONAL_CATEGORIES = [
+    ("초격차 기술", "Leapfrogging technologies", 5, 48),
+    ("산업기반 기술", "Foundational industry technologies", 10, 50),
+]
+
 #: Fields of the demand surveys (seed 000, 003, 004), with sub-fields.
 DEFAULT_FIELDS = [
     ("ROB", "로봇", "Robots", [("ROB-IND", "산업용 로봇", "Industrial robots"),

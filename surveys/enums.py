@@ -52,6 +52,8 @@ class AuditAction:
     INQUIRY_ANSWERED = "surveys.inquiry.answered"
     GUIDANCE_ADDED = "surveys.guidance.added"
     BRIEFING_SAVED = "surveys.briefing.saved"
+    CANDIDATE_LIST_IMPORTED = "surveys.candidate_list.imported"
+    CATEGORIES_CHANGED = "surveys.survey.categories_changed"
     BRIEFING_SIGNED_UP = "surveys.briefing.signed_up"
     BRIEFING_SIGNUP_CANCELLED = "surveys.briefing.signup_cancelled"
 

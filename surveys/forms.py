@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.enums import OrganizationType
 from portal.forms import ModelMultipleChoiceField
-from surveys.models import Briefing, Criterion, Field, GuidanceFile, Question, Survey
+from surveys.models import Briefing, Category, Criterion, Field, GuidanceFile, Question, Survey
 from surveys.models.survey import DEFAULT_DEADLINE_TIME
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -150,6 +150,29 @@ class QuestionForm(forms.ModelForm):
 
 
 QuestionFormSet = inlineformset_factory(Survey, Question, form=QuestionForm, extra=1, can_delete=True)
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["order", "name", "name_en", "horizon_years", "quota"]
+
+
+CategoryFormSet = inlineformset_factory(
+    Survey, Category, form=CategoryForm, extra=1, can_delete=True, min_num=1, validate_min=True
+)
+
+
+class CandidateListImportForm(forms.Form):
+    file = forms.FileField(label=_("Candidate list (.csv or .xlsx)"),
+                           help_text=_("First row: 기술명, 분야, 유형. Up to 1,000 rows."))
+    replace = forms.BooleanField(label=_("Replace the current list"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload
 
 
 class GuidanceFileForm(forms.ModelForm):

@@ -67,6 +67,8 @@ class Pipeline:
     labels: dict[str, str] = field(default_factory=dict)
     #: The body that confirms the list for the national committee.
     committee: str = _("Technical Coordination Committee")
+    #: Proposals are filed in categories with a horizon and a quota (``surveys.Category``).
+    has_categories: bool = False
 
     # -- stages --------------------------------------------------------------------------------
     def stages_of(self, survey) -> list[str]:
@@ -220,6 +222,7 @@ INTERNATIONAL_RND = Pipeline(
     gate_needs=_HEARING_GATES,
     labels={S.NOTICE: _("Selection announcement")},
     committee=_("Selection committee"),
+    has_categories=True,
 )
 
 PIPELINES: dict[str, Pipeline] = {p.kind: p for p in (TECHNOLOGY, COMPLEX, INTERNATIONAL_RND)}

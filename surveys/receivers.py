@@ -5,7 +5,7 @@ import uuid
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from surveys.models import Criterion, Field, Question, Survey
+from surveys.models import Category, Criterion, Field, ListedTechnology, Question, Survey
 
 
 def renew_form_stamp(survey_ids=None, *, survey: Survey | None = None) -> None:
@@ -19,6 +19,8 @@ def renew_form_stamp(survey_ids=None, *, survey: Survey | None = None) -> None:
 
 @receiver([post_save, post_delete], sender=Criterion)
 @receiver([post_save, post_delete], sender=Question)
+@receiver([post_save, post_delete], sender=Category)
+@receiver([post_save, post_delete], sender=ListedTechnology)
 def _part_changed(sender, instance, **kwargs):
     renew_form_stamp([instance.survey_id], survey=instance._state.fields_cache.get("survey"))
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 class Column:
     key: str
     label: str
-    #: "text", "integer" or "decimal"
+    #: "text", "integer", "decimal" or "choice"
     kind: str = "text"
     required: bool = True
     max_length: int = 200
@@ -31,6 +31,11 @@ class Column:
     total: bool = False
     min_value: int | None = 0
     max_value: int | None = None
+    #: For "choice": a callable giving [(value, label)] (called when shown, so labels follow the language).
+    choices: object = None
+
+    def options(self) -> list[tuple[str, str]]:
+        return [(str(value), str(label)) for value, label in (self.choices() if callable(self.choices) else self.choices or [])]
 
 
 def _plain(number: Decimal) -> str:
@@ -90,6 +95,16 @@ class RowsWidget(forms.Widget):
             row = rows[index] if index < len(rows) else {}
             cells = []
             for column in self.columns:
+                if column.kind == "choice":
+                    current = str(row.get(column.key, ""))
+                    options = format_html_join("", '<option value="{}"{}>{}</option>', (
+                        (value, mark_safe(" selected") if value == current else "", label)  # nosec B308
+                        for value, label in [("", "---------"), *column.options()]))
+                    cells.append(format_html(
+                        '<td><select class="form-select form-select-sm" name="{}-{}-{}" id="{}-{}-{}" '
+                        'aria-label="{} {}">{}</select></td>',
+                        name, index, column.key, field_id, index, column.key, column.label, index + 1, options))
+                    continue
                 input_type = "text" if column.kind == "text" else "number"
                 step = mark_safe(' step="any"') if column.kind == "decimal" else ""  # nosec B308: a constant
                 cells.append(format_html(
@@ -111,10 +126,13 @@ class RowsWidget(forms.Widget):
 class RowsField(forms.Field):
     widget = RowsWidget
 
-    def __init__(self, *, columns: tuple[Column, ...], min_rows: int = 0, max_rows: int = 20, **kwargs):
+    def __init__(self, *, columns: tuple[Column, ...], min_rows: int = 0, max_rows: int = 20, row_check=None,
+                 **kwargs):
         self.columns = columns
         self.min_rows = min_rows
         self.max_rows = max_rows
+        #: ``row_check(row) -> str``: a message when a clean row is inconsistent ("" when it is fine).
+        self.row_check = row_check
         kwargs.setdefault("widget", RowsWidget(columns, max_rows))
         super().__init__(**kwargs)
 
@@ -135,6 +153,7 @@ class RowsField(forms.Field):
         cleaned, problems = [], []
         for number, row in enumerate(rows, start=1):
             clean_row = {}
+            problems_before = len(problems)
             for column in self.columns:
                 text = str(row.get(column.key, "")).strip()
                 if not text:
@@ -149,6 +168,12 @@ class RowsField(forms.Field):
                 if column.kind == "text":
                     clean_row[column.key] = text
                     continue
+                if column.kind == "choice":
+                    if text not in dict(column.options()):
+                        problems.append(_("Row %(row)d: choose a “%(column)s” from the list.")
+                                        % {"row": number, "column": column.label})
+                    clean_row[column.key] = text
+                    continue
                 try:
                     amount = Decimal(text.replace(",", ""))
                     if not amount.is_finite() or (column.kind == "integer" and amount != amount.to_integral_value()):
@@ -161,6 +186,10 @@ class RowsField(forms.Field):
                     problems.append(_("Row %(row)d: “%(column)s” is out of range.") % {"row": number, "column": column.label})
                     continue
                 clean_row[column.key] = _plain(amount)
+            if self.row_check and len(problems) == problems_before:
+                message = self.row_check(clean_row)
+                if message:
+                    problems.append(_("Row %(row)d: %(problem)s") % {"row": number, "problem": message})
             cleaned.append(clean_row)
         if problems:
             raise ValidationError(problems, code="invalid")
@@ -193,6 +222,9 @@ class RowsField(forms.Field):
             for column in self.columns:
                 value = row.get(column.key, "")
                 if value in ("", None):
+                    continue
+                if column.kind == "choice":
+                    parts.append(str(dict(column.options()).get(str(value), value)))
                     continue
                 shown = korean_number(value) if column.kind != "text" else str(value)
                 parts.append(f"{column.label} {shown}{column.unit}" if column.kind != "text" else shown)

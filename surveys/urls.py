@@ -19,6 +19,7 @@ urlpatterns = [
     path("manage/calls/<int:pk>/questions/", manage.questions_edit, name="manage_questions"),
     path("manage/calls/<int:pk>/guidance/", manage.guidance_add, name="manage_guidance"),
     path("manage/calls/<int:pk>/guidance/<int:file_pk>/delete/", manage.guidance_delete, name="manage_guidance_delete"),
+    path("manage/calls/<int:pk>/categories/", manage.categories_edit, name="manage_categories"),
     path("manage/calls/<int:pk>/briefings/new/", manage.briefing_edit, name="manage_briefing_new"),
     path("manage/calls/<int:pk>/briefings/<int:briefing_pk>/", manage.briefing_edit, name="manage_briefing_edit"),
     path("manage/calls/<int:pk>/preview/", manage.survey_preview, name="manage_preview"),

@@ -13,7 +13,7 @@ from .application import (
 from .distribution import Recipient
 from .field import Field
 from .inquiry import Inquiry
-from .survey import Briefing, BriefingSignup, Criterion, GuidanceFile, Question, Survey
+from .survey import Briefing, BriefingSignup, Category, Criterion, GuidanceFile, ListedTechnology, Question, Survey
 
 __all__ = [
     "AccessAction",
@@ -26,4 +26,4 @@ __all__ = [
     "ApplicationVersion",
     "Attachment",
     "DeadlineExtension",
-    "ReceiptCounter", "Briefing", "BriefingSignup", "Criterion", "Field", "GuidanceFile", "Inquiry", "Question", "Recipient", "Survey"]
+    "ReceiptCounter", "Briefing", "BriefingSignup", "Category", "ListedTechnology", "Criterion", "Field", "GuidanceFile", "Inquiry", "Question", "Recipient", "Survey"]

@@ -231,6 +231,48 @@ class Briefing(models.Model):
         return f"{self.survey} — {self.starts_at:%Y-%m-%d}"
 
 
+class Category(models.Model):
+    """A category of an international R&D call, with its horizon and how many candidates it may select."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="categories")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("category"), max_length=100)
+    name_en = models.CharField(_("English"), max_length=100, blank=True)
+    horizon_years = models.PositiveSmallIntegerField(_("horizon (years)"))
+    quota = models.PositiveIntegerField(_("quota"))
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["survey", "name"], name="category_name_once")]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return _bilingual(self.name, self.name_en)
+
+
+class ListedTechnology(models.Model):
+    """A technology on the candidate list the ministry publishes for applicants to choose from."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="listed_technologies")
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("technology"), max_length=200)
+    field_code = models.CharField(_("field"), max_length=20)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="listed_technologies")
+
+    class Meta:
+        verbose_name = _("listed technology")
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["survey", "number"], name="listed_technology_number_once")]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
 class BriefingSignup(models.Model):
     """A seat at a briefing session, taken by a member of an organisation."""
 

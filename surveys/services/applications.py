@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -449,6 +450,8 @@ def answer_display(form_field, value) -> str:
     """One stored answer as text, as its form field names it (choice labels, rows with their totals)."""
     if hasattr(form_field, "display_value"):
         return form_field.display_value(value)
+    if isinstance(form_field, forms.BooleanField):
+        return str(_("Yes")) if value in (True, "True", "on", "true") else ("" if value in ("", None) else str(_("No")))
     choices = dict(getattr(form_field, "choices", []) or [])
     if isinstance(value, list):
         return ", ".join(str(choices.get(item, item)) for item in value if isinstance(item, str))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
 from surveys.enums import AuditAction, SurveyStage
-from surveys.models import Criterion, Survey
+from surveys.models import Category, Criterion, Survey
 from surveys.pipelines import pipeline_of
 
 EDITABLE_FIELDS = [
@@ -41,6 +41,12 @@ def _create_default_criteria(survey: Survey) -> None:
         Criterion(survey=survey, number=number, title=title, title_en=title_en)
         for number, (title, title_en) in enumerate(pipeline_of(survey).default_criteria, start=1)
     )
+    if pipeline_of(survey).has_categories and not survey.categories.exists():
+        from surveys.criteria import INTERNATIONAL_CATEGORIES
+
+        Category.objects.bulk_create(
+            Category(survey=survey, order=order, name=name, name_en=name_en, horizon_years=years, quota=quota)
+            for order, (name, name_en, years, quota) in enumerate(INTERNATIONAL_CATEGORIES))
 
 
 def _has_default_criteria(survey: Survey, kind: str) -> bool:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +23,10 @@ from surveys.forms import (
     QuestionFormSet,
     SurveyForm,
     TransitionForm,
+    CandidateListImportForm,
+    CategoryFormSet,
 )
+from surveys.services import categories
 from surveys.models import Briefing, GuidanceFile, Survey
 from surveys.services.calls import (
     allowed_transitions, early_move, organizations_cut_short, survey_create, survey_transition, survey_update,
@@ -123,6 +127,54 @@ def _formset_view(request, pk, formset_class, template, action, success):
 def criteria_edit(request, pk: int):
     return _formset_view(request, pk, CriterionFormSet, "surveys/manage/criteria.html",
                          "surveys.survey.criteria_changed", _("The criteria were saved."))
+
+
+@manage
+def categories_edit(request, pk: int):
+    """An international R&D call's categories (horizon and quota) and its published candidate list."""
+    survey = get_object_or_404(Survey, pk=pk)
+    if not survey.pipeline.has_categories:
+        raise Http404
+    formset = CategoryFormSet(request.POST if request.POST.get("form") == "categories" else None, instance=survey)
+    import_form = CandidateListImportForm(
+        request.POST if request.POST.get("form") == "list" else None, request.FILES or None)
+    result, conflict, status = None, None, 200
+    if request.method == "POST" and request.POST.get("form") == "categories":
+        status = 400
+        if formset.is_valid():
+            try:
+                with transaction.atomic():
+                    formset.save()
+                    audit_log(AuditAction.CATEGORIES_CHANGED, actor=request.user, obj=survey,
+                              after={"categories": [(c.name, c.horizon_years, c.quota) for c in survey.categories.all()]})
+            except IntegrityError:
+                conflict = _("Two categories have the same name, or the list changed while you were editing it; "
+                             "nothing was saved.")
+            else:
+                messages.success(request, _("The categories were saved."))
+                return redirect("surveys:manage_categories", pk=survey.pk)
+    elif request.method == "POST" and request.POST.get("form") == "list":
+        status = 400
+        if import_form.is_valid():
+            try:
+                result = categories.listed_technologies_import(
+                    survey, upload=import_form.cleaned_data["file"], replace=import_form.cleaned_data["replace"],
+                    actor=request.user)
+            except ValidationError as error:
+                import_form.add_error("file", error)
+            except DomainError as error:
+                import_form.add_error(None, error.message)
+            else:
+                status = 200
+                messages.success(request, _("%(added)d technologies added, %(errors)d rows with errors.")
+                                 % {"added": result.added, "errors": len(result.errors)})
+    elif request.method == "POST":
+        raise Http404
+    listed = survey.listed_technologies.select_related("category")
+    return render(request, "surveys/manage/categories.html", {
+        "survey": survey, "formset": formset, "import_form": import_form, "result": result, "conflict": conflict,
+        "listed": listed,
+    }, status=status)
 
 
 @manage

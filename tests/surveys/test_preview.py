@@ -133,7 +133,13 @@ def test_technology_call_preview_has_specification_and_no_plan(admin_client):
 def test_international_call_preview_asks_about_cooperation(admin_client):
     survey = make_survey(kind=SurveyKind.INTERNATIONAL_RND)
     page = _preview(admin_client, survey)
-    assert page.names["cooperation"] == ["cooperation-partners", "cooperation-why_cooperation"]
+    names = page.names["cooperation"]
+    assert names[:4] == ["cooperation-partners-0-country", "cooperation-partners-0-institution",
+                         "cooperation-partners-0-role", "cooperation-partners-0-agreement"]
+    assert {"cooperation-why_cooperation", "cooperation-researchers_dispatched", "cooperation-dispatch_months",
+            "cooperation-dispatch_direct"} <= set(names)
+    for section in ("consortium", "ip", "budget"):
+        assert section in page.sections
 
 
 def test_preview_cannot_be_submitted(admin_client):
