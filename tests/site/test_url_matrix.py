@@ -144,6 +144,8 @@ MATRIX: dict[str, Row] = {
     "surveys:call_list": get(none, public()),
     "surveys:call_detail": get(call, public()),
     "surveys:guidance_download": get(lambda w: {"pk": w.call.pk, "file_pk": w.guidance.pk}, public()),
+    "surveys:manage_categories": get(pk("rnd_call"), admin_only()),
+    "surveys:manage_categories[technology]": get(call, nobody()),  # only international R&D calls have categories
     "surveys:briefing_materials": get(lambda w: {"pk": w.call.pk, "briefing_pk": w.briefing.pk}, public()),
     # organisations that file may sign up (sign-up is closed here: the refusal is a message and a redirect)
     "surveys:briefing_signup": post(lambda w: {"pk": w.call.pk, "briefing_pk": w.briefing.pk},

@@ -229,7 +229,8 @@ def _open_stages(w) -> None:
     w.deliberating, applications = _in_technical_review(w, "바이오 국가첨단전략기술 지정 수요조사", [(b, "항체 연속 생산 공정")],
                                                         reviewed=False)
     _confirmed(w, w.deliberating, applications)
-    w.deliberating = survey_transition(w.deliberating, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin)
+    w.deliberating = survey_transition(w.deliberating, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin,
+                                       reason="의견 청취 완료", confirmed=True)
 
 
 def _through_committee(w) -> None:
@@ -246,7 +247,8 @@ def _through_committee(w) -> None:
                                             actor=u["applicant_b"])
     hearing.hearing_comment_answer(w.comment, answer="기술 난이도를 재검토하였습니다.", change=HearingChange.NONE,
                                    actor=admin)
-    w.late = survey_transition(w.late, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin)
+    w.late = survey_transition(w.late, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin, reason="의견 청취 완료",
+                               confirmed=True)
 
 
 def _through_notice(w) -> None:
@@ -305,6 +307,11 @@ def _complex_call(w) -> None:
     visit = site_visit_record(w.plan, visited_on=timezone.localdate(), members=[u["reviewer_assigned"]],
                               findings="부지 정지 작업 진행 중", photos=[photo], actor=u["reviewer_assigned"])
     w.site_photo = visit.photos.get()
+    w.rnd_call = survey_create(data={
+        "kind": SurveyKind.INTERNATIONAL_RND, "title": "국제공동 R&D 후보기술 수요조사", "description": "국제공동",
+        "code": "IRD", "eligible_types": [OrganizationType.COMPANY],
+        "opens_at": timezone.now() - timedelta(days=1), "deadline": timezone.now() + TODAY_PLUS,
+    }, fields=Field.objects.filter(code__in=["SEM"]), actor=admin)
 
 
 def _portal(w) -> None:
