@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.enums import OrganizationType as T
-from portal.models import Organization, User
+from portal.models import User
 from review.enums import Decision
 from review.models import PanelMember
 from review.services import committee, national, notices, reviewing

@@ -172,13 +172,13 @@ def meeting_save(survey: Survey, *, field_code: str, held_on: date, attendees: s
     return meeting
 
 
-@transaction.atomic
 def recommendation_choices(survey: Survey) -> list[tuple[str, str]]:
     """The recommendations the subcommittee of this kind of call may make."""
     return [(value, SubcommitteeRecommendation(value).label) for value in RECOMMENDATIONS_BY_KIND.get(
         survey.kind, RECOMMENDATIONS_BY_KIND["technology"])]
 
 
+@transaction.atomic
 def decision_record(candidate: Candidate, *, recommendation: str, rationale: str, actor,
                     conditions: str = "") -> SubcommitteeDecision:
     """The subcommittee's recommendation for a candidate, with the aggregate it had at the time."""
@@ -239,11 +239,11 @@ def _check_hearing(starts_on: date, ends_on: date) -> None:
         raise DomainError(_("The hearing must end on or after the day it starts."), code="dates")
 
 
-@transaction.atomic
 def confirmation_leads_to_hearing(survey: Survey) -> bool:
     return survey.pipeline.next_stage(survey) == SurveyStage.HEARING
 
 
+@transaction.atomic
 def committee_confirm(survey: Survey, *, candidate_ids: list[int], held_on: date, minutes: str,
                       hearing_starts_on: date | None = None, hearing_ends_on: date | None = None,
                       actor) -> CommitteeConfirmation:

@@ -1,6 +1,10 @@
 import shutil
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+
+from tests.browser.tour_steps import Actor, Audit
 
 
 def pytest_collection_modifyitems(items):
@@ -70,3 +74,38 @@ def log_in(page, live_server, totp_code):
         return page
 
     return _log_in
+
+
+@pytest.fixture
+def tour(new_context, live_server, totp_code, request, output_path):
+    """A browser context per person; on failure every open page is kept, with the axe-core findings."""
+    audit = Audit()
+    actors: dict[str, Actor] = {}
+
+    def open_as(who: str, user=None) -> Actor:
+        context = new_context()
+        actor = Actor(who=who, page=context.new_page(), audit=audit, base=live_server.url)
+        actors[who] = actor
+        if user is not None:
+            actor.log_in(user, totp_code)
+        return actor
+
+    yield SimpleNamespace(open_as=open_as, audit=audit, actors=actors)
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        folder = Path(output_path)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "axe.json").write_text(audit.dump(), encoding="utf-8")
+        for who, actor in actors.items():
+            if actor.page.is_closed():
+                continue
+            actor.page.screenshot(path=str(folder / f"{who}.png"), full_page=True)
+            (folder / f"{who}.html").write_text(actor.page.content(), encoding="utf-8")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so the tour fixture can save the pages of a failed test."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

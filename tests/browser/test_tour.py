@@ -4,8 +4,6 @@ themselves, with axe-core run on every page they load. The direct applicant uses
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -21,7 +19,7 @@ from surveys.enums import ApplicationStatus, Channel, SurveyStage
 from surveys.models import Application, Candidate, Field, Survey
 from tests.applications.conftest import COMPLETE_ANSWERS
 from tests.browser.forms import fill_section
-from tests.browser.tour_steps import Actor, Audit, keyboard_section, skip_to_main, tab_to
+from tests.browser.tour_steps import Actor, keyboard_section, skip_to_main, tab_to
 from tests.factories import OrganizationFactory, make_user
 from tests.review.helpers import add_reviewer
 
@@ -75,33 +73,6 @@ def people(transactional_db):
         liaison=make_user("ministry_liaison", organization=ministry, name="정국방", email="liaison@mnd.example"),
         secretary=make_user("secretary", name="서간사"),
     )
-
-
-@pytest.fixture
-def tour(new_context, live_server, totp_code, request, output_path):
-    """A browser context per person; on failure every open page is kept, with the axe-core findings."""
-    audit = Audit()
-    actors: dict[str, Actor] = {}
-
-    def open_as(who: str, user=None) -> Actor:
-        context = new_context()
-        actor = Actor(who=who, page=context.new_page(), audit=audit, base=live_server.url)
-        actors[who] = actor
-        if user is not None:
-            actor.log_in(user, totp_code)
-        return actor
-
-    yield SimpleNamespace(open_as=open_as, audit=audit, actors=actors)
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        folder = Path(output_path)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "axe.json").write_text(audit.dump(), encoding="utf-8")
-        for who, actor in actors.items():
-            if actor.page.is_closed():
-                continue
-            actor.page.screenshot(path=str(folder / f"{who}.png"), full_page=True)
-            (folder / f"{who}.html").write_text(actor.page.content(), encoding="utf-8")
 
 
 def test_a_call_goes_through_the_whole_pipeline(tour, people):
