@@ -176,11 +176,14 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "국가첨단전략기술 포털"
 MFA_TOTP_TOLERANCE = 1
 
-# Login throttling: a lock after repeated failures per account and address.
+# Login throttling: failures are counted per account (whatever address they come from, so
+# rotating addresses does not help) and per account and address; never per address alone, so
+# one shared NAT or proxy does not lock out everyone behind it.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "portal.adapters.axes_username"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

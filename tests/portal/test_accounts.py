@@ -200,3 +200,29 @@ def test_idle_session_is_signed_out(client, settings):
     response = client.get("/dashboard/applicant/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def _login_from(client, email, ip, password="wrong-password"):
+    return client.post(reverse("account_login"), {"login": email, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_failures_on_one_account_from_many_addresses_lock_that_account(client, settings):
+    from axes.models import AccessAttempt
+
+    user = make_user("applicant")
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        _login_from(client, user.email.upper(), f"198.51.100.{number + 1}")
+    assert AccessAttempt.objects.filter(username=user.email).exists()
+    response = _login_from(client, user.email, "203.0.113.77", password=PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_over_many_accounts_from_one_address_do_not_lock_another(client, settings):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        victim = make_user("applicant")
+        _login_from(client, victim.email, "192.0.2.10")
+    sixth = make_user("applicant")
+    response = _login_from(client, sixth.email, "192.0.2.10", password=PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(sixth.pk)
