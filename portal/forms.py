@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.enums import ORGANIZATION_ROLES, OrganizationType, Role
+from portal.enums import ADMIN_GRANTED_ROLES, ORGANIZATION_ROLES, OrganizationType, Role
 from portal.models import Organization, SignupRequest
 
 
@@ -72,7 +72,7 @@ class InviteMemberForm(forms.Form):
         self.fields["role"].choices = [
             (role.value, role.label)
             for role, types in ORGANIZATION_ROLES.items()
-            if organization.type in types
+            if organization.type in types and role not in ADMIN_GRANTED_ROLES
         ]
 
 

@@ -189,6 +189,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
+# Organisation codes of the co-receiving ministries the ministry channel is addressed to besides
+# MOTIE: their observers (read-only) read submitted ministry-channel applications; others read none.
+CO_RECEIVING_MINISTRIES = env.list("CO_RECEIVING_MINISTRIES", default=["MSIT"])
+
 # Roles that must have a second factor before using the portal.
 TWO_FACTOR_ROLES = ["reviewer", "secretary", "admin"]
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 30)

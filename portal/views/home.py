@@ -67,5 +67,5 @@ def dashboard(request, role: str):
     if role == Role.OBSERVER:
         from surveys.selectors import ministry_channel_applications
 
-        context["ministry_applications"] = ministry_channel_applications()[:200]
+        context["ministry_applications"] = ministry_channel_applications(request.user)[:200]
     return render(request, DASHBOARDS[role], context)
