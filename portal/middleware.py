@@ -3,8 +3,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -87,7 +87,7 @@ class SessionIdleTimeoutMiddleware:
                 messages.info(
                     request, _("You were signed out after a period of inactivity. Please sign in again.")
                 )
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+                return redirect_to_login(request.get_full_path())
             if last_seen is None or now - last_seen > 30:
                 request.session[self.KEY] = now
         return self.get_response(request)

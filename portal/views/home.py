@@ -1,3 +1,4 @@
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -27,7 +28,7 @@ def home(request):
 
 def dashboard(request, role: str):
     if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
+        return redirect_to_login(request.get_full_path())
     try:
         role = Role(role)
     except ValueError:
