@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.KoreanFirstLocaleMiddleware",
+    "portal.middleware.RequestSizeLimitMiddleware",
     "portal.middleware.StripNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -219,7 +220,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_PERMISSIONS = 0o640
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A form's fields (files excluded) may take at most this much: the longest section of an application
+# (every answer at its length limit, in Korean, URL-encoded) is well under 1 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_KB", default=2560) * 1024
 
 _static_backend = (
     "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -312,4 +315,7 @@ LOGGING = {
 # Application attachments.
 ATTACHMENT_MAX_FILE_SIZE = env.int("ATTACHMENT_MAX_FILE_MB", default=20) * 1024 * 1024
 ATTACHMENT_MAX_TOTAL_SIZE = env.int("ATTACHMENT_MAX_TOTAL_MB", default=100) * 1024 * 1024
+# A whole request (files included) larger than this is refused with 413 before it is read: the most
+# one post may legitimately carry is an application's attachments plus its form fields.
+REQUEST_MAX_SIZE = ATTACHMENT_MAX_TOTAL_SIZE + DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

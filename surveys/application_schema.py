@@ -268,3 +268,25 @@ def _section_form_class(survey, section: Section, satisfied_files) -> type[forms
 
 def section_by_key(survey, key: str) -> Section | None:
     return next((section for section in sections_for(survey) if section.key == key), None)
+
+
+#: The longest raw text kept for a field without its own length limit (numbers, dates, choices):
+#: a draft keeps what was typed even where it is not valid yet, but never more than this.
+RAW_VALUE_MAX_LENGTH = 100
+
+
+def answer_length_limits(survey, section_key: str) -> dict[str, tuple[str, int]]:
+    """field name → (label, the most characters a draft may keep) for one section.
+
+    Text fields carry their ``max_length``; other fields keep at most ``RAW_VALUE_MAX_LENGTH``
+    characters. The same limits apply to a draft save as to a submission.
+    """
+    section = section_by_key(survey, section_key)
+    if section is None:
+        return {}
+    form_class = section_form_class(survey, section)
+    return {
+        name: (str(field.label), getattr(field, "max_length", None) or RAW_VALUE_MAX_LENGTH)
+        for name, field in form_class.base_fields.items()
+        if not isinstance(field, forms.FileField)
+    }

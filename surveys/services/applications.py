@@ -240,6 +240,7 @@ def application_save_draft(application: Application, *, section: str, data: dict
     if _is_stale(application, revision, actor):
         raise StaleDraft()
     _check_open(application, database_now())
+    _check_lengths(application.survey, section, data)
     before = application.answers.get(section, {})
     application.answers = {**application.answers, section: data}
     if section == "basic":
@@ -252,6 +253,30 @@ def application_save_draft(application: Application, *, section: str, data: dict
     audit_log(ApplicationAction.DRAFT_SAVED, actor=actor, obj=application,
               after={"section": section, "fields": changed, "revision": application.revision})
     return application
+
+
+def _check_lengths(survey, section: str, data: dict) -> None:
+    """Refuse a draft whose answers are longer than the section's form allows."""
+    from surveys.application_schema import answer_length_limits
+
+    limits = answer_length_limits(survey, section)
+    too_long = []
+    for name, value in data.items():
+        if name not in limits:
+            continue
+        label, limit = limits[name]
+        text = value if isinstance(value, str) else str(value)
+        if len(text) > limit:
+            too_long.append(
+                _("%(field)s: at most %(limit)s characters (%(length)s entered)")
+                % {"field": label, "limit": f"{limit:,}", "length": f"{len(text):,}"}
+            )
+    if too_long:
+        raise DomainError(
+            _("The draft was not saved because some answers are too long. Shorten them and save again: %(fields)s")
+            % {"fields": "; ".join(too_long)},
+            code="too_long",
+        )
 
 
 # -- submission ----------------------------------------------------------------------------
