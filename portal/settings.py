@@ -315,6 +315,9 @@ LOGGING = {
 # Application attachments.
 ATTACHMENT_MAX_FILE_SIZE = env.int("ATTACHMENT_MAX_FILE_MB", default=20) * 1024 * 1024
 ATTACHMENT_MAX_TOTAL_SIZE = env.int("ATTACHMENT_MAX_TOTAL_MB", default=100) * 1024 * 1024
+# Zip-based documents (HWPX, DOCX, XLSX, PPTX): refused when they unpack to more, or hold more parts.
+ATTACHMENT_MAX_UNPACKED_SIZE = env.int("ATTACHMENT_MAX_UNPACKED_MB", default=100) * 1024 * 1024
+ATTACHMENT_MAX_ARCHIVE_ENTRIES = env.int("ATTACHMENT_MAX_ARCHIVE_ENTRIES", default=5000)
 # A whole request (files included) larger than this is refused with 413 before it is read: the most
 # one post may legitimately carry is an application's attachments plus its form fields.
 REQUEST_MAX_SIZE = ATTACHMENT_MAX_TOTAL_SIZE + DATA_UPLOAD_MAX_MEMORY_SIZE

@@ -12,6 +12,7 @@ from portal.models import AuditEvent
 from surveys.enums import ApplicationStatus
 from surveys.models import Application, ApplicationVersion, Survey
 from surveys.services import applications as service
+from tests.factories import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_pdf_contains_the_technology_name_in_hangul_and_the_attachment_hash(
 
     application = service.application_create(open_survey, organization=_organization(applicant), actor=applicant)
     application = _fill(application, complete_answers, applicant)
-    pdf_bytes = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf_bytes = MINIMAL_PDF
     attachment = service.attachment_add(
         application, upload=SimpleUploadedFile("사업계획서.pdf", pdf_bytes), actor=applicant
     )

@@ -18,11 +18,11 @@ from surveys import urls as survey_urls
 from surveys.enums import ApplicationStatus
 from surveys.models import Application, ApplicationVersion, Attachment, Survey
 from surveys.services import applications as service
-from tests.factories import make_user
+from tests.factories import MINIMAL_PDF, make_user
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 FIRST_NAME = "협동로봇용 고정밀 감속기"
 SECOND_NAME = "협동로봇용 초정밀 감속기"
 
