@@ -41,12 +41,8 @@ class SignupRequestForm(forms.ModelForm):
                 "business_number",
                 _("Companies must give their business registration number (000-00-00000)."),
             )
-        if number and Organization.objects.filter(business_number=number).exists():
-            self.add_error(
-                "business_number",
-                _("An organisation with this business registration number is already registered. "
-                  "Ask its manager to invite you."),
-            )
+        # Whether the number is already registered is not told here (that would tell anyone which
+        # numbers are): the request is received either way and the organisation's manager is told.
         if data.get("association") and kind == OrganizationType.ASSOCIATION:
             self.add_error("association", _("An association cannot belong to another association."))
         return data

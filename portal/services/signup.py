@@ -27,14 +27,40 @@ def password_set_url(user: User) -> str:
 
 @transaction.atomic
 def signup_request_create(*, data: dict) -> SignupRequest:
+    """Receive a request. The requester hears the same whether or not the business number is already
+    registered; when it is, that organisation's managers are told by mail (and the admin declines it)."""
     request = SignupRequest.objects.create(**data)
-    audit_log(AuditAction.SIGNUP_REQUESTED, obj=request, after={"email": request.contact_email})
+    existing = (
+        Organization.objects.filter(business_number=request.business_number).first()
+        if request.business_number
+        else None
+    )
+    audit_log(
+        AuditAction.SIGNUP_REQUESTED,
+        obj=request,
+        after={"email": request.contact_email, "existing_organization": existing.pk if existing else None},
+    )
     mail_queue(
         "signup_received",
         to=request.contact_email,
         context={"request": request},
         topic=f"portal.signup:{request.pk}",
     )
+    if existing is not None:
+        managers = User.objects.filter(
+            is_active=True,
+            memberships__organization=existing,
+            memberships__is_manager=True,
+            memberships__is_active=True,
+        ).distinct()
+        for manager in managers:
+            mail_queue(
+                "signup_existing_organization",
+                to=manager.email,
+                recipient_user=manager,
+                context={"request": request, "organization": existing, "manager": manager},
+                topic=f"portal.signup:{request.pk}",
+            )
     return request
 
 

@@ -226,3 +226,29 @@ def test_failures_over_many_accounts_from_one_address_do_not_lock_another(client
     response = _login_from(client, sixth.email, "192.0.2.10", password=PASSWORD)
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(sixth.pk)
+
+
+def test_sign_up_answers_the_same_for_a_registered_business_number_and_tells_its_manager(
+    client, django_capture_on_commit_callbacks
+):
+    manager = make_user("applicant", manager=True)
+    registered = manager.memberships.get().organization
+    registered.business_number = "220-81-12345"
+    registered.save(update_fields=["business_number"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new = client.post("/signup/", _request_data(business_number="314-86-54321", contact_email="a@new.example"))
+    received_new = [m for m in mail.outbox if m.to == ["a@new.example"]]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post("/signup/", _request_data(contact_email="b@new.example"))
+
+    assert (taken.status_code, taken["Location"]) == (new.status_code, new["Location"]) == (302, "/signup/done/")
+    received_taken = [m for m in mail.outbox if m.to == ["b@new.example"]]
+    assert [m.subject for m in received_taken] == [m.subject for m in received_new]
+    assert received_taken[0].body == received_new[0].body
+    told = [m for m in mail.outbox if m.to == [manager.email]]
+    assert len(told) == 1
+    assert "b@new.example" in told[0].body and "220-81-12345" in told[0].body
+    assert SignupRequest.objects.count() == 2
+
