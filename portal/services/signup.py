@@ -1,6 +1,5 @@
 """An organisation's sign-up request and the ministry admin's decision on it."""
 
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +14,12 @@ from portal.services.mail import mail_queue
 
 
 def password_set_url(user: User) -> str:
-    """A one-time link to choose a password; it expires with PASSWORD_RESET_TIMEOUT."""
+    """A one-time link to choose a password (allauth's own reset key, so allauth's reset view accepts
+    it); it expires with PASSWORD_RESET_TIMEOUT and once a password is set."""
+    from allauth.account import app_settings
     from allauth.account.utils import user_pk_to_url_str
 
-    token = default_token_generator.make_token(user)
+    token = app_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
     return reverse(
         "account_reset_password_from_key",
         kwargs={"uidb36": user_pk_to_url_str(user), "key": token},

@@ -252,3 +252,46 @@ def test_sign_up_answers_the_same_for_a_registered_business_number_and_tells_its
     assert "b@new.example" in told[0].body and "220-81-12345" in told[0].body
     assert SignupRequest.objects.count() == 2
 
+
+def _follow_password_link(client, body, new_password="n3w-Secret-pass!"):
+    path = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", body).group(1)
+    response = client.get(path, follow=True)
+    assert "password1" in response.content.decode(), "the link from the mail was refused"
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else path
+    response = client.post(form_url, {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302
+    return path
+
+
+def test_the_invitation_link_sets_a_password_and_the_stored_mail_keeps_no_key(
+    client, django_capture_on_commit_callbacks
+):
+    from portal.models import OutboundMail
+    from portal.services.memberships import member_invite
+
+    manager = make_user("association_staff", manager=True)
+    association = manager.memberships.get().organization
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = member_invite(association, email="new@kar.example", name="신입", role="association_staff",
+                                   actor=manager)
+    path = _follow_password_link(client, mail.outbox[0].body)
+    membership.user.refresh_from_db()
+    assert membership.user.check_password("n3w-Secret-pass!")
+    stored = OutboundMail.objects.get(template="member_invited")
+    assert stored.status == "sent"
+    key = path.rstrip("/").rsplit("/", 1)[-1]
+    assert key not in stored.body_text and "/accounts/password/reset/key/" in stored.body_text
+
+
+def test_the_sign_up_approval_link_sets_a_password(client, django_capture_on_commit_callbacks):
+    admin = make_user("admin")
+    client.post("/signup/", _request_data())
+    request = SignupRequest.objects.get()
+    mail.outbox.clear()
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/manage/signups/{request.pk}/", {"decision": "approve", "reason": ""})
+    client.logout()
+    _follow_password_link(client, mail.outbox[0].body)
+    assert User.objects.get(email="hong@saebom.example").check_password("n3w-Secret-pass!")
+
