@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -135,6 +136,45 @@ class RequireTwoFactorMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class AdminRequiresSecondFactorMiddleware:
+    """The Django admin only for staff who enrolled an authenticator and used it to sign in this session.
+
+    Anyone else is sent to enrol one, or to sign in again (with the code) and come back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.is_staff and request.path.startswith(admin_prefix()):
+            if not has_two_factor(user):
+                messages.warning(
+                    request,
+                    _("The administration requires two-factor authentication. Set up an authenticator app first."),
+                )
+                return redirect("mfa_activate_totp")
+            if not used_second_factor(request):
+                next_url = request.get_full_path()
+                logout(request)
+                messages.info(
+                    request, _("Sign in again with your authenticator code to use the administration.")
+                )
+                return redirect_to_login(next_url)
+        return self.get_response(request)
+
+
+def admin_prefix() -> str:
+    return reverse("admin:index")
+
+
+def used_second_factor(request) -> bool:
+    """Whether this session's sign-in passed the second factor (allauth records it)."""
+    from allauth.account.authentication import get_authentication_records
+
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
 
 
 def needs_two_factor(user) -> bool:

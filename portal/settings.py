@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "portal.middleware.RequestContextMiddleware",
     "portal.middleware.SessionIdleTimeoutMiddleware",
     "portal.middleware.RequireTwoFactorMiddleware",
+    "portal.middleware.AdminRequiresSecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

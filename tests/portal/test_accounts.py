@@ -295,3 +295,47 @@ def test_the_sign_up_approval_link_sets_a_password(client, django_capture_on_com
     _follow_password_link(client, mail.outbox[0].body)
     assert User.objects.get(email="hong@saebom.example").check_password("n3w-Secret-pass!")
 
+
+def _totp_code(user):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    return format_hotp_value(hotp_value(user.totp_secret, list(yield_hotp_counters_from_time())[1]))
+
+
+def test_the_admin_login_page_sends_to_the_portal_login(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_password_alone_on_the_admin_login_signs_nobody_in(client):
+    staff = make_user("admin", is_staff=True, is_superuser=True)
+    response = client.post("/admin/login/?next=/admin/", {"username": staff.email, "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_staff_session_without_the_second_factor_is_refused_by_the_admin(client):
+    staff = make_user("admin", is_staff=True, is_superuser=True)
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get("/admin/portal/user/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_without_an_authenticator_must_enrol_before_the_admin(client):
+    staff = make_user(None, is_staff=True)
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get("/admin/")
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_staff_signed_in_with_the_second_factor_reach_the_admin(client):
+    staff = make_user("admin", is_staff=True, is_superuser=True)
+    response = _login(client, staff.email)
+    assert response["Location"] == reverse("mfa_authenticate")
+    client.post(reverse("mfa_authenticate"), {"code": _totp_code(staff)})
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/portal/user/").status_code == 200
+
