@@ -1,8 +1,10 @@
+from allauth.account.forms import AddEmailForm
+from allauth.account.models import EmailAddress
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import ADMIN_GRANTED_ROLES, ORGANIZATION_ROLES, OrganizationType, Role
-from portal.models import Organization, SignupRequest
+from portal.models import Organization, SignupRequest, User
 
 
 class SignupRequestForm(forms.ModelForm):
@@ -115,3 +117,37 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                                 params={"value": pk})
         return super()._check_values(value)
+
+
+def address_in_use(email: str, *, user) -> bool:
+    """Whether another account signs in with, or holds, this e-mail address."""
+    return (
+        User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
+    )
+
+
+class ChangeEmailForm(AddEmailForm):
+    """A new login address: the current password, and an address no other account uses.
+
+    allauth then mails a confirmation link to the new address (which becomes the login address
+    only once confirmed) and a notice to the old one.
+    """
+
+    password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def clean_email(self):
+        value = super().clean_email()
+        if address_in_use(value, user=self.user):
+            raise forms.ValidationError(
+                _("This address belongs to another account and cannot be added."), code="email_taken"
+            )
+        return value
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."), code="password")
+        return password

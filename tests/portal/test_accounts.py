@@ -311,6 +311,7 @@ def test_the_admin_login_page_sends_to_the_portal_login(client):
 def test_a_password_alone_on_the_admin_login_signs_nobody_in(client):
     staff = make_user("admin", is_staff=True, is_superuser=True)
     response = client.post("/admin/login/?next=/admin/", {"username": staff.email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     assert "_auth_user_id" not in client.session
     assert client.get("/admin/").status_code == 302
 
@@ -339,3 +340,53 @@ def test_staff_signed_in_with_the_second_factor_reach_the_admin(client):
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/portal/user/").status_code == 200
 
+
+def test_another_accounts_address_cannot_be_added(client):
+    user = make_user("applicant")
+    other = make_user("applicant")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(reverse("account_email"), {"action_add": "", "email": other.email.upper(),
+                                                      "password": PASSWORD})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    from allauth.account.models import EmailAddress
+
+    assert not EmailAddress.objects.filter(user=user, email__iexact=other.email).exists()
+
+
+def test_an_unconfirmed_address_cannot_become_the_login_address(client):
+    from allauth.account.models import EmailAddress
+
+    user = make_user("applicant")
+    other = make_user("applicant")
+    EmailAddress.objects.create(user=user, email=other.email, verified=False, primary=False)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(reverse("account_email"), {"action_primary": "", "email": other.email})
+    assert response.status_code in (200, 302)
+    user.refresh_from_db()
+    other.refresh_from_db()
+    assert user.email != other.email
+
+
+def test_changing_the_login_address_needs_the_password_and_confirms_to_both(
+    client, django_capture_on_commit_callbacks
+):
+    user = make_user("applicant")
+    old = user.email
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "new@home.example",
+                                                      "password": "wrong-password"})
+    assert response.status_code == 200 and response.context["form"].errors["password"]
+    assert mail.outbox == []
+
+    client.post(reverse("account_email"), {"action_add": "", "email": "new@home.example", "password": PASSWORD})
+    user.refresh_from_db()
+    assert user.email == old  # not before the new address is confirmed
+    confirm = [m for m in mail.outbox if m.to == ["new@home.example"]]
+    assert len(confirm) == 1
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", confirm[0].body).group(1)
+    mail.outbox.clear()
+    client.post(link)
+    user.refresh_from_db()
+    assert user.email == "new@home.example"
+    assert [m.to for m in mail.outbox] == [[old]]  # the old address is told
