@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,11 @@ from portal.models import (
     SignupRequest,
     User,
 )
+
+
+# The admin has no log-in of its own: it sends people to the portal's log-in, second factor included
+# (portal.middleware.AdminRequiresSecondFactorMiddleware refuses staff sessions that skipped it).
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 class MembershipInline(admin.TabularInline):

@@ -41,6 +41,10 @@ FILING_ROLES = (Role.APPLICANT, Role.ASSOCIATION_STAFF, Role.MINISTRY_LIAISON)
 #: Roles that only a ministry admin may grant; they are not tied to an applicant organisation.
 PORTAL_ROLES = {Role.REVIEWER, Role.SECRETARY, Role.ADMIN}
 
+#: Roles only a ministry admin may grant: the portal roles, and the co-receiving ministry's read-only
+#: role (it reads other organisations' applications, so no organisation manager hands it out).
+ADMIN_GRANTED_ROLES = PORTAL_ROLES | {Role.OBSERVER}
+
 #: The role an approved sign-up request's first user receives, by organisation type.
 DEFAULT_ROLE_FOR_TYPE = {
     OrganizationType.COMPANY: Role.APPLICANT,

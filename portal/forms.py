@@ -1,8 +1,10 @@
+from allauth.account.forms import AddEmailForm
+from allauth.account.models import EmailAddress
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.enums import ORGANIZATION_ROLES, OrganizationType, Role
-from portal.models import Organization, SignupRequest
+from portal.enums import ADMIN_GRANTED_ROLES, ORGANIZATION_ROLES, OrganizationType, Role
+from portal.models import Organization, SignupRequest, User
 
 
 class SignupRequestForm(forms.ModelForm):
@@ -41,12 +43,8 @@ class SignupRequestForm(forms.ModelForm):
                 "business_number",
                 _("Companies must give their business registration number (000-00-00000)."),
             )
-        if number and Organization.objects.filter(business_number=number).exists():
-            self.add_error(
-                "business_number",
-                _("An organisation with this business registration number is already registered. "
-                  "Ask its manager to invite you."),
-            )
+        # Whether the number is already registered is not told here (that would tell anyone which
+        # numbers are): the request is received either way and the organisation's manager is told.
         if data.get("association") and kind == OrganizationType.ASSOCIATION:
             self.add_error("association", _("An association cannot belong to another association."))
         return data
@@ -72,7 +70,7 @@ class InviteMemberForm(forms.Form):
         self.fields["role"].choices = [
             (role.value, role.label)
             for role, types in ORGANIZATION_ROLES.items()
-            if organization.type in types
+            if organization.type in types and role not in ADMIN_GRANTED_ROLES
         ]
 
 
@@ -119,3 +117,37 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                                 params={"value": pk})
         return super()._check_values(value)
+
+
+def address_in_use(email: str, *, user) -> bool:
+    """Whether another account signs in with, or holds, this e-mail address."""
+    return (
+        User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
+    )
+
+
+class ChangeEmailForm(AddEmailForm):
+    """A new login address: the current password, and an address no other account uses.
+
+    allauth then mails a confirmation link to the new address (which becomes the login address
+    only once confirmed) and a notice to the old one.
+    """
+
+    password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def clean_email(self):
+        value = super().clean_email()
+        if address_in_use(value, user=self.user):
+            raise forms.ValidationError(
+                _("This address belongs to another account and cannot be added."), code="email_taken"
+            )
+        return value
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."), code="password")
+        return password

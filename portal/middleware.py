@@ -3,6 +3,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -30,6 +32,25 @@ class KoreanFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses, before reading it, a request whose declared size exceeds REQUEST_MAX_SIZE (413)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_SIZE:
+            message = _("The request is too large (at most %(limit)s MB). Attach fewer or smaller files.") % {
+                "limit": settings.REQUEST_MAX_SIZE // (1024 * 1024)
+            }
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 def _without_nul(data):
@@ -87,7 +108,7 @@ class SessionIdleTimeoutMiddleware:
                 messages.info(
                     request, _("You were signed out after a period of inactivity. Please sign in again.")
                 )
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+                return redirect_to_login(request.get_full_path())
             if last_seen is None or now - last_seen > 30:
                 request.session[self.KEY] = now
         return self.get_response(request)
@@ -115,6 +136,45 @@ class RequireTwoFactorMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class AdminRequiresSecondFactorMiddleware:
+    """The Django admin only for staff who enrolled an authenticator and used it to sign in this session.
+
+    Anyone else is sent to enrol one, or to sign in again (with the code) and come back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.is_staff and request.path.startswith(admin_prefix()):
+            if not has_two_factor(user):
+                messages.warning(
+                    request,
+                    _("The administration requires two-factor authentication. Set up an authenticator app first."),
+                )
+                return redirect("mfa_activate_totp")
+            if not used_second_factor(request):
+                next_url = request.get_full_path()
+                logout(request)
+                messages.info(
+                    request, _("Sign in again with your authenticator code to use the administration.")
+                )
+                return redirect_to_login(next_url)
+        return self.get_response(request)
+
+
+def admin_prefix() -> str:
+    return reverse("admin:index")
+
+
+def used_second_factor(request) -> bool:
+    """Whether this session's sign-in passed the second factor (allauth records it)."""
+    from allauth.account.authentication import get_authentication_records
+
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
 
 
 def needs_two_factor(user) -> bool:

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.KoreanFirstLocaleMiddleware",
+    "portal.middleware.RequestSizeLimitMiddleware",
     "portal.middleware.StripNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "portal.middleware.RequestContextMiddleware",
     "portal.middleware.SessionIdleTimeoutMiddleware",
     "portal.middleware.RequireTwoFactorMiddleware",
+    "portal.middleware.AdminRequiresSecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -165,7 +167,14 @@ ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# Every account has one login address, verified (an invitation's or approval's password link proves it;
+# see portal.signals). A new address needs the current password and a unique address, is confirmed
+# by a link sent to it, and the old address is told (portal.forms.ChangeEmailForm).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_FORMS = {"add_email": "portal.forms.ChangeEmailForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -177,15 +186,22 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "국가첨단전략기술 포털"
 MFA_TOTP_TOLERANCE = 1
 
-# Login throttling: a lock after repeated failures per account and address.
+# Login throttling: failures are counted per account (whatever address they come from, so
+# rotating addresses does not help) and per account and address; never per address alone, so
+# one shared NAT or proxy does not lock out everyone behind it.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "portal.adapters.axes_username"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Organisation codes of the co-receiving ministries the ministry channel is addressed to besides
+# MOTIE: their observers (read-only) read submitted ministry-channel applications; others read none.
+CO_RECEIVING_MINISTRIES = env.list("CO_RECEIVING_MINISTRIES", default=["MSIT"])
 
 # Roles that must have a second factor before using the portal.
 TWO_FACTOR_ROLES = ["reviewer", "secretary", "admin"]
@@ -213,7 +229,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_PERMISSIONS = 0o640
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A form's fields (files excluded) may take at most this much: the longest section of an application
+# (every answer at its length limit, in Korean, URL-encoded) is well under 1 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_KB", default=2560) * 1024
 
 _static_backend = (
     "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -306,4 +324,10 @@ LOGGING = {
 # Application attachments.
 ATTACHMENT_MAX_FILE_SIZE = env.int("ATTACHMENT_MAX_FILE_MB", default=20) * 1024 * 1024
 ATTACHMENT_MAX_TOTAL_SIZE = env.int("ATTACHMENT_MAX_TOTAL_MB", default=100) * 1024 * 1024
+# Zip-based documents (HWPX, DOCX, XLSX, PPTX): refused when they unpack to more, or hold more parts.
+ATTACHMENT_MAX_UNPACKED_SIZE = env.int("ATTACHMENT_MAX_UNPACKED_MB", default=100) * 1024 * 1024
+ATTACHMENT_MAX_ARCHIVE_ENTRIES = env.int("ATTACHMENT_MAX_ARCHIVE_ENTRIES", default=5000)
+# A whole request (files included) larger than this is refused with 413 before it is read: the most
+# one post may legitimately carry is an application's attachments plus its form fields.
+REQUEST_MAX_SIZE = ATTACHMENT_MAX_TOTAL_SIZE + DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

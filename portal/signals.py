@@ -1,4 +1,5 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from portal.services.audit import audit_log
@@ -13,3 +14,17 @@ def audit_login(sender, request, user, **kwargs):
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
         audit_log("portal.user.logged_out", actor=user, obj=user)
+
+
+@receiver(post_save, sender="portal.User")
+def login_address_on_creation(sender, instance, created, raw=False, **kwargs):
+    """A new account's login address is its verified primary address: accounts are created by a ministry
+    admin or an organisation's manager, and first used through a password link mailed to that address."""
+    if not created or raw or not instance.email:
+        return
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.get_or_create(
+        user=instance, email=instance.email.lower(), defaults={"primary": True, "verified": True}
+    )
+

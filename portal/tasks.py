@@ -9,6 +9,7 @@ from django.utils import timezone
 from portal.enums import AuditAction, MailStatus
 from portal.models import OutboundMail
 from portal.services.audit import audit_log
+from portal.services.mail import without_secret_links
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
@@ -47,7 +48,10 @@ def send_mail(self, mail_id: int) -> str:
         mail.status = MailStatus.SENT
         mail.sent_at = timezone.now()
         mail.last_error = ""
-        mail.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        # What was sent is kept, but not the one-time keys in it: a copy must not open an account.
+        mail.body_text = without_secret_links(mail.body_text)
+        mail.body_html = without_secret_links(mail.body_html)
+        mail.save(update_fields=["attempts", "status", "sent_at", "last_error", "body_text", "body_html"])
         return mail.status
 
 

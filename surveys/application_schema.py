@@ -478,3 +478,33 @@ def answer_of(source, key: str, *, kind: str | None = None, default=""):
         return default
     value = (answers.get(path[0]) or {}).get(path[1])
     return default if value in (None, "") else value
+
+
+#: The longest raw text kept for a field without its own length limit (numbers, dates, choices):
+#: a draft keeps what was typed even where it is not valid yet, but never more than this.
+RAW_VALUE_MAX_LENGTH = 100
+
+
+def answer_length_limits(survey, section_key: str) -> dict[str, tuple[str, int]]:
+    """field name → (label, the most characters a draft may keep) for one section.
+
+    Text fields carry their ``max_length``; other fields keep at most ``RAW_VALUE_MAX_LENGTH``
+    characters. The same limits apply to a draft save as to a submission.
+    """
+    section = section_by_key(survey, section_key)
+    if section is None:
+        return {}
+    form_class = section_form_class(survey, section)
+    return {
+        name: (str(field.label), _length_limit(field))
+        for name, field in form_class.base_fields.items()
+        if not isinstance(field, forms.FileField)
+    }
+
+
+def _length_limit(field) -> int:
+    if isinstance(field, RowsField):  # stored as a list of rows: each cell up to its column's limit
+        return field.max_rows * sum(column.max_length + len(column.key) + 8 for column in field.columns) + 2
+    if isinstance(field, forms.MultipleChoiceField):
+        return sum(len(str(value)) + 4 for value, _label in field.choices) + 2
+    return getattr(field, "max_length", None) or RAW_VALUE_MAX_LENGTH

@@ -24,4 +24,4 @@ def association_work(request, context):
 
 @dashboard_part(Role.OBSERVER)
 def ministry_channel(request, context):
-    context["ministry_applications"] = ministry_channel_applications()[:200]
+    context["ministry_applications"] = ministry_channel_applications(request.user)[:200]

@@ -47,16 +47,26 @@ def is_collecting_association(user, application) -> bool:
     ).exists()
 
 
+def observes_ministry_channel(user) -> bool:
+    """Whether the user is an observer of a ministry the ministry channel is addressed to
+    (``settings.CO_RECEIVING_MINISTRIES``, e.g. MSIT); an observer of any other ministry reads nothing."""
+    from django.conf import settings
+
+    return bool(user and user.is_authenticated) and user.memberships.filter(
+        role="observer",
+        is_active=True,
+        organization__type="ministry",
+        organization__is_active=True,
+        organization__code__in=settings.CO_RECEIVING_MINISTRIES,
+    ).exists()
+
+
 @rules.predicate
 def is_observer_of(user, application) -> bool:
     """A co-receiving ministry (MSIT) reads ministry-channel applications once submitted."""
     if not (user and user.is_authenticated and application is not None):
         return False
-    return (
-        application.channel == "ministry"
-        and application.status != "draft"
-        and user.memberships.filter(role="observer", is_active=True).exists()
-    )
+    return application.channel == "ministry" and application.status != "draft" and observes_ministry_channel(user)
 
 
 @rules.predicate

@@ -90,9 +90,13 @@ def intake_applications(survey):
     )
 
 
-def ministry_channel_applications():
+def ministry_channel_applications(reader=None):
+    """Submitted ministry-channel applications; with ``reader``, only those that observer may read."""
     from surveys.models import Application
+    from surveys.rules import observes_ministry_channel
 
+    if reader is not None and not observes_ministry_channel(reader):
+        return Application.objects.none()
     return (
         Application.objects.filter(channel="ministry").exclude(status="draft")
         .select_related("survey", "organization")

@@ -54,3 +54,19 @@ def make_user(role: str | None = None, *, organization=None, manager=False, two_
         user.totp_secret = generate_totp_secret()
         TOTP.activate(user, user.totp_secret)
     return user
+
+
+def _minimal_pdf() -> bytes:
+    """A one-page PDF that parses (uploads are refused unless pypdf reads them)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(72, 72)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+MINIMAL_PDF = _minimal_pdf()

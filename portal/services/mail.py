@@ -69,3 +69,22 @@ def mail_dispatch(mail_id: int) -> None:
         send_mail.delay(mail_id)
     except Exception:  # the row stays queued; mail_requeue_stale sends it later
         logging.getLogger(__name__).warning("Broker unavailable; mail %s stays queued", mail_id)
+
+
+def _secret_link_prefixes() -> tuple[str, ...]:
+    """The paths whose last part is a one-time key: a password link or an address confirmation."""
+    from django.urls import reverse
+
+    reset = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+    confirm = reverse("account_confirm_email", kwargs={"key": "KEY"})
+    return (reset[: reset.index("UID")], confirm[: confirm.index("KEY")])
+
+
+def without_secret_links(text: str) -> str:
+    """The text with the keys of one-time links replaced: what is kept of a mail once it was sent."""
+    import re
+
+    for prefix in _secret_link_prefixes():
+        text = re.sub(re.escape(prefix) + r"[^\s\"'<>]+", prefix + "…", text)
+    return text
+

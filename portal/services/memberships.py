@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.enums import ORGANIZATION_ROLES, PORTAL_ROLES, AuditAction, Role
+from portal.enums import ADMIN_GRANTED_ROLES, ORGANIZATION_ROLES, PORTAL_ROLES, AuditAction, Role
 from portal.exceptions import DomainError
 from portal.models import Membership, Organization, User
 from portal.rules import is_ministry_admin, manages_organization
@@ -27,7 +27,7 @@ def _check_may_grant(actor: User, user: User, role: str, organization: Organizat
         raise DomainError(_("Roles cannot be granted to or revoked from yourself."), code="self")
     if is_ministry_admin(actor):
         return
-    if role in PORTAL_ROLES or organization is None or not manages_organization(actor, organization):
+    if role in ADMIN_GRANTED_ROLES or organization is None or not manages_organization(actor, organization):
         raise DomainError(
             _("Only a ministry admin or this organisation's manager may change this role."),
             code="forbidden",
@@ -111,6 +111,18 @@ def member_invite(
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
+    if not created and not is_ministry_admin(actor) and not (
+        organization is not None and Membership.objects.filter(user=user, organization=organization).exists()
+    ):
+        # An organisation's manager invites new people; an existing account joins only through a
+        # ministry admin, so nobody is put into an organisation without having asked for it.
+        raise DomainError(
+            _(
+                "This address already has an account. A manager can invite only new people; "
+                "ask a ministry admin to add an existing account."
+            ),
+            code="existing",
+        )
     if created:
         user = User.objects.create_user(email, name=name.strip())
     membership = membership_grant(

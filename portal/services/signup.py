@@ -1,6 +1,5 @@
 """An organisation's sign-up request and the ministry admin's decision on it."""
 
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +14,12 @@ from portal.services.mail import mail_queue
 
 
 def password_set_url(user: User) -> str:
-    """A one-time link to choose a password; it expires with PASSWORD_RESET_TIMEOUT."""
+    """A one-time link to choose a password (allauth's own reset key, so allauth's reset view accepts
+    it); it expires with PASSWORD_RESET_TIMEOUT and once a password is set."""
+    from allauth.account import app_settings
     from allauth.account.utils import user_pk_to_url_str
 
-    token = default_token_generator.make_token(user)
+    token = app_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
     return reverse(
         "account_reset_password_from_key",
         kwargs={"uidb36": user_pk_to_url_str(user), "key": token},
@@ -27,14 +28,40 @@ def password_set_url(user: User) -> str:
 
 @transaction.atomic
 def signup_request_create(*, data: dict) -> SignupRequest:
+    """Receive a request. The requester hears the same whether or not the business number is already
+    registered; when it is, that organisation's managers are told by mail (and the admin declines it)."""
     request = SignupRequest.objects.create(**data)
-    audit_log(AuditAction.SIGNUP_REQUESTED, obj=request, after={"email": request.contact_email})
+    existing = (
+        Organization.objects.filter(business_number=request.business_number).first()
+        if request.business_number
+        else None
+    )
+    audit_log(
+        AuditAction.SIGNUP_REQUESTED,
+        obj=request,
+        after={"email": request.contact_email, "existing_organization": existing.pk if existing else None},
+    )
     mail_queue(
         "signup_received",
         to=request.contact_email,
         context={"request": request},
         topic=f"portal.signup:{request.pk}",
     )
+    if existing is not None:
+        managers = User.objects.filter(
+            is_active=True,
+            memberships__organization=existing,
+            memberships__is_manager=True,
+            memberships__is_active=True,
+        ).distinct()
+        for manager in managers:
+            mail_queue(
+                "signup_existing_organization",
+                to=manager.email,
+                recipient_user=manager,
+                context={"request": request, "organization": existing, "manager": manager},
+                topic=f"portal.signup:{request.pk}",
+            )
     return request
 
 

@@ -13,6 +13,7 @@ from portal.filters import date_range, search_terms
 from portal.forms import DecisionForm, GrantRoleForm
 from portal.models import Membership, SignupRequest, User
 from portal.permissions import permission_or_404
+from portal.redirects import redirect_next
 from portal.services.memberships import member_invite, membership_revoke
 from portal.services.signup import signup_request_approve, signup_request_reject
 
@@ -101,7 +102,7 @@ def membership_revoke_view(request, pk: int):
         messages.error(request, error.message)
     else:
         messages.success(request, _("The role was revoked."))
-    return redirect(request.POST.get("next") or "manage_user_list")
+    return redirect_next(request, "manage_user_list")
 
 
 @permission_or_404("portal.view_audit")

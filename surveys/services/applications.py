@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +49,15 @@ class StaleDraft(DomainError):
               "Your text is kept below: copy what you need, reload the page to see their changes, "
               "and save again."),
             code="stale",
+        )
+
+
+class SubmitInProgress(DomainError):
+    def __init__(self):
+        super().__init__(
+            _("This application is already being submitted, or was just submitted, by another request. "
+              "Wait a moment and open it again to see its receipt."),
+            code="busy",
         )
 
 
@@ -240,6 +249,7 @@ def application_save_draft(application: Application, *, section: str, data: dict
     if _is_stale(application, revision, actor):
         raise StaleDraft()
     _check_open(application, database_now())
+    _check_lengths(application.survey, section, data)
     before = application.answers.get(section, {})
     application.answers = {**application.answers, section: data}
     if section == "basic":
@@ -252,6 +262,30 @@ def application_save_draft(application: Application, *, section: str, data: dict
     audit_log(ApplicationAction.DRAFT_SAVED, actor=actor, obj=application,
               after={"section": section, "fields": changed, "revision": application.revision})
     return application
+
+
+def _check_lengths(survey, section: str, data: dict) -> None:
+    """Refuse a draft whose answers are longer than the section's form allows."""
+    from surveys.application_schema import answer_length_limits
+
+    limits = answer_length_limits(survey, section)
+    too_long = []
+    for name, value in data.items():
+        if name not in limits:
+            continue
+        label, limit = limits[name]
+        text = value if isinstance(value, str) else str(value)
+        if len(text) > limit:
+            too_long.append(
+                _("%(field)s: at most %(limit)s characters (%(length)s entered)")
+                % {"field": label, "limit": f"{limit:,}", "length": f"{len(text):,}"}
+            )
+    if too_long:
+        raise DomainError(
+            _("The draft was not saved because some answers are too long. Shorten them and save again: %(fields)s")
+            % {"fields": "; ".join(too_long)},
+            code="too_long",
+        )
 
 
 # -- submission ----------------------------------------------------------------------------
@@ -280,14 +314,50 @@ def _attachment_snapshot(application: Application) -> list[dict]:
     ]
 
 
-@transaction.atomic
 def application_submit(application: Application, *, actor, revision: int | None = None) -> ApplicationVersion:
     """Submit (or amend) before the deadline, decided by the database clock in this transaction.
 
-    Through an association the version goes to the association first; otherwise to MOTIE.
+    Through an association the version goes to the association first; otherwise to MOTIE. A second
+    submit while one is under way (a double click, two tabs) is refused with ``SubmitInProgress`` on
+    every database: PostgreSQL does not wait for the row (NOWAIT), SQLite's "database is locked" is
+    the same answer, and one that arrives just after the first finished finds it submitted.
     """
-    application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
+    try:
+        return _application_submit(application, actor=actor, revision=revision)
+    except OperationalError as error:
+        if "database is locked" in str(error) or "database table is locked" in str(error):
+            raise SubmitInProgress() from error
+        raise
+
+
+def _lock_for_submit(pk: int) -> Application:
+    features = connection.features
+    query = Application.objects.select_for_update(
+        nowait=features.has_select_for_update_nowait,
+        of=("self",) if features.has_select_for_update_of else (),
+    )
+    try:
+        return query.select_related("survey", "organization").get(pk=pk)
+    except OperationalError as error:  # PostgreSQL: another transaction holds the row
+        raise SubmitInProgress() from error
+
+
+def _just_submitted(application: Application, revision: int) -> bool:
+    """Whether the submit that moved this application past ``revision`` was a submission of exactly it."""
+    if application.revision != revision + 1 or application.status not in (
+        ApplicationStatus.SUBMITTED, ApplicationStatus.ASSOCIATION_REVIEW
+    ):
+        return False
+    latest = application.versions.filter(number=application.version_count).values_list("answers", flat=True).first()
+    return latest == application.answers
+
+
+@transaction.atomic
+def _application_submit(application: Application, *, actor, revision: int | None) -> ApplicationVersion:
+    application = _lock_for_submit(application.pk)
     if revision is not None and application.revision != revision:  # submit exactly what the review page showed
+        if _just_submitted(application, revision):
+            raise SubmitInProgress()
         raise StaleDraft()
     to_association = goes_to_association(application)
     target = ApplicationStatus.ASSOCIATION_REVIEW if to_association else ApplicationStatus.SUBMITTED

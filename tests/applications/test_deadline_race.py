@@ -70,3 +70,43 @@ def test_concurrent_submits_around_the_deadline(open_survey, applicant, complete
     assert Application.objects.filter(status="submitted").count() == len(accepted)
     numbers = sorted(Application.objects.exclude(receipt_number=None).values_list("receipt_number", flat=True))
     assert len(set(numbers)) == len(accepted)
+
+
+def test_parallel_submits_of_one_application_make_one_version_and_say_it_is_being_submitted(
+    open_survey, applicant, complete_answers
+):
+    organization = applicant.memberships.get().organization
+    application = service.application_create(open_survey, organization=organization, actor=applicant)
+    for section, data in complete_answers.items():
+        application = service.application_save_draft(
+            application, section=section, data=data, revision=application.revision, actor=applicant
+        )
+    revision = application.revision
+    results = []
+    lock = threading.Lock()
+    start = threading.Barrier(6)
+
+    def submit():
+        start.wait()
+        try:
+            try:
+                service.application_submit(Application.objects.get(pk=application.pk), actor=applicant,
+                                           revision=revision)
+                outcome = "accepted"
+            except DomainError as error:
+                outcome = error.code
+            with lock:
+                results.append(outcome)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(results) == ["accepted"] + ["busy"] * 5, results
+    application.refresh_from_db()
+    assert application.version_count == 1
+    assert application.versions.count() == 1

@@ -12,6 +12,7 @@ from portal.models import AuditEvent
 from surveys.enums import ApplicationStatus
 from surveys.models import Application, ApplicationVersion, Survey
 from surveys.services import applications as service
+from tests.factories import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_pdf_contains_the_technology_name_in_hangul_and_the_attachment_hash(
 
     application = service.application_create(open_survey, organization=_organization(applicant), actor=applicant)
     application = _fill(application, complete_answers, applicant)
-    pdf_bytes = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf_bytes = MINIMAL_PDF
     attachment = service.attachment_add(
         application, upload=SimpleUploadedFile("사업계획서.pdf", pdf_bytes), actor=applicant
     )
@@ -228,3 +229,44 @@ def test_ones_own_autosave_in_between_is_not_a_conflict(open_survey, applicant):
     with pytest.raises(service.StaleDraft):  # a revision from the future is never accepted
         service.application_save_draft(application, section="basic", data={}, revision=saved.revision + 5,
                                        actor=applicant)
+
+
+def test_sqlites_lock_error_during_a_submit_is_the_already_being_submitted_answer(
+    open_survey, applicant, complete_answers, monkeypatch
+):
+    from django.db import OperationalError
+
+    application = _fill(
+        service.application_create(open_survey, organization=_organization(applicant), actor=applicant),
+        complete_answers, applicant,
+    )
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(service, "_next_receipt_number", locked)
+    with pytest.raises(service.SubmitInProgress) as error:
+        service.application_submit(application, actor=applicant, revision=application.revision)
+    assert error.value.code == "busy"
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT and application.version_count == 0
+
+
+def test_a_second_submit_just_after_the_first_says_it_was_being_submitted(
+    open_survey, applicant, complete_answers, client
+):
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    application = _fill(
+        service.application_create(open_survey, organization=_organization(applicant), actor=applicant),
+        complete_answers, applicant,
+    )
+    revision = application.revision
+    service.application_submit(application, actor=applicant, revision=revision)
+    client.force_login(applicant, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(reverse("surveys:application_submit", kwargs={"pk": application.pk}), {"revision": revision})
+    assert response.status_code == 302
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("이미 제출" in text for text in texts), texts
+    assert ApplicationVersion.objects.filter(application=application).count() == 1

@@ -17,11 +17,11 @@ from django.urls import reverse
 from portal.uploads import check_upload
 from surveys.models import Attachment
 from surveys.services import applications as service
-from tests.factories import make_user
+from tests.factories import MINIMAL_PDF, make_user
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def _png() -> bytes:
@@ -131,6 +131,65 @@ def _body(response) -> bytes:
     # Consuming the stream closes the response the way the test client expects; closing it again
     # would fire request_finished and close the test's database connection.
     return b"".join(response.streaming_content)
+
+
+def _xlsx_bomb(unpacked_mb: int = 200) -> bytes:
+    """An .xlsx-shaped archive whose one sheet unpacks to ``unpacked_mb`` MB of zeros."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(unpacked_mb):
+                sheet.write(block)
+    return buffer.getvalue()
+
+
+def _pdf_html_polyglot() -> bytes:
+    """Starts like a PDF (so libmagic says PDF) and carries a page a browser would run."""
+    return b"%PDF-1.4\n%<html><body><script>alert(document.cookie)</script></body></html>\n" + PDF[9:]
+
+
+def _not_a_pdf_at_all() -> bytes:
+    return b"%PDF-1.7\n" + b"garbage that no reader can parse\n" * 20 + b"%%EOF\n"
+
+
+# -- polyglots and zip bombs ----------------------------------------------------------------
+
+def test_a_200_mb_zip_bomb_named_xlsx_is_refused():
+    bomb = _xlsx_bomb()
+    assert len(bomb) < 1024 * 1024  # a few hundred kilobytes
+    with pytest.raises(ValidationError) as error:
+        check_upload(SimpleUploadedFile("매출.xlsx", bomb), allowed=service.ATTACHMENT_TYPES,
+                     max_size=settings.ATTACHMENT_MAX_FILE_SIZE)
+    assert error.value.code == "archive"
+    assert "매출.xlsx" in " ".join(error.value.messages)
+
+
+def test_a_document_with_too_many_parts_is_refused(settings):
+    settings.ATTACHMENT_MAX_ARCHIVE_ENTRIES = 20
+    entries = {"word/document.xml": "<w:document/>", **{f"word/media/{i}.xml": "<x/>" for i in range(30)}}
+    with pytest.raises(ValidationError) as error:
+        check_upload(SimpleUploadedFile("계획서.docx", _zip(entries)), allowed=service.ATTACHMENT_TYPES,
+                     max_size=settings.ATTACHMENT_MAX_FILE_SIZE)
+    assert error.value.code == "archive"
+
+
+@pytest.mark.parametrize("content", [_pdf_html_polyglot(), _not_a_pdf_at_all()], ids=["polyglot", "unparseable"])
+def test_a_pdf_that_is_not_a_pdf_is_refused(content):
+    with pytest.raises(ValidationError) as error:
+        check_upload(SimpleUploadedFile("보고서.pdf", content), allowed=service.ATTACHMENT_TYPES,
+                     max_size=settings.ATTACHMENT_MAX_FILE_SIZE)
+    assert error.value.code == "content"
+
+
+def test_the_attachments_view_refuses_a_polyglot_with_a_message(member_client, application):
+    response = member_client.post(_attachments_url(application),
+                                  {"file": SimpleUploadedFile("보고서.pdf", _pdf_html_polyglot())})
+    assert response.status_code == 400
+    assert "보고서.pdf" in _field_error(response)
+    assert not Attachment.objects.filter(application=application).exists()
 
 
 # -- check_upload directly -----------------------------------------------------------------

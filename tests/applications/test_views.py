@@ -18,11 +18,11 @@ from surveys import urls as survey_urls
 from surveys.enums import ApplicationStatus
 from surveys.models import Application, ApplicationVersion, Attachment, Survey
 from surveys.services import applications as service
-from tests.factories import make_user
+from tests.factories import MINIMAL_PDF, make_user
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 FIRST_NAME = "협동로봇용 고정밀 감속기"
 SECOND_NAME = "협동로봇용 초정밀 감속기"
 
@@ -667,3 +667,55 @@ def test_lists_use_the_same_number_of_queries_for_2_and_20_applications(url, mem
     assert response.content.count(b"\xea\xb8\xb0\xec\x88\xa0 19") == 1  # "기술 19" is listed
     assert small == large, f"{url}: {small} queries for 2 applications, {large} for 20"
     assert large <= 15
+
+
+# -- length limits on a draft ---------------------------------------------------------------
+
+def test_a_too_long_summary_is_not_saved_and_the_typed_text_is_kept(member_client, draft):
+    typed = "가" * 2001
+    response = member_client.post(_edit_url(draft, "basic"), {
+        "revision": draft.revision, "action": "save", "basic-technology_name": FIRST_NAME, "basic-summary": typed,
+    })
+    assert response.status_code == 400
+    assert textarea_text(response, "id_basic-summary") == typed
+    assert input_value(response, "id_basic-technology_name") == FIRST_NAME
+    errors = [text for level, text in _messages(response) if level == message_levels.ERROR]
+    assert errors and "2,000" in errors[0] and "2,001" in errors[0]
+    assert "max_length" in [e.code for e in response.context["form"].errors.as_data()["summary"]]
+    draft.refresh_from_db()
+    assert draft.answers == {}
+
+
+def test_a_huge_raw_number_is_not_kept_in_the_draft(member_client, draft):
+    response = member_client.post(_edit_url(draft, "level"), {
+        "revision": draft.revision, "action": "autosave", "level-domestic_level": "9" * 5000,
+    }, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "5,000" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.answers == {}
+
+
+def test_the_service_refuses_a_nine_megabyte_summary(draft, applicant):
+    with pytest.raises(service.DomainError) as error:
+        service.application_save_draft(draft, section="basic", data={"summary": "x" * 9_000_000},
+                                       revision=draft.revision, actor=applicant)
+    assert error.value.code == "too_long"
+    draft.refresh_from_db()
+    assert draft.answers == {}
+
+
+def test_a_three_megabyte_form_post_is_refused_before_it_is_read(member_client, draft):
+    response = member_client.post(_edit_url(draft, "basic"), {
+        "revision": draft.revision, "action": "save", "basic-technology_name": FIRST_NAME, "padding": "x" * 3_000_000,
+    })
+    assert response.status_code == 400
+    draft.refresh_from_db()
+    assert draft.answers == {}
+
+
+def test_a_request_larger_than_all_attachments_together_is_413(member_client, draft, settings):
+    response = member_client.post(_edit_url(draft, "basic"), {"revision": draft.revision},
+                                  CONTENT_LENGTH=str(settings.ATTACHMENT_MAX_TOTAL_SIZE + 4 * 2**20))
+    assert response.status_code == 413
+    assert "MB" in response.content.decode()

@@ -118,3 +118,15 @@ def test_an_observer_role_that_was_revoked_reads_nothing(client, filed, observer
     observer.memberships.update(is_active=False)
     log_in(client, observer)
     assert client.get(_url("application_detail", filed)).status_code == 404
+
+
+def test_an_observer_of_another_ministry_reads_no_ministry_channel_application(client, filed):
+    from portal.models import Organization
+
+    defence = Organization.objects.create(name="국방부", type=OrganizationType.MINISTRY, code="MND")
+    stranger = make_user("observer", organization=defence)
+    log_in(client, stranger)
+    for url in (_url("application_detail", filed), _url("version_detail", filed, number=1),
+                _url("application_record_pdf", filed)):
+        assert client.get(url).status_code == 404, url
+    assert list(_observer_dashboard(client).context["ministry_applications"]) == []

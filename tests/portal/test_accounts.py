@@ -200,3 +200,193 @@ def test_idle_session_is_signed_out(client, settings):
     response = client.get("/dashboard/applicant/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def _login_from(client, email, ip, password="wrong-password"):
+    return client.post(reverse("account_login"), {"login": email, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_failures_on_one_account_from_many_addresses_lock_that_account(client, settings):
+    from axes.models import AccessAttempt
+
+    user = make_user("applicant")
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        _login_from(client, user.email.upper(), f"198.51.100.{number + 1}")
+    assert AccessAttempt.objects.filter(username=user.email).exists()
+    response = _login_from(client, user.email, "203.0.113.77", password=PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_over_many_accounts_from_one_address_do_not_lock_another(client, settings):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        victim = make_user("applicant")
+        _login_from(client, victim.email, "192.0.2.10")
+    sixth = make_user("applicant")
+    response = _login_from(client, sixth.email, "192.0.2.10", password=PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(sixth.pk)
+
+
+def test_sign_up_answers_the_same_for_a_registered_business_number_and_tells_its_manager(
+    client, django_capture_on_commit_callbacks
+):
+    manager = make_user("applicant", manager=True)
+    registered = manager.memberships.get().organization
+    registered.business_number = "220-81-12345"
+    registered.save(update_fields=["business_number"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new = client.post("/signup/", _request_data(business_number="314-86-54321", contact_email="a@new.example"))
+    received_new = [m for m in mail.outbox if m.to == ["a@new.example"]]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post("/signup/", _request_data(contact_email="b@new.example"))
+
+    assert (taken.status_code, taken["Location"]) == (new.status_code, new["Location"]) == (302, "/signup/done/")
+    received_taken = [m for m in mail.outbox if m.to == ["b@new.example"]]
+    assert [m.subject for m in received_taken] == [m.subject for m in received_new]
+    assert received_taken[0].body == received_new[0].body
+    told = [m for m in mail.outbox if m.to == [manager.email]]
+    assert len(told) == 1
+    assert "b@new.example" in told[0].body and "220-81-12345" in told[0].body
+    assert SignupRequest.objects.count() == 2
+
+
+def _follow_password_link(client, body, new_password="n3w-Secret-pass!"):
+    path = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", body).group(1)
+    response = client.get(path, follow=True)
+    assert "password1" in response.content.decode(), "the link from the mail was refused"
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else path
+    response = client.post(form_url, {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302
+    return path
+
+
+def test_the_invitation_link_sets_a_password_and_the_stored_mail_keeps_no_key(
+    client, django_capture_on_commit_callbacks
+):
+    from portal.models import OutboundMail
+    from portal.services.memberships import member_invite
+
+    manager = make_user("association_staff", manager=True)
+    association = manager.memberships.get().organization
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = member_invite(association, email="new@kar.example", name="신입", role="association_staff",
+                                   actor=manager)
+    path = _follow_password_link(client, mail.outbox[0].body)
+    membership.user.refresh_from_db()
+    assert membership.user.check_password("n3w-Secret-pass!")
+    stored = OutboundMail.objects.get(template="member_invited")
+    assert stored.status == "sent"
+    key = path.rstrip("/").rsplit("/", 1)[-1]
+    assert key not in stored.body_text and "/accounts/password/reset/key/" in stored.body_text
+
+
+def test_the_sign_up_approval_link_sets_a_password(client, django_capture_on_commit_callbacks):
+    admin = make_user("admin")
+    client.post("/signup/", _request_data())
+    request = SignupRequest.objects.get()
+    mail.outbox.clear()
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/manage/signups/{request.pk}/", {"decision": "approve", "reason": ""})
+    client.logout()
+    _follow_password_link(client, mail.outbox[0].body)
+    assert User.objects.get(email="hong@saebom.example").check_password("n3w-Secret-pass!")
+
+
+def _totp_code(user):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    return format_hotp_value(hotp_value(user.totp_secret, list(yield_hotp_counters_from_time())[1]))
+
+
+def test_the_admin_login_page_sends_to_the_portal_login(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_password_alone_on_the_admin_login_signs_nobody_in(client):
+    staff = make_user("admin", is_staff=True, is_superuser=True)
+    response = client.post("/admin/login/?next=/admin/", {"username": staff.email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_staff_session_without_the_second_factor_is_refused_by_the_admin(client):
+    staff = make_user("admin", is_staff=True, is_superuser=True)
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get("/admin/portal/user/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_without_an_authenticator_must_enrol_before_the_admin(client):
+    staff = make_user(None, is_staff=True)
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get("/admin/")
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_staff_signed_in_with_the_second_factor_reach_the_admin(client):
+    staff = make_user("admin", is_staff=True, is_superuser=True)
+    response = _login(client, staff.email)
+    assert response["Location"] == reverse("mfa_authenticate")
+    client.post(reverse("mfa_authenticate"), {"code": _totp_code(staff)})
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/portal/user/").status_code == 200
+
+
+def test_another_accounts_address_cannot_be_added(client):
+    user = make_user("applicant")
+    other = make_user("applicant")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(reverse("account_email"), {"action_add": "", "email": other.email.upper(),
+                                                      "password": PASSWORD})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    from allauth.account.models import EmailAddress
+
+    assert not EmailAddress.objects.filter(user=user, email__iexact=other.email).exists()
+
+
+def test_an_unconfirmed_address_cannot_become_the_login_address(client):
+    from allauth.account.models import EmailAddress
+
+    user = make_user("applicant")
+    other = make_user("applicant")
+    EmailAddress.objects.create(user=user, email=other.email, verified=False, primary=False)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(reverse("account_email"), {"action_primary": "", "email": other.email})
+    assert response.status_code in (200, 302)
+    user.refresh_from_db()
+    other.refresh_from_db()
+    assert user.email != other.email
+
+
+def test_changing_the_login_address_needs_the_password_and_confirms_to_both(
+    client, django_capture_on_commit_callbacks
+):
+    user = make_user("applicant")
+    old = user.email
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "new@home.example",
+                                                      "password": "wrong-password"})
+    assert response.status_code == 200 and response.context["form"].errors["password"]
+    assert mail.outbox == []
+
+    client.post(reverse("account_email"), {"action_add": "", "email": "new@home.example", "password": PASSWORD})
+    user.refresh_from_db()
+    assert user.email == old  # not before the new address is confirmed
+    confirm = [m for m in mail.outbox if m.to == ["new@home.example"]]
+    assert len(confirm) == 1
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", confirm[0].body).group(1)
+    mail.outbox.clear()
+    client.post(link)
+    user.refresh_from_db()
+    assert user.email == "new@home.example"
+    assert [m.to for m in mail.outbox] == [[old]]  # the old address is told

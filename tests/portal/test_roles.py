@@ -119,3 +119,51 @@ def test_members_screen_of_another_organisation_is_404(client):
     other = make_user("applicant", manager=True).memberships.get().organization
     client.force_login(manager)
     assert client.get(f"/organizations/{other.pk}/members/").status_code == 404
+
+
+def test_an_organisation_manager_cannot_make_anyone_an_observer():
+    manager = make_user("ministry_liaison", manager=True)
+    ministry = manager.memberships.get().organization
+    with pytest.raises(DomainError) as error:
+        membership_grant(UserFactory(), role=Role.OBSERVER, organization=ministry, actor=manager)
+    assert error.value.code == "forbidden"
+    assert not Membership.objects.filter(role=Role.OBSERVER).exists()
+
+
+def test_a_ministry_admin_grants_the_observer_role():
+    admin = make_user("admin")
+    ministry = OrganizationFactory(type=OrganizationType.MINISTRY)
+    user = UserFactory()
+    membership_grant(user, role=Role.OBSERVER, organization=ministry, actor=admin)
+    assert user.has_role(Role.OBSERVER)
+
+
+def test_a_manager_cannot_add_an_existing_account_from_elsewhere(client):
+    manager = make_user("applicant", manager=True)
+    company = manager.memberships.get().organization
+    outsider = make_user("applicant")
+    client.force_login(manager)
+    response = client.post(
+        f"/organizations/{company.pk}/members/", {"email": outsider.email, "name": "남", "role": "applicant"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert outsider.email in response.content.decode()
+    assert not Membership.objects.filter(user=outsider, organization=company).exists()
+
+
+def test_a_manager_gives_a_member_of_their_own_organisation_another_role():
+    manager = make_user("applicant", manager=True)
+    company = manager.memberships.get().organization
+    member = make_user("applicant", organization=company)
+    member.memberships.update(is_active=False)
+    membership = member_invite(company, email=member.email, name="", role=Role.APPLICANT, actor=manager)
+    assert membership.is_active
+
+
+def test_a_ministry_admin_adds_an_existing_account():
+    admin = make_user("admin")
+    company = OrganizationFactory()
+    user = make_user("applicant")
+    member_invite(company, email=user.email, name="", role=Role.APPLICANT, actor=admin)
+    assert Membership.objects.filter(user=user, organization=company, is_active=True).exists()

@@ -77,3 +77,31 @@ def test_audit_search_filters_and_refuses_bad_dates_politely(client):
     response = client.get("/manage/audit/", {"action": "portal.", "date_from": "2026-13-45"})
     assert response.status_code == 200
     assert "YYYY-MM-DD" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "http:\\\\evil.example", "javascript:alert(1)"]
+)
+def test_revoke_ignores_a_next_address_on_another_site(client, target):
+    membership = make_user("reviewer").memberships.get()
+    client.force_login(make_user("admin"))
+    response = client.post(reverse("manage_membership_revoke", kwargs={"pk": membership.pk}), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("manage_user_list")
+
+
+def test_revoke_follows_a_next_address_on_this_site(client):
+    membership = make_user("reviewer").memberships.get()
+    client.force_login(make_user("admin"))
+    response = client.post(
+        reverse("manage_membership_revoke", kwargs={"pk": membership.pk}), {"next": "/manage/users/?q=kim"}
+    )
+    assert response["Location"] == "/manage/users/?q=kim"
+
+
+def test_safe_next_refuses_foreign_addresses_from_any_parameter(rf):
+    from portal.redirects import safe_next
+
+    assert safe_next(rf.get("/", {"next": "https://evil.example/"})) is None
+    assert safe_next(rf.post("/", {"next": "//evil.example"})) is None
+    assert safe_next(rf.get("/", {"next": "/dashboard/"})) == "/dashboard/"

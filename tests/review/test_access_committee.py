@@ -12,12 +12,12 @@ from review.enums import RenderStatus
 from review.models import CommitteeBook
 from surveys.enums import SurveyStage
 from surveys.models import Survey
-from tests.factories import make_user
+from tests.factories import MINIMAL_PDF, make_user
 from tests.review.helpers import accept, accepted_candidate, add_reviewer, assign, log_in
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def _field(w):

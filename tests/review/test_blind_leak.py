@@ -12,7 +12,7 @@ from portal.enums import OrganizationType
 from portal.models.identity import AssociationMembership
 from review.services.blind import MASK, blind_proposals
 from tests.applications.conftest import COMPLETE_ANSWERS
-from tests.factories import OrganizationFactory, make_user
+from tests.factories import MINIMAL_PDF, OrganizationFactory, make_user
 from tests.review.helpers import (
     accepted_candidate,
     add_reviewer,
@@ -43,7 +43,7 @@ CONTACT_PHONE = "02-123-4567"
 SECRETS = [COMPANY, COMPANY_SHORT, "Hanbit Robotics", ASSOCIATION, ASSOCIATION_EN, APPLICANT_NAME, APPLICANT_EMAIL,
            APPLICANT_PHONE, BUSINESS_NUMBER, CONTACT_NAME, CONTACT_EMAIL, CONTACT_PHONE]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def _answers(survey):

@@ -22,7 +22,7 @@ from surveys.models import (
     Inquiry,
     Recipient,
 )
-from tests.factories import make_user
+from tests.factories import MINIMAL_PDF, make_user
 from tests.surveys.helpers import make_survey
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ ROLES = [ANONYMOUS, "applicant", "association_staff", "ministry_liaison", "revie
 # to, "ministry_liaison" files the ministry-channel application, "observer" is MSIT's read-only co-receiver;
 # "other_applicant" is a company with nothing filed here and "other_association" another association's staff.
 LOGIN = "login"  # a 302 to the login page
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 @dataclass

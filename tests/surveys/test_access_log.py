@@ -12,10 +12,11 @@ from surveys.services import applications as service
 from surveys.services.access import access_purge, access_record
 from tests.applications.conftest import admin, applicant, complete_answers, open_survey  # noqa: F401 (fixtures)
 from tests.review.helpers import log_in, organization_of
+from tests.factories import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from django.utils import timezone
 from portal.models import AuditEvent
 from surveys.enums import SurveyStage
 from surveys.models import Briefing, GuidanceFile
-from tests.factories import make_user
+from tests.factories import MINIMAL_PDF, make_user
 from tests.surveys.helpers import ko, make_survey
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def _guidance(survey, name="공고문.pdf"):
