@@ -1,10 +1,11 @@
-from .audit import AuditEvent
+from .audit import AuditDayHead, AuditEvent
 from .identity import AssociationMembership, Membership, Organization, User
 from .mail import OutboundMail
 from .signup import SignupRequest
 
 __all__ = [
     "AssociationMembership",
+    "AuditDayHead",
     "AuditEvent",
     "Membership",
     "Organization",
