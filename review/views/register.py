@@ -11,6 +11,7 @@ from django.utils import translation
 
 from portal.downloads import attachment_response
 from portal.filters import search_terms
+from portal.services.documents import served_file
 from review.enums import EntryStatus, NoticeStatus
 from review.models import Notice, RegisterEntry
 from review.services.notices import public_search, public_text
@@ -35,7 +36,7 @@ def notice_public(request, pk: int):
 
 def notice_pdf(request, pk: int):
     notice = _published(pk)
-    return attachment_response(notice.pdf, f"{notice.number}.pdf")
+    return attachment_response(served_file(notice, notice.pdf), f"{notice.number}.pdf")
 
 
 REGISTER_SECONDS = 600

@@ -129,6 +129,8 @@ MATRIX: dict[str, Row] = {
     "home": get(none, each(302, **{ANONYMOUS: 200})),  # a single-role user goes on to their dashboard
     "dashboard": get(lambda w: {"role": "applicant"}, only(200, "applicant_a", "applicant_b")),
     "healthz": get(none, public()),
+    "verify": get(none, public()),
+    "verify[upload]": post(none, public(400)),  # an empty upload: the form's message, for anyone
     "signup_request": get(none, each(302, **{ANONYMOUS: 200})),  # the signed-in have an account already
     "signup_done": get(none, public()),
     "manage_signup_list": get(none, admin_only()),

@@ -1,10 +1,12 @@
-"""The audit log becomes a hash chain per day; the rows already written are chained in order.
+"""The audit log becomes a hash chain per day (the rows already written are chained in order),
+and issued PDFs get a record of their signature state.
 
 The append-only trigger refuses UPDATE, so the back-fill switches it off for the length of
 this migration's transaction and back on before it commits (the migration runs as the
 table's owner). Existing rows are chained by (created_at, id).
 """
 
+import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
@@ -95,6 +97,32 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='auditevent',
             constraint=models.UniqueConstraint(fields=('chain_day', 'chain_seq'), name='portal_auditevent_chain_position'),
+        ),
+        migrations.CreateModel(
+            name='SignedDocument',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('receipt', 'Receipt of a submitted version'), ('notice', 'Designation notice'), ('book', 'Committee book')], max_length=10, verbose_name='kind')),
+                ('object_id', models.CharField(max_length=64)),
+                ('reference', models.CharField(db_index=True, max_length=64, verbose_name='reference')),
+                ('label', models.CharField(blank=True, max_length=100, verbose_name='label')),
+                ('source_name', models.CharField(max_length=300)),
+                ('source_sha256', models.CharField(db_index=True, max_length=64)),
+                ('file', models.FileField(blank=True, max_length=300, upload_to='signed/%Y/%m/', verbose_name='signed file')),
+                ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256')),
+                ('status', models.CharField(choices=[('signed', 'Signed'), ('pending', 'Not yet signed')], max_length=10, verbose_name='status')),
+                ('error', models.TextField(blank=True, verbose_name='error')),
+                ('attempts', models.PositiveIntegerField(default=1)),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='signed')),
+                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+            ],
+            options={
+                'verbose_name': 'signed document',
+                'verbose_name_plural': 'signed documents',
+                'indexes': [models.Index(fields=['status', 'created_at'], name='portal_sign_status_cc4db8_idx')],
+                'constraints': [models.UniqueConstraint(fields=('content_type', 'object_id'), name='portal_signeddocument_one_per_record')],
+            },
         ),
         migrations.RunPython(backfill, unchain),
     ]
