@@ -152,6 +152,8 @@ SIGNING_REASON = env.str("SIGNING_REASON", default="산업통상자원부 국가
 SIGNING_LOCATION = env.str("SIGNING_LOCATION", default="Sejong, KR")
 VERIFY_UPLOAD_MAX_MB = env.int("VERIFY_UPLOAD_MAX_MB", default=20)
 VERIFY_RATE_PER_MINUTE = env.int("VERIFY_RATE_PER_MINUTE", default=20)
+# The open-data API, CSV and feeds (/api/v1/): requests a minute per client address.
+OPEN_DATA_RATE_PER_MINUTE = env.int("OPEN_DATA_RATE_PER_MINUTE", default=120)
 
 # Identity and accounts.
 AUTH_USER_MODEL = "portal.User"
