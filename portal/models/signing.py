@@ -2,6 +2,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.choices import ChoiceLabels
+
 
 class DocumentKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt of a submitted version")
@@ -14,7 +16,7 @@ class SignatureStatus(models.TextChoices):
     PENDING = "pending", _("Not yet signed")
 
 
-class SignedDocument(models.Model):
+class SignedDocument(ChoiceLabels, models.Model):
     """The signature state of one issued PDF (a receipt, a notice, a committee book).
 
     ``source_name`` is the PDF as first stored on the record itself. When signing failed then,

@@ -104,10 +104,14 @@ def chain_append(event) -> None:
 
 def head_record(event) -> None:
     """Move the day's published head to the row just saved (same transaction, after the lock)."""
+    from django.utils import timezone
+
     from portal.models import AuditDayHead
 
-    AuditDayHead.objects.update_or_create(
-        day=event.chain_day, defaults={"length": event.chain_seq, "head_hash": event.row_hash})
+    moved = AuditDayHead.objects.filter(day=event.chain_day).update(
+        length=event.chain_seq, head_hash=event.row_hash, updated_at=timezone.now())
+    if not moved:  # the day's first row; the day's lock is held, so no one else creates it
+        AuditDayHead.objects.create(day=event.chain_day, length=event.chain_seq, head_hash=event.row_hash)
 
 
 @dataclass(frozen=True)
