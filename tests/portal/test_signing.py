@@ -3,6 +3,7 @@ import io
 from functools import lru_cache
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -196,6 +197,7 @@ def test_verify_page_refuses_a_file_over_the_limit_before_reading_it(client, set
 
 
 @pytest.mark.django_db
+@time_machine.travel("2026-12-02 10:00:05+09:00", tick=False)  # one window of the fixed-window count
 def test_verify_page_is_rate_limited_per_client(client, settings):
     settings.VERIFY_RATE_PER_MINUTE = 2
     for _ in range(2):
