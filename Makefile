@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml
 run: export DEBUG ?= 1
 run: venv
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py signing_demo_ca
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$${PORT:-8000}
 

@@ -77,3 +77,5 @@ class AuditAction:
     SIGNUP_REJECTED = "portal.signup.rejected"
     USER_INVITED = "portal.user.invited"
     MAIL_FAILED = "portal.mail.failed"
+    DOCUMENT_SIGNED = "portal.document.signed"
+    DOCUMENT_SIGNING_FAILED = "portal.document.signing_failed"

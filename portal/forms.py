@@ -151,3 +151,26 @@ class ChangeEmailForm(AddEmailForm):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."), code="password")
         return password
+class VerifyUploadForm(forms.Form):
+    """A PDF to check: its signatures and whether it is a document the portal issued."""
+
+    document = forms.FileField(label=_("PDF file"))
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB, the most this page checks."), params={"mb": self.max_bytes // 2**20})
+        head = upload.read(1024)
+        upload.seek(0)
+        if b"%PDF-" not in head:
+            raise forms.ValidationError(_("This file is not a PDF. Upload the PDF the portal issued."))
+        return upload
+
+
+class ReceiptLookupForm(forms.Form):
+    receipt = forms.CharField(label=_("Receipt or notice number"), max_length=64, strip=True)

@@ -64,6 +64,20 @@ def _without_nul(data):
     return cleaned
 
 
+class VerifyUploadLimitMiddleware:
+    """The public verification page takes uploads from anyone: cap them before any parsing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.path_info == reverse("verify"):
+            from portal.views.verify import upload_limit
+
+            upload_limit(request)
+        return self.get_response(request)
+
+
 class StripNulMiddleware:
     """PostgreSQL can neither store nor compare NUL, and no one types it: drop it from every parameter."""
 

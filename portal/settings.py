@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.KoreanFirstLocaleMiddleware",
     "portal.middleware.RequestSizeLimitMiddleware",
+    "portal.middleware.VerifyUploadLimitMiddleware",
     "portal.middleware.StripNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,7 +140,23 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {"task": "surveys.tasks.deadline_reminders", "schedule": 3600.0},
     "overdue-review-reminders": {"task": "review.tasks.overdue_review_reminders", "schedule": 3600.0},
     "access-log-purge": {"task": "surveys.tasks.access_log_purge", "schedule": 86400.0},
+    "sign-pending-pdfs": {"task": "portal.tasks.sign_pending_documents", "schedule": 900.0},
 }
+
+# Signed PDFs (PAdES, pyHanko). With no key configured the demo CA in SIGNING_DEMO_DIR is used
+# (created by `manage.py signing_demo_ca`, or on first use in DEBUG); production configures its own.
+SIGNING_KEY_FILE = env.str("SIGNING_KEY_FILE", default="")
+SIGNING_CERT_FILE = env.str("SIGNING_CERT_FILE", default="")
+SIGNING_CHAIN_FILE = env.str("SIGNING_CHAIN_FILE", default="")
+SIGNING_KEY_PASSPHRASE = env.str("SIGNING_KEY_PASSPHRASE", default="")
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+SIGNING_DEMO_DIR = env.str("SIGNING_DEMO_DIR", default=str(BASE_DIR / "signing-demo"))
+SIGNING_REASON = env.str("SIGNING_REASON", default="산업통상자원부 국가첨단전략기술 포털 발급 문서")
+SIGNING_LOCATION = env.str("SIGNING_LOCATION", default="Sejong, KR")
+VERIFY_UPLOAD_MAX_MB = env.int("VERIFY_UPLOAD_MAX_MB", default=20)
+VERIFY_RATE_PER_MINUTE = env.int("VERIFY_RATE_PER_MINUTE", default=20)
+# The open-data API, CSV and feeds (/api/v1/): requests a minute per client address.
+OPEN_DATA_RATE_PER_MINUTE = env.int("OPEN_DATA_RATE_PER_MINUTE", default=120)
 
 # Identity and accounts.
 AUTH_USER_MODEL = "portal.User"

@@ -67,3 +67,22 @@ def mail_requeue_stale(older_than_minutes: int = 10) -> int:
     for mail_id in ids:
         send_mail.delay(mail_id)
     return len(ids)
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def sign_document(self, document_id: int) -> str:
+    from portal.services.documents import document_sign_retry
+
+    return document_sign_retry(document_id)
+
+
+@shared_task(ignore_result=True)
+def sign_pending_documents() -> int:
+    """The beat's retry of PDFs whose signing failed (a missing key, an unreadable certificate)."""
+    from portal.models import SignatureStatus, SignedDocument
+
+    ids = list(SignedDocument.objects.filter(status=SignatureStatus.PENDING).order_by("created_at")
+               .values_list("pk", flat=True)[:200])
+    for document_id in ids:
+        sign_document.delay(document_id)
+    return len(ids)

@@ -3,12 +3,21 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from portal.views import bench, health, home, manage, members, signup
+from portal.opendata import build_api
+from portal.views import bench, health, home, manage, members, signup, verify
+from review.opendata import TECHNOLOGIES
+
+#: The public registers as open data; another register is one more entry in this list.
+OPEN_REGISTERS = [TECHNOLOGIES]
+open_data_api, open_data_feeds = build_api(OPEN_REGISTERS)
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("dashboard/<str:role>/", home.dashboard, name="dashboard"),
     path("healthz", health.healthz, name="healthz"),
+    path("verify/", verify.verify, name="verify"),
+    path("api/v1/", include(open_data_feeds)),
+    path("api/v1/", open_data_api.urls),
     path("signup/", signup.signup_request, name="signup_request"),
     path("signup/done/", signup.signup_done, name="signup_done"),
     path("manage/signups/", manage.signup_list, name="manage_signup_list"),

@@ -1,6 +1,8 @@
 """Reads that span models."""
 
-from django.db.models import Exists, OuterRef
+from datetime import datetime
+
+from django.db.models import Count, Exists, Max, OuterRef
 
 from review.models import Assignment, Pledge
 
@@ -74,3 +76,27 @@ def reviewer_objection_opinions(user):
         .select_related("objection__result__notice", "objection__result__application__survey")
         .order_by(F("submitted_at").asc(nulls_first=True), "routed_at", "pk")
     )
+
+
+def public_register_entries(filters: dict):
+    """The public register's entries for ``filters`` (q, field, status), in register order.
+
+    The register page and the open-data API read the same list; searching never looks into a withheld part."""
+    from review.enums import EntryStatus
+    from review.models import RegisterEntry
+    from review.services.notices import public_search
+
+    entries = public_search(RegisterEntry.objects.select_related("notice"), filters.get("q", ""))
+    if filters.get("field"):
+        entries = entries.filter(field_code=filters["field"])
+    if filters.get("status") in EntryStatus.values:
+        entries = entries.filter(status=filters["status"])
+    return entries.order_by("field_code", "number")
+
+
+def public_register_state() -> tuple[int, datetime | None]:
+    """How many entries the register holds and when any last changed: the key of every cached copy."""
+    from review.models import RegisterEntry
+
+    state = RegisterEntry.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    return state["n"], state["changed"]

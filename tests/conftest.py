@@ -29,6 +29,24 @@ def _test_settings(settings, tmp_path, request):
     settings.WHITENOISE_AUTOREFRESH = True
 
 
+@pytest.fixture(scope="session")
+def signing_ca(tmp_path_factory):
+    """One self-made CA and signing certificate for the whole run."""
+    from portal.signing_demo import demo_ca_write
+
+    directory = tmp_path_factory.mktemp("signing")
+    demo_ca_write(directory)
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def _signing_settings(settings, signing_ca):
+    """Issued PDFs are signed with the test CA (no production key is ever configured in tests)."""
+    settings.SIGNING_KEY_FILE = ""
+    settings.SIGNING_TRUST_ROOTS = []
+    settings.SIGNING_DEMO_DIR = str(signing_ca)
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Tasks run in-process unless the test drives a real worker."""

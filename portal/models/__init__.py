@@ -1,14 +1,19 @@
-from .audit import AuditEvent
+from .audit import AuditDayHead, AuditEvent
 from .identity import AssociationMembership, Membership, Organization, User
 from .mail import OutboundMail
+from .signing import DocumentKind, SignatureStatus, SignedDocument
 from .signup import SignupRequest
 
 __all__ = [
     "AssociationMembership",
+    "AuditDayHead",
     "AuditEvent",
+    "DocumentKind",
     "Membership",
     "Organization",
     "OutboundMail",
+    "SignatureStatus",
+    "SignedDocument",
     "SignupRequest",
     "User",
 ]

@@ -74,6 +74,15 @@ def render_pdf(template_name: str, context: dict, *, language: str | None = None
     return document.write_pdf(stylesheets=_stylesheets(), font_config=_font_config())
 
 
+def render_signed_pdf(template_name: str, context: dict, *, language: str | None = None):
+    """Render an issued record and sign it (PAdES). If signing fails the unsigned PDF comes back
+    with ``signed=False`` and the reason; ``portal.services.documents.document_record`` records it
+    and the beat retries."""
+    from portal.services.signing import pdf_sign_or_keep
+
+    return pdf_sign_or_keep(render_pdf(template_name, context, language=language))
+
+
 @dataclass(frozen=True)
 class StoredFile:
     name: str

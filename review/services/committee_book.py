@@ -8,8 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.models import DocumentKind
 from portal.services.audit import audit_log
-from portal.services.pdf import render_pdf
+from portal.services.documents import document_record
+from portal.services.pdf import render_signed_pdf
+from portal.services.signing import SignedBytes
 from review.enums import AuditAction, RenderStatus, Stance
 from review.models import CommitteeBook, HearingComment, SubcommitteeMeeting
 from review.services.blind import blind_proposals, blind_titles, candidate_names, redact
@@ -129,7 +132,7 @@ def _section(row: Ranked, criteria) -> dict:
     }
 
 
-def _build(book: CommitteeBook) -> bytes:
+def _build(book: CommitteeBook) -> SignedBytes:
     survey = book.survey
     criteria = list(survey.criteria.order_by("number"))
     rows = ranking(survey, field_code=book.field_code)
@@ -139,7 +142,7 @@ def _build(book: CommitteeBook) -> bytes:
         sections.append(_section(row, criteria))
         CommitteeBook.objects.filter(pk=book.pk).update(done=done)
     field = Field.objects.filter(code=book.field_code).first()
-    return render_pdf("review/pdf/committee_book.html", {
+    return render_signed_pdf("review/pdf/committee_book.html", {
         "survey": survey, "field_name": field.display_name if field else book.field_code,
         "meeting": SubcommitteeMeeting.objects.filter(survey=survey, field_code=book.field_code).first(),
         "sections": sections, "generated_at": timezone.now(),
@@ -159,7 +162,7 @@ def book_render(book_id: int) -> str:
         book.status, book.error, book.finished_at = RenderStatus.RUNNING, "", None
         book.save(update_fields=["status", "error", "finished_at"])
     try:
-        data = _build(book)
+        result = _build(book)
     except Exception as error:  # the secretary sees the failure on the book instead of a silent queue
         logger.exception("Committee book %s failed", book_id)
         CommitteeBook.objects.filter(pk=book_id).update(
@@ -167,9 +170,12 @@ def book_render(book_id: int) -> str:
         return "failed"
     with transaction.atomic():
         book = CommitteeBook.objects.select_for_update().select_related("survey").get(pk=book_id)
-        book.file.save(book_filename(book), ContentFile(data), save=False)
+        book.file.save(book_filename(book), ContentFile(result.data), save=False)
         book.status, book.done, book.finished_at = RenderStatus.DONE, book.total, timezone.now()
         book.save(update_fields=["file", "status", "done", "finished_at"])
+        document_record(book, kind=DocumentKind.BOOK, reference=f"{book.survey.code}-{book.field_code}",
+                        label=str(book.pk), stored_name=book.file.name, result=result)
         audit_log(AuditAction.BOOK_RENDERED, obj=book.survey, after={"book": book.pk, "field": book.field_code,
-                                                                         "size": len(data)})
+                                                                         "size": len(result.data),
+                                                                         "signed": result.signed})
     return "rendered"

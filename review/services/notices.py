@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
+from portal.models import DocumentKind
 from portal.services.audit import audit_log, snapshot
-from portal.services.pdf import render_pdf, store_bytes
+from portal.services.documents import document_record
+from portal.services.pdf import render_signed_pdf, store_bytes
 from review.enums import DESIGNATING_DECISIONS, SENSITIVE_PARTS, AuditAction, EntryStatus, NoticeAction, NoticeStatus
 from review.models import Notice, NoticeItem, RegisterEntry, RegisterEvent
 from review.selectors import effective_resolutions
@@ -306,12 +308,15 @@ def notice_pdf_render(notice_id: int) -> str:
     notice = Notice.objects.get(pk=notice_id)
     if notice.pdf or not notice.is_published:
         return "exists" if notice.pdf else "draft"
-    data = render_pdf("review/pdf/notice.html", notice_pdf_context(notice), language="ko")
+    result = render_signed_pdf("review/pdf/notice.html", notice_pdf_context(notice), language="ko")
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice_id)
         if locked.pdf:
             return "exists"
-        stored = store_bytes(data, folder="review/notices", filename=f"notice-{notice.pk}.pdf")
+        stored = store_bytes(result.data, folder="review/notices", filename=f"notice-{notice.pk}.pdf")
         Notice.objects.filter(pk=notice_id, pdf="").update(pdf=stored.name, pdf_sha256=stored.sha256)
-        audit_log(AuditAction.NOTICE_PDF_RENDERED, obj=locked, after={"sha256": stored.sha256, "size": stored.size})
+        document_record(locked, kind=DocumentKind.NOTICE, reference=locked.number or str(locked.pk), label="",
+                        stored_name=stored.name, result=result)
+        audit_log(AuditAction.NOTICE_PDF_RENDERED, obj=locked,
+                  after={"sha256": stored.sha256, "size": stored.size, "signed": result.signed})
     return "rendered"

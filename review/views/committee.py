@@ -16,6 +16,7 @@ from portal.exceptions import DomainError
 from portal.filters import search_terms
 from portal.forms import id_from
 from portal.permissions import permission_or_404
+from portal.services.documents import served_file
 from review.enums import RenderStatus
 from review.forms import CommitteeConfirmForm, SubcommitteeDecisionForm, SubcommitteeMeetingForm
 from review.models import CandidateScore, CommitteeBook, CommitteeConfirmation, SubcommitteeMeeting
@@ -233,4 +234,4 @@ def book_download(request, pk: int, field_code: str, book_id: int):
     book = _book(pk, field_code, book_id)
     if book.status != RenderStatus.DONE:
         raise Http404
-    return attachment_response(book.file, books.book_filename(book))
+    return attachment_response(served_file(book, book.file), books.book_filename(book))

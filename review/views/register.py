@@ -4,16 +4,17 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from portal.downloads import attachment_response
 from portal.filters import search_terms
+from portal.services.documents import served_file
 from review.enums import EntryStatus, NoticeStatus
 from review.models import Notice, RegisterEntry
-from review.services.notices import public_search, public_text
+from review.selectors import public_register_entries, public_register_state
+from review.services.notices import public_text
 from surveys.selectors import field_names
 
 PAGE_SIZE = 25
@@ -35,7 +36,7 @@ def notice_public(request, pk: int):
 
 def notice_pdf(request, pk: int):
     notice = _published(pk)
-    return attachment_response(notice.pdf, f"{notice.number}.pdf")
+    return attachment_response(served_file(notice, notice.pdf), f"{notice.number}.pdf")
 
 
 REGISTER_SECONDS = 600
@@ -47,11 +48,11 @@ def register(request):
     The list is the same for every visitor, so its rendering is cached per query and language until any
     entry changes (the key holds the number of entries and the latest change)."""
     filters = search_terms(request, ("q", "field", "status"))
-    state = RegisterEntry.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
-    changed = state["changed"].isoformat() if state["changed"] else "-"
+    count, changed_at = public_register_state()
+    changed = changed_at.isoformat() if changed_at else "-"
     query = "&".join(sorted(request.GET.urlencode().split("&")))  # the pagination links repeat it
     key = "review:register:" + hashlib.sha256(
-        f"{translation.get_language()}|{state['n']}|{changed}|{query}".encode()).hexdigest()
+        f"{translation.get_language()}|{count}|{changed}|{query}".encode()).hexdigest()
     listing = cache.get(key)
     if listing is None:
         listing = render_to_string("review/register/_listing.html", _listing(request, filters), request=request)
@@ -60,13 +61,7 @@ def register(request):
 
 
 def _listing(request, filters) -> dict:
-    entries = RegisterEntry.objects.select_related("notice")
-    entries = public_search(entries, filters["q"])
-    if filters["field"]:
-        entries = entries.filter(field_code=filters["field"])
-    if filters["status"] in EntryStatus.values:
-        entries = entries.filter(status=filters["status"])
-    page = Paginator(entries.order_by("field_code", "number"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(public_register_entries(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     codes = list(RegisterEntry.objects.order_by("field_code").values_list("field_code", flat=True).distinct())
     names = field_names(codes)
     return {

@@ -2,8 +2,10 @@
 
 from django.db import transaction
 
+from portal.models import DocumentKind
 from portal.services.audit import audit_log
-from portal.services.pdf import render_pdf, store_bytes
+from portal.services.documents import document_record
+from portal.services.pdf import render_signed_pdf, store_bytes
 from surveys.enums import ApplicationAction
 from surveys.models import ApplicationVersion
 
@@ -36,14 +38,17 @@ def version_pdf_render(version_id: int) -> str:
     ).get(pk=version_id)
     if version.pdf:
         return "exists"
-    data = render_pdf("pdf/application_version.html", version_pdf_context(version))
+    result = render_signed_pdf("pdf/application_version.html", version_pdf_context(version))
     filename = f"{version.receipt_number}-v{version.number}.pdf"
     with transaction.atomic():
         locked = ApplicationVersion.objects.select_for_update().get(pk=version_id)
         if locked.pdf:
             return "exists"
-        stored = store_bytes(data, folder="surveys/receipts", filename=filename)
+        stored = store_bytes(result.data, folder="surveys/receipts", filename=filename)
         ApplicationVersion.objects.filter(pk=version_id, pdf="").update(pdf=stored.name, pdf_sha256=stored.sha256)
-        audit_log(ApplicationAction.PDF_RENDERED, obj=locked, after={"sha256": stored.sha256, "size": stored.size})
+        document_record(locked, kind=DocumentKind.RECEIPT, reference=locked.receipt_number,
+                        label=f"v{locked.number}", stored_name=stored.name, result=result)
+        audit_log(ApplicationAction.PDF_RENDERED, obj=locked,
+                  after={"sha256": stored.sha256, "size": stored.size, "signed": result.signed})
     return "rendered"
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from portal.downloads import attachment_response
 from portal.exceptions import DomainError
 from portal.forms import id_from
+from portal.services.documents import served_file
 from surveys import selectors
 from surveys.application_schema import section_by_key, section_form_class, sections_for
 from surveys.enums import APPLICATION_TRANSITIONS, EDITABLE_STATUSES, ApplicationStatus
@@ -322,7 +323,7 @@ def version_pdf(request, pk: int, number: int):
     if not version.pdf:
         raise Http404
     access_record(request.user, version.application, AccessAction.VERSION_PDF, detail=f"v{version.number}")
-    return attachment_response(version.pdf, f"{version.receipt_number}-v{version.number}.pdf")
+    return attachment_response(served_file(version, version.pdf), f"{version.receipt_number}-v{version.number}.pdf")
 
 
 @login_required

@@ -67,6 +67,16 @@ def test_submit_creates_an_immutable_version_with_a_receipt_number(
     assert version.pdf and len(version.pdf_sha256) == 64
     with pytest.raises(PermissionError):
         version.save()
+    # the receipt is signed, and the verification page knows it by its receipt number
+    from portal.services.signing import pdf_signatures_check
+
+    with version.pdf.open("rb") as handle:
+        [check] = pdf_signatures_check(handle.read())
+    assert check.valid
+    from django.test import Client
+
+    page = Client().get("/verify/", {"receipt": version.receipt_number}).content.decode()
+    assert version.pdf_sha256 in page and "v1" in page
 
 
 def test_pdf_contains_the_technology_name_in_hangul_and_the_attachment_hash(

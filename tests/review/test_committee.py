@@ -1,5 +1,6 @@
 """Rankings, subcommittee recommendations, the committee's confirmation, the score sheet and the committee book."""
 
+import hashlib
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -408,9 +409,15 @@ def test_the_committee_book_renders_blind_with_progress(client, secretary, open_
     assert download in fragment
     response = client.get(download)
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
-    text = pdf_text(body(response))
+    data = body(response)
+    text = pdf_text(data)
     assert "협동로봇감속기" in text and "분과위원회에서검토함" in text
     assert blind_world["organization"].name.replace(" ", "") not in text
+    from portal.services.documents import document_for
+    from portal.services.signing import pdf_signatures_check
+
+    assert [check.valid for check in pdf_signatures_check(data)] == [True]
+    assert document_for(book).is_signed and document_for(book).sha256 == hashlib.sha256(data).hexdigest()
     assert "테스트기업" not in text
     for reviewer in blind_world["reviewers"]:
         assert reviewer.name not in text
@@ -451,7 +458,7 @@ def test_a_failing_render_is_recorded_on_the_book(open_survey, secretary, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("WeasyPrint stopped")
 
-    monkeypatch.setattr(books, "render_pdf", broken)
+    monkeypatch.setattr(books, "render_signed_pdf", broken)
     assert books.book_render(book.pk) == "failed"
     book.refresh_from_db()
     assert (book.status, book.error, bool(book.file)) == (RenderStatus.FAILED, "WeasyPrint stopped", False)

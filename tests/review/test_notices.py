@@ -154,6 +154,13 @@ def test_publishing_fills_the_register_moves_the_call_and_renders_the_pdf(
     # the PDF, rendered once, with its hash
     assert notice.pdf and notice.pdf_sha256 == hashlib.sha256(default_storage.open(notice.pdf.name).read()).hexdigest()
     assert notices.notice_pdf_render(notice.pk) == "exists"
+    # signed by the ministry's certificate, and known to the verification page by its number
+    from portal.services.documents import document_for
+    from portal.services.signing import pdf_signatures_check
+
+    assert [check.valid for check in pdf_signatures_check(default_storage.open(notice.pdf.name).read())] == [True]
+    document = document_for(notice)
+    assert (document.reference, document.sha256, document.is_signed) == (notice.number, notice.pdf_sha256, True)
 
 
 def test_a_published_notice_cannot_be_edited_or_published_again(client, open_survey, resolved, admin, secretary):

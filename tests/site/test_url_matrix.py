@@ -129,6 +129,8 @@ MATRIX: dict[str, Row] = {
     "home": get(none, each(302, **{ANONYMOUS: 200})),  # a single-role user goes on to their dashboard
     "dashboard": get(lambda w: {"role": "applicant"}, only(200, "applicant_a", "applicant_b")),
     "healthz": get(none, public()),
+    "verify": get(none, public()),
+    "verify[upload]": post(none, public(400)),  # an empty upload: the form's message, for anyone
     "signup_request": get(none, each(302, **{ANONYMOUS: 200})),  # the signed-in have an account already
     "signup_done": get(none, public()),
     "manage_signup_list": get(none, admin_only()),
@@ -265,6 +267,14 @@ MATRIX: dict[str, Row] = {
     "review:notice_pdf": get(pk("notice"), public()),
     "review:register": get(none, public()),
     "review:register_entry": get(pk("entry"), public()),
+    # -- open data: the registers' JSON, CSV and Atom, and the OpenAPI description, for anyone --------------------------
+    "opendata:api-root": get(none, public()),  # the same URL as the index below, which answers first
+    "opendata:registers": get(none, public()),
+    "opendata:openapi-json": get(none, public()),
+    "opendata:technologies_list": get(none, public()),
+    "opendata:technologies_csv": get(none, public()),
+    "opendata:technologies_detail": get(lambda w: {"key": w.entry.number}, public()),
+    "opendata_technologies_feed": get(none, public()),
     # -- review: results and objections ------------------------------------------------------------------------------
     "review:objection_lodge": get(pk("late_a_app"), only(200, *APPLICANT_A)),
     "review:objection_list": get(late, admin_only()),
