@@ -1,6 +1,7 @@
 from .committee import (
     CommitteeBook, CommitteeConfirmation, ConfirmedCandidate, HearingComment, SubcommitteeDecision, SubcommitteeMeeting,
 )
+from .complex import ComplexEvent, ComplexNoticeItem, DesignatedComplex
 from .national import (
     NationalMeeting, Notice, NoticeItem, Objection, ObjectionOpinion, RegisterEntry, RegisterEvent, Resolution, Result,
 )
@@ -8,7 +9,8 @@ from .panel import Panel, PanelMember, ReviewerConflict, ReviewerProfile, Review
 from .review import Assignment, CandidateScore, ExclusionRequest, Pledge, Review
 
 __all__ = [
-    "Assignment", "CandidateScore", "CommitteeBook", "CommitteeConfirmation", "ConfirmedCandidate", "ExclusionRequest", "HearingComment",
+    "Assignment", "CandidateScore", "CommitteeBook", "CommitteeConfirmation", "ComplexEvent", "ComplexNoticeItem",
+    "ConfirmedCandidate", "DesignatedComplex", "ExclusionRequest", "HearingComment",
     "NationalMeeting", "Notice", "NoticeItem", "Objection", "ObjectionOpinion", "Panel", "PanelMember", "Pledge",
     "RegisterEntry", "RegisterEvent", "Resolution", "Result", "Review", "ReviewPlan", "ReviewerConflict",
     "ReviewerProfile", "SubcommitteeDecision", "SubcommitteeMeeting",
