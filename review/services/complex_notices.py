@@ -66,7 +66,7 @@ def parse_area(value) -> Decimal:
         area = None
     if area is None or not area.is_finite() or area <= 0 or area >= AREA_LIMIT or area != round(area, 2):
         raise DomainError(_("Give the area in m² as a positive number with at most two decimals."), code="area_m2")
-    return area
+    return area.quantize(Decimal("0.01"))  # as the database keeps it, so that every snapshot reads the same
 
 
 @dataclass(frozen=True)
