@@ -10,7 +10,7 @@ from review.enums import ComplexAction, EntryStatus
 from review.models.national import Notice
 from surveys.models import Candidate
 
-AREA = dict(max_digits=14, decimal_places=2)
+AREA = {"max_digits": 14, "decimal_places": 2}
 
 
 class ComplexText(models.Model):

@@ -337,6 +337,7 @@ def complex_items_publish(notice: Notice, *, in_force: dict, actor, now) -> list
         entry = DesignatedComplex.objects.select_for_update().get(pk=item.entry_id)
         if entry.status != EntryStatus.ACTIVE:
             raise DomainError(_("Complex %(number)s is no longer designated.") % {"number": entry.number}, code="entry")
+        _check_change(entry, item.action, item.area_m2)  # the ministry may have changed it directly since drafting
         before = _entry_snapshot(entry)
         _apply_change(entry, item.action, area=item.area_m2, at=now)
         entry.notice = notice

@@ -356,3 +356,16 @@ def test_designated_helper_builds_a_draft(call, province, secretary, admin):
     candidates, notice = designated(call, province, secretary, admin, CHEONGJU, conditions=CONDITIONS)
     assert [i.candidate for i in notice.complex_items.all()] == candidates
     assert notice.complex_items.get().conditions == CONDITIONS
+
+
+def test_a_change_made_directly_since_drafting_stops_the_publication(call, resolved, admin):
+    notices.notice_publish(complex_notice(call, admin), actor=admin)
+    ulsan = DesignatedComplex.objects.get(name=ULSAN)
+    draft = complex_notice(call, admin, number="산업통상자원부 고시 제2026-58호")
+    complex_notices.complex_item_amend(draft, entry=ulsan, action=ComplexAction.CONDITIONS_MET, actor=admin)
+    complex_notices.complex_entry_amend(ulsan, action=ComplexAction.CONDITIONS_MET, reason="협약 체결", actor=admin)
+    with pytest.raises(DomainError) as error:
+        notices.notice_publish(draft, actor=admin)
+    assert error.value.code == "conditions"
+    draft.refresh_from_db()
+    assert not draft.is_published and ulsan.events.count() == 2
