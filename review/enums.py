@@ -72,6 +72,10 @@ class AuditAction:
     NOTICE_ITEM_REMOVED = "review.notice.item_removed"
     NOTICE_PUBLISHED = "review.notice.published"
     NOTICE_PDF_RENDERED = "review.notice.pdf_rendered"
+    COMPLEX_DESIGNATED = "review.complex.designated"
+    COMPLEX_AREA_CHANGED = "review.complex.area_changed"
+    COMPLEX_CONDITIONS_MET = "review.complex.conditions_met"
+    COMPLEX_REVOKED = "review.complex.revoked"
     RESULT_PUBLISHED = "review.result.published"
     OBJECTION_LODGED = "review.objection.lodged"
     OBJECTION_ROUTED = "review.objection.routed"
@@ -177,3 +181,23 @@ class ObjectionStatus(models.TextChoices):
 class ObjectionOutcome(models.TextChoices):
     UPHELD = "upheld", _("Upheld")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+class ComplexAction(models.TextChoices):
+    """What a complex notice item does, and what a step in a designated complex's history records."""
+
+    DESIGNATE = "designate", _("Designation")
+    CHANGE_AREA = "change_area", _("Change of area")
+    CONDITIONS_MET = "conditions_met", _("Conditions met")
+    REVOKE = "revoke", _("Revocation")
+
+
+#: The actions that change an existing designated complex (by an amendment item or directly by the ministry).
+COMPLEX_AMENDMENTS = (ComplexAction.CHANGE_AREA, ComplexAction.CONDITIONS_MET, ComplexAction.REVOKE)
+#: The audit code of each action on a designated complex.
+COMPLEX_AUDIT = {
+    ComplexAction.DESIGNATE: AuditAction.COMPLEX_DESIGNATED,
+    ComplexAction.CHANGE_AREA: AuditAction.COMPLEX_AREA_CHANGED,
+    ComplexAction.CONDITIONS_MET: AuditAction.COMPLEX_CONDITIONS_MET,
+    ComplexAction.REVOKE: AuditAction.COMPLEX_REVOKED,
+}

@@ -36,3 +36,4 @@ def has_site_visits(user, candidate) -> bool:
 
 rules.add_perm("review.view_site_visits", has_site_visits & (is_ministry_admin | is_secretary | is_on_the_plans_panel))
 rules.add_perm("review.record_site_visit", has_site_visits & (is_ministry_admin | is_on_the_plans_panel))
+rules.add_perm("review.manage_register", is_ministry_admin)

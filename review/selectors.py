@@ -100,3 +100,21 @@ def public_register_state() -> tuple[int, datetime | None]:
 
     state = RegisterEntry.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
     return state["n"], state["changed"]
+def designated_complexes(*, q: str = "", field: str = "", province: str = "", status: str = ""):
+    """The register of designated complexes, searched by number, name or location and filtered — one query."""
+    from django.db.models import Q
+
+    from review.enums import EntryStatus
+    from review.models import DesignatedComplex
+
+    entries = DesignatedComplex.objects.select_related("notice")
+    if q:
+        entries = entries.filter(Q(number__icontains=q) | Q(name__icontains=q) | Q(city__icontains=q)
+                                 | Q(location__icontains=q))
+    if field:
+        entries = entries.filter(field_code=field)
+    if province:
+        entries = entries.filter(province=province)
+    if status in EntryStatus.values:
+        entries = entries.filter(status=status)
+    return entries.order_by("number")

@@ -2,7 +2,7 @@ from django.urls import path
 
 from review.views import exclusions, hearing, manage, reviewer
 from review.views import committee
-from review.views import national, notices, register
+from review.views import complex_notices, complex_register, national, notices, register
 from review.views import results, site_visits
 
 app_name = "review"
@@ -52,6 +52,15 @@ urlpatterns = [
     path("notices/<int:pk>/pdf/", register.notice_pdf, name="notice_pdf"),
     path("register/", register.register, name="register"),
     path("register/<int:pk>/", register.register_entry, name="register_entry"),
+    # -- the complexes of a complex call's notice, and the register of designated complexes --
+    path("manage/complex-notice-items/<int:pk>/", complex_notices.complex_item, name="complex_notice_item"),
+    path("manage/complex-notice-items/<int:pk>/remove/", complex_notices.complex_item_remove,
+         name="complex_notice_item_remove"),
+    path("manage/notices/<int:pk>/complex-change/", complex_notices.complex_amend, name="complex_notice_amend"),
+    path("register/complexes/", complex_register.complex_register, name="complex_register"),
+    path("register/complexes/<str:number>/", complex_register.complex_entry, name="complex_register_entry"),
+    path("manage/register/complexes/<str:number>/", complex_register.complex_entry_change,
+         name="complex_register_change"),
     # -- results and objections --
     path("applications/<int:pk>/objection/", results.objection_lodge, name="objection_lodge"),
     path("manage/calls/<int:pk>/objections/", results.objection_list, name="objection_list"),

@@ -1,6 +1,7 @@
 from .committee import (
     CommitteeBook, CommitteeConfirmation, ConfirmedCandidate, HearingComment, SubcommitteeDecision, SubcommitteeMeeting,
 )
+from .complex import ComplexEvent, ComplexNoticeItem, DesignatedComplex
 from .national import (
     NationalMeeting, Notice, NoticeItem, Objection, ObjectionOpinion, RegisterEntry, RegisterEvent, Resolution, Result,
 )
@@ -9,7 +10,8 @@ from .review import Assignment, CandidateScore, ExclusionRequest, Pledge, Review
 from .site_visit import SiteVisit, SiteVisitPhoto
 
 __all__ = [
-    "Assignment", "CandidateScore", "CommitteeBook", "CommitteeConfirmation", "ConfirmedCandidate", "ExclusionRequest", "HearingComment",
+    "Assignment", "CandidateScore", "CommitteeBook", "CommitteeConfirmation", "ComplexEvent", "ComplexNoticeItem",
+    "ConfirmedCandidate", "DesignatedComplex", "ExclusionRequest", "HearingComment",
     "NationalMeeting", "Notice", "NoticeItem", "Objection", "ObjectionOpinion", "Panel", "PanelMember", "Pledge",
     "RegisterEntry", "RegisterEvent", "Resolution", "Result", "Review", "ReviewPlan", "ReviewerConflict",
     "ReviewerProfile", "SiteVisit", "SiteVisitPhoto", "SubcommitteeDecision", "SubcommitteeMeeting",

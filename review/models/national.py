@@ -113,6 +113,11 @@ class Notice(ChoiceLabels, models.Model):
     def is_published(self) -> bool:
         return self.status == NoticeStatus.PUBLISHED
 
+    @property
+    def lists_complexes(self) -> bool:
+        """A notice of a specialised-complex call lists complexes (``complex_items``), never technologies."""
+        return self.survey.pipeline.outcome.key == "complex"
+
 
 class RegisterEntry(ChoiceLabels, models.Model):
     """A designated technology in the public register; its history is in ``events``."""
@@ -183,6 +188,14 @@ class Result(ChoiceLabels, models.Model):
 
     class Meta:
         verbose_name = _("result")
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome in the words of the call's pipeline: a designation is a "designated specialised complex"
+        for a complex call."""
+        if self.outcome == Outcome.DESIGNATED:
+            return str(self.application.survey.pipeline.outcome.label)
+        return self.get_outcome_display()
 
 
 class Objection(ChoiceLabels, models.Model):

@@ -13,9 +13,9 @@ from portal.services.audit import audit_log, snapshot
 from portal.services.documents import document_record
 from portal.services.pdf import render_signed_pdf, store_bytes
 from review.enums import DESIGNATING_DECISIONS, SENSITIVE_PARTS, AuditAction, EntryStatus, NoticeAction, NoticeStatus
-from review.models import Notice, NoticeItem, RegisterEntry, RegisterEvent
+from review.models import DesignatedComplex, Notice, NoticeItem, RegisterEntry, RegisterEvent
 from review.selectors import effective_resolutions
-from review.services import results
+from review.services import complex_notices, results
 from review.tasks import render_notice_pdf
 from surveys.enums import SurveyStage
 from surveys.application_schema import answer_of
@@ -59,18 +59,29 @@ def _answers_text(candidate: Candidate, application: Application | None) -> dict
     }
 
 
-def designated_candidates(survey: Survey) -> list[Candidate]:
-    """Candidates resolved "designate" by a closed meeting, not yet in the register, in notice order."""
-    in_force = effective_resolutions(survey)
+def _lists_complexes(survey: Survey) -> bool:
+    return survey.pipeline.outcome.key == "complex"
+
+
+def _refuse_technology(notice: Notice) -> None:
+    if notice.lists_complexes:
+        raise DomainError(_("A notice of specialised complexes cannot list a technology."), code="kind")
+
+
+def designated_candidates(survey: Survey, in_force: dict | None = None) -> list[Candidate]:
+    """Candidates resolved "designate" by a closed meeting, not yet in the call's register, in notice order."""
+    in_force = effective_resolutions(survey) if in_force is None else in_force
     ids = [cid for cid, r in in_force.items() if r.decision in DESIGNATING_DECISIONS and r.meeting.is_closed]
-    registered = set(RegisterEntry.objects.filter(candidate_id__in=ids).values_list("candidate_id", flat=True))
+    register = DesignatedComplex if _lists_complexes(survey) else RegisterEntry
+    registered = set(register.objects.filter(candidate_id__in=ids).values_list("candidate_id", flat=True))
     return list(Candidate.objects.filter(pk__in=set(ids) - registered, merged_into__isnull=True)
                 .order_by("field_code", "number"))
 
 
 @transaction.atomic
 def notice_draft(survey: Survey, *, number: str, title: str, effective_on, actor, preamble: str = "") -> Notice:
-    """Draft a notice with one item per designated candidate, its text drawn from the application."""
+    """Draft a notice with one item per designated candidate, its text drawn from the application (for a complex
+    call: a complex item from the latest submitted plan, with the conditions of its designation)."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if not survey.in_gate("notice_drafting"):
         raise DomainError(
@@ -87,15 +98,19 @@ def notice_draft(survey: Survey, *, number: str, title: str, effective_on, actor
                                            effective_on=effective_on, created_by=actor)
     except IntegrityError:
         raise _taken_error() from None
-    candidates = designated_candidates(survey)
-    first_application = {}
-    for application in Application.objects.filter(candidate__in=candidates).order_by("-pk"):
-        first_application[application.candidate_id] = application
-    NoticeItem.objects.bulk_create([
-        NoticeItem(notice=notice, order=index, action=NoticeAction.DESIGNATE, candidate=candidate,
-                   **_answers_text(candidate, first_application.get(candidate.pk)))
-        for index, candidate in enumerate(candidates, start=1)
-    ])
+    in_force = effective_resolutions(survey)
+    candidates = designated_candidates(survey, in_force)
+    if notice.lists_complexes:
+        complex_notices.complex_items_draft(notice, candidates, in_force=in_force)
+    else:
+        first_application = {}
+        for application in Application.objects.filter(candidate__in=candidates).order_by("-pk"):
+            first_application[application.candidate_id] = application
+        NoticeItem.objects.bulk_create([
+            NoticeItem(notice=notice, order=index, action=NoticeAction.DESIGNATE, candidate=candidate,
+                       **_answers_text(candidate, first_application.get(candidate.pk)))
+            for index, candidate in enumerate(candidates, start=1)
+        ])
     audit_log(AuditAction.NOTICE_DRAFTED, actor=actor, obj=notice,
               after={**snapshot(notice, NOTICE_FIELDS), "items": [c.number for c in candidates]})
     return notice
@@ -129,7 +144,7 @@ def _next_order(notice: Notice) -> int:
 def notice_item_update(item: NoticeItem, *, actor, title: str, scope: str = "", specification: str = "",
                        sensitive=()) -> NoticeItem:
     """Edit one technology's text and which parts are security-sensitive, while the notice is a draft."""
-    _lock_draft(item.notice)
+    _refuse_technology(_lock_draft(item.notice))
     item = NoticeItem.objects.select_for_update().get(pk=item.pk)
     if item.action == NoticeAction.REVOKE:
         raise DomainError(_("A revocation carries the entry's text as it stands."), code="revoke")
@@ -158,6 +173,7 @@ def notice_item_amend(notice: Notice, *, entry: RegisterEntry, actor, title: str
                       specification: str = "", sensitive=()) -> NoticeItem:
     """Add an amendment of a register entry: its new text."""
     notice = _lock_draft(notice)
+    _refuse_technology(notice)
     entry = _active_entry(notice, entry)
     if not title.strip():
         raise DomainError(_("Give the technology's name."), code="title")
@@ -175,6 +191,7 @@ def notice_item_amend(notice: Notice, *, entry: RegisterEntry, actor, title: str
 def notice_item_revoke(notice: Notice, *, entry: RegisterEntry, actor) -> NoticeItem:
     """Add a revocation of a register entry."""
     notice = _lock_draft(notice)
+    _refuse_technology(notice)
     entry = _active_entry(notice, entry)
     item = NoticeItem.objects.create(
         notice=notice, order=_next_order(notice), action=NoticeAction.REVOKE, entry=entry,
@@ -247,12 +264,18 @@ def _apply_item(item: NoticeItem, notice: Notice, *, in_force: dict, year: int) 
 def notice_publish(notice: Notice, *, actor) -> Notice:
     """Publish the notice: the register changes, the call moves to the notice stage, applicants learn their result."""
     notice = _lock_draft(notice)
-    items = list(notice.items.all())
+    complexes = notice.lists_complexes
+    items = list(notice.complex_items.all() if complexes else notice.items.all())
     if not items:
-        raise DomainError(_("The notice has no technologies; add at least one item before publishing."), code="empty")
+        raise DomainError(_("The notice has no complexes; add at least one item before publishing.") if complexes
+                          else _("The notice has no technologies; add at least one item before publishing."),
+                          code="empty")
     in_force = effective_resolutions(notice.survey)
     now = timezone.now()
-    entries = [_apply_item(item, notice, in_force=in_force, year=timezone.localdate(now).year) for item in items]
+    if complexes:
+        entries = complex_notices.complex_items_publish(notice, in_force=in_force, actor=actor, now=now)
+    else:
+        entries = [_apply_item(item, notice, in_force=in_force, year=timezone.localdate(now).year) for item in items]
     notice.status, notice.published_at, notice.published_by = NoticeStatus.PUBLISHED, now, actor
     notice.save(update_fields=["status", "published_at", "published_by"])
     if notice.survey.stage != SurveyStage.NOTICE and notice.survey.pipeline.has_stage(notice.survey, SurveyStage.NOTICE) \
@@ -308,7 +331,11 @@ def notice_pdf_render(notice_id: int) -> str:
     notice = Notice.objects.get(pk=notice_id)
     if notice.pdf or not notice.is_published:
         return "exists" if notice.pdf else "draft"
-    result = render_signed_pdf("review/pdf/notice.html", notice_pdf_context(notice), language="ko")
+    if notice.lists_complexes:
+        template, context = "review/pdf/complex_notice.html", complex_notices.notice_pdf_context(notice)
+    else:
+        template, context = "review/pdf/notice.html", notice_pdf_context(notice)
+    result = render_signed_pdf(template, context, language="ko")
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice_id)
         if locked.pdf:

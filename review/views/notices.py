@@ -12,6 +12,7 @@ from portal.permissions import permission_or_404
 from review.enums import EntryStatus, NoticeAction
 from review.forms import NoticeAmendForm, NoticeForm, NoticeItemForm, NoticeRevokeForm
 from review.models import Notice, NoticeItem, RegisterEntry
+from review.services import complex_notices
 from review.services import notices as service
 from surveys.models import Survey
 from surveys.selectors import field_names
@@ -29,8 +30,12 @@ def notice_list(request, pk: int):
         except DomainError as error:
             form.add_error("number" if error.code == "number" else None, error.message)
         else:
-            messages.success(request, _("The notice was drafted with %(n)d designated technologies.")
-                             % {"n": notice.items.count()})
+            if notice.lists_complexes:
+                messages.success(request, _("The notice was drafted with %(n)d designated complexes.")
+                                 % {"n": notice.complex_items.count()})
+            else:
+                messages.success(request, _("The notice was drafted with %(n)d designated technologies.")
+                                 % {"n": notice.items.count()})
             return redirect("review:notice_edit", pk=notice.pk)
     return render(request, "review/notices/notice_list.html", {
         "survey": survey, "form": form, "notices": survey.notices.all(),
@@ -46,7 +51,7 @@ def _notice(pk: int) -> Notice:
 def _draft(pk: int) -> Notice:
     """A draft notice; a published one cannot be edited, so its edit URLs do not exist."""
     notice = _notice(pk)
-    if notice.is_published:
+    if notice.is_published or notice.lists_complexes:  # a complex notice is changed through complex_amend
         raise Http404
     return notice
 
@@ -76,6 +81,11 @@ def notice_edit(request, pk: int):
 
 
 def _notice_page(request, notice, *, form=None, status=200):
+    if notice.lists_complexes:
+        return render(request, "review/notices/complex_notice_edit.html", {
+            "notice": notice, "survey": notice.survey, "form": form or NoticeForm(instance=notice),
+            "rows": complex_notices.complex_rows(notice.complex_items.select_related("entry", "candidate")),
+        }, status=status)
     items = list(notice.items.select_related("entry", "candidate"))
     return render(request, "review/notices/notice_edit.html", {
         "notice": notice, "survey": notice.survey, "form": form or NoticeForm(instance=notice),

@@ -14,6 +14,7 @@ from portal.services.documents import served_file
 from review.enums import EntryStatus, NoticeStatus
 from review.models import Notice, RegisterEntry
 from review.selectors import public_register_entries, public_register_state
+from review.services.complex_notices import complex_rows
 from review.services.notices import public_text
 from surveys.selectors import field_names
 
@@ -21,11 +22,15 @@ PAGE_SIZE = 25
 
 
 def _published(pk: int) -> Notice:
-    return get_object_or_404(Notice, pk=pk, status=NoticeStatus.PUBLISHED)
+    return get_object_or_404(Notice.objects.select_related("survey"), pk=pk, status=NoticeStatus.PUBLISHED)
 
 
 def notice_public(request, pk: int):
     notice = _published(pk)
+    if notice.lists_complexes:
+        return render(request, "review/register/complex_notice.html", {
+            "notice": notice, "rows": complex_rows(notice.complex_items.select_related("entry")),
+        })
     items = list(notice.items.select_related("entry"))
     names = field_names(item.field_code for item in items)
     return render(request, "review/register/notice.html", {

@@ -35,12 +35,12 @@ FORM_PAGES = {
     "review:candidate_assign", "review:committee_field", "review:committee_confirm", "review:hearing_candidate",
     "review:hearing_answer", "review:national_meetings", "review:national_meeting", "review:resolution_correct",
     "review:notices", "review:notice_edit", "review:notice_revoke", "review:notice_item", "review:objection_manage",
-    "review:objection_opinion",
+    "review:objection_opinion", "review:complex_notice_item", "review:complex_register_change",
 }
 #: Matrix pages with a search or filter form (``method="get"``): their query strings are fuzzed.
 SEARCH_PAGES = {
     "manage_user_list", "manage_audit_list", "surveys:access_log", "surveys:version_diff", "surveys:intake_list",
-    "review:hearing_manage", "review:register",
+    "review:hearing_manage", "review:register", "review:complex_register",
 }
 POST_ROWS = {base_name(key) for key, row in MATRIX.items() if row.method == "post"}
 TARGETS = sorted(POST_ROWS | FORM_PAGES | SEARCH_PAGES)

@@ -275,6 +275,15 @@ MATRIX: dict[str, Row] = {
     "opendata:technologies_csv": get(none, public()),
     "opendata:technologies_detail": get(lambda w: {"key": w.entry.number}, public()),
     "opendata_technologies_feed": get(none, public()),
+    # -- review: the complexes of a complex call's notice, and the register of complexes --------------------------
+    "review:complex_notice_item": get(pk("complex_item"), admin_only()),
+    "review:complex_notice_item_remove": post(pk("complex_change_item"), admin_only(302)),
+    "review:complex_notice_amend": get(pk("complex_draft"), admin_only()),
+    "review:notice_edit[complex]": get(pk("complex_draft"), admin_only()),
+    "review:notice_public[complex]": get(pk("complex_notice"), public()),
+    "review:complex_register": get(none, public()),
+    "review:complex_register_entry": get(lambda w: {"number": w.complex_entry.number}, public()),
+    "review:complex_register_change": get(lambda w: {"number": w.complex_entry.number}, admin_only()),
     # -- review: results and objections ------------------------------------------------------------------------------
     "review:objection_lodge": get(pk("late_a_app"), only(200, *APPLICANT_A)),
     "review:objection_list": get(late, admin_only()),

@@ -13,6 +13,8 @@
   committee's confirmation), the hearing (a comment with its answer), the national committee (a closed meeting with
   resolutions, an open meeting), a published notice (register entry, results), an objection routed to the
   conflicted reviewer, and a second draft notice;
+- ``complex_call``: a specialised-complex call with a published notice (a designated complex in the register of
+  complexes) and a draft notice with a complex and a change of area;
 - ``reviewing``, ``hearing`` and ``deliberating``: three calls held in technical review, the hearing and the
   national committee, where those stages' forms are still open;
 - a pending sign-up request and two spare members of A whose roles the revoke URLs may take away.
@@ -326,6 +328,26 @@ def _portal(w) -> None:
                                         actor=manager)
 
 
+def _complex_outcome(w) -> None:
+    """A complex call with a published notice (one designated complex) and a draft notice with a second complex and a
+    change of area to the first."""
+    from review.models import DesignatedComplex
+    from review.services import complex_notices
+    from tests.review.complex_world import complex_call, complex_notice, designated
+
+    admin, secretary = w.users["admin"], w.users["secretary"]
+    w.complex_call = complex_call(admin)
+    (first, second), notice = designated(w.complex_call, w.users["applicant_a"], secretary, admin,
+                                         "청주 오창 이차전지 특화단지", "울산 미포 이차전지 특화단지", conditions="용수 공급계획 확정")
+    complex_notices.complex_item_remove(notice.complex_items.get(candidate=second), actor=admin)
+    w.complex_notice = notices.notice_publish(notice, actor=admin)
+    w.complex_entry = DesignatedComplex.objects.get(candidate=first)
+    w.complex_draft = complex_notice(w.complex_call, admin, number="산업통상자원부 고시 제2026-41호")
+    w.complex_item = w.complex_draft.complex_items.get(candidate=second)
+    w.complex_change_item = complex_notices.complex_item_amend(
+        w.complex_draft, entry=w.complex_entry, action="change_area", area_m2="1500000", note="부지 확장", actor=admin)
+
+
 def build_world() -> SimpleNamespace:
     """Everything the site-wide matrix and fuzz tests request, made through the services."""
     w = SimpleNamespace()
@@ -337,4 +359,5 @@ def build_world() -> SimpleNamespace:
     _open_stages(w)
     _complex_call(w)
     _portal(w)
+    _complex_outcome(w)
     return w
