@@ -106,7 +106,8 @@ def seed_technology_notice(stdout=None):
     survey.refresh_from_db()
     from surveys.services.calls import survey_transition
 
-    survey = survey_transition(survey, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin)
+    survey = survey_transition(survey, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin, reason="찬반 의견 청취 종료",
+                               confirmed=True)
     meeting = national.meeting_create(survey, title="제4차 국가첨단전략산업위원회", held_on=today,
                                       attendees="위원장 외 18인", actor=secretary)
     for candidate in candidates:
