@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from surveys.enums import ApplicationStatus
-from surveys.models import Application
+from surveys.models import Application, BlindCopy
 from surveys.services.applications import labelled_answers
 
 MASK = "○○○"
@@ -214,9 +214,54 @@ def blind_proposals(candidate) -> list[BlindProposal]:
             kept = [(name, label, redact(value, names)) for name, label, value in rows if name not in HIDDEN_FIELDS]
             if kept:
                 sections.append((title, kept))
-        attachments = [
-            {"index": n, "id": a["id"], "kind": a.get("kind", ""), "size": a.get("size", 0), "sha256": a["sha256"]}
-            for n, a in enumerate(latest.attachments, start=1)
-        ]
+        attachments = reviewer_attachments(application.survey, latest.attachments)
         proposals.append(BlindProposal(label=str(index), sections=sections, attachments=attachments))
     return proposals
+
+
+#: Types of which a blind copy can be made (the others are withheld from reviewers).
+BLINDABLE_KINDS = {"pdf", "docx", "xlsx", "pptx", "hwpx", "png", "jpg", "jpeg"}
+
+
+def reviewer_attachments(survey, snapshot: list[dict]) -> list[dict]:
+    """The attachments of a submitted version as reviewers get them: numbered, without names, each served from
+    the blind copy of its source (the applicant's blind version when the call asks for one, else the file
+    itself); ``withheld`` when no blind copy can be made."""
+    blind_versions = {a["blind_of"]: a for a in snapshot if a.get("blind_of")}
+    rows = []
+    for number, original in enumerate((a for a in snapshot if not a.get("blind_of")), start=1):
+        source = blind_versions.get(original["id"]) if survey.blind_version_required else original
+        rows.append({
+            "index": number, "id": original["id"], "source_id": source["id"] if source else None,
+            "kind": (source or original).get("kind", ""), "size": (source or original).get("size", 0),
+            "sha256": (source or original)["sha256"],
+            "withheld": source is None or source.get("kind", "") not in BLINDABLE_KINDS,
+        })
+    statuses = dict(BlindCopy.objects.filter(sha256__in=[r["sha256"] for r in rows if not r["withheld"]])
+                    .values_list("sha256", "status")) if rows else {}
+    for row in rows:
+        if statuses.get(row["sha256"], BlindCopy.Status.READY) != BlindCopy.Status.READY:
+            row["withheld"] = True
+    return rows
+
+
+def attachment_scan(application, snapshot: list[dict]) -> list[dict]:
+    """For intake: each attachment of a submitted version whose text names the applicant (its names, people,
+    business number, phones, e-mail addresses), with the hits, and each one no blind copy can be made of."""
+    from surveys.models import Attachment
+    from surveys.services.blind_copies import blind_copy_for
+
+    names = applicant_names([application])
+    stored = Attachment.objects.in_bulk([a["id"] for a in snapshot])
+    findings = []
+    for entry in snapshot:
+        attachment = stored.get(entry["id"])
+        if attachment is None:
+            continue
+        copy = blind_copy_for(attachment)
+        hits = identifying_hits(copy.text, names) if copy.status == BlindCopy.Status.READY else []
+        if hits or copy.status != BlindCopy.Status.READY:
+            findings.append({"id": attachment.pk, "name": attachment.original_name, "hits": hits,
+                             "status": copy.status, "status_label": copy.get_status_display(),
+                             "blind_version": bool(entry.get("blind_of"))})
+    return findings

@@ -10,7 +10,15 @@ from portal.enums import OrganizationType
 from portal.models.identity import AssociationMembership
 from review.services.blind import MASK, applicant_names, identifying_hits, name_key, redact
 from tests.factories import OrganizationFactory, make_user
-from tests.review.helpers import accept, accepted_application, add_reviewer, assign, body, log_in, pdf_text
+from tests.review.helpers import (
+    accept,
+    accepted_application,
+    add_reviewer,
+    assign,
+    body,
+    log_in,
+    pdf_text,
+)
 from tests.review.test_hearing import candidate_url, confirm
 
 NAMES = ["가람정밀 주식회사", "Garam Precision Co., Ltd.", "GARAM", "214-81-10004", "서지우", "ji.woo@garam.example",
