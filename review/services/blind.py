@@ -237,10 +237,18 @@ def reviewer_attachments(survey, snapshot: list[dict]) -> list[dict]:
             "sha256": (source or original)["sha256"],
             "withheld": source is None or source.get("kind", "") not in BLINDABLE_KINDS,
         })
-    statuses = dict(BlindCopy.objects.filter(sha256__in=[r["sha256"] for r in rows if not r["withheld"]])
-                    .values_list("sha256", "status")) if rows else {}
-    for row in rows:
-        if statuses.get(row["sha256"], BlindCopy.Status.READY) != BlindCopy.Status.READY:
+    wanted = [r for r in rows if not r["withheld"]]
+    statuses = dict(BlindCopy.objects.filter(sha256__in=[r["sha256"] for r in wanted])
+                    .values_list("sha256", "status")) if wanted else {}
+    missing = [r["source_id"] for r in wanted if r["sha256"] not in statuses]
+    if missing:  # normally made when the version was submitted; made now when the worker has not yet
+        from surveys.models import Attachment
+        from surveys.services.blind_copies import blind_copy_for
+
+        for attachment in Attachment.objects.filter(pk__in=missing):
+            statuses[attachment.sha256] = blind_copy_for(attachment).status
+    for row in wanted:
+        if statuses.get(row["sha256"]) != BlindCopy.Status.READY:
             row["withheld"] = True
     return rows
 

@@ -112,6 +112,7 @@ def strip_pdf(data: bytes) -> bytes:
                     if NameObject(key) in annotation:
                         del annotation[NameObject(key)]
         writer.metadata = None
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)  # the old XMP and info
         out = io.BytesIO()
         writer.write(out)
     except Exception as error:
