@@ -54,3 +54,19 @@ def make_user(role: str | None = None, *, organization=None, manager=False, two_
         user.totp_secret = generate_totp_secret()
         TOTP.activate(user, user.totp_secret)
     return user
+
+
+def _one_page_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(72, 72)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+#: A small PDF that opens as a document (one empty page): reviewers' blind copies are made from it.
+ONE_PAGE_PDF = _one_page_pdf()

@@ -11,12 +11,12 @@ from portal.enums import OrganizationType
 from portal.models import Organization
 from portal.models.identity import AssociationMembership
 from review.services.blind import blind_proposals
-from tests.factories import OrganizationFactory, make_user
+from tests.factories import ONE_PAGE_PDF, OrganizationFactory, make_user
 from tests.review.helpers import accept, accepted_candidate, add_reviewer, assign, log_in, organization_of
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = ONE_PAGE_PDF  # reviewers get blind copies, made only of PDFs that open
 
 REVIEWER_PAGE, MANAGE_PAGE, SCORES_PAGE = "reviewer", "manage", "scores"
 

@@ -46,7 +46,7 @@ from surveys.services.distribution import invitations_send, recipients_import
 from surveys.services.inquiries import inquiry_ask
 from surveys.services.intake import intake_accept
 from tests.applications.conftest import COMPLETE_ANSWERS
-from tests.factories import OrganizationFactory, make_user
+from tests.factories import ONE_PAGE_PDF, OrganizationFactory, make_user
 from tests.review.helpers import add_reviewer, assign, submit_review
 
 ANONYMOUS = "anonymous"
@@ -63,7 +63,7 @@ ROLES = [
     "admin",
 ]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = ONE_PAGE_PDF  # reviewers get blind copies, made only of PDFs that open
 TODAY_PLUS = timedelta(days=10)
 
 
