@@ -412,8 +412,10 @@ def attachment_add(application: Application, *, upload, actor, question=None, bl
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    if question is not None:
-        application.attachments.filter(question=question, removed_at__isnull=True).update(removed_at=timezone.now())
+    if question is not None:  # a file question keeps one file: the earlier one goes, with its blind version
+        replaced = application.attachments.filter(question=question, removed_at__isnull=True)
+        application.attachments.filter(blind_of__in=replaced, removed_at__isnull=True).update(removed_at=timezone.now())
+        replaced.update(removed_at=timezone.now())
     if blind_of is not None:
         application.attachments.filter(blind_of=blind_of, removed_at__isnull=True).update(removed_at=timezone.now())
     attachment = Attachment.objects.create(
