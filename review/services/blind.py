@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from surveys.enums import ApplicationStatus
-from surveys.models import Application, BlindCopy
+from surveys.models import Application, Attachment, BlindCopy
 from surveys.services.applications import labelled_answers
+from surveys.services.blind_copies import blind_copy_for
 
 MASK = "○○○"
 
@@ -43,6 +44,8 @@ AFFIXES = ("주식회사", "(주)", "㈜", "유한회사", "(유)", "재단법�
            "co.,ltd.", "co.,ltd", "co.ltd", "corporation", "corp.", "inc.", "inc", "ltd.", "ltd", "llc", "co.")
 HIDDEN_SECTIONS = {"contact"}
 HIDDEN_FIELDS = {"contact_name", "contact_department", "contact_phone", "contact_email"}
+#: Types of which a blind copy can be made (the others are withheld from reviewers).
+BLINDABLE_KINDS = {"pdf", "docx", "xlsx", "pptx", "hwpx", "png", "jpg", "jpeg"}
 #: Short Latin names (codes such as “LG” or “KAR”) only count as a whole word, not inside “digital growth”.
 SHORT_LATIN = 3
 
@@ -74,13 +77,13 @@ def _keys(name: str) -> set[str]:
     """The normalised name and the name without its legal form (주식회사, ㈜, Co., Ltd. …)."""
     key = name_key(name)
     keys = {key}
+    written = "".join(unicodedata.normalize("NFKC", name).casefold().split())
     for affix in AFFIXES:
+        if "".join(unicodedata.normalize("NFKC", affix).casefold().split()) not in written:
+            continue  # “(주)” strips “주” only where the name has “(주)” or “㈜”
         affix_key = name_key(affix)
-        for candidate in list(keys):
-            if candidate.startswith(affix_key):
-                keys.add(candidate[len(affix_key):])
-            if candidate.endswith(affix_key):
-                keys.add(candidate[: -len(affix_key)])
+        keys |= {k[len(affix_key):] for k in keys if k.startswith(affix_key)}
+        keys |= {k[: -len(affix_key)] for k in keys if k.endswith(affix_key)}
     return {k for k in keys if len(k) >= 2}
 
 
@@ -214,19 +217,16 @@ def blind_proposals(candidate) -> list[BlindProposal]:
             kept = [(name, label, redact(value, names)) for name, label, value in rows if name not in HIDDEN_FIELDS]
             if kept:
                 sections.append((title, kept))
-        attachments = reviewer_attachments(application.survey, latest.attachments)
+        attachments = _attachment_rows(application.survey, latest.attachments)
         proposals.append(BlindProposal(label=str(index), sections=sections, attachments=attachments))
+    _mark_withheld([row for proposal in proposals for row in proposal.attachments])
     return proposals
 
 
-#: Types of which a blind copy can be made (the others are withheld from reviewers).
-BLINDABLE_KINDS = {"pdf", "docx", "xlsx", "pptx", "hwpx", "png", "jpg", "jpeg"}
-
-
-def reviewer_attachments(survey, snapshot: list[dict]) -> list[dict]:
+def _attachment_rows(survey, snapshot: list[dict]) -> list[dict]:
     """The attachments of a submitted version as reviewers get them: numbered, without names, each served from
     the blind copy of its source (the applicant's blind version when the call asks for one, else the file
-    itself); ``withheld`` when no blind copy can be made."""
+    itself); ``withheld`` when there is no source or its type cannot be made blind."""
     blind_versions = {a["blind_of"]: a for a in snapshot if a.get("blind_of")}
     rows = []
     for number, original in enumerate((a for a in snapshot if not a.get("blind_of")), start=1):
@@ -237,28 +237,34 @@ def reviewer_attachments(survey, snapshot: list[dict]) -> list[dict]:
             "sha256": (source or original)["sha256"],
             "withheld": source is None or source.get("kind", "") not in BLINDABLE_KINDS,
         })
+    return rows
+
+
+def _mark_withheld(rows: list[dict]) -> None:
+    """Mark the rows whose blind copy could not be made, in one query; copies not made yet are made now."""
     wanted = [r for r in rows if not r["withheld"]]
-    statuses = dict(BlindCopy.objects.filter(sha256__in=[r["sha256"] for r in wanted])
-                    .values_list("sha256", "status")) if wanted else {}
+    if not wanted:
+        return
+    statuses = dict(BlindCopy.objects.filter(sha256__in={r["sha256"] for r in wanted}).values_list("sha256", "status"))
     missing = [r["source_id"] for r in wanted if r["sha256"] not in statuses]
     if missing:  # normally made when the version was submitted; made now when the worker has not yet
-        from surveys.models import Attachment
-        from surveys.services.blind_copies import blind_copy_for
-
         for attachment in Attachment.objects.filter(pk__in=missing):
             statuses[attachment.sha256] = blind_copy_for(attachment).status
     for row in wanted:
         if statuses.get(row["sha256"]) != BlindCopy.Status.READY:
             row["withheld"] = True
+
+
+def reviewer_attachments(survey, snapshot: list[dict]) -> list[dict]:
+    """One version's attachments as reviewers get them (see ``_attachment_rows``), withheld ones marked."""
+    rows = _attachment_rows(survey, snapshot)
+    _mark_withheld(rows)
     return rows
 
 
 def attachment_scan(application, snapshot: list[dict]) -> list[dict]:
     """For intake: each attachment of a submitted version whose text names the applicant (its names, people,
     business number, phones, e-mail addresses), with the hits, and each one no blind copy can be made of."""
-    from surveys.models import Attachment
-    from surveys.services.blind_copies import blind_copy_for
-
     names = applicant_names([application])
     stored = Attachment.objects.in_bulk([a["id"] for a in snapshot])
     findings = []

@@ -14,7 +14,7 @@ EDITABLE_FIELDS = [
     "kind", "title", "title_en", "description", "description_en", "legal_basis", "code",
     "eligible_types", "opens_at", "deadline", "review_starts_on", "hearing_starts_on",
     "hearing_ends_on", "committee_on", "notice_on", "contact",
-    "score_min", "score_max", "half_points", "score_anchors", "association_channel",
+    "score_min", "score_max", "half_points", "score_anchors", "association_channel", "blind_version_required",
 ]
 
 
@@ -53,6 +53,10 @@ def survey_update(survey: Survey, *, data: dict, fields, actor) -> Survey:
     _check_dates(survey)
     survey.save()
     survey.fields.set(fields)
+    if survey.blind_version_required != before["blind_version_required"]:  # drafts now miss blind versions, or not
+        from surveys.services.intake import survey_refresh_completeness
+
+        survey_refresh_completeness(survey)
     after = snapshot(survey, EDITABLE_FIELDS)
     changed = {k: v for k, v in after.items() if before[k] != v}
     audit_log(

@@ -314,3 +314,14 @@ def test_a_zip_that_unpacks_too_far_is_not_unpacked(settings):
         archive.writestr("word/document.xml", b"0" * (201 * 2**20))
     status, data, _text = make_blind(out.getvalue(), "docx")
     assert status == BlindCopy.Status.UNREADABLE and data == b""
+
+
+def test_the_call_setting_is_editable_and_recounts_received_applications(open_survey, admin, company_applicant,
+                                                                       complete_answers):
+    from surveys.services.calls import survey_update
+
+    application = submit(open_survey, company_applicant, complete_answers, [("plan.pdf", make_pdf())])
+    assert application.missing_count == 0
+    survey_update(open_survey, data={"blind_version_required": True}, fields=open_survey.fields.all(), actor=admin)
+    assert Survey.objects.get(pk=open_survey.pk).blind_version_required
+    assert Application.objects.get(pk=application.pk).missing_count == 1
