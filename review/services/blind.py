@@ -44,6 +44,8 @@ AFFIXES = ("주식회사", "(주)", "㈜", "유한회사", "(유)", "재단법�
            "co.,ltd.", "co.,ltd", "co.ltd", "corporation", "corp.", "inc.", "inc", "ltd.", "ltd", "llc", "co.")
 HIDDEN_SECTIONS = {"contact"}
 HIDDEN_FIELDS = {"contact_name", "contact_department", "contact_phone", "contact_email"}
+#: The hits listed per attachment for intake (enough to show the problem, not a page of numbers).
+MAX_HITS = 20
 #: Types of which a blind copy can be made (the others are withheld from reviewers).
 BLINDABLE_KINDS = {"pdf", "docx", "xlsx", "pptx", "hwpx", "png", "jpg", "jpeg"}
 #: Short Latin names (codes such as “LG” or “KAR”) only count as a whole word, not inside “digital growth”.
@@ -273,7 +275,7 @@ def attachment_scan(application, snapshot: list[dict]) -> list[dict]:
         if attachment is None:
             continue
         copy = blind_copy_for(attachment)
-        hits = identifying_hits(copy.text, names) if copy.status == BlindCopy.Status.READY else []
+        hits = identifying_hits(copy.text, names)[:MAX_HITS] if copy.status == BlindCopy.Status.READY else []
         if hits or copy.status != BlindCopy.Status.READY:
             findings.append({"id": attachment.pk, "name": attachment.original_name, "hits": hits,
                              "status": copy.status, "status_label": copy.get_status_display(),
