@@ -232,14 +232,19 @@ def strip_image(data: bytes, kind: str) -> bytes:
 
 # -- the stored copy ------------------------------------------------------------------------------------------------
 
+def _storable(text: str) -> str:
+    """Text PostgreSQL accepts: no NUL characters, no lone surrogates (extracted text may hold both)."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
 def make_blind(data: bytes, kind: str) -> tuple[str, bytes, str]:
     """(status, blind bytes, text) for a file's content and accepted type."""
     kind = (kind or "").lower()
     try:
         if kind == "pdf":
-            return BlindCopy.Status.READY, strip_pdf(data), pdf_text(data)
+            return BlindCopy.Status.READY, strip_pdf(data), _storable(pdf_text(data))
         if kind in ZIPPED:
-            return BlindCopy.Status.READY, strip_zipped(data, kind), zipped_text(data)
+            return BlindCopy.Status.READY, strip_zipped(data, kind), _storable(zipped_text(data))
         if kind in IMAGES:
             return BlindCopy.Status.READY, strip_image(data, kind), ""
     except Unreadable as error:

@@ -325,3 +325,14 @@ def test_the_call_setting_is_editable_and_recounts_received_applications(open_su
     survey_update(open_survey, data={"blind_version_required": True}, fields=open_survey.fields.all(), actor=admin)
     assert Survey.objects.get(pk=open_survey.pk).blind_version_required
     assert Application.objects.get(pk=application.pk).missing_count == 1
+
+
+def test_scanned_text_is_storable_even_with_nul_characters(open_survey, company_applicant, complete_answers):
+    docx = make_docx(f"{COMPANY}\x00 감속기")
+    status, _data, text = make_blind(docx, "docx")
+    assert status == BlindCopy.Status.READY and "\x00" not in text
+    application = submit(open_survey, company_applicant, complete_answers, [("nul.docx", docx)])
+    from surveys.services.blind_copies import blind_copy_for
+
+    copy = blind_copy_for(application.attachments.get())
+    assert copy.status == BlindCopy.Status.READY and COMPANY in BlindCopy.objects.get(pk=copy.pk).text
