@@ -38,7 +38,7 @@ class SurveyForm(forms.ModelForm):
         model = Survey
         fields = [
             "kind", "title", "title_en", "code", "description", "description_en", "legal_basis",
-            "association_channel",
+            "association_channel", "blind_version_required",
             "contact", "score_min", "score_max", "half_points", "review_starts_on", "with_hearing", "hearing_starts_on",
             "hearing_ends_on", "committee_on",
             "notice_on",
@@ -279,6 +279,12 @@ class ReturnForm(forms.Form):
 
 class IntakeReturnForm(forms.Form):
     reason = forms.CharField(label=_("Reasons for the return"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    correction_due = forms.DateField(label=_("Correction deadline"), widget=DATE)
+
+
+class BlindVersionRequestForm(forms.Form):
+    """Intake asks the applicant for attachments that do not name them: a return for correction with that reason."""
+
     correction_due = forms.DateField(label=_("Correction deadline"), widget=DATE)
 
 

@@ -10,6 +10,13 @@ def render_version_pdf(self, version_id: int) -> str:
     return version_pdf_render(version_id)
 
 
+@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True)
+def make_blind_copies(self, attachment_ids: list[int]) -> int:
+    from surveys.services.blind_copies import blind_copies_make
+
+    return blind_copies_make(attachment_ids)
+
+
 @shared_task(ignore_result=True)
 def render_missing_pdfs() -> int:
     """Render the PDFs a broker outage or a lost worker left missing."""

@@ -70,3 +70,5 @@ def _minimal_pdf() -> bytes:
 
 
 MINIMAL_PDF = _minimal_pdf()
+#: A small PDF that opens as a document (one empty page): reviewers' blind copies are made from it.
+ONE_PAGE_PDF = MINIMAL_PDF

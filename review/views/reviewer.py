@@ -13,9 +13,10 @@ from review.forms import DeclarationForm, PledgeForm, ReviewForm
 from review.models import Assignment, Review
 from review.services import reviewing
 from review.services.blind import blind_proposals, blind_title
-from surveys.models import AccessAction, Attachment, Survey
+from surveys.models import AccessAction, Attachment, BlindCopy, Survey
 from surveys.selectors import field_names
 from surveys.services.access import access_record, access_record_all
+from surveys.services.blind_copies import blind_copy_for
 
 
 def _assignment(request, pk: int) -> Assignment:
@@ -116,7 +117,7 @@ def assignment_detail(request, pk: int):
 
 @login_required
 def attachment(request, pk: int, attachment_id: int):
-    """An attachment under a neutral name (the applicant's file name may identify them)."""
+    """The blind copy of an attachment under a neutral name (the applicant's file name may identify them)."""
     assignment = _assignment(request, pk)
     if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
         raise Http404
@@ -124,9 +125,14 @@ def attachment(request, pk: int, attachment_id: int):
     if attachment_id not in allowed:
         raise Http404
     label, info = allowed[attachment_id]
-    stored = get_object_or_404(Attachment, pk=attachment_id)
-    access_record(request.user, stored.application, AccessAction.REVIEW_ATTACHMENT, detail=assignment.candidate.number)
-    return attachment_response(stored.file, f"{assignment.candidate.number}-{label}-{info['index']}.{info['kind'] or 'bin'}")
+    if info["withheld"]:
+        raise Http404
+    source = get_object_or_404(Attachment, pk=info["source_id"])
+    copy = blind_copy_for(source)  # never the file as uploaded: its document properties may name the applicant
+    if copy.status != BlindCopy.Status.READY:
+        raise Http404
+    access_record(request.user, source.application, AccessAction.REVIEW_ATTACHMENT, detail=assignment.candidate.number)
+    return attachment_response(copy.file, f"{assignment.candidate.number}-{label}-{info['index']}.{info['kind'] or 'bin'}")
 
 
 @login_required

@@ -5,6 +5,7 @@ from .application import (
     ApplicationVersion,
     AssociationDeadline,
     Attachment,
+    BlindCopy,
     Candidate,
     DeadlineExtension,
     ForwardBatch,
@@ -25,5 +26,6 @@ __all__ = [
     "ForwardBatch",
     "ApplicationVersion",
     "Attachment",
+    "BlindCopy",
     "DeadlineExtension",
     "ReceiptCounter", "Briefing", "BriefingSignup", "Category", "ListedTechnology", "Criterion", "Field", "GuidanceFile", "Inquiry", "Question", "Recipient", "Survey"]

@@ -125,6 +125,10 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    blind_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="blind_versions",
+        help_text="Set on the blind version of another attachment, for calls that ask for one.",
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -133,6 +137,31 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class BlindCopy(models.Model):
+    """What reviewers and committees receive of an attachment: the same content without its document
+    properties (PDF info and XMP, OOXML and HWPX properties, image metadata). Made once per content (SHA-256)
+    and stored; the text is kept for the intake scan for names and numbers."""
+
+    class Status(models.TextChoices):
+        READY = "ready", _("Blind copy ready")
+        UNREADABLE = "unreadable", _("The file could not be read")
+        UNSUPPORTED = "unsupported", _("This file type cannot be made blind")
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(_("type"), max_length=8)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    file = models.FileField(upload_to=random_name("surveys/blind"), blank=True)
+    text = models.TextField(blank=True, help_text="The document's text, for the scan for names and numbers.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("blind copy")
+        verbose_name_plural = _("blind copies")
+
+    def __str__(self):
+        return f"{self.sha256[:12]} ({self.status})"
 
 
 class DeadlineExtension(models.Model):

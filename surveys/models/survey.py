@@ -78,6 +78,11 @@ class Survey(ChoiceLabels, models.Model):
     score_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     score_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
     half_points = models.BooleanField(_("half points allowed"), default=False)
+    blind_version_required = models.BooleanField(
+        _("blind version of each attachment required"), default=False,
+        help_text=_("Applicants upload, for each attachment, a version without their names, numbers and contact "
+                    "details; reviewers receive only that version."),
+    )
     score_anchors = models.JSONField(
         _("score descriptions"), default=default_score_anchors, blank=True,
         help_text=_("What each score means, from the lowest to the highest, one per line."),

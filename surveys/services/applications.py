@@ -28,6 +28,7 @@ from surveys.enums import (
     Channel,
     ProvenanceKind,
 )
+from surveys.services.blind_copies import queue_blind_copies
 from surveys.services.workflow import application_transition, record_step
 from surveys.models import (
     Application,
@@ -193,6 +194,13 @@ def completeness(application: Application, satisfied: set[int] | None = None) ->
             if name == "__all__":
                 continue
             missing.append(Missing(section.key, str(section.title), name, str(form.fields[name].label), str(errors[0])))
+    if survey.blind_version_required:
+        current = list(application.attachments.filter(removed_at__isnull=True).order_by("pk"))
+        covered = {a.blind_of_id for a in current if a.blind_of_id}
+        for attachment in current:
+            if attachment.blind_of_id is None and attachment.pk not in covered:
+                missing.append(Missing("attachments", str(_("Attachments")), f"blind-{attachment.pk}",
+                                       attachment.original_name, str(_("A blind version of this file is required."))))
     return missing
 
 
@@ -309,7 +317,7 @@ def _next_receipt_number(survey: Survey, now: datetime) -> str:
 def _attachment_snapshot(application: Application) -> list[dict]:
     return [
         {"id": a.pk, "name": a.original_name, "kind": a.kind, "size": a.size, "sha256": a.sha256,
-         "question": a.question_id}
+         "question": a.question_id, "blind_of": a.blind_of_id}
         for a in application.attachments.filter(removed_at__isnull=True).order_by("pk")
     ]
 
@@ -404,6 +412,7 @@ def _application_submit(application: Application, *, actor, revision: int | None
     )
     version_id = version.pk
     transaction.on_commit(lambda: _queue_pdf(version_id))
+    queue_blind_copies(a["id"] for a in attachments)
     mail_queue(
         "application_submitted",
         to=actor.email,
@@ -454,9 +463,13 @@ def application_restore(application: Application, *, actor) -> Application:
 # -- attachments ---------------------------------------------------------------------------
 
 @transaction.atomic
-def attachment_add(application: Application, *, upload, actor, question=None) -> Attachment:
+def attachment_add(application: Application, *, upload, actor, question=None, blind_of=None) -> Attachment:
+    """Attach a file; with ``blind_of``, the blind version of that attachment (replacing an earlier one)."""
     application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
     _check_open(application, database_now())
+    if blind_of is not None and (blind_of.application_id != application.pk or blind_of.removed_at is not None
+                                 or blind_of.blind_of_id is not None):
+        raise DomainError(_("That file is no longer attached; reload the page."), code="state")
     kind = check_upload(upload, allowed=ATTACHMENT_TYPES, max_size=settings.ATTACHMENT_MAX_FILE_SIZE)
     used = application.attachments.filter(removed_at__isnull=True).aggregate(total=Sum("size"))["total"] or 0
     if used + upload.size > settings.ATTACHMENT_MAX_TOTAL_SIZE:
@@ -469,15 +482,20 @@ def attachment_add(application: Application, *, upload, actor, question=None) ->
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    if question is not None:
-        application.attachments.filter(question=question, removed_at__isnull=True).update(removed_at=timezone.now())
+    if question is not None:  # a file question keeps one file: the earlier one goes, with its blind version
+        replaced = application.attachments.filter(question=question, removed_at__isnull=True)
+        application.attachments.filter(blind_of__in=replaced, removed_at__isnull=True).update(removed_at=timezone.now())
+        replaced.update(removed_at=timezone.now())
+    if blind_of is not None:
+        application.attachments.filter(blind_of=blind_of, removed_at__isnull=True).update(removed_at=timezone.now())
     attachment = Attachment.objects.create(
         application=application, question=question, file=upload, original_name=safe_original_name(upload.name),
-        kind=kind, size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor,
+        kind=kind, size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor, blind_of=blind_of,
     )
     Application.objects.filter(pk=application.pk).update(revision=application.revision + 1, updated_by=actor)
     audit_log(ApplicationAction.ATTACHMENT_ADDED, actor=actor, obj=application,
-              after={"attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256})
+              after={"attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256,
+                     "blind_of": attachment.blind_of_id})
     return attachment
 
 
@@ -490,6 +508,7 @@ def attachment_remove(attachment: Attachment, *, actor) -> Attachment:
     if attachment.removed_at is None:
         attachment.removed_at = timezone.now()
         attachment.save(update_fields=["removed_at"])
+        attachment.blind_versions.filter(removed_at__isnull=True).update(removed_at=attachment.removed_at)
         Application.objects.filter(pk=application.pk).update(revision=application.revision + 1, updated_by=actor)
         audit_log(ApplicationAction.ATTACHMENT_REMOVED, actor=actor, obj=application,
                   after={"attachment": attachment.pk, "name": attachment.original_name})

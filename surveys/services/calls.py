@@ -15,6 +15,7 @@ EDITABLE_FIELDS = [
     "eligible_types", "opens_at", "deadline", "review_starts_on", "hearing_starts_on",
     "hearing_ends_on", "committee_on", "notice_on", "contact",
     "score_min", "score_max", "half_points", "score_anchors", "association_channel", "with_hearing",
+    "blind_version_required",
 ]
 
 
@@ -75,6 +76,10 @@ def survey_update(survey: Survey, *, data: dict, fields, actor) -> Survey:
         _create_default_criteria(survey)
     survey.save()
     survey.fields.set(fields)
+    if survey.blind_version_required != before["blind_version_required"]:  # drafts now miss blind versions, or not
+        from surveys.services.intake import survey_refresh_completeness
+
+        survey_refresh_completeness(survey)
     after = snapshot(survey, EDITABLE_FIELDS)
     changed = {k: v for k, v in after.items() if before[k] != v}
     audit_log(

@@ -63,6 +63,27 @@ def intake_return(application: Application, *, actor, reason: str, correction_du
     )
 
 
+def blind_version_reason(findings: list[dict]) -> str:
+    """The return reason that asks for blind attachments, listing what names the applicant in which file."""
+    lines = [_("Reviewers read the attachments without knowing who applied, but these attachments identify you. "
+               "Upload versions without your organisation's or people's names, business number, phone numbers and "
+               "e-mail addresses (in the text and in the document properties), then submit again.")]
+    for finding in findings:
+        if finding["hits"]:
+            lines.append(_("%(file)s: %(hits)s") % {"file": finding["name"], "hits": ", ".join(finding["hits"])})
+        else:
+            lines.append(_("%(file)s: cannot be made blind (%(why)s); upload it as PDF.")
+                         % {"file": finding["name"], "why": finding["status_label"]})
+    return "\n".join(lines)[:4000]
+
+
+def intake_request_blind_version(application: Application, *, actor, findings: list[dict], correction_due) -> Application:
+    """Ask the applicant for blind attachments: a return for correction whose reason lists the findings."""
+    if not findings:
+        raise DomainError(_("No attachment of this application names the applicant."), code="state")
+    return intake_return(application, actor=actor, reason=blind_version_reason(findings), correction_due=correction_due)
+
+
 @transaction.atomic
 def intake_mark_duplicate(application: Application, *, of: Application, actor, note: str = "") -> Application:
     if of.pk == application.pk or of.survey_id != application.survey_id:

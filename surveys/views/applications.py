@@ -189,15 +189,33 @@ def application_edit(request, pk: int, section: str):
     return _render_edit(request, application, current, form)
 
 
+def _with_blind_versions(application):
+    """The attached files, each original with its blind version (``blind``) when the call asks for one."""
+    current = list(application.attachments.filter(removed_at__isnull=True).select_related("question").order_by("pk"))
+    blind = {a.blind_of_id: a for a in current if a.blind_of_id}
+    originals = [a for a in current if a.blind_of_id is None]
+    for attachment in originals:
+        attachment.blind = blind.get(attachment.pk)
+    return originals
+
+
 @login_required
 def application_attachments(request, pk: int):
     application = _application(request, pk, "surveys.edit_application")
     form = AttachmentForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
+        blind_of = None
+        if request.POST.get("blind_of"):
+            blind_of = application.attachments.filter(
+                pk=id_from(request.POST.get("blind_of")) or 0, removed_at__isnull=True, blind_of__isnull=True,
+            ).first()
+            if blind_of is None:
+                form.add_error(None, _("That file is no longer attached; reload the page."))
         if form.is_valid():
             try:
-                service.attachment_add(application, upload=form.cleaned_data["file"], actor=request.user)
+                service.attachment_add(application, upload=form.cleaned_data["file"], actor=request.user,
+                                       blind_of=blind_of)
             except ValidationError as error:
                 form.add_error("file", error)
             except DomainError as error:
@@ -209,7 +227,7 @@ def application_attachments(request, pk: int):
     return render(request, "surveys/application/attachments.html", {
         "application": application,
         "form": form,
-        "attachments": application.attachments.filter(removed_at__isnull=True).select_related("question"),
+        "attachments": _with_blind_versions(application),
         "sections": sections_for(application.survey),
         **_deadline_context(application),
     }, status=status)

@@ -18,9 +18,10 @@ from portal.enums import OrganizationType
 from portal.exceptions import DomainError
 from portal.filters import search_terms
 from portal.permissions import permission_or_404
+from review.services.blind import attachment_scan
 from surveys import selectors
 from surveys.enums import RECEIVED_STATUSES, ApplicationStatus, Channel
-from surveys.forms import DuplicateForm, IntakeReturnForm, MergeForm
+from surveys.forms import BlindVersionRequestForm, DuplicateForm, IntakeReturnForm, MergeForm
 from surveys.models import AccessAction, Application, Candidate, Survey
 from surveys.services import intake as service
 from surveys.services.access import access_record
@@ -185,6 +186,9 @@ def intake_application(request, pk: int, application_pk: int):
     decision = request.POST.get("decision")
     return_form = IntakeReturnForm(request.POST if decision == "return" else None)
     duplicate_form = DuplicateForm(request.POST if decision == "duplicate" else None, queryset=others)
+    blind_form = BlindVersionRequestForm(request.POST if decision == "blind" else None, prefix="blind")
+    latest = application.versions.order_by("-number").first()
+    findings = attachment_scan(application, latest.attachments) if latest else []
     status = 200
     if request.method == "POST":
         try:
@@ -198,6 +202,11 @@ def intake_application(request, pk: int, application_pk: int):
                                       correction_due=return_form.cleaned_data["correction_due"])
                 messages.success(request, _("Returned for correction; the applicant was told by mail."))
                 return redirect("surveys:intake_list", pk=survey.pk)
+            if decision == "blind" and blind_form.is_valid():
+                service.intake_request_blind_version(application, actor=request.user, findings=findings,
+                                                     correction_due=blind_form.cleaned_data["correction_due"])
+                messages.success(request, _("Returned for blind attachments; the applicant was told by mail."))
+                return redirect("surveys:intake_list", pk=survey.pk)
             if decision == "duplicate" and duplicate_form.is_valid():
                 service.intake_mark_duplicate(application, of=duplicate_form.cleaned_data["of"], actor=request.user,
                                               note=duplicate_form.cleaned_data["note"])
@@ -206,12 +215,11 @@ def intake_application(request, pk: int, application_pk: int):
         except DomainError as error:
             messages.error(request, error.message)
         status = 400
-    latest = application.versions.order_by("-number").first()
     return render(request, "surveys/intake/application.html", {
         "survey": survey, "application": application, "latest": latest,
         "answers": labelled_answers(survey, latest.answers) if latest else [],
         "events": application.events.select_related("actor", "organization"),
-        "return_form": return_form, "duplicate_form": duplicate_form,
+        "return_form": return_form, "duplicate_form": duplicate_form, "blind_form": blind_form, "findings": findings,
     }, status=status)
 
 

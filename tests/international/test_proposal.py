@@ -1,6 +1,5 @@
 """The international R&D proposal: categories, consortium, partners, dispatch, IP and a budget that adds up."""
 
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

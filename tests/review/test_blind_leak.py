@@ -1,5 +1,6 @@
 """The leak test: nothing a reviewer is shown or sent names the applicant, its association or its people."""
 
+import io
 import re
 from urllib.parse import unquote
 
@@ -7,12 +8,14 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pypdf import PdfReader
 
 from portal.enums import OrganizationType
 from portal.models.identity import AssociationMembership
 from review.services.blind import MASK, blind_proposals
 from tests.applications.conftest import COMPLETE_ANSWERS
-from tests.factories import MINIMAL_PDF, OrganizationFactory, make_user
+from tests.factories import OrganizationFactory, make_user
+from tests.review.test_blind_attachments import make_pdf
 from tests.review.helpers import (
     accepted_candidate,
     add_reviewer,
@@ -43,7 +46,11 @@ CONTACT_PHONE = "02-123-4567"
 SECRETS = [COMPANY, COMPANY_SHORT, "Hanbit Robotics", ASSOCIATION, ASSOCIATION_EN, APPLICANT_NAME, APPLICANT_EMAIL,
            APPLICANT_PHONE, BUSINESS_NUMBER, CONTACT_NAME, CONTACT_EMAIL, CONTACT_PHONE]
 
-PDF = MINIMAL_PDF
+
+
+def _telling_pdf() -> bytes:
+    """A real PDF whose document properties name the company and its people."""
+    return make_pdf("협동로봇용 정밀 감속기 사업계획서", author=COMPANY, creator=APPLICANT_NAME)
 
 
 def _answers(survey):
@@ -83,7 +90,7 @@ def telling_candidate(open_survey, admin):
     AssociationMembership.objects.create(member=company, association=association)
     applicant = make_user("applicant", organization=company, manager=True, name=APPLICANT_NAME, email=APPLICANT_EMAIL,
                           phone=APPLICANT_PHONE)
-    upload = SimpleUploadedFile(f"{COMPANY_SHORT}_사업계획서_{BUSINESS_NUMBER}.pdf", PDF)
+    upload = SimpleUploadedFile(f"{COMPANY_SHORT}_사업계획서_{BUSINESS_NUMBER}.pdf", _telling_pdf())
     return accepted_candidate(open_survey, applicant, _answers(open_survey), admin, attachments=[upload])
 
 
@@ -148,7 +155,11 @@ def test_no_reviewer_facing_page_file_or_mail_names_the_applicant(
     link = reverse("review:attachment", kwargs={"pk": mine.pk, "attachment_id": attachments[0]["id"]})
     assert link in reading.content.decode()
     download = client.get(link)
-    assert download.status_code == 200 and body(download) == PDF
+    assert download.status_code == 200
+    blind_copy = PdfReader(io.BytesIO(body(download)))  # the blind copy, not the file as uploaded
+    assert "감속기" in blind_copy.pages[0].extract_text()
+    seen["attachment properties"] = " ".join(str(v) for v in (blind_copy.metadata or {}).values())
+    seen["attachment XMP"] = str(blind_copy.trailer["/Root"].get("/Metadata", ""))
     seen["attachment name"] = unquote(download["Content-Disposition"])
     assert seen["attachment name"].endswith(".pdf")
 
@@ -175,4 +186,4 @@ def test_no_reviewer_facing_page_file_or_mail_names_the_applicant(
 
     leaks = {label: found for label, text in seen.items() if (found := _leaks(text))}
     assert not leaks, "\n".join(f"{label}: {'; '.join(found)}" for label, found in leaks.items())
-    assert len(seen) >= 15
+    assert len(seen) >= 17

@@ -13,7 +13,6 @@ from surveys.models import Field
 from tests.applications.conftest import COMPLETE_ANSWERS
 from tests.review.helpers import (
     accept,
-    add_reviewer,
     assign,
     full_scores,
     justifications,
