@@ -1,16 +1,24 @@
 """Templated Korean/English mail, queued in the caller's transaction and sent by Celery.
 
 Templates live in ``templates/mail/<name>/``: ``subject.txt``, ``body.txt`` and, optionally,
-``body.html``. They are rendered in the recipient's language when the mail is queued.
+``body.html``. They are rendered in the recipient's language when the mail is queued. The plain-text
+parts are rendered without HTML autoescaping ("R&D" stays "R&D"); the HTML part is escaped as any page.
 """
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template.context import make_context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from portal.models import OutboundMail
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template: variables are inserted as they are, never HTML-escaped."""
+    template = get_template(template_name)
+    return template.template.render(make_context(context, autoescape=False))
 
 
 def mail_queue(
@@ -31,8 +39,8 @@ def mail_queue(
         language = getattr(recipient_user, "preferred_language", None) or settings.LANGUAGE_CODE
     context = {"site_url": settings.SITE_URL, **(context or {})}
     with translation.override(language):
-        subject = render_to_string(f"mail/{template}/subject.txt", context)
-        body_text = render_to_string(f"mail/{template}/body.txt", context)
+        subject = render_text(f"mail/{template}/subject.txt", context)
+        body_text = render_text(f"mail/{template}/body.txt", context)
         try:
             body_html = render_to_string(f"mail/{template}/body.html", context)
         except TemplateDoesNotExist:
