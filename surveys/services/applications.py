@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.enums import OrganizationType
 from portal.exceptions import DomainError
+from portal.numbers import label_unit, number_display, number_json
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
 from portal.uploads import check_upload, safe_original_name
@@ -38,6 +40,8 @@ from surveys.models import (
     ReceiptCounter,
     Survey,
 )
+
+NUMBER_FIELDS = (forms.DecimalField, forms.IntegerField, forms.FloatField)
 
 ATTACHMENT_TYPES = {"pdf", "hwp", "hwpx", "docx", "xlsx", "pptx", "png", "jpg", "jpeg"}
 
@@ -145,7 +149,7 @@ def check_window(application: Application, now: datetime) -> None:
 
 def _json_value(value):
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return number_json(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return value
@@ -457,6 +461,8 @@ def labelled_answers(survey: Survey, answers: dict) -> list[tuple[str, list[tupl
             value = values.get(name, "")
             choices = dict(getattr(form_field, "choices", []) or [])
             display = choices.get(value, value) if choices else value
+            if isinstance(form_field, NUMBER_FIELDS) and value not in ("", None):
+                display = number_display(value, label_unit(form_field.label))
             rows.append((name, str(form_field.label), "" if display is None else str(display)))
         result.append((str(section.title), rows))
     return result
