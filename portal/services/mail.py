@@ -63,17 +63,12 @@ def mail_queue(
         if dedupe_key and OutboundMail.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: mail_dispatch(mail.pk))
+    mail_dispatch(mail.pk)
     return mail
 
 
 def mail_dispatch(mail_id: int) -> None:
-    """Hand a queued mail to Celery. A broker outage leaves it queued for the beat to retry."""
-    import logging
+    """Hand a queued mail to Celery after commit. A broker outage leaves it queued for the beat to retry."""
+    from portal.tasks import enqueue, send_mail
 
-    from portal.tasks import send_mail
-
-    try:
-        send_mail.delay(mail_id)
-    except Exception:  # the row stays queued; mail_requeue_stale sends it later
-        logging.getLogger(__name__).warning("Broker unavailable; mail %s stays queued", mail_id)
+    enqueue(send_mail, mail_id)

@@ -1,15 +1,19 @@
 """Stage 5: the ministerial notice (고시), its publication into the public register, and its PDF."""
 
+import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.enums import ArtefactStatus
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
 from portal.services.pdf import render_pdf, store_bytes
+from portal.tasks import enqueue
 from review.enums import AuditAction, SENSITIVE_PARTS, Decision, EntryStatus, NoticeAction, NoticeStatus
 from review.models import Notice, NoticeItem, RegisterEntry, RegisterEvent
 from review.selectors import effective_resolutions
@@ -19,6 +23,8 @@ from surveys.enums import SurveyStage
 from surveys.models import Application, Candidate, Field, Survey
 from surveys.selectors import field_names
 from surveys.services.calls import survey_transition
+
+logger = logging.getLogger(__name__)
 
 
 #: Stages in which a call may have notices drafted: designations after the committee, amendments later.
@@ -250,14 +256,15 @@ def notice_publish(notice: Notice, *, actor) -> Notice:
     now = timezone.now()
     entries = [_apply_item(item, notice, in_force=in_force, year=timezone.localdate(now).year) for item in items]
     notice.status, notice.published_at, notice.published_by = NoticeStatus.PUBLISHED, now, actor
-    notice.save(update_fields=["status", "published_at", "published_by"])
+    notice.pdf_status, notice.pdf_requested_at = ArtefactStatus.PENDING, now
+    notice.save(update_fields=["status", "published_at", "published_by", "pdf_status", "pdf_requested_at"])
     if notice.survey.stage == SurveyStage.NATIONAL_COMMITTEE:
         survey_transition(notice.survey, to=SurveyStage.NOTICE, actor=actor)
     audit_log(AuditAction.NOTICE_PUBLISHED, actor=actor, obj=notice,
               after={"number": notice.number, "entries": [entry.number for entry in entries],
                      "actions": [item.action for item in items]})
     results.results_publish(notice, actor=actor)
-    transaction.on_commit(lambda: render_notice_pdf.delay(notice.pk))
+    enqueue(render_notice_pdf, notice.pk)
     return notice
 
 
@@ -299,16 +306,28 @@ def notice_pdf_context(notice: Notice) -> dict:
 
 
 def notice_pdf_render(notice_id: int) -> str:
-    """Render the public PDF (sensitive parts redacted) once; a second run finds it done."""
-    notice = Notice.objects.get(pk=notice_id)
+    """Render the public PDF (sensitive parts redacted) once; a second run finds it done.
+
+    Each start counts an attempt; after ``ARTEFACT_MAX_ATTEMPTS`` failures the PDF is marked failed."""
+    notices = Notice.objects.filter(pk=notice_id)
+    notice = notices.get()
     if notice.pdf or not notice.is_published:
+        if notice.pdf:
+            notices.exclude(pdf_status=ArtefactStatus.READY).update(pdf_status=ArtefactStatus.READY)
         return "exists" if notice.pdf else "draft"
-    data = render_pdf("review/pdf/notice.html", notice_pdf_context(notice), language="ko")
+    notices.update(pdf_attempts=F("pdf_attempts") + 1)
+    try:
+        data = render_pdf("review/pdf/notice.html", notice_pdf_context(notice), language="ko")
+    except Exception:
+        logger.exception("PDF of notice %s failed", notice_id)
+        notices.filter(pdf="", pdf_attempts__gte=settings.ARTEFACT_MAX_ATTEMPTS).update(
+            pdf_status=ArtefactStatus.FAILED)
+        raise
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice_id)
         if locked.pdf:
             return "exists"
         stored = store_bytes(data, folder="review/notices", filename=f"notice-{notice.pk}.pdf")
-        Notice.objects.filter(pk=notice_id, pdf="").update(pdf=stored.name, pdf_sha256=stored.sha256)
+        notices.filter(pdf="").update(pdf=stored.name, pdf_sha256=stored.sha256, pdf_status=ArtefactStatus.READY)
         audit_log(AuditAction.NOTICE_PDF_RENDERED, obj=locked, after={"sha256": stored.sha256, "size": stored.size})
     return "rendered"

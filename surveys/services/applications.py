@@ -18,6 +18,7 @@ from portal.exceptions import DomainError
 from portal.numbers import label_unit, number_display, number_json
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
+from portal.tasks import enqueue
 from portal.uploads import check_upload, safe_original_name
 from surveys.application_schema import section_form_class, sections_for
 from surveys.enums import (
@@ -31,6 +32,7 @@ from surveys.enums import (
     SurveyStage,
 )
 from surveys.services.workflow import application_transition, record_step
+from surveys.tasks import render_version_pdf
 from surveys.models import (
     Application,
     AssociationDeadline,
@@ -336,8 +338,7 @@ def application_submit(application: Application, *, actor, revision: int | None 
         action=ApplicationAction.AMENDED if amended else ApplicationAction.SUBMITTED,
         update_fields=["receipt_number", "version_count", "submitted_at", "missing_count", "correction_due"],
     )
-    version_id = version.pk
-    transaction.on_commit(lambda: _queue_pdf(version_id))
+    enqueue(render_version_pdf, version.pk)
     mail_queue(
         "application_submitted",
         to=actor.email,
@@ -346,17 +347,6 @@ def application_submit(application: Application, *, actor, revision: int | None 
         topic=f"surveys.application:{application.pk}",
     )
     return version
-
-
-def _queue_pdf(version_id: int) -> None:
-    import logging
-
-    from surveys.tasks import render_version_pdf
-
-    try:
-        render_version_pdf.delay(version_id)
-    except Exception:  # the beat task renders what is missing once the broker is back
-        logging.getLogger(__name__).warning("Broker unavailable; PDF of version %s waits", version_id)
 
 
 @transaction.atomic
