@@ -78,7 +78,7 @@ class Application(ChoiceLabels, models.Model):
         return self.title or _("(untitled draft)")
 
 
-class ApplicationVersion(models.Model):
+class ApplicationVersion(ChoiceLabels, models.Model):
     """A submitted version: every answer and each attachment's SHA-256, never changed again.
 
     On PostgreSQL a trigger refuses any UPDATE of the snapshot and any DELETE; only the PDF
