@@ -370,13 +370,14 @@ def web_during_pdfs(config: Config, portal: Portal, results: Results, request_li
     from load import wrk
 
     from surveys.models import ApplicationVersion
+    from portal.tasks import enqueue
     from surveys.tasks import render_version_pdf
 
     redis_client(config).flushdb()
     idle = wrk(config.port, request_list, seconds=config.duration, connections=2)
     pending = list(ApplicationVersion.objects.filter(pdf="").order_by("pk").values_list("pk", flat=True)[:1000])
     for version_id in pending:
-        render_version_pdf.delay(version_id)
+        enqueue(render_version_pdf, version_id)
     portal.start_worker()
     for _ in range(240):
         if ApplicationVersion.objects.filter(pk__in=pending).exclude(pdf="").exists():

@@ -67,6 +67,14 @@ class MailStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class ArtefactStatus(models.TextChoices):
+    """Where a generated file (a PDF, a book) stands; the beat re-queues what stays pending too long."""
+
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Preparation failed")
+
+
 class AuditAction:
     """Dotted audit action codes written by the portal's own services."""
 

@@ -136,7 +136,7 @@ CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-mail": {"task": "portal.tasks.mail_requeue_stale", "schedule": 300.0},
-    "render-missing-pdfs": {"task": "surveys.tasks.render_missing_pdfs", "schedule": 600.0},
+    "requeue-artefacts": {"task": "portal.tasks.artefacts_requeue", "schedule": 300.0},
     "deadline-reminders": {"task": "surveys.tasks.deadline_reminders", "schedule": 3600.0},
     "overdue-review-reminders": {"task": "review.tasks.overdue_review_reminders", "schedule": 3600.0},
     "access-log-purge": {"task": "surveys.tasks.access_log_purge", "schedule": 86400.0},
@@ -325,6 +325,16 @@ if AUDIT_RETENTION_DAYS < 730:
         "AUDIT_RETENTION_DAYS must be at least 730 days (two years)."
     )
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=5)
+# Generated files (version and notice PDFs, committee books): one still pending this many minutes after
+# it was queued is queued again by the beat; after this many failed renderings it is marked failed.
+ARTEFACT_REQUEUE_MINUTES = env.int("ARTEFACT_REQUEUE_MINUTES", default=10)
+ARTEFACT_MAX_ATTEMPTS = env.int("ARTEFACT_MAX_ATTEMPTS", default=5)
+# What the beat's artefacts_requeue asks, each returning how many it queued again.
+ARTEFACT_REQUEUERS = [
+    "surveys.tasks.render_missing_pdfs",
+    "review.tasks.requeue_notice_pdfs",
+    "review.tasks.requeue_committee_books",
+]
 HEALTH_CELERY_TIMEOUT = env.float("HEALTH_CELERY_TIMEOUT", default=1.0)
 DEMO_SEED_HOOKS = ["surveys.demo.seed", "surveys.demo.seed_applications", "review.demo.seed", "review.demo_pipelines.seed"]
 # `make bench` only: serves the bare baseline view the benchmarks compare every page with.

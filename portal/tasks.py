@@ -1,3 +1,13 @@
+"""Celery tasks of the portal, and ``enqueue``: the one way the code hands work to Celery.
+
+``enqueue(task, *args)`` sends the task after the surrounding transaction commits (at once outside
+one) and never raises: with the broker down it logs a warning and returns, the request that asked
+for the work still succeeds, and what the task would have produced stays pending in the database
+(mail ``queued``, a PDF or book ``pending``) for the beat (``mail_requeue_stale``,
+``artefacts_requeue``) to queue again.
+"""
+
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -10,6 +20,25 @@ from portal.enums import AuditAction, MailStatus
 from portal.models import OutboundMail
 from portal.services.audit import audit_log
 from portal.services.mail import without_secret_links
+
+logger = logging.getLogger(__name__)
+
+# A broker that does not answer is given up on quickly: the beat queues the work again later.
+RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+
+
+def enqueue(task, *args, countdown: int | None = None, **kwargs) -> None:
+    """Send ``task(*args, **kwargs)`` once the current transaction commits; a broker outage is logged, not raised."""
+    transaction.on_commit(lambda: _safe_send(task, args, kwargs, countdown))
+
+
+def _safe_send(task, args, kwargs, countdown) -> bool:
+    try:
+        task.apply_async(args, kwargs, countdown=countdown, retry=True, retry_policy=RETRY_POLICY)
+    except Exception:  # the broker is down or refused: the row stays pending for the beat
+        logger.warning("Broker unavailable; %s%r stays pending", task.name, args, exc_info=True)
+        return False
+    return True
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
@@ -43,7 +72,7 @@ def send_mail(self, mail_id: int) -> str:
                 return mail.status
             mail.save(update_fields=["attempts", "last_error"])
             countdown = min(60 * 2 ** (mail.attempts - 1), 3600)
-            transaction.on_commit(lambda: send_mail.apply_async((mail_id,), countdown=countdown))
+            enqueue(send_mail, mail_id, countdown=countdown)
             return "retrying"
         mail.status = MailStatus.SENT
         mail.sent_at = timezone.now()
@@ -65,7 +94,7 @@ def mail_requeue_stale(older_than_minutes: int = 10) -> int:
         )[:1000]
     )
     for mail_id in ids:
-        send_mail.delay(mail_id)
+        enqueue(send_mail, mail_id)
     return len(ids)
 
 
@@ -84,5 +113,18 @@ def sign_pending_documents() -> int:
     ids = list(SignedDocument.objects.filter(status=SignatureStatus.PENDING).order_by("created_at")
                .values_list("pk", flat=True)[:200])
     for document_id in ids:
-        sign_document.delay(document_id)
+        enqueue(sign_document, document_id)
     return len(ids)
+@shared_task(ignore_result=True)
+def artefacts_requeue() -> int:
+    """Queue again every generated file still pending past ``ARTEFACT_REQUEUE_MINUTES`` (each requeuer in
+    ``ARTEFACT_REQUEUERS`` moves the rows it queues forward, so running this twice queues nothing twice)."""
+    from django.utils.module_loading import import_string
+
+    total = 0
+    for path in settings.ARTEFACT_REQUEUERS:
+        try:
+            total += import_string(path)()
+        except Exception:  # one kind of file failing to requeue does not stop the others
+            logger.exception("Requeuing with %s failed", path)
+    return total

@@ -22,3 +22,32 @@ def render_committee_book(self, book_id: int) -> str:
     from review.services.committee_book import book_render
 
     return book_render(book_id)
+
+
+@shared_task(ignore_result=True)
+def requeue_notice_pdfs() -> int:
+    """Queue again the PDFs of published notices still pending ``ARTEFACT_REQUEUE_MINUTES`` after they were queued."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from portal.enums import ArtefactStatus
+    from portal.tasks import enqueue
+    from review.models import Notice
+
+    now = timezone.now()
+    stale = Notice.objects.filter(pdf="", pdf_status=ArtefactStatus.PENDING,
+                                  pdf_requested_at__lt=now - timedelta(minutes=settings.ARTEFACT_REQUEUE_MINUTES))
+    ids = list(stale.order_by("pdf_requested_at").values_list("pk", flat=True)[:100])
+    Notice.objects.filter(pk__in=ids).update(pdf_requested_at=now)
+    for notice_id in ids:
+        enqueue(render_notice_pdf, notice_id)
+    return len(ids)
+
+
+@shared_task(ignore_result=True)
+def requeue_committee_books() -> int:
+    from review.services.committee_book import books_requeue
+
+    return books_requeue()

@@ -19,17 +19,25 @@ def make_blind_copies(self, attachment_ids: list[int]) -> int:
 
 @shared_task(ignore_result=True)
 def render_missing_pdfs() -> int:
-    """Render the PDFs a broker outage or a lost worker left missing."""
+    """Queue again the version PDFs still pending ``ARTEFACT_REQUEUE_MINUTES`` after they were queued (a broker
+    outage, a lost worker); each is stamped as queued now, so a second run within the timeout queues nothing."""
     from datetime import timedelta
 
+    from django.conf import settings
     from django.utils import timezone
 
+    from portal.enums import ArtefactStatus
+    from portal.tasks import enqueue
     from surveys.models import ApplicationVersion
 
-    cutoff = timezone.now() - timedelta(minutes=5)
-    ids = list(ApplicationVersion.objects.filter(pdf="", submitted_at__lt=cutoff).values_list("pk", flat=True)[:500])
+    now = timezone.now()
+    stale = ApplicationVersion.objects.filter(
+        pdf="", pdf_status=ArtefactStatus.PENDING,
+        pdf_requested_at__lt=now - timedelta(minutes=settings.ARTEFACT_REQUEUE_MINUTES))
+    ids = list(stale.order_by("pdf_requested_at").values_list("pk", flat=True)[:500])
+    ApplicationVersion.objects.filter(pk__in=ids).update(pdf_requested_at=now)
     for version_id in ids:
-        render_version_pdf.delay(version_id)
+        enqueue(render_version_pdf, version_id)
     return len(ids)
 
 

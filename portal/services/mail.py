@@ -1,16 +1,24 @@
 """Templated Korean/English mail, queued in the caller's transaction and sent by Celery.
 
 Templates live in ``templates/mail/<name>/``: ``subject.txt``, ``body.txt`` and, optionally,
-``body.html``. They are rendered in the recipient's language when the mail is queued.
+``body.html``. They are rendered in the recipient's language when the mail is queued. The plain-text
+parts are rendered without HTML autoescaping ("R&D" stays "R&D"); the HTML part is escaped as any page.
 """
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template.context import make_context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from portal.models import OutboundMail
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template: variables are inserted as they are, never HTML-escaped."""
+    template = get_template(template_name)
+    return template.template.render(make_context(context, autoescape=False))
 
 
 def mail_queue(
@@ -31,8 +39,8 @@ def mail_queue(
         language = getattr(recipient_user, "preferred_language", None) or settings.LANGUAGE_CODE
     context = {"site_url": settings.SITE_URL, **(context or {})}
     with translation.override(language):
-        subject = render_to_string(f"mail/{template}/subject.txt", context)
-        body_text = render_to_string(f"mail/{template}/body.txt", context)
+        subject = render_text(f"mail/{template}/subject.txt", context)
+        body_text = render_text(f"mail/{template}/body.txt", context)
         try:
             body_html = render_to_string(f"mail/{template}/body.html", context)
         except TemplateDoesNotExist:
@@ -55,20 +63,15 @@ def mail_queue(
         if dedupe_key and OutboundMail.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: mail_dispatch(mail.pk))
+    mail_dispatch(mail.pk)
     return mail
 
 
 def mail_dispatch(mail_id: int) -> None:
-    """Hand a queued mail to Celery. A broker outage leaves it queued for the beat to retry."""
-    import logging
+    """Hand a queued mail to Celery after commit. A broker outage leaves it queued for the beat to retry."""
+    from portal.tasks import enqueue, send_mail
 
-    from portal.tasks import send_mail
-
-    try:
-        send_mail.delay(mail_id)
-    except Exception:  # the row stays queued; mail_requeue_stale sends it later
-        logging.getLogger(__name__).warning("Broker unavailable; mail %s stays queued", mail_id)
+    enqueue(send_mail, mail_id)
 
 
 def _secret_link_prefixes() -> tuple[str, ...]:

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.files import random_name
@@ -106,6 +108,10 @@ class CommitteeBook(ChoiceLabels, models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When it was last handed to Celery, and how many renderings started: the beat queues a book
+    # still queued or running ARTEFACT_REQUEUE_MINUTES after queued_at again.
+    queued_at = models.DateTimeField(default=timezone.now, db_default=Now())
+    attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["-requested_at"]

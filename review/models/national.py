@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.enums import ArtefactStatus
 from portal.files import random_name
 from portal.models.choices import ChoiceLabels
 from review.enums import (
@@ -99,6 +100,10 @@ class Notice(ChoiceLabels, models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     pdf = models.FileField(upload_to=random_name("review/notices"), blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # The PDF is asked for when the notice is published: blank before, then pending until it is ready.
+    pdf_status = models.CharField(max_length=8, choices=ArtefactStatus.choices, blank=True, default="", db_default="")
+    pdf_requested_at = models.DateTimeField(null=True, blank=True)
+    pdf_attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

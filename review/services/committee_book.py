@@ -2,7 +2,9 @@
 
 import io
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +15,7 @@ from portal.services.audit import audit_log
 from portal.services.documents import document_record
 from portal.services.pdf import render_signed_pdf
 from portal.services.signing import SignedBytes
+from portal.tasks import enqueue
 from review.enums import AuditAction, RenderStatus, Stance
 from review.models import CommitteeBook, HearingComment, SubcommitteeMeeting
 from review.services.blind import blind_proposals, blind_titles, candidate_names, redact
@@ -86,20 +89,54 @@ def score_sheet(survey: Survey, *, field_code: str) -> bytes:
     return buffer.getvalue()
 
 
+PENDING = (RenderStatus.QUEUED, RenderStatus.RUNNING)
+
+
+def _stale_before():
+    return timezone.now() - timedelta(minutes=settings.ARTEFACT_REQUEUE_MINUTES)
+
+
 def book_request(survey: Survey, *, field_code: str, actor) -> tuple[CommitteeBook, bool]:
-    """Queue the committee book of a field; a book already queued or rendering is returned instead."""
+    """Queue the committee book of a field; a book already queued or rendering is returned instead (and queued
+    again when it has waited past ``ARTEFACT_REQUEUE_MINUTES``, as after a broker outage)."""
     from review.tasks import render_committee_book
 
     with transaction.atomic():
         Survey.objects.select_for_update().get(pk=survey.pk)
-        pending = CommitteeBook.objects.filter(
-            survey=survey, field_code=field_code, status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING]).first()
+        pending = CommitteeBook.objects.filter(survey=survey, field_code=field_code, status__in=PENDING).first()
         if pending:
+            if pending.queued_at < _stale_before():
+                pending.status, pending.queued_at = RenderStatus.QUEUED, timezone.now()
+                pending.save(update_fields=["status", "queued_at"])
+                enqueue(render_committee_book, pending.pk)
             return pending, False
         book = CommitteeBook.objects.create(survey=survey, field_code=field_code, requested_by=actor)
         audit_log(AuditAction.BOOK_REQUESTED, actor=actor, obj=survey, after={"book": book.pk, "field": field_code})
-        transaction.on_commit(lambda: render_committee_book.delay(book.pk))
+        enqueue(render_committee_book, book.pk)
     return book, True
+
+
+def books_requeue() -> int:
+    """Queue again the books still queued or rendering ``ARTEFACT_REQUEUE_MINUTES`` after they were queued; one
+    that has started ``ARTEFACT_MAX_ATTEMPTS`` times is marked failed instead. Safe to run twice."""
+    from review.tasks import render_committee_book
+
+    now = timezone.now()
+    with transaction.atomic():
+        stale = list(CommitteeBook.objects.select_for_update(skip_locked=True)
+                     .filter(status__in=PENDING, queued_at__lt=_stale_before()).order_by("queued_at")[:100])
+        requeued = 0
+        for book in stale:
+            if book.attempts >= settings.ARTEFACT_MAX_ATTEMPTS:
+                book.status, book.finished_at = RenderStatus.FAILED, now
+                book.error = book.error or _("The book could not be rendered after %(n)s attempts.") % {"n": book.attempts}
+                book.save(update_fields=["status", "finished_at", "error"])
+                continue
+            book.status, book.queued_at = RenderStatus.QUEUED, now
+            book.save(update_fields=["status", "queued_at"])
+            enqueue(render_committee_book, book.pk)
+            requeued += 1
+    return requeued
 
 
 def _summary(candidate, names: list[str]) -> list[list[tuple[str, str]]]:
@@ -160,7 +197,8 @@ def book_render(book_id: int) -> str:
         if book.status == RenderStatus.DONE:
             return "exists"
         book.status, book.error, book.finished_at = RenderStatus.RUNNING, "", None
-        book.save(update_fields=["status", "error", "finished_at"])
+        book.attempts += 1
+        book.save(update_fields=["status", "error", "finished_at", "attempts"])
     try:
         result = _build(book)
     except Exception as error:  # the secretary sees the failure on the book instead of a silent queue
@@ -170,6 +208,8 @@ def book_render(book_id: int) -> str:
         return "failed"
     with transaction.atomic():
         book = CommitteeBook.objects.select_for_update().select_related("survey").get(pk=book_id)
+        if book.status == RenderStatus.DONE:  # a duplicate delivery finished first
+            return "exists"
         book.file.save(book_filename(book), ContentFile(result.data), save=False)
         book.status, book.done, book.finished_at = RenderStatus.DONE, book.total, timezone.now()
         book.save(update_fields=["file", "status", "done", "finished_at"])

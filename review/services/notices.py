@@ -1,17 +1,21 @@
 """Stage 5: the ministerial notice (고시), its publication into the public register, and its PDF."""
 
+import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.enums import ArtefactStatus
 from portal.exceptions import DomainError
 from portal.models import DocumentKind
 from portal.services.audit import audit_log, snapshot
 from portal.services.documents import document_record
 from portal.services.pdf import render_signed_pdf, store_bytes
+from portal.tasks import enqueue
 from review.enums import DESIGNATING_DECISIONS, SENSITIVE_PARTS, AuditAction, EntryStatus, NoticeAction, NoticeStatus
 from review.models import DesignatedComplex, Notice, NoticeItem, RegisterEntry, RegisterEvent
 from review.selectors import effective_resolutions
@@ -22,6 +26,8 @@ from surveys.application_schema import answer_of
 from surveys.models import Application, Candidate, Field, Survey
 from surveys.selectors import field_names
 from surveys.services.calls import survey_transition
+
+logger = logging.getLogger(__name__)
 
 
 #: Stages in which a call may have notices drafted: designations after the committee, amendments later.
@@ -277,7 +283,8 @@ def notice_publish(notice: Notice, *, actor) -> Notice:
     else:
         entries = [_apply_item(item, notice, in_force=in_force, year=timezone.localdate(now).year) for item in items]
     notice.status, notice.published_at, notice.published_by = NoticeStatus.PUBLISHED, now, actor
-    notice.save(update_fields=["status", "published_at", "published_by"])
+    notice.pdf_status, notice.pdf_requested_at = ArtefactStatus.PENDING, now
+    notice.save(update_fields=["status", "published_at", "published_by", "pdf_status", "pdf_requested_at"])
     if notice.survey.stage != SurveyStage.NOTICE and notice.survey.pipeline.has_stage(notice.survey, SurveyStage.NOTICE) \
             and SurveyStage.NOTICE in notice.survey.pipeline.transitions(notice.survey):
         survey_transition(notice.survey, to=SurveyStage.NOTICE, actor=actor)
@@ -285,7 +292,7 @@ def notice_publish(notice: Notice, *, actor) -> Notice:
               after={"number": notice.number, "entries": [entry.number for entry in entries],
                      "actions": [item.action for item in items]})
     results.results_publish(notice, actor=actor)
-    transaction.on_commit(lambda: render_notice_pdf.delay(notice.pk))
+    enqueue(render_notice_pdf, notice.pk)
     return notice
 
 
@@ -327,21 +334,33 @@ def notice_pdf_context(notice: Notice) -> dict:
 
 
 def notice_pdf_render(notice_id: int) -> str:
-    """Render the public PDF (sensitive parts redacted) once; a second run finds it done."""
-    notice = Notice.objects.get(pk=notice_id)
+    """Render the public PDF (sensitive parts redacted) once; a second run finds it done.
+
+    Each start counts an attempt; after ``ARTEFACT_MAX_ATTEMPTS`` failures the PDF is marked failed."""
+    notices = Notice.objects.filter(pk=notice_id)
+    notice = notices.get()
     if notice.pdf or not notice.is_published:
+        if notice.pdf:
+            notices.exclude(pdf_status=ArtefactStatus.READY).update(pdf_status=ArtefactStatus.READY)
         return "exists" if notice.pdf else "draft"
     if notice.lists_complexes:
         template, context = "review/pdf/complex_notice.html", complex_notices.notice_pdf_context(notice)
     else:
         template, context = "review/pdf/notice.html", notice_pdf_context(notice)
-    result = render_signed_pdf(template, context, language="ko")
+    notices.update(pdf_attempts=F("pdf_attempts") + 1)
+    try:
+        result = render_signed_pdf(template, context, language="ko")
+    except Exception:
+        logger.exception("PDF of notice %s failed", notice_id)
+        notices.filter(pdf="", pdf_attempts__gte=settings.ARTEFACT_MAX_ATTEMPTS).update(
+            pdf_status=ArtefactStatus.FAILED)
+        raise
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice_id)
         if locked.pdf:
             return "exists"
         stored = store_bytes(result.data, folder="review/notices", filename=f"notice-{notice.pk}.pdf")
-        Notice.objects.filter(pk=notice_id, pdf="").update(pdf=stored.name, pdf_sha256=stored.sha256)
+        notices.filter(pdf="").update(pdf=stored.name, pdf_sha256=stored.sha256, pdf_status=ArtefactStatus.READY)
         document_record(locked, kind=DocumentKind.NOTICE, reference=locked.number or str(locked.pk), label="",
                         stored_name=stored.name, result=result)
         audit_log(AuditAction.NOTICE_PDF_RENDERED, obj=locked,

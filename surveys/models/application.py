@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.enums import ArtefactStatus
 from portal.files import random_name
 from portal.models import Organization
 from portal.models.choices import ChoiceLabels
@@ -75,11 +78,11 @@ class Application(ChoiceLabels, models.Model):
         return self.title or _("(untitled draft)")
 
 
-class ApplicationVersion(models.Model):
+class ApplicationVersion(ChoiceLabels, models.Model):
     """A submitted version: every answer and each attachment's SHA-256, never changed again.
 
     On PostgreSQL a trigger refuses any UPDATE of the snapshot and any DELETE; only the PDF
-    reference may be filled in once, after the version is written.
+    reference may be filled in once, after the version is written, and the PDF's status changed.
     """
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="versions")
@@ -92,6 +95,11 @@ class ApplicationVersion(models.Model):
     submitted_at = models.DateTimeField()
     pdf = models.FileField(upload_to=random_name("surveys/receipts"), blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # The PDF's own state, outside the immutable snapshot: queued (again) at pdf_requested_at.
+    pdf_status = models.CharField(max_length=8, choices=ArtefactStatus.choices, default=ArtefactStatus.PENDING,
+                                  db_default=ArtefactStatus.PENDING)
+    pdf_requested_at = models.DateTimeField(default=timezone.now, db_default=Now())
+    pdf_attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("submitted version")

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 
 from portal.enums import OrganizationType
 from portal.exceptions import DomainError
+from portal.numbers import label_unit, number_display, number_json
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
+from portal.tasks import enqueue
 from portal.uploads import check_upload, safe_original_name
 from surveys.application_schema import section_form_class, sections_for
 from surveys.enums import (
@@ -30,6 +32,7 @@ from surveys.enums import (
 )
 from surveys.services.blind_copies import queue_blind_copies
 from surveys.services.workflow import application_transition, record_step
+from surveys.tasks import render_version_pdf
 from surveys.models import (
     Application,
     AssociationDeadline,
@@ -39,6 +42,8 @@ from surveys.models import (
     ReceiptCounter,
     Survey,
 )
+
+NUMBER_FIELDS = (forms.DecimalField, forms.IntegerField, forms.FloatField)
 
 ATTACHMENT_TYPES = {"pdf", "hwp", "hwpx", "docx", "xlsx", "pptx", "png", "jpg", "jpeg"}
 
@@ -155,7 +160,7 @@ def check_window(application: Application, now: datetime) -> None:
 
 def _json_value(value):
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return number_json(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return value
@@ -410,8 +415,7 @@ def _application_submit(application: Application, *, actor, revision: int | None
         action=ApplicationAction.AMENDED if amended else ApplicationAction.SUBMITTED,
         update_fields=["receipt_number", "version_count", "submitted_at", "missing_count", "correction_due"],
     )
-    version_id = version.pk
-    transaction.on_commit(lambda: _queue_pdf(version_id))
+    enqueue(render_version_pdf, version.pk)
     queue_blind_copies(a["id"] for a in attachments)
     mail_queue(
         "application_submitted",
@@ -421,17 +425,6 @@ def _application_submit(application: Application, *, actor, revision: int | None
         topic=f"surveys.application:{application.pk}",
     )
     return version
-
-
-def _queue_pdf(version_id: int) -> None:
-    import logging
-
-    from surveys.tasks import render_version_pdf
-
-    try:
-        render_version_pdf.delay(version_id)
-    except Exception:  # the beat task renders what is missing once the broker is back
-        logging.getLogger(__name__).warning("Broker unavailable; PDF of version %s waits", version_id)
 
 
 @transaction.atomic
@@ -539,6 +532,8 @@ def answer_display(form_field, value) -> str:
     """One stored answer as text, as its form field names it (choice labels, rows with their totals)."""
     if hasattr(form_field, "display_value"):
         return form_field.display_value(value)
+    if isinstance(form_field, NUMBER_FIELDS) and value not in ("", None) and not isinstance(value, (list, dict)):
+        return number_display(value, label_unit(form_field.label))
     if isinstance(form_field, forms.BooleanField):
         return str(_("Yes")) if value in (True, "True", "on", "true") else ("" if value in ("", None) else str(_("No")))
     choices = dict(getattr(form_field, "choices", []) or [])

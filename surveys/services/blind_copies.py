@@ -292,14 +292,8 @@ def queue_blind_copies(attachment_ids) -> None:
     """After the commit, have a worker make the blind copies (reviewers' downloads make any still missing)."""
     from surveys.tasks import make_blind_copies
 
+    from portal.tasks import enqueue
+
     ids = sorted(set(attachment_ids))
-    if not ids:
-        return
-
-    def send():
-        try:
-            make_blind_copies.delay(ids)
-        except Exception:  # the copies are made on first use when the broker is away
-            log.warning("Broker unavailable; blind copies of %s wait for their first use", ids)
-
-    transaction.on_commit(send)
+    if ids:  # enqueue never fails the request: a broker outage leaves the copies to be made on first use
+        enqueue(make_blind_copies, ids)

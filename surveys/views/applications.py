@@ -14,6 +14,7 @@ from portal.downloads import attachment_response
 from portal.exceptions import DomainError
 from portal.forms import id_from
 from portal.services.documents import served_file
+from portal.numbers import number_json, number_value
 from surveys import selectors
 from surveys.application_schema import section_by_key, section_form_class, sections_for
 from surveys.enums import APPLICATION_TRANSITIONS, EDITABLE_STATUSES, ApplicationStatus
@@ -103,7 +104,10 @@ def _draft_values(form) -> dict:
 def _section_form(application, section, data=None, files=None):
     satisfied = service.satisfied_file_questions(application)
     form_class = section_form_class(application.survey, section, satisfied)
-    initial = application.answers.get(section.key, {})
+    initial = dict(application.answers.get(section.key, {}))
+    for name, form_field in form_class.base_fields.items():
+        if isinstance(form_field, service.NUMBER_FIELDS) and number_value(initial.get(name)) is not None:
+            initial[name] = number_json(number_value(initial[name]))  # a draft saved as "7E+1" edits as "70"
     return form_class(data=data, files=files, prefix=section.key, initial=initial)
 
 

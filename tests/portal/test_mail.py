@@ -85,3 +85,37 @@ def test_stale_queued_mail_is_sent_again_by_the_beat_task():
     stale.refresh_from_db()
     assert stale.status == MailStatus.SENT
     assert mail.outbox[0].to == ["late@test.example"]
+
+
+def test_mail_text_parts_keep_ampersands_and_brackets_as_typed(django_capture_on_commit_callbacks):
+    from surveys.enums import SurveyStage
+    from surveys.models import Recipient
+    from surveys.services.distribution import invitations_send
+    from tests.factories import make_user
+    from tests.surveys.helpers import make_survey
+
+    admin = make_user("admin")
+    survey = make_survey(stage=SurveyStage.DISTRIBUTION, title="R&D <테스트>")
+    Recipient.objects.create(survey=survey, email="lab@fri.example", organization_name="연구소 & 대학",
+                             source=Recipient.Source.MANUAL)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations_send(survey, actor=admin)
+    sent = mail.outbox[0]
+    assert "R&D <테스트>" in sent.subject and "R&D <테스트>" in sent.body
+    assert "연구소 & 대학" in sent.body
+    assert "&amp;" not in sent.body + sent.subject and "&lt;" not in sent.body + sent.subject
+
+
+def test_mail_html_part_is_escaped_while_its_text_part_is_not(settings, tmp_path):
+    folder = tmp_path / "mail" / "probe"
+    folder.mkdir(parents=True)
+    (folder / "subject.txt").write_text("{{ title }}")
+    (folder / "body.txt").write_text("{{ title }} {% include 'mail/probe/_line.txt' %}")
+    (folder / "_line.txt").write_text("{{ title }}")
+    (folder / "body.html").write_text("<p>{{ title }}</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    mail_queue("probe", to="a@test.example", context={"title": "R&D <테스트>"})
+    sent = mail.outbox[0]
+    assert sent.body == "R&D <테스트> R&D <테스트>"
+    assert sent.subject.endswith("R&D <테스트>")
+    assert sent.alternatives[0][0] == "<p>R&amp;D &lt;테스트&gt;</p>"
