@@ -3,12 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from portal.views import bench, health, home, manage, members, signup
+from portal.views import bench, health, home, manage, members, metrics, signup
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("dashboard/<str:role>/", home.dashboard, name="dashboard"),
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("signup/", signup.signup_request, name="signup_request"),
     path("signup/done/", signup.signup_done, name="signup_done"),
     path("manage/signups/", manage.signup_list, name="manage_signup_list"),

@@ -33,7 +33,7 @@ def test_settings_without_redis_url_run_celery_eagerly_on_sqlite():
     result = _run(code, DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "True", "django.db.backends.sqlite3", "django.core.cache.backends.locmem.LocMemCache"
+        "True", "django_prometheus.db.backends.sqlite3", "django.core.cache.backends.locmem.LocMemCache"
     ]
 
 

@@ -129,6 +129,9 @@ MATRIX: dict[str, Row] = {
     "home": get(none, each(302, **{ANONYMOUS: 200})),  # a single-role user goes on to their dashboard
     "dashboard": get(lambda w: {"role": "applicant"}, only(200, "applicant_a", "applicant_b")),
     "healthz": get(none, public()),
+    # The test client comes from 127.0.0.1, a default METRICS_ALLOWED_IPS address; from elsewhere only
+    # superusers and ministry admins get it (tests/portal/test_metrics.py).
+    "metrics": get(none, public()),
     "signup_request": get(none, each(302, **{ANONYMOUS: 200})),  # the signed-in have an account already
     "signup_done": get(none, public()),
     "manage_signup_list": get(none, admin_only()),
