@@ -119,9 +119,12 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
         }
     }
+    # Sessions read from Redis, written through to PostgreSQL: any web node serves any session, and a
+    # Redis restart signs no one out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -138,10 +141,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Worker processes run at this lower CPU priority (nice), so pages stay quick while PDFs render.
 WORKER_NICENESS = env.int("WORKER_NICENESS", default=10)
 CELERY_TIMEZONE = "Asia/Seoul"
+# A submitted version still without its PDF this many seconds after submission is queued again by the
+# beat (a lost worker or broker message), checked every PDF_REQUEUE_EVERY seconds.
+PDF_REQUEUE_AFTER = env.int("PDF_REQUEUE_AFTER", default=300)
+PDF_REQUEUE_EVERY = env.float("PDF_REQUEUE_EVERY", default=600.0)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-mail": {"task": "portal.tasks.mail_requeue_stale", "schedule": 300.0},
-    "render-missing-pdfs": {"task": "surveys.tasks.render_missing_pdfs", "schedule": 600.0},
+    "render-missing-pdfs": {"task": "surveys.tasks.render_missing_pdfs", "schedule": PDF_REQUEUE_EVERY},
     "deadline-reminders": {"task": "surveys.tasks.deadline_reminders", "schedule": 3600.0},
     "overdue-review-reminders": {"task": "review.tasks.overdue_review_reminders", "schedule": 3600.0},
     "access-log-purge": {"task": "surveys.tasks.access_log_purge", "schedule": 86400.0},
