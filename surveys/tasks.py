@@ -15,11 +15,12 @@ def render_missing_pdfs() -> int:
     """Render the PDFs a broker outage or a lost worker left missing."""
     from datetime import timedelta
 
+    from django.conf import settings
     from django.utils import timezone
 
     from surveys.models import ApplicationVersion
 
-    cutoff = timezone.now() - timedelta(minutes=5)
+    cutoff = timezone.now() - timedelta(seconds=settings.PDF_REQUEUE_AFTER)
     ids = list(ApplicationVersion.objects.filter(pdf="", submitted_at__lt=cutoff).values_list("pk", flat=True)[:500])
     for version_id in ids:
         render_version_pdf.delay(version_id)
