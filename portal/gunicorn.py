@@ -14,7 +14,8 @@ threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 accesslog = "-"
 
-if os.environ.get("LOG_FORMAT", "text" if os.environ.get("DEBUG", "0").lower() in {"1", "true", "yes", "on"} else "json") == "json":
+_debug = os.environ.get("DEBUG", "0").lower() in {"1", "true", "yes", "on"}
+if os.environ.get("LOG_FORMAT", "text" if _debug else "json") == "json":
     # The same JSON lines as the portal's own logs (settings.LOGGING): time, level, logger, message.
     logconfig_dict = {
         "version": 1,

@@ -39,7 +39,8 @@ def connection_params(database_url: str | None = None) -> dict:
     else:
         config = settings.DATABASES["default"]
     if "postgres" not in config["ENGINE"]:
-        raise DomainError("Backups need PostgreSQL (DATABASE_URL=postgres://…).", code="engine")
+        raise DomainError("백업에는 PostgreSQL이 필요합니다. / Backups need PostgreSQL (DATABASE_URL=postgres://…).",
+                          code="engine")
     return {"host": config.get("HOST") or "127.0.0.1", "port": str(config.get("PORT") or 5432),
             "user": config.get("USER") or "postgres", "password": config.get("PASSWORD") or "",
             "dbname": config["NAME"]}
@@ -109,7 +110,8 @@ def backup_create(target: Path, *, storage=None) -> dict:
     storage = storage or default_storage
     target = Path(target)
     if target.exists() and any(target.iterdir()):
-        raise DomainError(f"{target} is not empty; choose a new folder.", code="exists")
+        raise DomainError(f"{target} 폴더가 비어 있지 않습니다. 새 폴더를 지정하십시오. / {target} is not empty; choose a new folder.",
+                          code="exists")
     (target / FILES).mkdir(parents=True, exist_ok=True)
     params = connection_params()
     args, env = _pg_args(params)
@@ -170,7 +172,8 @@ def _fresh_database(params: dict) -> None:
         with target.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
             if cursor.fetchone()[0]:
-                raise DomainError(f"The database {params['dbname']} already has tables; restore into a fresh one.",
+                raise DomainError(f"{params['dbname']} 데이터베이스에 이미 테이블이 있습니다. 새 데이터베이스에 복원하십시오. / "
+                                  f"The database {params['dbname']} already has tables; restore into a fresh one.",
                                   code="not_fresh")
     finally:
         target.close()
@@ -196,7 +199,8 @@ def backup_restore(source: Path, *, database_url: str, storage) -> dict:
         with open(source / FILES / name, "rb") as handle:
             saved = storage.save(name, File(handle, name=name))
         if saved != name:
-            raise DomainError(f"The storage renamed {name} to {saved}; restore into an empty bucket or folder.",
+            raise DomainError(f"{name} 파일이 이미 있습니다. 빈 버킷이나 폴더에 복원하십시오. / "
+                              f"The storage renamed {name} to {saved}; restore into an empty bucket or folder.",
                               code="renamed")
     return backup_verify(manifest, params=params, storage=storage)
 
