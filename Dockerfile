@@ -18,8 +18,8 @@ RUN apt-get update \
 
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app \
-    && mkdir -p /app /data/media \
-    && chown app:app /data/media
+    && mkdir -p /app /data/media /tmp/prometheus \
+    && chown app:app /data/media /tmp/prometheus
 
 WORKDIR /app
 

@@ -19,3 +19,6 @@ def _below_web_priority(**kwargs):
 
     if settings.WORKER_NICENESS:
         os.nice(settings.WORKER_NICENESS)
+
+
+import portal.metrics  # noqa: E402,F401 - counts tasks and their durations (Celery signals)

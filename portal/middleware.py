@@ -196,6 +196,4 @@ def needs_two_factor(user) -> bool:
 
 
 def has_two_factor(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return user.has_totp()

@@ -25,16 +25,14 @@ is_ministry_admin = _has_role(Role.ADMIN)
 def manages_organization(user, organization) -> bool:
     if not (user and user.is_authenticated and organization is not None):
         return False
-    return user.memberships.filter(
-        organization=organization, is_manager=True, is_active=True
-    ).exists()
+    return user.holds_in(organization.pk, manager=True)
 
 
 @rules.predicate
 def is_member_of(user, organization) -> bool:
     if not (user and user.is_authenticated and organization is not None):
         return False
-    return user.memberships.filter(organization=organization, is_active=True).exists()
+    return user.holds_in(organization.pk)
 
 
 rules.add_perm("portal.manage_members", is_ministry_admin | manages_organization)

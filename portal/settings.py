@@ -53,9 +53,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "django_countries",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "portal.middleware.RequireTwoFactorMiddleware",
     "portal.middleware.AdminRequiresSecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -105,6 +108,12 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# django-prometheus's wrappers of the same backends count queries, errors and their durations.
+_METERED_ENGINES = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}
+DATABASES["default"]["ENGINE"] = _METERED_ENGINES.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker and cache when REDIS_URL is set; otherwise tasks run eagerly.
@@ -114,9 +123,12 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
         }
     }
+    # Sessions read from Redis, written through to PostgreSQL: any web node serves any session, and a
+    # Redis restart signs no one out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -133,10 +145,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Worker processes run at this lower CPU priority (nice), so pages stay quick while PDFs render.
 WORKER_NICENESS = env.int("WORKER_NICENESS", default=10)
 CELERY_TIMEZONE = "Asia/Seoul"
+# Generated files (version and notice PDFs, committee books): one still pending ARTEFACT_REQUEUE_MINUTES after
+# it was queued is queued again by the beat (a lost worker or broker message), which looks every
+# ARTEFACT_REQUEUE_EVERY seconds; after ARTEFACT_MAX_ATTEMPTS failed renderings it is marked failed.
+ARTEFACT_REQUEUE_MINUTES = env.float("ARTEFACT_REQUEUE_MINUTES", default=10.0)
+ARTEFACT_REQUEUE_EVERY = env.float("ARTEFACT_REQUEUE_EVERY", default=300.0)
+ARTEFACT_MAX_ATTEMPTS = env.int("ARTEFACT_MAX_ATTEMPTS", default=5)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-mail": {"task": "portal.tasks.mail_requeue_stale", "schedule": 300.0},
-    "requeue-artefacts": {"task": "portal.tasks.artefacts_requeue", "schedule": 300.0},
+    "requeue-artefacts": {"task": "portal.tasks.artefacts_requeue", "schedule": ARTEFACT_REQUEUE_EVERY},
     "deadline-reminders": {"task": "surveys.tasks.deadline_reminders", "schedule": 3600.0},
     "overdue-review-reminders": {"task": "review.tasks.overdue_review_reminders", "schedule": 3600.0},
     "access-log-purge": {"task": "surveys.tasks.access_log_purge", "schedule": 86400.0},
@@ -261,8 +279,8 @@ if AWS_STORAGE_BUCKET_NAME:
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
-            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
@@ -308,7 +326,7 @@ CONTENT_SECURITY_POLICY = {
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
@@ -325,10 +343,6 @@ if AUDIT_RETENTION_DAYS < 730:
         "AUDIT_RETENTION_DAYS must be at least 730 days (two years)."
     )
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=5)
-# Generated files (version and notice PDFs, committee books): one still pending this many minutes after
-# it was queued is queued again by the beat; after this many failed renderings it is marked failed.
-ARTEFACT_REQUEUE_MINUTES = env.int("ARTEFACT_REQUEUE_MINUTES", default=10)
-ARTEFACT_MAX_ATTEMPTS = env.int("ARTEFACT_MAX_ATTEMPTS", default=5)
 # What the beat's artefacts_requeue asks, each returning how many it queued again.
 ARTEFACT_REQUEUERS = [
     "surveys.tasks.render_missing_pdfs",
@@ -340,10 +354,29 @@ DEMO_SEED_HOOKS = ["surveys.demo.seed", "surveys.demo.seed_applications", "revie
 # `make bench` only: serves the bare baseline view the benchmarks compare every page with.
 BENCH_BASELINE = env.bool("BENCH_BASELINE", default=False)
 
+# Prometheus metrics at /metrics: for these client addresses (after PROXY_COUNT trusted proxies) and for
+# superusers and ministry admins; anyone else gets a 404. With several processes per machine set
+# PROMETHEUS_MULTIPROC_DIR (an empty folder per machine, emptied at start) so a scrape sums them all.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1"])
+PROMETHEUS_EXPORT_MIGRATIONS = False
+PROMETHEUS_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, float("inf"))
+
+# Logs: one JSON object a line in production (LOG_FORMAT=json, the default when DEBUG is off), for a log
+# collector to index by level, logger and message; plain text in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }

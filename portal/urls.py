@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from portal.opendata import build_api
-from portal.views import bench, health, home, manage, members, signup, verify
+from portal.views import bench, health, home, manage, members, metrics, signup, verify
 from review.opendata import TECHNOLOGIES
 
 #: The public registers as open data; another register is one more entry in this list.
@@ -18,6 +18,7 @@ urlpatterns = [
     path("verify/", verify.verify, name="verify"),
     path("api/v1/", include(open_data_feeds)),
     path("api/v1/", open_data_api.urls),
+    path("metrics", metrics.metrics, name="metrics"),
     path("signup/", signup.signup_request, name="signup_request"),
     path("signup/done/", signup.signup_done, name="signup_done"),
     path("manage/signups/", manage.signup_list, name="manage_signup_list"),

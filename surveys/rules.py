@@ -14,8 +14,7 @@ def is_public_survey(user, survey) -> bool:
 @rules.predicate
 def files_for_an_organization(user) -> bool:
     """A member of an organisation in a filing role; a co-receiving ministry (read-only) is not one."""
-    return bool(user and user.is_authenticated and user.memberships.filter(
-        is_active=True, organization__isnull=False, role__in=FILING_ROLES).exists())
+    return bool(user and user.is_authenticated and user.organization_ids(FILING_ROLES))
 
 
 rules.add_perm("surveys.manage_survey", is_ministry_admin)
@@ -28,11 +27,7 @@ def is_applicant_member(user, application) -> bool:
     """A member of the applying organisation with a role that files applications."""
     if not (user and user.is_authenticated and application is not None):
         return False
-    return user.memberships.filter(
-        organization_id=application.organization_id,
-        is_active=True,
-        role__in=FILING_ROLES,
-    ).exists()
+    return user.holds_in(application.organization_id, FILING_ROLES)
 
 
 @rules.predicate
@@ -42,9 +37,7 @@ def is_collecting_association(user, application) -> bool:
         return False
     if application.status == "draft":
         return False
-    return user.memberships.filter(
-        organization_id=application.association_id, role="association_staff", is_active=True
-    ).exists()
+    return user.holds_in(application.association_id, ("association_staff",))
 
 
 def observes_ministry_channel(user) -> bool:
@@ -73,7 +66,7 @@ def is_observer_of(user, application) -> bool:
 def is_staff_of_association(user, association) -> bool:
     if not (user and user.is_authenticated and association is not None):
         return False
-    return user.memberships.filter(organization=association, role="association_staff", is_active=True).exists()
+    return user.holds_in(association.pk, ("association_staff",))
 
 
 rules.add_perm(

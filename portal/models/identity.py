@@ -72,16 +72,53 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.name or self.email
 
+    # The request's user object lives for one request: its memberships and second factor are read once
+    # there, by the first rule, middleware or context processor that asks, and every later check reuses them.
+
+    def membership_facts(self) -> tuple[tuple[int | None, str, bool], ...]:
+        """``(organization_id, role, is_manager)`` of each active membership, read once per instance."""
+        if not hasattr(self, "_membership_cache"):
+            self._membership_cache = tuple(
+                self.memberships.filter(is_active=True).values_list("organization_id", "role", "is_manager")
+            )
+        return self._membership_cache
+
     def role_set(self) -> set[str]:
         """Roles held through active memberships, cached on the instance."""
         if not hasattr(self, "_role_cache"):
-            self._role_cache = set(
-                self.memberships.filter(is_active=True).values_list("role", flat=True)
-            )
+            self._role_cache = {role for _organization, role, _manager in self.membership_facts()}
         return self._role_cache
 
     def has_role(self, role: str) -> bool:
         return self.is_active and role in self.role_set()
+
+    def holds_in(self, organization_id, roles=None, *, manager: bool = False) -> bool:
+        """An active membership of this organisation (in one of ``roles``; as its manager when asked)."""
+        return organization_id is not None and any(
+            organization == organization_id and (roles is None or role in roles) and (is_manager or not manager)
+            for organization, role, is_manager in self.membership_facts()
+        )
+
+    def organization_ids(self, roles=None) -> list[int]:
+        """The organisations of the active memberships (in one of ``roles``), in membership order."""
+        seen = []
+        for organization, role, _manager in self.membership_facts():
+            if organization is not None and (roles is None or role in roles) and organization not in seen:
+                seen.append(organization)
+        return seen
+
+    def has_totp(self) -> bool:
+        """An authenticator app (TOTP) is enrolled; read once per instance."""
+        if not hasattr(self, "_totp_cache"):
+            from allauth.mfa.models import Authenticator
+
+            self._totp_cache = Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
+        return self._totp_cache
+
+    def forget_access(self) -> None:
+        """Drop what was read once (after changing this user's memberships or second factor)."""
+        for name in ("_membership_cache", "_role_cache", "_totp_cache"):
+            self.__dict__.pop(name, None)
 
 
 class Organization(ChoiceLabels, models.Model):

@@ -44,7 +44,30 @@ def _check_celery() -> dict:
     return {"status": "ok", "workers": workers}
 
 
-CHECKS = {"database": _check_database, "redis": _check_redis, "celery": _check_celery}
+def _check_queue() -> dict:
+    """Messages waiting in the Celery queue on the Redis broker (kombu keeps one list per priority step)."""
+    from portal.celery import app
+
+    if not settings.REDIS_URL:
+        return {"status": "not_configured"}
+    if app.conf.task_always_eager:
+        return {"status": "eager"}
+    import redis
+
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    keys = [queue, *(f"{queue}\x06\x16{step}" for step in (3, 6, 9))]
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1, socket_connect_timeout=1)
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.llen(key)
+            length = sum(pipe.execute())
+    finally:
+        client.close()
+    return {"status": "ok", "queue": queue, "length": length}
+
+
+CHECKS = {"database": _check_database, "redis": _check_redis, "celery": _check_celery, "queue": _check_queue}
 
 
 def _may_see_details(user) -> bool:
@@ -54,11 +77,11 @@ def _may_see_details(user) -> bool:
 @never_cache
 @require_GET
 def healthz(request):
-    """Status of the database, Redis and the Celery workers: 200 when all configured answer.
+    """Status of the database, Redis, the Celery workers and queue: 200 when all configured answer.
 
     Anyone (a load balancer, a monitor) gets each component's status; the database vendor, the
-    workers' names, timings and error texts are for superusers and ministry admins, and errors go
-    to the log.
+    workers' names, the queue's length, timings and error texts are for superusers and ministry
+    admins, and errors go to the log.
     """
     components = {}
     healthy = True

@@ -48,7 +48,7 @@ def test_anyone_gets_the_statuses_and_nothing_more(client, settings):
     assert response.status_code == 503
     body = json.loads(response.content)
     assert body["components"] == {"database": {"status": "ok"}, "redis": {"status": "error"},
-                                  "celery": {"status": "eager"}}
+                                  "celery": {"status": "eager"}, "queue": {"status": "eager"}}
     assert b"postgresql" not in response.content and b"Error" not in response.content
 
 
@@ -66,3 +66,48 @@ def test_a_ministry_admin_gets_the_details(client, settings, user_with_role, log
     body = json.loads(client.get("/healthz").content)
     assert body["components"]["database"]["vendor"] in ("postgresql", "sqlite")
     assert body["components"]["redis"]["error"] and "ms" in body["components"]["redis"]
+
+
+def _broker_queue(settings, name):
+    """The real Redis broker with tasks not eager; the queue ``name`` emptied."""
+    import os
+
+    import redis
+
+    from portal.celery import app
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("needs Redis (REDIS_URL)")
+    settings.REDIS_URL = url
+    settings.CELERY_BROKER_URL = url
+    settings.CELERY_TASK_DEFAULT_QUEUE = name
+    app.conf.task_always_eager = False
+    client = redis.Redis.from_url(url)
+    client.delete(name)
+    return client
+
+
+def test_a_ministry_admin_sees_the_queue_length(client, settings, user_with_role, login):
+    queue = "portal_healthz_test"
+    redis_client = _broker_queue(settings, queue)
+    try:
+        redis_client.rpush(queue, b"{}", b"{}", b"{}")
+        login(user_with_role("admin"))
+        body = json.loads(client.get("/healthz").content)
+    finally:
+        redis_client.delete(queue)
+    assert body["components"]["queue"]["status"] == "ok"
+    assert body["components"]["queue"]["length"] == 3
+    assert body["components"]["queue"]["queue"] == queue
+
+
+def test_anyone_gets_the_queue_status_without_its_length(client, settings):
+    queue = "portal_healthz_test"
+    redis_client = _broker_queue(settings, queue)
+    try:
+        redis_client.rpush(queue, b"{}")
+        body = json.loads(client.get("/healthz").content)
+    finally:
+        redis_client.delete(queue)
+    assert body["components"]["queue"] == {"status": "ok"}

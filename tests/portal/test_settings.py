@@ -33,7 +33,7 @@ def test_settings_without_redis_url_run_celery_eagerly_on_sqlite():
     result = _run(code, DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "True", "django.db.backends.sqlite3", "django.core.cache.backends.locmem.LocMemCache"
+        "True", "django_prometheus.db.backends.sqlite3", "django.core.cache.backends.locmem.LocMemCache"
     ]
 
 
@@ -41,12 +41,14 @@ def test_settings_with_redis_url_use_redis_for_broker_and_cache():
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; django.setup();"
         "from django.conf import settings; from portal.celery import app;"
-        "print(app.conf.task_always_eager, app.conf.broker_url, settings.CACHES['default']['BACKEND'])"
+        "print(app.conf.task_always_eager, app.conf.broker_url, settings.CACHES['default']['BACKEND'],"
+        " settings.SESSION_ENGINE)"
     )
     result = _run(code, DEBUG="1", REDIS_URL="redis://127.0.0.1:6399/3")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "False", "redis://127.0.0.1:6399/3", "django.core.cache.backends.redis.RedisCache"
+        "False", "redis://127.0.0.1:6399/3", "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
     ]
 
 

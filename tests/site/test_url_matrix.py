@@ -131,6 +131,9 @@ MATRIX: dict[str, Row] = {
     "healthz": get(none, public()),
     "verify": get(none, public()),
     "verify[upload]": post(none, public(400)),  # an empty upload: the form's message, for anyone
+    # The test client comes from 127.0.0.1, a default METRICS_ALLOWED_IPS address; from elsewhere only
+    # superusers and ministry admins get it (tests/portal/test_metrics.py).
+    "metrics": get(none, public()),
     "signup_request": get(none, each(302, **{ANONYMOUS: 200})),  # the signed-in have an account already
     "signup_done": get(none, public()),
     "manage_signup_list": get(none, admin_only()),
