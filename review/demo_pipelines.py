@@ -167,6 +167,58 @@ def seed_complex_advisory(stdout=None):
 
 
 @transaction.atomic
+def seed_complex_notice(stdout=None):
+    """A battery complex call carried through its advisory panel, subcommittee and the Prime Minister's
+    committee to a published designation notice: the register of designated complexes has its first entry."""
+    admin, secretary, reviewers = _people()
+    province = User.objects.filter(email="applicant@chungbuk.example").first()
+    if not (admin and secretary and province and len(reviewers) == 3) or Survey.objects.filter(code="CXN").exists():
+        return
+    survey = _call(admin, kind=SurveyKind.COMPLEX, code="CXN", fields=["BAT"],
+                   title="2025년 국가첨단전략산업 특화단지 지정 (이차전지 원료)",
+                   eligible=[T.MINISTRY, T.LOCAL_GOVERNMENT, T.COMPANY])
+    answers = {
+        **COMPLEX_PLAN,
+        "basic": {"technology_name": "오창 이차전지 원료·소재 특화단지", "field": "BAT", "sub_field": "BAT-RAW",
+                  "summary": "이차전지 기초 원료 정제부터 재활용까지 가치사슬 완결"},
+        "site": {**COMPLEX_PLAN["site"], "province": "43", "city": "청주시", "address": "청원구 오창읍 일원",
+                 "area_m2": "3500000"},
+        "value_chain": {"value_chain_role": "원료 정제와 전구체 생산", "linked_complexes": ["BAT-CJ", "BAT-US"]},
+        "contact": {**COMPLEX_PLAN["contact"], "contact_name": province.name, "contact_email": province.email},
+        "criteria": {f"criterion_{c.number}": f"{c.title}: 개발계획서 참조" for c in survey.criteria.all()},
+    }
+    application = _file(survey, province, answers)
+    Survey.objects.filter(pk=survey.pk).update(deadline=timezone.now() - timedelta(days=200),
+                                               stage=SurveyStage.ADVISORY_REVIEW)
+    survey.refresh_from_db()
+    plan = intake_accept(application, actor=admin).candidate
+    _review(survey, [plan], reviewers, admin, ["5"])
+    from surveys.services.calls import survey_transition
+
+    today = timezone.localdate()
+    survey = survey_transition(survey, to=SurveyStage.SUBCOMMITTEE, actor=admin)
+    committee.meeting_save(survey, field_code="BAT", held_on=today, attendees="특화단지 분과위원 7인",
+                           minutes="개발계획 1건 평가", actor=secretary)
+    committee.decision_record(plan, recommendation="designate_cond", rationale="입지와 투자 계획이 우수함",
+                              conditions="2028년까지 공업용수 공급 확보", actor=secretary)
+    committee.committee_confirm(survey, candidate_ids=[plan.pk], held_on=today, minutes="평가 결과 확정",
+                                actor=secretary)
+    survey.refresh_from_db()
+    meeting = national.meeting_create(survey, title="제2차 국가첨단전략산업위원회", held_on=today, actor=secretary,
+                                      chair="국무총리", members_total=25, members_present=19,
+                                      attendees="국무총리(위원장), 관계부처 장관, 민간위원")
+    national.resolution_record(meeting, plan, decision=Decision.DESIGNATE_WITH_CONDITIONS, reason="특화단지 지정 의결",
+                               conditions="2028년까지 공업용수 공급 확보", actor=secretary)
+    national.meeting_close(meeting, actor=secretary)
+    notice = notices.notice_draft(survey, number=f"산업통상자원부 고시 제{today.year}-102호",
+                                  title="국가첨단전략산업 특화단지 지정 고시", effective_on=today, actor=admin,
+                                  preamble="국가첨단전략산업법 제16조에 따라 다음과 같이 특화단지를 지정합니다.")
+    notices.notice_publish(notice, actor=admin)
+    if stdout:
+        stdout.write(f"Demo complex notice: /notices/{notice.pk}/ and the register /register/complexes/")
+
+
+@transaction.atomic
 def seed_international_call(stdout=None):
     """An international collaborative R&D call, open for proposals."""
     admin, _secretary, _reviewers = _people()
@@ -187,6 +239,7 @@ def seed_international_call(stdout=None):
 def seed(stdout=None):
     seed_technology_notice(stdout)
     seed_complex_advisory(stdout)
+    seed_complex_notice(stdout)
     seed_international_call(stdout)
 
 
