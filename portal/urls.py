@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from portal.views import bench, health, home, manage, members, signup
+from portal.views import bench, health, home, manage, members, notifications, signup
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -26,6 +26,11 @@ urlpatterns = [
         members.member_revoke,
         name="organization_member_revoke",
     ),
+    path("notifications/", notifications.inbox, name="notification_inbox"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path("notifications/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
+    path("settings/", notifications.user_settings, name="user_settings"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

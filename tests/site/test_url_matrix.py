@@ -140,6 +140,12 @@ MATRIX: dict[str, Row] = {
     "organization_member_revoke": post(lambda w: {"pk": w.org_a.pk, "membership_pk": w.member_membership.pk},
                                        only(302, "applicant_a", "admin")),
     "set_language": post(none, public(302)),
+    # -- portal: the inbox and one's own settings --------------------------------------------------------------------
+    "notification_inbox": get(none, signed_in()),
+    "notification_open": get(pk("notification"), only(302, *APPLICANT_A)),  # to what it is about
+    "notification_read": post(pk("notification"), only(302, *APPLICANT_A)),
+    "notifications_read_all": post(none, signed_in(302)),  # one's own only
+    "user_settings": get(none, signed_in()),
     # -- surveys: the public call pages ------------------------------------------------------------------------------
     "surveys:call_list": get(none, public()),
     "surveys:call_detail": get(call, public()),

@@ -29,7 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from portal.enums import OrganizationType, Role
-from portal.models import Organization
+from portal.models import Notification, Organization
 from portal.models.identity import AssociationMembership
 from portal.services.memberships import member_invite
 from portal.services.pdf import store_bytes
@@ -286,6 +286,7 @@ def _portal(w) -> None:
                                        actor=admin)
     w.member_membership = member_invite(w.org_a, email="spare2@hanbit.example", name="여분이", role=Role.APPLICANT,
                                         actor=manager)
+    w.notification = Notification.objects.filter(user=manager).first()  # the mail of A's first submission
 
 
 def build_world() -> SimpleNamespace:
