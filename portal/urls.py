@@ -31,6 +31,7 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
     path("notifications/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
     path("settings/", notifications.user_settings, name="user_settings"),
+    path("settings/calendar/", notifications.calendar_token, name="calendar_token"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.views import access, applications, collection, distribution, intake, manage, public
+from surveys.views import access, applications, calendar, collection, distribution, intake, manage, public
 
 app_name = "surveys"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("calls/<int:pk>/guidance/<int:file_pk>/", public.guidance_download, name="guidance_download"),
     path("calls/<int:pk>/briefings/<int:briefing_pk>/materials/", public.briefing_materials, name="briefing_materials"),
     path("calls/<int:pk>/questions/", public.ask_question, name="ask_question"),
+    path("calls/<int:pk>/calendar.ics", calendar.call_calendar, name="call_calendar"),
+    path("calendar/<str:token>.ics", calendar.feed, name="calendar_feed"),
     path("manage/calls/", manage.survey_list, name="manage_list"),
     path("manage/calls/new/", manage.survey_new, name="manage_new"),
     path("manage/calls/<int:pk>/", manage.survey_detail, name="manage_detail"),

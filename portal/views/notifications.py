@@ -1,9 +1,11 @@
 """The inbox and the person's own settings. A notification is only ever found among the user's own: others' are 404."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_POST
 from portal.forms import MailPreferencesForm
 from portal.models import Notification, UserSettings
 from portal.services import notifications as service
+from portal.services import user_settings as user_settings_service
 
 PAGE_SIZE = 25
 
@@ -53,15 +56,37 @@ def notifications_read_all(request):
     return redirect("notification_inbox")
 
 
+def _feed_url(row) -> str:
+    if not (row and row.calendar_token):
+        return ""
+    return settings.SITE_URL + reverse("surveys:calendar_feed", kwargs={"token": row.calendar_token})
+
+
 @login_required
 def user_settings(request):
     row = UserSettings.objects.filter(user=request.user).first()
     muted = row.muted_mail if row else []
     form = MailPreferencesForm(request.POST or None, muted=muted)
+    context = {"form": form, "feed_url": _feed_url(row)}
     if request.method == "POST":
         if form.is_valid():
             service.mail_preferences_save(request.user, muted=form.muted())
             messages.success(request, _("Your mail preferences were saved."))
             return redirect("user_settings")
-        return render(request, "portal/settings.html", {"form": form, "settings_row": row}, status=400)
-    return render(request, "portal/settings.html", {"form": form, "settings_row": row})
+        return render(request, "portal/settings.html", context, status=400)
+    return render(request, "portal/settings.html", context)
+
+
+@require_POST
+@login_required
+def calendar_token(request):
+    action = request.POST.get("action")
+    if action == "issue":
+        user_settings_service.calendar_token_issue(request.user)
+        messages.success(request, _("A new calendar feed address was created; the previous one no longer works."))
+    elif action == "revoke":
+        user_settings_service.calendar_token_revoke(request.user)
+        messages.success(request, _("The calendar feed address was revoked."))
+    else:
+        messages.error(request, _("Choose whether to create or revoke the address."))
+    return redirect("user_settings")

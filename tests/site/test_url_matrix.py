@@ -146,6 +146,7 @@ MATRIX: dict[str, Row] = {
     "notification_read": post(pk("notification"), only(302, *APPLICANT_A)),
     "notifications_read_all": post(none, signed_in(302)),  # one's own only
     "user_settings": get(none, signed_in()),
+    "calendar_token": post(none, signed_in(302)),  # no action chosen: back to the settings with a message
     # -- surveys: the public call pages ------------------------------------------------------------------------------
     "surveys:call_list": get(none, public()),
     "surveys:call_detail": get(call, public()),
@@ -153,6 +154,9 @@ MATRIX: dict[str, Row] = {
     "surveys:briefing_materials": get(lambda w: {"pk": w.call.pk, "briefing_pk": w.briefing.pk}, public()),
     # filing organisations ask (read-only MSIT does not): an empty question is a 400
     "surveys:ask_question": post(call, only(400, *FILERS)),
+    "surveys:call_calendar": get(call, public()),
+    # the feed's secret token is the key, whoever holds it (a revoked or unknown one is a 404: tests/surveys)
+    "surveys:calendar_feed": get(lambda w: {"token": w.calendar_token}, public()),
     # -- surveys: the ministry admin's call screens ------------------------------------------------------------------
     "surveys:manage_list": get(none, admin_only()),
     "surveys:manage_new": get(none, admin_only()),

@@ -34,6 +34,7 @@ from portal.models.identity import AssociationMembership
 from portal.services.memberships import member_invite
 from portal.services.pdf import store_bytes
 from portal.services.signup import signup_request_create
+from portal.services.user_settings import calendar_token_issue
 from review.enums import Decision, HearingChange, RenderStatus, Stance, SubcommitteeRecommendation
 from review.models import CommitteeBook, Notice, NoticeItem, PanelMember, RegisterEntry, Result
 from review.services import committee, committee_book, exclusions, hearing, national, notices, pool, reviewing
@@ -287,6 +288,7 @@ def _portal(w) -> None:
     w.member_membership = member_invite(w.org_a, email="spare2@hanbit.example", name="여분이", role=Role.APPLICANT,
                                         actor=manager)
     w.notification = Notification.objects.filter(user=manager).first()  # the mail of A's first submission
+    w.calendar_token = calendar_token_issue(manager).calendar_token
 
 
 def build_world() -> SimpleNamespace:
