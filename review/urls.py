@@ -3,11 +3,12 @@ from django.urls import path
 from review.views import exclusions, hearing, manage, reviewer
 from review.views import committee
 from review.views import national, notices, register
-from review.views import results
+from review.views import results, search
 
 app_name = "review"
 
 urlpatterns = [
+    path("manage/search/", search.search, name="search"),
     path("review/calls/<int:pk>/pledge/", reviewer.pledge, name="pledge"),
     path("review/assignments/<int:pk>/", reviewer.assignment_detail, name="assignment"),
     path("review/assignments/<int:pk>/attachments/<int:attachment_id>/", reviewer.attachment, name="attachment"),

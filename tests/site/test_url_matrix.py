@@ -230,6 +230,7 @@ MATRIX: dict[str, Row] = {
     "review:panel": get(lambda w: {"pk": w.call.pk, "field_code": "ROB"}, admin_only()),
     "review:candidate_assign": get(pk("candidate"), admin_only()),
     "review:aggregate": get(pk("candidate"), deliberators()),  # the secretary sees scores too
+    "review:search": get(none, deliberators(), data=lambda w: {"q": "로봇"}),  # each sees only what they may open
     # -- review: subcommittee and technical coordination committee ---------------------------------------------------
     "review:committee": get(late, deliberators()),
     "review:committee_confirm": get(late, deliberators()),
