@@ -11,6 +11,7 @@ urlpatterns = [
     path("calls/<int:pk>/briefings/<int:briefing_pk>/materials/", public.briefing_materials, name="briefing_materials"),
     path("calls/<int:pk>/questions/", public.ask_question, name="ask_question"),
     path("calls/<int:pk>/calendar.ics", calendar.call_calendar, name="call_calendar"),
+    path("calls/<int:pk>/form.pdf", public.call_form_pdf, name="call_form_pdf"),
     path("calendar/<str:token>.ics", calendar.feed, name="calendar_feed"),
     path("manage/calls/", manage.survey_list, name="manage_list"),
     path("manage/calls/new/", manage.survey_new, name="manage_new"),
@@ -52,5 +53,6 @@ urlpatterns = [
     path("manage/calls/<int:pk>/intake/", intake.intake_list, name="intake_list"),
     path("manage/calls/<int:pk>/intake/<int:application_pk>/", intake.intake_application, name="intake_application"),
     path("manage/calls/<int:pk>/candidates/", intake.candidates, name="intake_candidates"),
+    path("applications/<int:pk>/draft.pdf", applications.application_draft_pdf, name="application_draft_pdf"),
     path("applications/<int:pk>/record.pdf", applications.application_record_pdf, name="application_record_pdf"),
 ]
