@@ -136,6 +136,7 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {"task": "surveys.tasks.deadline_reminders", "schedule": 3600.0},
     "overdue-review-reminders": {"task": "review.tasks.overdue_review_reminders", "schedule": 3600.0},
     "access-log-purge": {"task": "surveys.tasks.access_log_purge", "schedule": 86400.0},
+    "expire-bundles": {"task": "review.tasks.expire_bundles", "schedule": 3600.0},
 }
 
 # Identity and accounts.

@@ -75,3 +75,15 @@ def reviewer_objection_opinions(user):
         .select_related("objection__result__notice", "objection__result__application__survey")
         .order_by(F("submitted_at").asc(nulls_first=True), "routed_at", "pk")
     )
+
+
+def reviewer_blind_set_calls(reviewer):
+    """The calls in which the reviewer has applications to read (pledge signed, no conflict): each offers the
+    blind set as one ZIP."""
+    from review.enums import AssignmentStatus
+    from surveys.models import Survey
+
+    return list(Survey.objects.filter(
+        candidates__assignments__reviewer=reviewer,
+        candidates__assignments__status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED],
+    ).distinct().only("pk", "title", "title_en").order_by("-pk"))

@@ -22,3 +22,17 @@ def render_committee_book(self, book_id: int) -> str:
     from review.services.committee_book import book_render
 
     return book_render(book_id)
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def build_bundle(self, bundle_id: int) -> str:
+    from review.services.bundles import bundle_build
+
+    return bundle_build(bundle_id)
+
+
+@shared_task(ignore_result=True)
+def expire_bundles() -> int:
+    from review.services.bundles import bundles_expire
+
+    return bundles_expire()

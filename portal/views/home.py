@@ -56,10 +56,11 @@ def dashboard(request, role: str):
         context["associations"] = staff_associations(request.user)
         context["collecting_surveys"] = public_surveys().exclude(association_channel="none")
     if role == Role.REVIEWER:
-        from review.selectors import reviewer_assignments, reviewer_objection_opinions
+        from review.selectors import reviewer_assignments, reviewer_blind_set_calls, reviewer_objection_opinions
 
         context["assignments"] = Paginator(reviewer_assignments(request.user), 50).get_page(request.GET.get("page"))
         context["objection_opinions"] = list(reviewer_objection_opinions(request.user))
+        context["blind_set_calls"] = reviewer_blind_set_calls(request.user)
     if role == Role.SECRETARY:
         from review.selectors import committee_surveys
 

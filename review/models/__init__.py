@@ -1,3 +1,4 @@
+from .bundle import Bundle
 from .committee import (
     CommitteeBook, CommitteeConfirmation, ConfirmedCandidate, HearingComment, SubcommitteeDecision, SubcommitteeMeeting,
 )
@@ -8,7 +9,7 @@ from .panel import Panel, PanelMember, ReviewerConflict, ReviewerProfile, Review
 from .review import Assignment, CandidateScore, ExclusionRequest, Pledge, Review
 
 __all__ = [
-    "Assignment", "CandidateScore", "CommitteeBook", "CommitteeConfirmation", "ConfirmedCandidate", "ExclusionRequest", "HearingComment",
+    "Assignment", "Bundle", "CandidateScore", "CommitteeBook", "CommitteeConfirmation", "ConfirmedCandidate", "ExclusionRequest", "HearingComment",
     "NationalMeeting", "Notice", "NoticeItem", "Objection", "ObjectionOpinion", "Panel", "PanelMember", "Pledge",
     "RegisterEntry", "RegisterEvent", "Resolution", "Result", "Review", "ReviewPlan", "ReviewerConflict",
     "ReviewerProfile", "SubcommitteeDecision", "SubcommitteeMeeting",
