@@ -27,6 +27,22 @@ def unread_count(user) -> int:
     return count
 
 
+def _unread_add(user_id: int, delta: int) -> None:
+    """Move the cached count once the change is committed; a count no longer cached is read afresh when shown."""
+
+    def apply():
+        key = _unread_key(user_id)
+        try:
+            if delta >= 0:
+                cache.incr(key, delta)
+            elif cache.decr(key, -delta) < 0:
+                cache.delete(key)
+        except ValueError:  # not cached
+            pass
+
+    transaction.on_commit(apply)
+
+
 def unread_forget(user_id: int) -> None:
     """Drop the cached count once the change that moved it is committed."""
     transaction.on_commit(lambda: cache.delete(_unread_key(user_id)))
@@ -78,15 +94,16 @@ def notification_for_mail(mail: OutboundMail, user) -> Notification:
     notification = Notification.objects.create(
         user=user, mail=mail, kind=mail.template, subject=mail.subject, body=body, link=link[:500]
     )
-    unread_forget(user.pk)
+    _unread_add(user.pk, 1)
     return notification
 
 
 def notification_open(notification: Notification) -> Notification:
     if notification.read_at is None:
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+        marked = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
         notification.read_at = timezone.now()
-        unread_forget(notification.user_id)
+        if marked:
+            _unread_add(notification.user_id, -marked)
     return notification
 
 

@@ -16,7 +16,6 @@ from portal.services.notifications import mail_preferences_save, unread_count
 from surveys.models import Survey
 from surveys.services import applications as applying
 from surveys.services.reminders import reminders_send
-from surveys.services.workflow import application_transition
 from tests.applications.conftest import admin, applicant, complete_answers, open_survey  # noqa: F401
 from tests.factories import make_user
 
@@ -40,7 +39,7 @@ def draft(open_survey, applicant):  # noqa: F811
     return application
 
 
-def test_a_reminder_reaches_the_inbox_with_a_link_to_the_application(draft, applicant, django_capture_on_commit_callbacks):
+def test_a_reminder_reaches_the_inbox_with_a_link_to_the_application(draft, applicant, django_capture_on_commit_callbacks):  # noqa: F811
     with django_capture_on_commit_callbacks(execute=True):
         reminders_send()
     notification = Notification.objects.filter(user=applicant).first()
@@ -51,7 +50,7 @@ def test_a_reminder_reaches_the_inbox_with_a_link_to_the_application(draft, appl
     assert len(mail.outbox) == 2
 
 
-def test_a_muted_reminder_is_not_mailed_but_is_in_the_inbox(draft, applicant, django_capture_on_commit_callbacks):
+def test_a_muted_reminder_is_not_mailed_but_is_in_the_inbox(draft, applicant, django_capture_on_commit_callbacks):  # noqa: F811
     mail_preferences_save(applicant, muted=["deadline_reminder"])
     with django_capture_on_commit_callbacks(execute=True):
         sent = reminders_send()

@@ -1,7 +1,6 @@
 """Calendars: the call's .ics, and the per-person feed at a secret address that can be replaced and revoked."""
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils import timezone
 from portal.enums import OrganizationType
 from portal.models import AuditEvent, UserSettings
 from portal.services.user_settings import calendar_token_issue
-from surveys.calendar import ical, Event, surveys_for_calendar
+from surveys.calendar import Event, ical, surveys_for_calendar
 from surveys.models import Briefing, Field, Survey
 from surveys.services import applications as applying
 from surveys.services.calls import survey_create
@@ -35,7 +34,7 @@ def _other_call(admin, title="반도체 수요조사", eligible=(OrganizationTyp
 
 
 def test_the_call_calendar_holds_the_whole_timeline(client, open_survey):  # noqa: F811
-    deadline = datetime(2026, 12, 18, 9, 0, tzinfo=dt_timezone.utc)  # 18:00 in Korea
+    deadline = datetime(2026, 12, 18, 9, 0, tzinfo=UTC)  # 18:00 in Korea
     Survey.objects.filter(pk=open_survey.pk).update(
         deadline=deadline, hearing_starts_on=date(2027, 1, 4), hearing_ends_on=date(2027, 1, 15),
         committee_on=date(2027, 2, 1), notice_on=date(2027, 2, 20))
