@@ -65,6 +65,18 @@ class MailStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    MUTED = "muted", _("Not sent (turned off by the recipient)")
+
+
+#: Reminder mails a person may turn off in their settings (they still reach the inbox). Every other mail,
+#: results, returns for correction, status changes, assignments and account mails, always goes out.
+REMINDER_MAIL = {
+    "deadline_reminder": _("Reminders of unsubmitted drafts before a deadline"),
+    "review_overdue": _("Reminders of overdue reviews"),
+}
+
+#: Account mails that carry a one-time password link: the inbox shows their subject only.
+SECURITY_MAIL = {"member_invited", "signup_approved"}
 
 
 class ArtefactStatus(models.TextChoices):
@@ -87,3 +99,6 @@ class AuditAction:
     MAIL_FAILED = "portal.mail.failed"
     DOCUMENT_SIGNED = "portal.document.signed"
     DOCUMENT_SIGNING_FAILED = "portal.document.signing_failed"
+    SETTINGS_CHANGED = "portal.settings.changed"
+    CALENDAR_TOKEN_CREATED = "portal.calendar_token.created"
+    CALENDAR_TOKEN_REVOKED = "portal.calendar_token.revoked"

@@ -174,3 +174,18 @@ class VerifyUploadForm(forms.Form):
 
 class ReceiptLookupForm(forms.Form):
     receipt = forms.CharField(label=_("Receipt or notice number"), max_length=64, strip=True)
+class MailPreferencesForm(forms.Form):
+    """Which reminders a person receives by mail. Mails that must go out are not listed: they cannot be turned off."""
+
+    def __init__(self, *args, muted=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.enums import REMINDER_MAIL
+
+        for template, label in REMINDER_MAIL.items():
+            self.fields[template] = forms.BooleanField(
+                label=label, required=False, initial=template not in muted,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+
+    def muted(self) -> list[str]:
+        return [name for name, wanted in self.cleaned_data.items() if not wanted]

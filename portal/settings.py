@@ -159,6 +159,7 @@ CELERY_BEAT_SCHEDULE = {
     "overdue-review-reminders": {"task": "review.tasks.overdue_review_reminders", "schedule": 3600.0},
     "access-log-purge": {"task": "surveys.tasks.access_log_purge", "schedule": 86400.0},
     "sign-pending-pdfs": {"task": "portal.tasks.sign_pending_documents", "schedule": 900.0},
+    "expire-bundles": {"task": "review.tasks.expire_bundles", "schedule": 3600.0},
 }
 
 # Signed PDFs (PAdES, pyHanko). With no key configured the demo CA in SIGNING_DEMO_DIR is used

@@ -8,6 +8,9 @@ from portal.services.audit import audit_log
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
     audit_log("portal.user.logged_in", actor=user, obj=user)
+    from portal.services.notifications import unread_refresh
+
+    unread_refresh(user)
 
 
 @receiver(user_logged_out)

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from portal.opendata import build_api
-from portal.views import bench, health, home, manage, members, metrics, signup, verify
+from portal.views import bench, health, home, manage, members, metrics, notifications, signup, verify
 from review.opendata import TECHNOLOGIES
 
 #: The public registers as open data; another register is one more entry in this list.
@@ -36,6 +36,12 @@ urlpatterns = [
         members.member_revoke,
         name="organization_member_revoke",
     ),
+    path("notifications/", notifications.inbox, name="notification_inbox"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path("notifications/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
+    path("settings/", notifications.user_settings, name="user_settings"),
+    path("settings/calendar/", notifications.calendar_token, name="calendar_token"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -4,13 +4,19 @@ from django.core.paginator import Paginator
 
 from portal.dashboards import dashboard_part
 from portal.enums import Role
-from review.selectors import committee_surveys, reviewer_assignments, reviewer_objection_opinions
+from review.selectors import (
+    committee_surveys,
+    reviewer_assignments,
+    reviewer_blind_set_calls,
+    reviewer_objection_opinions,
+)
 
 
 @dashboard_part(Role.REVIEWER)
 def reviewer_work(request, context):
     context["assignments"] = Paginator(reviewer_assignments(request.user), 50).get_page(request.GET.get("page"))
     context["objection_opinions"] = list(reviewer_objection_opinions(request.user))
+    context["blind_set_calls"] = reviewer_blind_set_calls(request.user)
 
 
 @dashboard_part(Role.SECRETARY)

@@ -38,6 +38,10 @@ class AggregationRule(models.TextChoices):
 
 class AuditAction:
     SITE_VISIT_RECORDED = "review.site_visit.recorded"
+    BUNDLE_REQUESTED = "review.bundle.requested"
+    BUNDLE_BUILT = "review.bundle.built"
+    BUNDLE_DOWNLOADED = "review.bundle.downloaded"
+    BUNDLE_EXPIRED = "review.bundle.expired"
     PANEL_MEMBER_ADDED = "review.panel.member_added"
     REVIEWERS_IMPORTED = "review.reviewers.imported"
     ASSIGNED = "review.assignment.created"
@@ -115,6 +119,11 @@ class HearingChange(models.TextChoices):
     NONE = "none", _("No change")
     AMENDED = "amended", _("Candidate amended")
     REMOVED = "removed", _("Removed from the candidate list")
+
+
+class BundleKind(models.TextChoices):
+    INTAKE = "intake", _("Received applications")
+    BLIND = "blind", _("Blind copies for review")
 
 
 class RenderStatus(models.TextChoices):

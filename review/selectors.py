@@ -118,3 +118,13 @@ def designated_complexes(*, q: str = "", field: str = "", province: str = "", st
     if status in EntryStatus.values:
         entries = entries.filter(status=status)
     return entries.order_by("number")
+def reviewer_blind_set_calls(reviewer):
+    """The calls in which the reviewer has applications to read (pledge signed, no conflict): each offers the
+    blind set as one ZIP."""
+    from review.enums import AssignmentStatus
+    from surveys.models import Survey
+
+    return list(Survey.objects.filter(
+        candidates__assignments__reviewer=reviewer,
+        candidates__assignments__status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED],
+    ).distinct().only("pk", "title", "title_en").order_by("-pk"))

@@ -51,3 +51,15 @@ def requeue_committee_books() -> int:
     from review.services.committee_book import books_requeue
 
     return books_requeue()
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def build_bundle(self, bundle_id: int) -> str:
+    from review.services.bundles import bundle_build
+
+    return bundle_build(bundle_id)
+
+
+@shared_task(ignore_result=True)
+def expire_bundles() -> int:
+    from review.services.bundles import bundles_expire
+
+    return bundles_expire()

@@ -3,11 +3,18 @@ from django.urls import path
 from review.views import exclusions, hearing, manage, reviewer
 from review.views import committee
 from review.views import complex_notices, complex_register, national, notices, register
-from review.views import results, site_visits
+from review.views import bundles, results, search, site_visits, statistics
 
 app_name = "review"
 
 urlpatterns = [
+    path("manage/search/", search.search, name="search"),
+    path("manage/statistics/", statistics.statistics, name="statistics"),
+    path("manage/calls/<int:pk>/intake/bundle/", bundles.intake_bundle, name="intake_bundle"),
+    path("review/calls/<int:pk>/bundle/", bundles.blind_bundle, name="blind_bundle"),
+    path("bundles/<int:pk>/", bundles.bundle_detail, name="bundle"),
+    path("bundles/<int:pk>/status/", bundles.bundle_status, name="bundle_status"),
+    path("bundles/<int:pk>/download/", bundles.bundle_download, name="bundle_download"),
     path("review/calls/<int:pk>/pledge/", reviewer.pledge, name="pledge"),
     path("review/assignments/<int:pk>/", reviewer.assignment_detail, name="assignment"),
     path("review/assignments/<int:pk>/attachments/<int:attachment_id>/", reviewer.attachment, name="attachment"),

@@ -88,6 +88,32 @@ def intake_applications(survey):
     )
 
 
+def intake_filtered(survey, filters: dict):
+    """The call's received applications narrowed by the intake filters (field, channel, organisation type,
+    status, completeness) in the chosen order, and whether any filter narrowed them."""
+    from portal.enums import OrganizationType
+    from surveys.enums import RECEIVED_STATUSES, Channel
+
+    sorts = {
+        "received": "submitted_at", "-received": "-submitted_at",
+        "organization": "organization__name", "-organization": "-organization__name",
+        "title": "title", "-title": "-title", "receipt": "receipt_number", "-receipt": "-receipt_number",
+    }
+    filters = {key: str(filters.get(key) or "") for key in ("field", "channel", "type", "status", "complete", "sort")}
+    applications = intake_applications(survey)
+    conditions = {
+        "field": Q(field_code=filters["field"]) if filters["field"] else None,
+        "channel": Q(channel=filters["channel"]) if filters["channel"] in Channel.values else None,
+        "type": Q(organization__type=filters["type"]) if filters["type"] in OrganizationType.values else None,
+        "status": Q(status=filters["status"]) if filters["status"] in RECEIVED_STATUSES else None,
+        "complete": {"yes": Q(missing_count=0), "no": Q(missing_count__gt=0)}.get(filters["complete"]),
+    }
+    narrowing = [condition for condition in conditions.values() if condition is not None]
+    for condition in narrowing:
+        applications = applications.filter(condition)
+    return applications.order_by(sorts.get(filters["sort"], "-submitted_at"), "pk"), bool(narrowing)
+
+
 def ministry_channel_applications(reader=None):
     """Submitted ministry-channel applications; with ``reader``, only those that observer may read."""
     from surveys.models import Application

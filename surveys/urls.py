@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.views import access, applications, collection, distribution, intake, manage, public
+from surveys.views import access, applications, calendar, collection, distribution, intake, manage, public
 
 app_name = "surveys"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("calls/<int:pk>/briefings/<int:briefing_pk>/materials/", public.briefing_materials, name="briefing_materials"),
     path("calls/<int:pk>/briefings/<int:briefing_pk>/signup/", public.briefing_signup, name="briefing_signup"),
     path("calls/<int:pk>/questions/", public.ask_question, name="ask_question"),
+    path("calls/<int:pk>/calendar.ics", calendar.call_calendar, name="call_calendar"),
+    path("calls/<int:pk>/form.pdf", public.call_form_pdf, name="call_form_pdf"),
+    path("calendar/<str:token>.ics", calendar.feed, name="calendar_feed"),
     path("manage/calls/", manage.survey_list, name="manage_list"),
     path("manage/calls/new/", manage.survey_new, name="manage_new"),
     path("manage/calls/<int:pk>/", manage.survey_detail, name="manage_detail"),
@@ -52,5 +55,6 @@ urlpatterns = [
     path("manage/calls/<int:pk>/intake/", intake.intake_list, name="intake_list"),
     path("manage/calls/<int:pk>/intake/<int:application_pk>/", intake.intake_application, name="intake_application"),
     path("manage/calls/<int:pk>/candidates/", intake.candidates, name="intake_candidates"),
+    path("applications/<int:pk>/draft.pdf", applications.application_draft_pdf, name="application_draft_pdf"),
     path("applications/<int:pk>/record.pdf", applications.application_record_pdf, name="application_record_pdf"),
 ]

@@ -2,6 +2,7 @@ from .audit import AuditDayHead, AuditEvent
 from .identity import AssociationMembership, Membership, Organization, User
 from .mail import OutboundMail
 from .signing import DocumentKind, SignatureStatus, SignedDocument
+from .notification import Notification, UserSettings
 from .signup import SignupRequest
 
 __all__ = [
@@ -10,10 +11,12 @@ __all__ = [
     "AuditEvent",
     "DocumentKind",
     "Membership",
+    "Notification",
     "Organization",
     "OutboundMail",
     "SignatureStatus",
     "SignedDocument",
     "SignupRequest",
     "User",
+    "UserSettings",
 ]

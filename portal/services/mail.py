@@ -12,7 +12,8 @@ from django.template.context import make_context
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
-from portal.models import OutboundMail
+from portal.enums import MailStatus
+from portal.models import OutboundMail, User
 
 
 def render_text(template_name: str, context: dict) -> str:
@@ -34,7 +35,15 @@ def mail_queue(
     """Render and record one mail; send it after the surrounding transaction commits.
 
     With ``dedupe_key`` the mail is queued at most once: a second call returns None.
+
+    A mail to a person with an account (``recipient_user``, or the active account with the address ``to``)
+    also goes to their in-app inbox. A reminder the person turned off is recorded and put in the inbox but
+    not sent (status ``muted``); other mails cannot be turned off.
     """
+    from portal.services.notifications import mail_muted, notification_for_mail
+
+    if recipient_user is None:
+        recipient_user = User.objects.filter(email__iexact=to, is_active=True).first()
     if language is None:
         language = getattr(recipient_user, "preferred_language", None) or settings.LANGUAGE_CODE
     context = {"site_url": settings.SITE_URL, **(context or {})}
@@ -58,12 +67,16 @@ def mail_queue(
                 topic=topic,
                 dedupe_key=dedupe_key,
                 recipient_user=recipient_user,
+                status=MailStatus.MUTED if mail_muted(recipient_user, template) else MailStatus.QUEUED,
             )
+            if recipient_user is not None:
+                notification_for_mail(mail, recipient_user)
     except IntegrityError:
         if dedupe_key and OutboundMail.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
-    mail_dispatch(mail.pk)
+    if mail.status == MailStatus.QUEUED:  # a reminder the person turned off is recorded, not sent
+        mail_dispatch(mail.pk)
     return mail
 
 

@@ -1,3 +1,4 @@
+from .bundle import Bundle
 from .committee import (
     CommitteeBook, CommitteeConfirmation, ConfirmedCandidate, HearingComment, SubcommitteeDecision, SubcommitteeMeeting,
 )
@@ -10,8 +11,8 @@ from .review import Assignment, CandidateScore, ExclusionRequest, Pledge, Review
 from .site_visit import SiteVisit, SiteVisitPhoto
 
 __all__ = [
-    "Assignment", "CandidateScore", "CommitteeBook", "CommitteeConfirmation", "ComplexEvent", "ComplexNoticeItem",
-    "ConfirmedCandidate", "DesignatedComplex", "ExclusionRequest", "HearingComment",
+    "Assignment", "Bundle", "CandidateScore", "CommitteeBook", "CommitteeConfirmation", "ComplexEvent",
+    "ComplexNoticeItem", "ConfirmedCandidate", "DesignatedComplex", "ExclusionRequest", "HearingComment",
     "NationalMeeting", "Notice", "NoticeItem", "Objection", "ObjectionOpinion", "Panel", "PanelMember", "Pledge",
     "RegisterEntry", "RegisterEvent", "Resolution", "Result", "Review", "ReviewPlan", "ReviewerConflict",
     "ReviewerProfile", "SiteVisit", "SiteVisitPhoto", "SubcommitteeDecision", "SubcommitteeMeeting",

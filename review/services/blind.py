@@ -288,3 +288,14 @@ def attachment_scan(application, snapshot: list[dict]) -> list[dict]:
                              "status": copy.status, "status_label": copy.get_status_display(),
                              "blind_version": bool(entry.get("blind_of"))})
     return findings
+def blind_pdf(assignment) -> bytes:
+    """The reviewer's rendering of the redacted application: the review page's PDF and the blind bundle's."""
+    from portal.services.pdf import render_pdf
+    from surveys.selectors import field_names
+
+    candidate = assignment.candidate
+    return render_pdf("review/pdf/blind.html", {
+        "candidate": candidate, "assignment": assignment, "title": blind_title(candidate),
+        "field_name": field_names([candidate.field_code]).get(candidate.field_code, candidate.field_code),
+        "proposals": blind_proposals(candidate),
+    })

@@ -138,17 +138,13 @@ def attachment(request, pk: int, attachment_id: int):
 @login_required
 def review_pdf(request, pk: int):
     """The reviewer's own rendering of the redacted application."""
-    from portal.services.pdf import render_pdf
+    from review.services.blind import blind_pdf
 
     assignment = _assignment(request, pk)
     if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
         raise Http404
     _record(request, assignment, AccessAction.REVIEW_PDF)
-    data = render_pdf("review/pdf/blind.html", {
-        "candidate": assignment.candidate, "assignment": assignment, "title": blind_title(assignment.candidate),
-        "field_name": field_names([assignment.candidate.field_code]).get(assignment.candidate.field_code, assignment.candidate.field_code),
-        "proposals": blind_proposals(assignment.candidate),
-    })
+    data = blind_pdf(assignment)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{assignment.candidate.number}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -13,6 +13,8 @@ class AccessAction(models.TextChoices):
     VERSION_VIEW = "version_view", _("Viewed a submitted version")
     VERSION_PDF = "version_pdf", _("Downloaded a version PDF")
     RECORD_PDF = "record_pdf", _("Downloaded the application record")
+    DRAFT_PDF = "draft_pdf", _("Downloaded the draft as PDF")
+    BUNDLE = "bundle", _("Downloaded in a ZIP bundle")
     ATTACHMENT = "attachment", _("Downloaded an attachment")
     DIFF = "diff", _("Compared versions")
     INTAKE_VIEW = "intake_view", _("Viewed at intake")

@@ -383,3 +383,19 @@ def application_record_pdf(request, pk: int):
     response["Content-Disposition"] = f'attachment; filename="{application.receipt_number}-record.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def application_draft_pdf(request, pk: int):
+    """The application as it stands now, marked as a draft on every page: its own organisation's filers only."""
+    from django.http import HttpResponse
+
+    from surveys.printable import draft_pdf
+
+    application = _application(request, pk, "surveys.edit_application")
+    access_record(request.user, application, AccessAction.DRAFT_PDF, detail=f"revision {application.revision}")
+    response = HttpResponse(draft_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="draft-{application.pk}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

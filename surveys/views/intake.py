@@ -6,7 +6,7 @@ import io
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch
 from django.db.models.functions import TruncDate
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,23 +51,16 @@ EXPORT_COLUMNS = [
 ]
 
 
+#: The query-string keys of the intake filters (also kept with a bulk download of the filtered list).
+FILTER_KEYS = ("field", "channel", "type", "status", "complete", "sort")
+
+
 def _filtered(request, survey):
     """The call's received applications narrowed by the query string, the filters as read, and whether
     any of them narrowed the list."""
-    applications = selectors.intake_applications(survey)
-    filters = search_terms(request, ("field", "channel", "type", "status", "complete", "sort"))
-    conditions = {
-        "field": Q(field_code=filters["field"]) if filters["field"] else None,
-        "channel": Q(channel=filters["channel"]) if filters["channel"] in Channel.values else None,
-        "type": Q(organization__type=filters["type"]) if filters["type"] in OrganizationType.values else None,
-        "status": Q(status=filters["status"]) if filters["status"] in RECEIVED_STATUSES else None,
-        "complete": {"yes": Q(missing_count=0), "no": Q(missing_count__gt=0)}.get(filters["complete"]),
-    }
-    narrowing = [condition for condition in conditions.values() if condition is not None]
-    for condition in narrowing:
-        applications = applications.filter(condition)
-    applications = applications.order_by(SORTS.get(filters["sort"], "-submitted_at"), "pk")
-    return applications, filters, bool(narrowing)
+    filters = search_terms(request, FILTER_KEYS)
+    applications, narrowed = selectors.intake_filtered(survey, filters)
+    return applications, filters, narrowed
 
 
 SUMMARY_SECONDS = 300

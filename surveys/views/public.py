@@ -55,6 +55,21 @@ def call_detail(request, pk: int):
     })
 
 
+def call_form_pdf(request, pk: int):
+    """The call's blank application form with every question, criterion and limit, for drafting offline."""
+    from django.http import HttpResponse
+
+    from surveys.printable import blank_form_pdf
+
+    survey = selectors.survey_for_public(pk)
+    if survey is None:
+        raise Http404
+    response = HttpResponse(blank_form_pdf(survey), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="call-{survey.pk}-form.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _visible_survey(request, pk: int) -> Survey:
     survey = get_object_or_404(Survey, pk=pk)
     if not request.user.has_perm("surveys.view_survey", survey):

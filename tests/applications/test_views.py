@@ -133,6 +133,8 @@ ROWS = {
     "version_detail": SimpleNamespace(method="get", kind="read", kwargs=lambda w: {"pk": w.application.pk, "number": 1}),
     "version_pdf": SimpleNamespace(method="get", kind="read", kwargs=lambda w: {"pk": w.application.pk, "number": 1}),
     "application_record_pdf": SimpleNamespace(method="get", kind="read", kwargs=lambda w: {"pk": w.application.pk}),
+    # the answers as they stand, marked as a draft: for the organisation's own filers only
+    "application_draft_pdf": SimpleNamespace(method="get", kind="edit", kwargs=lambda w: {"pk": w.application.pk}),
     "version_diff": SimpleNamespace(method="get", kind="read", query="?a=1&b=2",
                                     kwargs=lambda w: {"pk": w.application.pk}),
 }
@@ -235,7 +237,7 @@ def test_application_url_access(name, actor, world, client):
         return
     if row.method == "get":
         assert response.status_code == 200
-        if name in {"version_pdf", "attachment_download"}:
+        if name in {"version_pdf", "attachment_download", "application_draft_pdf"}:
             assert body.startswith(b"%PDF")
         return
     assert response.status_code == 302

@@ -113,6 +113,7 @@ def test_a_call_goes_through_the_whole_pipeline(tour, people):
 
     _public_register(tour.open_as("public"), reducer, notice)
     _results(company_a, direct, company_b, through_association, notice)
+    _inbox(company_a, direct)
     assert Result.objects.get(application=by_ministry).outcome == "designated"  # merged into the designated one
 
     assert tour.audit.pages > 100
@@ -439,3 +440,16 @@ def _results(company_a: Actor, direct: Application, company_b: Actor, forwarded:
     company_b.goto(f"/applications/{forwarded.pk}/")
     expect(company_b.page.get_by_test_id("result")).to_be_visible()
     assert Result.objects.get(application=forwarded).outcome == "not_selected"
+
+
+def _inbox(company_a: Actor, direct: Application) -> None:
+    """Every mail also reaches the inbox: the result is there, unread, and opens the application."""
+    page = company_a.page
+    expect(page.get_by_test_id("unread-count")).to_be_visible()
+    company_a.submit(page.get_by_test_id("inbox-link"))
+    result = page.get_by_test_id("notification").filter(has_text=REDUCER).filter(has_text="결과 통보").first
+    expect(result).to_contain_text("새 알림")
+    company_a.submit(result.get_by_role("link"))
+    assert page.url.endswith(f"/applications/{direct.pk}/"), page.url
+    company_a.goto("/notifications/?unread=1")
+    expect(page.get_by_test_id("notification-list")).not_to_contain_text("결과 통보")

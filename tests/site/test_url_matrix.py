@@ -145,6 +145,13 @@ MATRIX: dict[str, Row] = {
     "organization_member_revoke": post(lambda w: {"pk": w.org_a.pk, "membership_pk": w.member_membership.pk},
                                        only(302, "applicant_a", "admin")),
     "set_language": post(none, public(302)),
+    # -- portal: the inbox and one's own settings --------------------------------------------------------------------
+    "notification_inbox": get(none, signed_in()),
+    "notification_open": get(pk("notification"), only(302, *APPLICANT_A)),  # to what it is about
+    "notification_read": post(pk("notification"), only(302, *APPLICANT_A)),
+    "notifications_read_all": post(none, signed_in(302)),  # one's own only
+    "user_settings": get(none, signed_in()),
+    "calendar_token": post(none, signed_in(302)),  # no action chosen: back to the settings with a message
     # -- surveys: the public call pages ------------------------------------------------------------------------------
     "surveys:call_list": get(none, public()),
     "surveys:call_detail": get(call, public()),
@@ -157,6 +164,10 @@ MATRIX: dict[str, Row] = {
                                     only(302, "applicant_a", "applicant_b", "association_staff", "ministry_liaison")),
     # filing organisations ask (read-only MSIT does not): an empty question is a 400
     "surveys:ask_question": post(call, only(400, *FILERS)),
+    "surveys:call_calendar": get(call, public()),
+    "surveys:call_form_pdf": get(call, public()),  # the blank form, for drafting offline
+    # the feed's secret token is the key, whoever holds it (a revoked or unknown one is a 404: tests/surveys)
+    "surveys:calendar_feed": get(lambda w: {"token": w.calendar_token}, public()),
     # -- surveys: the ministry admin's call screens ------------------------------------------------------------------
     "surveys:manage_list": get(none, admin_only()),
     "surveys:manage_new": get(none, admin_only()),
@@ -200,6 +211,7 @@ MATRIX: dict[str, Row] = {
     "surveys:version_pdf": get(lambda w: {"pk": w.a_app.pk, "number": 1}, only(200, *A_AND_MOTIE)),
     "surveys:version_diff": get(a_app, only(200, *A_AND_MOTIE), data=lambda w: {"a": 1, "b": 1}),
     "surveys:application_record_pdf": get(a_app, only(200, *A_AND_MOTIE)),
+    "surveys:application_draft_pdf": get(a_app, only(200, *APPLICANT_A)),  # its own filers only
     # -- surveys: the association's collection -----------------------------------------------------------------------
     "surveys:collection_dashboard": get(call, only(200, "association_staff")),
     "surveys:collection_forward": post(call, only(400, "association_staff")),  # nothing chosen
@@ -233,6 +245,16 @@ MATRIX: dict[str, Row] = {
     # the complex plan's advisory panel: its assigned member, the secretary and the admin
     "review:site_visits": get(pk("plan"), only(200, "reviewer_assigned", "secretary", "admin")),
     "review:site_visit_photo": get(pk("site_photo"), only(200, "reviewer_assigned", "secretary", "admin")),
+    "review:search": get(none, deliberators(), data=lambda w: {"q": "로봇"}),  # each sees only what they may open
+    "review:statistics": get(none, admin_only()),
+    # -- review: ZIP bundles, each opened only by whoever asked for it -----------------------------------------------
+    "review:intake_bundle": post(call, admin_only(302)),
+    "review:blind_bundle": post(call, only(302, "reviewer_assigned")),  # the conflicted reviewer has nothing to read
+    "review:bundle": get(pk("bundle"), admin_only()),
+    "review:bundle[blind]": get(pk("blind_bundle"), only(200, "reviewer_assigned")),
+    "review:bundle_status": get(pk("bundle"), admin_only()),
+    "review:bundle_download": get(pk("bundle"), admin_only()),
+    "review:bundle_download[blind]": get(pk("blind_bundle"), only(200, "reviewer_assigned")),
     # -- review: subcommittee and technical coordination committee ---------------------------------------------------
     "review:committee": get(late, deliberators()),
     "review:committee_confirm": get(late, deliberators()),

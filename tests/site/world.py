@@ -31,14 +31,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from portal.enums import OrganizationType, Role
-from portal.models import Organization
+from portal.models import Notification, Organization
 from portal.models.identity import AssociationMembership
 from portal.services.memberships import member_invite
 from portal.services.pdf import store_bytes
 from portal.services.signup import signup_request_create
+from portal.services.user_settings import calendar_token_issue
 from review.enums import Decision, HearingChange, RenderStatus, Stance, SubcommitteeRecommendation
 from review.models import CommitteeBook, Notice, NoticeItem, PanelMember, RegisterEntry, Result
-from review.services import committee, committee_book, exclusions, hearing, national, notices, pool, reviewing
+from review.services import bundles, committee, committee_book, exclusions, hearing, national, notices, pool, reviewing
 from review.services import results as results_service
 from surveys.enums import SurveyKind, SurveyStage
 from surveys.models import Application, ApplicationVersion, Briefing, Field, GuidanceFile, Question, Survey
@@ -326,6 +327,12 @@ def _portal(w) -> None:
                                        actor=admin)
     w.member_membership = member_invite(w.org_a, email="spare2@hanbit.example", name="여분이", role=Role.APPLICANT,
                                         actor=manager)
+    w.notification = Notification.objects.filter(user=manager).first()  # the mail of A's first submission
+    w.calendar_token = calendar_token_issue(manager).calendar_token
+    w.bundle = bundles.intake_bundle_request(w.call, filters={}, actor=admin)
+    bundles.bundle_build(w.bundle.pk)
+    w.blind_bundle = bundles.blind_bundle_request(w.call, actor=w.users["reviewer_assigned"])
+    bundles.bundle_build(w.blind_bundle.pk)
 
 
 def _complex_outcome(w) -> None:
