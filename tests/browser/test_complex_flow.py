@@ -6,12 +6,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from portal.enums import OrganizationType
 from review.enums import AssignmentStatus
-from review.models import Assignment, SiteVisit
+from review.enums import NoticeStatus
+from review.models import Assignment, DesignatedComplex, Notice, RegisterEntry, SiteVisit
 from review.services.pool import panel_for
 from surveys.enums import ApplicationStatus, SurveyStage
 from surveys.models import Application, Field, Survey
@@ -25,6 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TITLE = "이차전지 특화단지 지정 신청"
 PLAN = "오창 이차전지 소재 특화단지"
+NOTICE_NUMBER = "산업통상자원부 고시 제2026-55호"
 PLAN_SECTIONS = ["basic", "site", "companies", "infrastructure", "value_chain", "support", "criteria", "contact"]
 
 
@@ -187,6 +190,39 @@ def _resolve(secretary: Actor, survey: Survey, plan) -> None:
     expect(page.get_by_test_id("conditions")).to_contain_text("공업용수")
 
 
+def _publish(admin: Actor, survey: Survey) -> Notice:
+    page = admin.page
+    admin.goto(f"/manage/calls/{survey.pk}/notices/")
+    page.fill("#id_number", NOTICE_NUMBER)
+    page.fill("#id_title", "국가첨단전략산업 특화단지 지정 고시")
+    page.fill("#id_preamble", "국가첨단전략산업법 제16조에 따라 다음과 같이 특화단지를 지정합니다.")
+    page.fill("#id_effective_on", timezone.localdate().isoformat())
+    admin.submit(page.locator("form:has(#id_number) button[type=submit]"))
+    expect(page.locator("main")).to_contain_text(PLAN)
+    expect(page.locator("main")).to_contain_text("공업용수")  # the conditions the committee resolved
+    admin.submit(page.get_by_test_id("publish"))
+    notice = Notice.objects.get(number=NOTICE_NUMBER)
+    assert notice.status == NoticeStatus.PUBLISHED and notice.lists_complexes
+    assert not notice.items.exists()  # a complex notice lists complexes, never technologies
+    survey.refresh_from_db()
+    assert survey.stage == SurveyStage.NOTICE
+    return notice
+
+
+def _public_register(public: Actor) -> None:
+    page = public.page
+    public.goto("/")
+    public.submit(page.locator('nav a[href="/register/complexes/"]'))
+    entry = DesignatedComplex.objects.get(name=PLAN)
+    row = page.locator(f'tr[data-entry="{entry.number}"]')
+    expect(row).to_contain_text("3,500,000 m²")
+    expect(row).to_contain_text("충청북도")
+    public.submit(row.locator("a").first)
+    expect(page.locator("main")).to_contain_text("한빛에너지소재")
+    expect(page.locator("main")).to_contain_text("2028년까지 공업용수 공급 확보")
+    assert not RegisterEntry.objects.filter(title=PLAN).exists()  # not among the designated technologies
+
+
 def test_a_complex_call_goes_from_creation_to_the_complex_register(tour, transactional_db):
     admin_user = make_user("admin", name="김산업")
     province_user = make_user("applicant", manager=True, name="윤지아", email="yoon@chungbuk.example",
@@ -212,4 +248,9 @@ def test_a_complex_call_goes_from_creation_to_the_complex_register(tour, transac
     secretary = tour.open_as("secretary", secretary_user)
     _evaluate(secretary, survey, plan)
     _resolve(secretary, survey, plan)
+    _publish(admin, survey)
+    results = [m for m in mail.outbox if province_user.email in m.to and "특화단지" in m.subject + m.body
+               and PLAN in m.body]
+    assert results, [m.subject for m in mail.outbox if province_user.email in m.to]  # the result, in its words
+    _public_register(tour.open_as("public"))
     assert not tour.audit.findings, tour.audit.report()
