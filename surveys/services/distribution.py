@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
+from portal.enums import FILING_ROLES, Role
 from portal.models import Membership, Organization
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
@@ -32,14 +33,27 @@ class ImportResult:
     duplicates: list[tuple[int, str]] = field(default_factory=list)
 
 
+def issuing_organization_ids() -> set[int]:
+    """The ministry that issues calls: the organisations its admins and committee secretaries work for.
+    It does not invite itself, whichever types are chosen."""
+    return set(
+        Membership.objects.filter(role__in=(Role.ADMIN, Role.SECRETARY), is_active=True, organization__isnull=False)
+        .values_list("organization_id", flat=True)
+    )
+
+
 @transaction.atomic
 def recipients_add_by_selection(survey: Survey, *, types: list[str], fields, actor) -> int:
-    """Add every active member with an organisation of the chosen types (and fields)."""
-    organizations = Organization.objects.filter(is_active=True, type__in=types)
+    """Add every active member who files for an organisation of the chosen types (and fields),
+    never the issuing ministry's own staff."""
+    organizations = Organization.objects.filter(is_active=True, type__in=types).exclude(
+        pk__in=issuing_organization_ids()
+    )
     if fields:
         organizations = organizations.filter(Q(fields__in=fields) | Q(fields__parent__in=fields)).distinct()
     memberships = (
-        Membership.objects.filter(organization__in=organizations, is_active=True, user__is_active=True)
+        Membership.objects.filter(organization__in=organizations, role__in=FILING_ROLES, is_active=True,
+                                  user__is_active=True)
         .select_related("user", "organization")
         .order_by("organization__name", "-is_manager")
     )
