@@ -135,6 +135,7 @@ CELERY_BEAT_SCHEDULE = {
     "render-missing-pdfs": {"task": "surveys.tasks.render_missing_pdfs", "schedule": 600.0},
     "deadline-reminders": {"task": "surveys.tasks.deadline_reminders", "schedule": 3600.0},
     "overdue-review-reminders": {"task": "review.tasks.overdue_review_reminders", "schedule": 3600.0},
+    "review-due-reminders": {"task": "review.tasks.review_due_reminders", "schedule": 3600.0},
     "access-log-purge": {"task": "surveys.tasks.access_log_purge", "schedule": 86400.0},
 }
 

@@ -50,6 +50,9 @@ def dashboard(request, role: str):
             stage__in=[SurveyStage.DISTRIBUTION, SurveyStage.COLLECTION]
         )
         context["my_applications"] = applications_for_user(request.user)[:20]
+        from surveys.selectors import invitations_to_decline
+
+        context["invitations"] = invitations_to_decline(request.user)
     if role == Role.ASSOCIATION_STAFF:
         from surveys.selectors import public_surveys, staff_associations
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
@@ -121,8 +122,9 @@ def _invite(recipient: Recipient, survey: Survey) -> None:
     recipient.mail = mail_queue(
         "survey_invitation",
         to=recipient.email,
-        context={"survey": survey, "recipient": recipient},
+        context={"survey": survey, "recipient": recipient, "decline_token": recipient.decline_token},
         topic=f"surveys.invitation:{recipient.pk}",
+        recipient_user=invited_user(recipient.email),
     )
     recipient.invitations_sent += 1
     recipient.save(update_fields=["mail", "invitations_sent"])
@@ -148,5 +150,37 @@ def invitation_resend(recipient: Recipient, *, actor) -> Recipient:
         raise DomainError(_("Publish the call before inviting anyone."), code="state")
     _invite(recipient, recipient.survey)
     audit_log(AuditAction.INVITATION_RESENT, actor=actor, obj=recipient, after={"email": recipient.email})
+    return recipient
+
+
+
+def invited_user(email: str):
+    """The active account behind an invited address, for the language of its mail; None when there is none."""
+    from portal.models import User
+
+    return User.objects.filter(email__iexact=email, is_active=True).first()
+
+
+def recipients_of_same_organization(recipient: Recipient):
+    """The invitation rows of one organisation for one call: declining one declines them all."""
+    rows = Recipient.objects.filter(survey_id=recipient.survey_id)
+    if recipient.organization_id:
+        return rows.filter(organization_id=recipient.organization_id)
+    return rows.filter(pk=recipient.pk)
+
+
+@transaction.atomic
+def invitation_decline(recipient: Recipient, *, actor=None, via: str) -> Recipient:
+    """The invited organisation will not take part: no further reminders about the call go to it."""
+    recipient = Recipient.objects.select_for_update().select_related("survey").get(pk=recipient.pk)
+    if recipient.declined_at:
+        return recipient
+    now = timezone.now()
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    rows = list(recipients_of_same_organization(recipient).select_for_update().filter(declined_at__isnull=True))
+    Recipient.objects.filter(pk__in=[row.pk for row in rows]).update(declined_at=now, declined_by=actor)
+    audit_log(AuditAction.INVITATION_DECLINED, actor=actor, obj=recipient,
+              after={"survey": recipient.survey_id, "via": via, "recipients": sorted(row.pk for row in rows)})
+    recipient.declined_at, recipient.declined_by = now, actor
     return recipient
 

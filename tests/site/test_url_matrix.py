@@ -165,6 +165,8 @@ MATRIX: dict[str, Row] = {
     "surveys:manage_invitations": post(call, admin_only(302)),
     "surveys:manage_invitation_resend": post(lambda w: {"pk": w.call.pk, "recipient_pk": w.recipient.pk},
                                              admin_only(302)),
+    # the decline link of an invitation: the signed token is the permission (the invited may have no account)
+    "surveys:invitation_decline": get(lambda w: {"token": w.recipient.decline_token}, public()),
     "surveys:manage_inquiries": get(call, admin_only()),
     "surveys:manage_inquiry_answer": get(lambda w: {"pk": w.call.pk, "inquiry_pk": w.inquiry.pk}, admin_only()),
     "surveys:manage_extensions": get(call, admin_only()),
