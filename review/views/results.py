@@ -12,7 +12,7 @@ from portal.permissions import permission_or_404
 from review.enums import ObjectionStatus
 from review.forms import ObjectionDecisionForm, ObjectionForm, ObjectionOpinionForm, ObjectionRouteForm
 from review.models import Objection, ObjectionOpinion, Result
-from review.selectors import survey_objections
+from review.selectors import evaluation_summary, survey_objections
 from review.services import results as service
 from surveys.models import Application, Survey
 
@@ -50,6 +50,16 @@ def objection_lodge(request, pk: int):
         "window_open": service.objection_window_open(result),
         "has_open": any(o.status != ObjectionStatus.DECIDED for o in objections),
     }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def evaluation(request, pk: int):
+    """The applicant's evaluation summary: only once the results are published, only to the application's
+    organisation (anything else is a 404)."""
+    result = _result_for_member(request, pk)
+    return render(request, "review/results/evaluation.html", {
+        "result": result, "application": result.application, "summary": evaluation_summary(result.application),
+    })
 
 
 @handle

@@ -261,6 +261,7 @@ MATRIX: dict[str, Row] = {
     "review:register_entry": get(pk("entry"), public()),
     # -- review: results and objections ------------------------------------------------------------------------------
     "review:objection_lodge": get(pk("late_a_app"), only(200, *APPLICANT_A)),
+    "review:evaluation_summary": get(pk("late_a_app"), only(200, *APPLICANT_A)),
     "review:objection_list": get(late, admin_only()),
     "review:objection_manage": get(pk("objection"), admin_only()),
     "review:objection_opinion": get(pk("objection"), only(200, "reviewer_conflicted")),  # the reviewer asked
