@@ -264,5 +264,22 @@ class ObjectionDecisionForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 5}))
 
 
+class ObjectionFollowUpForm(forms.Form):
+    """The next step of an upheld objection; the national committee's decision at the last one."""
+
+    note = forms.CharField(max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
+    decision = forms.ChoiceField(label=_("National committee's decision"), choices=[("", "—")] + Decision.choices,
+                                 required=False)
+
+    def __init__(self, *args, concluding: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = (_("The national committee's re-deliberation and its reasons") if concluding
+                                     else _("Findings of the re-review"))
+        if concluding:
+            self.fields["decision"].required = True
+        else:
+            del self.fields["decision"]
+
+
 class ObjectionOpinionForm(forms.Form):
     opinion = forms.CharField(label=_("Your opinion"), max_length=8000, widget=forms.Textarea(attrs={"rows": 8}))
