@@ -50,15 +50,15 @@ class Recipient(ChoiceLabels, models.Model):
     @property
     def decline_token(self) -> str:
         """The signed token of the decline link in the invitation and reminder mails."""
-        return signing.dumps(self.pk, salt=self.DECLINE_SALT)
+        return signing.Signer(salt=self.DECLINE_SALT).sign(str(self.pk))
 
     @classmethod
     def from_decline_token(cls, token: str) -> "Recipient | None":
         try:
-            pk = signing.loads(token, salt=cls.DECLINE_SALT)
+            pk = signing.Signer(salt=cls.DECLINE_SALT).unsign(token)
         except signing.BadSignature:
             return None
-        return cls.objects.select_related("survey").filter(pk=pk).first() if isinstance(pk, int) else None
+        return cls.objects.select_related("survey").filter(pk=int(pk)).first() if pk.isascii() and pk.isdigit() else None
 
     @property
     def delivery_status(self) -> str:

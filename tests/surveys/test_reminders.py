@@ -250,3 +250,32 @@ def test_the_beat_task_sends_every_kind(invited, time_machine, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         assert deadline_reminders.apply().get() == 3
         assert deadline_reminders.apply().get() == 0
+
+
+def test_the_dashboards_invitations_cost_the_same_queries_for_more_calls(client, admin, now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_user("applicant", email="ceo@many.example")
+    organization = user.memberships.get().organization
+
+    def invite(n):
+        for _ in range(n):
+            survey = make_survey(stage=SurveyStage.COLLECTION, deadline=now + 10 * DAY)
+            Recipient.objects.create(survey=survey, organization=organization, organization_name=organization.name,
+                                     email=user.email, source=Recipient.Source.SELECTION)
+            invitations_send(survey, actor=admin)
+
+    def load():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("dashboard", kwargs={"role": "applicant"}))
+        assert response.status_code == 200
+        return len(captured), response.content.decode().count("data-invitation=")
+
+    client.force_login(user)
+    invite(1)
+    load()
+    small, shown = load()
+    assert shown == 1
+    invite(6)
+    assert load() == (small, 7)
