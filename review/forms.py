@@ -10,7 +10,8 @@ from review.models import Notice, ReviewPlan
 
 
 class PledgeForm(forms.Form):
-    signed_name = forms.CharField(label=_("Type your name to sign"), max_length=100)
+    signed_name = forms.CharField(label=_("Type your name to sign"), max_length=100,
+                                  help_text=_("Your name as registered; a title such as 교수 or 박사 may be left out."))
     agree = forms.BooleanField(label=_("I have read the pledge and agree to it."))
 
 
