@@ -157,6 +157,7 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-artefacts": {"task": "portal.tasks.artefacts_requeue", "schedule": ARTEFACT_REQUEUE_EVERY},
     "deadline-reminders": {"task": "surveys.tasks.deadline_reminders", "schedule": 3600.0},
     "overdue-review-reminders": {"task": "review.tasks.overdue_review_reminders", "schedule": 3600.0},
+    "review-due-reminders": {"task": "review.tasks.review_due_reminders", "schedule": 3600.0},
     "access-log-purge": {"task": "surveys.tasks.access_log_purge", "schedule": 86400.0},
     "sign-pending-pdfs": {"task": "portal.tasks.sign_pending_documents", "schedule": 900.0},
     "expire-bundles": {"task": "review.tasks.expire_bundles", "schedule": 3600.0},

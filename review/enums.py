@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AssignmentStatus(models.TextChoices):
@@ -85,6 +86,7 @@ class AuditAction:
     OBJECTION_ROUTED = "review.objection.routed"
     OPINION_SUBMITTED = "review.objection.opinion_submitted"
     OBJECTION_DECIDED = "review.objection.decided"
+    OBJECTION_FOLLOW_UP = "review.objection.follow_up"
 
 
 class SubcommitteeRecommendation(models.TextChoices):
@@ -182,9 +184,29 @@ class ObjectionGround(models.TextChoices):
 
 
 class ObjectionStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Received")
-    ROUTED = "routed", _("With reviewers")
-    DECIDED = "decided", _("Decided")
+    # States, not the dates of the columns that share their English words ("Received", "Decided").
+    SUBMITTED = "submitted", pgettext_lazy("objection status", "Received")
+    ROUTED = "routed", pgettext_lazy("objection status", "With reviewers")
+    DECIDED = "decided", pgettext_lazy("objection status", "Decided")
+
+
+class ObjectionFollowUp(models.TextChoices):
+    """Where an upheld objection leads: the candidate is reviewed again, then re-deliberated by the national
+    committee, whose decision closes it."""
+
+    NONE = "", pgettext_lazy("objection follow-up", "None")
+    RE_REVIEW = "re_review", _("Re-review under way")
+    RE_DELIBERATION = "re_deliberation", _("Referred to the national committee for re-deliberation")
+    CONCLUDED = "concluded", _("Re-deliberated by the national committee")
+
+
+#: The follow-up's allowed moves. An upheld decision starts the re-review; nothing else writes the field.
+FOLLOW_UP_TRANSITIONS = {
+    ObjectionFollowUp.NONE: {ObjectionFollowUp.RE_REVIEW},
+    ObjectionFollowUp.RE_REVIEW: {ObjectionFollowUp.RE_DELIBERATION},
+    ObjectionFollowUp.RE_DELIBERATION: {ObjectionFollowUp.CONCLUDED},
+    ObjectionFollowUp.CONCLUDED: set(),
+}
 
 
 class ObjectionOutcome(models.TextChoices):

@@ -10,7 +10,8 @@ from review.models import Notice, ReviewPlan
 
 
 class PledgeForm(forms.Form):
-    signed_name = forms.CharField(label=_("Type your name to sign"), max_length=100)
+    signed_name = forms.CharField(label=_("Type your name to sign"), max_length=100,
+                                  help_text=_("Your name as registered; a title such as 교수 or 박사 may be left out."))
     agree = forms.BooleanField(label=_("I have read the pledge and agree to it."))
 
 
@@ -278,6 +279,23 @@ class ObjectionDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ObjectionOutcome.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Reasons for the outcome"), max_length=8000,
                              widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ObjectionFollowUpForm(forms.Form):
+    """The next step of an upheld objection; the national committee's decision at the last one."""
+
+    note = forms.CharField(max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
+    decision = forms.ChoiceField(label=_("National committee's decision"), choices=[("", "—")] + Decision.choices,
+                                 required=False)
+
+    def __init__(self, *args, concluding: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = (_("The national committee's re-deliberation and its reasons") if concluding
+                                     else _("Findings of the re-review"))
+        if concluding:
+            self.fields["decision"].required = True
+        else:
+            del self.fields["decision"]
 
 
 class ObjectionOpinionForm(forms.Form):

@@ -1,5 +1,7 @@
 """Reads that span models."""
 
+from dataclasses import dataclass
+from decimal import Decimal
 from datetime import datetime
 
 from django.db.models import Count, Exists, Max, OuterRef
@@ -100,6 +102,8 @@ def public_register_state() -> tuple[int, datetime | None]:
 
     state = RegisterEntry.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
     return state["n"], state["changed"]
+
+
 def designated_complexes(*, q: str = "", field: str = "", province: str = "", status: str = ""):
     """The register of designated complexes, searched by number, name or location and filtered — one query."""
     from django.db.models import Q
@@ -128,3 +132,70 @@ def reviewer_blind_set_calls(reviewer):
         candidates__assignments__reviewer=reviewer,
         candidates__assignments__status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED],
     ).distinct().only("pk", "title", "title_en").order_by("-pk"))
+# -- what an applicant reads after the results -------------------------------------------------------------------
+
+@dataclass
+class CriterionSummary:
+    number: int
+    title: str
+    mean: "Decimal | None"
+    scored: int
+    comments: list[str]
+
+
+@dataclass
+class EvaluationSummary:
+    reviews: int
+    criteria: list[CriterionSummary]
+    comments: list[str]  # the overall comments
+
+
+def evaluation_summary(application) -> EvaluationSummary | None:
+    """The experts' evaluation of an application's candidate (and of candidates merged into the same one), as its
+    applicant may read it once the results are published: per criterion the mean score and the justifications,
+    the overall comments; never who wrote them, nor in an order that would tell one reviewer's comments across
+    criteria (each list is sorted by its text). None when nothing was reviewed."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    from review.enums import AssignmentStatus
+    from review.models import Review
+    from surveys.models import Candidate
+
+    if application.candidate_id is None:
+        return None
+    parents = dict(Candidate.objects.filter(survey_id=application.survey_id).values_list("pk", "merged_into_id"))
+
+    def root(pk):
+        seen = set()
+        while parents.get(pk) and pk not in seen:
+            seen.add(pk)
+            pk = parents[pk]
+        return pk
+
+    top = root(application.candidate_id)
+    candidate_ids = [pk for pk in parents if root(pk) == top]
+    reviews = list(
+        Review.objects.filter(assignment__candidate_id__in=candidate_ids, submitted_at__isnull=False,
+                              assignment__status=AssignmentStatus.SUBMITTED)
+        .only("scores", "justifications", "comment")
+    )
+    if not reviews:
+        return None
+    criteria = []
+    for criterion in application.survey.criteria.order_by("number"):
+        key = str(criterion.number)
+        values = []
+        for review in reviews:
+            try:
+                value = review.scores.get(key)
+                if value not in (None, ""):
+                    values.append(Decimal(str(value)))
+            except (InvalidOperation, AttributeError):
+                continue
+        mean = (sum(values) / len(values)).quantize(Decimal("0.01"), ROUND_HALF_UP) if values else None
+        comments = sorted(text.strip() for review in reviews
+                          if isinstance(text := (review.justifications or {}).get(key), str) and text.strip())
+        criteria.append(CriterionSummary(number=criterion.number, title=criterion.display_title, mean=mean,
+                                         scored=len(values), comments=comments))
+    overall = sorted(review.comment.strip() for review in reviews if review.comment.strip())
+    return EvaluationSummary(reviews=len(reviews), criteria=criteria, comments=overall)

@@ -10,6 +10,13 @@ def overdue_review_reminders() -> int:
     return overdue_reminders_send()
 
 
+@shared_task(ignore_result=True)
+def review_due_reminders() -> int:
+    from review.services.reminders import due_reminders_send
+
+    return due_reminders_send()
+
+
 @shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True)
 def render_notice_pdf(self, notice_id: int) -> str:
     from review.services.notices import notice_pdf_render

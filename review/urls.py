@@ -70,6 +70,7 @@ urlpatterns = [
          name="complex_register_change"),
     # -- results and objections --
     path("applications/<int:pk>/objection/", results.objection_lodge, name="objection_lodge"),
+    path("applications/<int:pk>/evaluation/", results.evaluation, name="evaluation_summary"),
     path("manage/calls/<int:pk>/objections/", results.objection_list, name="objection_list"),
     path("manage/objections/<int:pk>/", results.objection_manage, name="objection_manage"),
     path("review/objections/<int:pk>/", results.objection_opinion, name="objection_opinion"),

@@ -4,6 +4,7 @@ from portal.dashboards import dashboard_part
 from portal.enums import FILING_ROLES, Role
 from surveys.selectors import (
     applications_for_user,
+    invitations_to_decline,
     ministry_channel_applications,
     public_surveys,
     staff_associations,
@@ -14,6 +15,7 @@ from surveys.selectors import (
 def open_calls(request, context):
     context["open_surveys"] = public_surveys().in_gate("filing")
     context["my_applications"] = applications_for_user(request.user)[:20]
+    context["invitations"] = invitations_to_decline(request.user)
 
 
 @dashboard_part(Role.ASSOCIATION_STAFF)

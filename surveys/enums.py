@@ -48,6 +48,7 @@ class AuditAction:
     RECIPIENTS_IMPORTED = "surveys.recipients.imported"
     INVITATION_SENT = "surveys.invitation.sent"
     INVITATION_RESENT = "surveys.invitation.resent"
+    INVITATION_DECLINED = "surveys.invitation.declined"
     INQUIRY_ASKED = "surveys.inquiry.asked"
     INQUIRY_ANSWERED = "surveys.inquiry.answered"
     GUIDANCE_ADDED = "surveys.guidance.added"

@@ -132,3 +132,28 @@ def field_names(codes=None) -> dict[str, str]:
     """field code → its name in the current language; all fields, or only ``codes``."""
     fields = Field.objects.all() if codes is None else Field.objects.filter(code__in=set(codes))
     return {field.code: field.display_name for field in fields}
+
+
+def invitations_for_user(user):
+    """Open invitations the user's organisations (or the user's own address) received and may decline."""
+    from portal.models import Membership
+    from surveys.enums import SurveyStage
+    from surveys.models import Recipient
+
+    organizations = Membership.objects.filter(user=user, role__in=FILING_ROLES, is_active=True).values("organization_id")
+    return (
+        Recipient.objects.filter(Q(organization_id__in=organizations) | Q(email=user.email.lower()),
+                                 mail__isnull=False, declined_at__isnull=True,
+                                 survey__stage__in=[SurveyStage.DISTRIBUTION, SurveyStage.COLLECTION])
+        .select_related("survey").order_by("survey__deadline", "pk")
+    )
+
+
+def invitations_to_decline(user) -> list:
+    """One open invitation per call for the user's dashboard."""
+    seen, rows = set(), []
+    for recipient in invitations_for_user(user)[:50]:
+        if recipient.survey_id not in seen:
+            seen.add(recipient.survey_id)
+            rows.append(recipient)
+    return rows

@@ -31,6 +31,7 @@ urlpatterns = [
     path("manage/calls/<int:pk>/recipients/import/", distribution.recipients_upload, name="manage_recipients_import"),
     path("manage/calls/<int:pk>/invitations/", distribution.invitations, name="manage_invitations"),
     path("manage/calls/<int:pk>/recipients/<int:recipient_pk>/resend/", distribution.invitation_resend_view, name="manage_invitation_resend"),
+    path("invitations/<str:token>/decline/", distribution.invitation_decline_view, name="invitation_decline"),
     path("manage/calls/<int:pk>/questions-asked/", distribution.inquiries, name="manage_inquiries"),
     path("manage/calls/<int:pk>/questions-asked/<int:inquiry_pk>/", distribution.inquiry_answer_view, name="manage_inquiry_answer"),
     path("manage/calls/<int:pk>/extensions/", manage.extensions, name="manage_extensions"),

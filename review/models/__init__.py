@@ -4,7 +4,7 @@ from .committee import (
 )
 from .complex import ComplexEvent, ComplexNoticeItem, DesignatedComplex
 from .national import (
-    NationalMeeting, Notice, NoticeItem, Objection, ObjectionOpinion, RegisterEntry, RegisterEvent, Resolution, Result,
+    NationalMeeting, Notice, NoticeItem, Objection, ObjectionOpinion, ObjectionStep, RegisterEntry, RegisterEvent, Resolution, Result,
 )
 from .panel import Panel, PanelMember, ReviewerConflict, ReviewerProfile, ReviewPlan
 from .review import Assignment, CandidateScore, ExclusionRequest, Pledge, Review
@@ -13,7 +13,8 @@ from .site_visit import SiteVisit, SiteVisitPhoto
 __all__ = [
     "Assignment", "Bundle", "CandidateScore", "CommitteeBook", "CommitteeConfirmation", "ComplexEvent",
     "ComplexNoticeItem", "ConfirmedCandidate", "DesignatedComplex", "ExclusionRequest", "HearingComment",
-    "NationalMeeting", "Notice", "NoticeItem", "Objection", "ObjectionOpinion", "Panel", "PanelMember", "Pledge",
+    "NationalMeeting", "Notice", "NoticeItem", "Objection", "ObjectionOpinion", "ObjectionStep", "Panel",
+    "PanelMember", "Pledge",
     "RegisterEntry", "RegisterEvent", "Resolution", "Result", "Review", "ReviewPlan", "ReviewerConflict",
     "ReviewerProfile", "SiteVisit", "SiteVisitPhoto", "SubcommitteeDecision", "SubcommitteeMeeting",
 ]

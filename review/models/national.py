@@ -11,7 +11,8 @@ from portal.enums import ArtefactStatus
 from portal.files import random_name
 from portal.models.choices import ChoiceLabels
 from review.enums import (
-    Decision, EntryStatus, NoticeAction, NoticeStatus, ObjectionGround, ObjectionOutcome, ObjectionStatus, Outcome,
+    Decision, EntryStatus, NoticeAction, NoticeStatus, ObjectionFollowUp, ObjectionGround, ObjectionOutcome,
+    ObjectionStatus, Outcome,
 )
 from surveys.models import Application, Candidate, Survey
 
@@ -216,10 +217,29 @@ class Objection(ChoiceLabels, models.Model):
     outcome_reason = models.TextField(_("reasons for the outcome"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    follow_up = models.CharField(_("follow-up"), max_length=16, choices=ObjectionFollowUp.choices, blank=True,
+                                 default=ObjectionFollowUp.NONE)
 
     class Meta:
         verbose_name = _("objection")
         ordering = ["-submitted_at"]
+
+
+class ObjectionStep(ChoiceLabels, models.Model):
+    """One recorded step of an upheld objection's follow-up: the re-review begun, its findings referred to the
+    national committee, the committee's re-deliberation and its decision."""
+
+    objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="steps")
+    state = models.CharField(_("follow-up"), max_length=16, choices=ObjectionFollowUp.choices)
+    note = models.TextField(_("note"), blank=True)
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("objection follow-up step")
+        ordering = ["at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["objection", "state"], name="objection_step_once")]
 
 
 class ObjectionOpinion(models.Model):

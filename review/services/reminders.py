@@ -1,4 +1,6 @@
-"""Reminders for overdue reviews: each open assignment past its due date is reminded once."""
+"""Reviewers' reminders: before the due date (D-3, D-1), and once for each open assignment past it."""
+
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,5 +32,45 @@ def overdue_reminders_send(today=None) -> int:
                 dedupe_key=f"review.overdue:{assignment.pk}",
             )
             Assignment.objects.filter(pk=assignment.pk).update(reminded_at=timezone.now())
+        sent += mail is not None
+    return sent
+
+
+#: Days before an assignment's due date at which its reviewer is reminded.
+DUE_THRESHOLDS = [(3, "3d"), (1, "1d")]
+
+
+def due_reminders_send(today=None) -> int:
+    """Before the due date: one mail per reviewer, call and due date listing the open reviews, once per
+    window (D-3, D-1), in the reviewer's language; returns how many were queued."""
+    from surveys.services.reminders import day_label
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=max(days for days, _ in DUE_THRESHOLDS))
+    open_work = (
+        Assignment.objects.filter(status__in=OPEN, due_on__gte=today, due_on__lte=horizon)
+        .select_related("reviewer", "candidate__survey")
+        .order_by("reviewer_id", "candidate__survey_id", "due_on", "candidate__number")
+    )
+    groups: dict[tuple, list[Assignment]] = {}
+    for assignment in open_work:
+        groups.setdefault((assignment.reviewer_id, assignment.candidate.survey_id, assignment.due_on), []).append(
+            assignment
+        )
+    sent = 0
+    for (reviewer_id, survey_id, due_on), assignments in groups.items():
+        label = day_label((due_on - today).days)
+        if not label:
+            continue
+        reviewer = assignments[0].reviewer
+        with transaction.atomic():
+            mail = mail_queue(
+                "review_due",
+                to=reviewer.email,
+                recipient_user=reviewer,
+                context={"assignments": assignments, "survey": assignments[0].candidate.survey, "due_on": due_on},
+                topic=f"review.due:{reviewer_id}:{survey_id}",
+                dedupe_key=f"review.due:{reviewer_id}:{survey_id}:{due_on:%Y%m%d}:{label}",
+            )
         sent += mail is not None
     return sent

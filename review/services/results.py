@@ -13,9 +13,12 @@ from portal.exceptions import DomainError
 from portal.models import Membership, User
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
-from review.enums import AuditAction, Decision, ObjectionGround, ObjectionOutcome, ObjectionStatus, Outcome
+from review.enums import (
+    FOLLOW_UP_TRANSITIONS, AuditAction, Decision, ObjectionFollowUp, ObjectionGround, ObjectionOutcome,
+    ObjectionStatus, Outcome,
+)
 from review.models import (
-    Assignment, ConfirmedCandidate, Notice, Objection, ObjectionOpinion, Result, ReviewerConflict,
+    Assignment, ConfirmedCandidate, Notice, Objection, ObjectionOpinion, ObjectionStep, Result, ReviewerConflict,
     SubcommitteeDecision,
 )
 from review.selectors import effective_resolutions
@@ -216,15 +219,32 @@ def objection_reviewers(objection: Objection) -> list[User]:
     return [reviewer for reviewer in pool if profile_conflict(reviewer, facts) is None]
 
 
+def no_reviewers_message(objection: Objection) -> str:
+    return _("Every reviewer in the pool reviewed this candidate, has a conflict of interest with the applicant or "
+             "was already asked. Add experts to the panel of the field, then send the objection to them.")
+
+
+def objection_panel(objection: Objection) -> tuple[int, str] | None:
+    """The call and field of the panel where experts for the objection are added, when the candidate has a field."""
+    application = objection.result.application
+    candidate = application.candidate
+    field_code = (candidate.field_code if candidate else "") or application.field_code
+    if not field_code or not application.survey.fields.filter(code=field_code).exists():
+        return None
+    return application.survey_id, field_code
+
+
 @transaction.atomic
 def objection_route(objection: Objection, *, reviewers: list[User], actor) -> list[ObjectionOpinion]:
     """Ask reviewers who did not review the candidate for their opinion."""
     objection = Objection.objects.select_for_update().select_related("result__application__survey").get(pk=objection.pk)
     if objection.status == ObjectionStatus.DECIDED:
         raise DomainError(_("This objection has already been decided."), code="decided")
+    allowed = {reviewer.pk for reviewer in objection_reviewers(objection)}
+    if not allowed:
+        raise DomainError(no_reviewers_message(objection), code="no_reviewers")
     if not reviewers:
         raise DomainError(_("Choose at least one reviewer."), code="empty")
-    allowed = {reviewer.pk for reviewer in objection_reviewers(objection)}
     if any(reviewer.pk not in allowed for reviewer in reviewers):
         raise DomainError(_("A chosen reviewer reviewed this candidate, has a conflict of interest or was already "
                             "asked."), code="conflict")
@@ -286,9 +306,49 @@ def objection_decide(objection: Objection, *, outcome: str, reason: str, actor) 
     objection.save(update_fields=["status", "outcome", "outcome_reason", "decided_by", "decided_at"])
     audit_log(AuditAction.OBJECTION_DECIDED, actor=actor, obj=objection, before={"status": before},
               after={"status": objection.status, "outcome": outcome})
+    if outcome == ObjectionOutcome.UPHELD:  # an upheld objection is reviewed again: the follow-up starts here
+        _follow_up_move(objection, to=ObjectionFollowUp.RE_REVIEW, note=objection.outcome_reason, actor=actor)
     application = objection.result.application
     _notify_applicant(application, "objection_decided", context={"objection": objection, "result": objection.result},
                       key=f"objection:{objection.pk}:decided")
+    return objection
+
+
+def _follow_up_move(objection: Objection, *, to: str, note: str, actor, decision: str = "") -> ObjectionStep:
+    before = objection.follow_up
+    if to not in FOLLOW_UP_TRANSITIONS[before]:
+        raise DomainError(
+            _("An objection whose follow-up is “%(current)s” cannot move to “%(target)s”.")
+            % {"current": ObjectionFollowUp(before).label, "target": ObjectionFollowUp(to).label},
+            code="follow_up",
+        )
+    objection.follow_up = to
+    objection.save(update_fields=["follow_up"])
+    step = ObjectionStep.objects.create(objection=objection, state=to, note=note, decision=decision, actor=actor)
+    audit_log(AuditAction.OBJECTION_FOLLOW_UP, actor=actor, obj=objection, before={"follow_up": before},
+              after={"follow_up": to, "decision": decision, "step": step.pk})
+    return step
+
+
+@transaction.atomic
+def objection_follow_up(objection: Objection, *, to: str, note: str, actor, decision: str = "") -> Objection:
+    """The next step of an upheld objection: the re-review's findings referred to the national committee, then the
+    committee's re-deliberation with its decision. Each step is recorded, audited and told to the applicant."""
+    objection = (Objection.objects.select_for_update()
+                 .select_related("result__application__created_by", "result__application__survey")
+                 .get(pk=objection.pk))
+    if objection.outcome != ObjectionOutcome.UPHELD:
+        raise DomainError(_("Only an upheld objection has a follow-up."), code="follow_up")
+    if not note.strip():
+        raise DomainError(_("Write what was found or decided at this step."), code="note")
+    if to == ObjectionFollowUp.CONCLUDED and decision not in Decision.values:
+        raise DomainError(_("Choose the national committee's decision."), code="decision")
+    if to != ObjectionFollowUp.CONCLUDED:
+        decision = ""
+    step = _follow_up_move(objection, to=to, note=note.strip(), actor=actor, decision=decision)
+    _notify_applicant(objection.result.application, "objection_follow_up",
+                      context={"objection": objection, "result": objection.result, "step": step},
+                      key=f"objection:{objection.pk}:follow_up:{to}")
     return objection
 
 

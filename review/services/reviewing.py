@@ -37,15 +37,46 @@ def _move(assignment: Assignment, to: str) -> None:
     assignment.status = to
 
 
+# Titles and honorifics a signer may add or leave out: "이도현 교수", "이도현", "Dr. Lee" all sign for
+# the same registered name. Longer titles come first so that "책임연구원" is not read as "연구원".
+NAME_TITLES = sorted({
+    "교수", "명예교수", "부교수", "조교수", "박사", "연구원", "책임연구원", "선임연구원", "수석연구원", "전임연구원",
+    "연구위원", "위원", "위원장", "대표", "대표이사", "이사", "전무", "상무", "원장", "소장", "센터장", "본부장",
+    "단장", "실장", "부장", "팀장", "과장", "차장", "님", "선생님", "변호사", "변리사", "회계사",
+    "prof", "professor", "dr", "mr", "mrs", "ms", "phd",
+}, key=len, reverse=True)
+
+
+def signature_key(name: str) -> str:
+    """A name without spaces, punctuation or titles, for comparing a signature with the account's name."""
+    words = [word.strip(".,·()") for word in (name or "").casefold().split()]
+    words = [word for word in words if word and word.removesuffix("님") not in NAME_TITLES]
+    key = "".join(words)
+    stripped = True
+    while stripped:  # titles typed without a space: "이도현교수", "이도현교수님"
+        stripped = False
+        for title in NAME_TITLES:
+            if key.endswith(title) and len(key) - len(title) >= 2:
+                key, stripped = key[: -len(title)], True
+                break
+    return key
+
+
+def signature_matches(signed: str, registered: str) -> bool:
+    signed_key, registered_key = signature_key(signed), signature_key(registered)
+    return bool(signed_key) and signed_key == registered_key
+
+
 def has_pledged(survey, reviewer) -> bool:
     return Pledge.objects.filter(survey=survey, reviewer=reviewer).exists()
 
 
 @transaction.atomic
 def pledge_sign(survey, *, reviewer, signed_name: str) -> Pledge:
-    signed_name = signed_name.strip()
-    if signed_name != reviewer.name.strip():
-        raise DomainError(_("Type your name exactly as registered (%(name)s) to sign.") % {"name": reviewer.name})
+    signed_name = " ".join(signed_name.split())
+    if not signature_matches(signed_name, reviewer.name):
+        raise DomainError(_("Type your name as registered (%(name)s) to sign; a title may be left out.")
+                          % {"name": reviewer.name})
     pledge, created = Pledge.objects.get_or_create(
         survey=survey, reviewer=reviewer,
         defaults={"text": PLEDGE_TEXT, "signed_name": signed_name, "ip_address": current_ip.get()},

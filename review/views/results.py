@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 from portal.enums import Role
 from portal.exceptions import DomainError
 from portal.permissions import permission_or_404
-from review.enums import ObjectionStatus
-from review.forms import ObjectionDecisionForm, ObjectionForm, ObjectionOpinionForm, ObjectionRouteForm
+from review.enums import FOLLOW_UP_TRANSITIONS, ObjectionFollowUp, ObjectionStatus
+from review.forms import (
+    ObjectionDecisionForm, ObjectionFollowUpForm, ObjectionForm, ObjectionOpinionForm, ObjectionRouteForm,
+)
 from review.models import Objection, ObjectionOpinion, Result
-from review.selectors import survey_objections
+from review.selectors import evaluation_summary, survey_objections
 from review.services import results as service
 from surveys.models import Application, Survey
 
@@ -44,12 +46,22 @@ def objection_lodge(request, pk: int):
             else:
                 messages.success(request, _("Your objection was received. You will be told the outcome by e-mail."))
                 return redirect("surveys:application_detail", pk=pk)
-    objections = list(result.objections.order_by("-submitted_at"))
+    objections = list(result.objections.prefetch_related("steps").order_by("-submitted_at"))
     return render(request, "review/results/objection_form.html", {
         "result": result, "application": result.application, "form": form, "objections": objections,
         "window_open": service.objection_window_open(result),
         "has_open": any(o.status != ObjectionStatus.DECIDED for o in objections),
     }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def evaluation(request, pk: int):
+    """The applicant's evaluation summary: only once the results are published, only to the application's
+    organisation (anything else is a 404)."""
+    result = _result_for_member(request, pk)
+    return render(request, "review/results/evaluation.html", {
+        "result": result, "application": result.application, "summary": evaluation_summary(result.application),
+    })
 
 
 @handle
@@ -98,12 +110,34 @@ def objection_manage(request, pk: int):
         return redirect("review:objection_manage", pk=objection.pk)
     if action == "decide" and _decide(request, objection, decide_form):
         return redirect("review:objection_manage", pk=objection.pk)
+    next_step = next(iter(FOLLOW_UP_TRANSITIONS[objection.follow_up]), None) if objection.follow_up else None
+    follow_up_form = None
+    if next_step:
+        follow_up_form = ObjectionFollowUpForm(request.POST if action == "follow_up" else None,
+                                               concluding=next_step == ObjectionFollowUp.CONCLUDED)
+        if action == "follow_up" and _follow_up(request, objection, follow_up_form, next_step):
+            return redirect("review:objection_manage", pk=objection.pk)
     opinions = objection.opinions.select_related("reviewer__reviewer_profile").order_by("routed_at", "pk")
     return render(request, "review/results/objection_detail.html", {
         "objection": objection, "result": objection.result, "application": objection.result.application,
         "opinions": opinions, "route_form": route_form, "decide_form": decide_form, "eligible": eligible,
-        "decided": decided,
+        "decided": decided, "panel": None if decided or eligible else service.objection_panel(objection),
+        "next_step": next_step and ObjectionFollowUp(next_step),
+        "follow_up_form": follow_up_form,
     }, status=400 if request.method == "POST" else 200)
+
+
+def _follow_up(request, objection, form, next_step) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        service.objection_follow_up(objection, to=next_step, note=form.cleaned_data["note"],
+                                    decision=form.cleaned_data.get("decision", ""), actor=request.user)
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return False
+    messages.success(request, _("The step was recorded and the applicant told."))
+    return True
 
 
 @login_required

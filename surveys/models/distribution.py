@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,10 @@ class Recipient(ChoiceLabels, models.Model):
         OutboundMail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     invitations_sent = models.PositiveSmallIntegerField(_("invitations"), default=0)
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -38,6 +44,21 @@ class Recipient(ChoiceLabels, models.Model):
 
     def __str__(self):
         return f"{self.organization_name} <{self.email}>"
+
+    DECLINE_SALT = "surveys.invitation.decline"
+
+    @property
+    def decline_token(self) -> str:
+        """The signed token of the decline link in the invitation and reminder mails."""
+        return signing.Signer(salt=self.DECLINE_SALT).sign(str(self.pk))
+
+    @classmethod
+    def from_decline_token(cls, token: str) -> "Recipient | None":
+        try:
+            pk = signing.Signer(salt=cls.DECLINE_SALT).unsign(token)
+        except signing.BadSignature:
+            return None
+        return cls.objects.select_related("survey").filter(pk=int(pk)).first() if pk.isascii() and pk.isdigit() else None
 
     @property
     def delivery_status(self) -> str:

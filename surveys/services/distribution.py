@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
+from portal.enums import FILING_ROLES, Role
 from portal.models import Membership, Organization
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
@@ -32,14 +34,27 @@ class ImportResult:
     duplicates: list[tuple[int, str]] = field(default_factory=list)
 
 
+def issuing_organization_ids() -> set[int]:
+    """The ministry that issues calls: the organisations its admins and committee secretaries work for.
+    It does not invite itself, whichever types are chosen."""
+    return set(
+        Membership.objects.filter(role__in=(Role.ADMIN, Role.SECRETARY), is_active=True, organization__isnull=False)
+        .values_list("organization_id", flat=True)
+    )
+
+
 @transaction.atomic
 def recipients_add_by_selection(survey: Survey, *, types: list[str], fields, actor) -> int:
-    """Add every active member with an organisation of the chosen types (and fields)."""
-    organizations = Organization.objects.filter(is_active=True, type__in=types)
+    """Add every active member who files for an organisation of the chosen types (and fields),
+    never the issuing ministry's own staff."""
+    organizations = Organization.objects.filter(is_active=True, type__in=types).exclude(
+        pk__in=issuing_organization_ids()
+    )
     if fields:
         organizations = organizations.filter(Q(fields__in=fields) | Q(fields__parent__in=fields)).distinct()
     memberships = (
-        Membership.objects.filter(organization__in=organizations, is_active=True, user__is_active=True)
+        Membership.objects.filter(organization__in=organizations, role__in=FILING_ROLES, is_active=True,
+                                  user__is_active=True)
         .select_related("user", "organization")
         .order_by("organization__name", "-is_manager")
     )
@@ -107,8 +122,9 @@ def _invite(recipient: Recipient, survey: Survey) -> None:
     recipient.mail = mail_queue(
         "survey_invitation",
         to=recipient.email,
-        context={"survey": survey, "recipient": recipient},
+        context={"survey": survey, "recipient": recipient, "decline_token": recipient.decline_token},
         topic=f"surveys.invitation:{recipient.pk}",
+        recipient_user=invited_user(recipient.email),
     )
     recipient.invitations_sent += 1
     recipient.save(update_fields=["mail", "invitations_sent"])
@@ -134,5 +150,37 @@ def invitation_resend(recipient: Recipient, *, actor) -> Recipient:
         raise DomainError(_("Publish the call before inviting anyone."), code="state")
     _invite(recipient, recipient.survey)
     audit_log(AuditAction.INVITATION_RESENT, actor=actor, obj=recipient, after={"email": recipient.email})
+    return recipient
+
+
+
+def invited_user(email: str):
+    """The active account behind an invited address, for the language of its mail; None when there is none."""
+    from portal.models import User
+
+    return User.objects.filter(email__iexact=email, is_active=True).first()
+
+
+def recipients_of_same_organization(recipient: Recipient):
+    """The invitation rows of one organisation for one call: declining one declines them all."""
+    rows = Recipient.objects.filter(survey_id=recipient.survey_id)
+    if recipient.organization_id:
+        return rows.filter(organization_id=recipient.organization_id)
+    return rows.filter(pk=recipient.pk)
+
+
+@transaction.atomic
+def invitation_decline(recipient: Recipient, *, actor=None, via: str) -> Recipient:
+    """The invited organisation will not take part: no further reminders about the call go to it."""
+    recipient = Recipient.objects.select_for_update().select_related("survey").get(pk=recipient.pk)
+    if recipient.declined_at:
+        return recipient
+    now = timezone.now()
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    rows = list(recipients_of_same_organization(recipient).select_for_update().filter(declined_at__isnull=True))
+    Recipient.objects.filter(pk__in=[row.pk for row in rows]).update(declined_at=now, declined_by=actor)
+    audit_log(AuditAction.INVITATION_DECLINED, actor=actor, obj=recipient,
+              after={"survey": recipient.survey_id, "via": via, "recipients": sorted(row.pk for row in rows)})
+    recipient.declined_at, recipient.declined_by = now, actor
     return recipient
 

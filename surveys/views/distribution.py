@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,6 +14,7 @@ from portal.permissions import permission_or_404
 from surveys.forms import AnswerForm, RecipientImportForm, RecipientSelectionForm
 from surveys.models import Inquiry, Recipient, Survey
 from surveys.services.distribution import (
+    invitation_decline,
     invitation_resend,
     invitations_send,
     recipients_add_by_selection,
@@ -126,3 +129,22 @@ def inquiry_answer_view(request, pk: int, inquiry_pk: int):
     return render(request, "surveys/manage/form_page.html", {
         "survey": survey, "inquiry": inquiry, "form": form, "page_title": _("Answer a question"),
     })
+
+
+def invitation_decline_view(request, token: str):
+    """The decline link of an invitation mail (no sign-in needed: the signed link is the permission),
+    also the target of the decline button on the organisation's dashboard."""
+    recipient = Recipient.from_decline_token(token)
+    if recipient is None or not recipient.survey.is_public:
+        raise Http404
+    if request.method == "POST":
+        invitation_decline(recipient, actor=request.user, via="dashboard" if request.POST.get("next") else "link")
+        messages.success(request, _("The invitation was declined. No further reminders about this call will be sent "
+                                    "to your organisation."))
+        next_url = request.POST.get("next", "")
+        if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+            return redirect(next_url)
+        return redirect("surveys:invitation_decline", token=token)
+    recipient.refresh_from_db(fields=["declined_at"])
+    return render(request, "surveys/invitation/decline.html", {"recipient": recipient, "survey": recipient.survey,
+                                                                "token": token})

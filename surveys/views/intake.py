@@ -6,7 +6,7 @@ import io
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, JSONField, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import TruncDate
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +22,7 @@ from review.services.blind import attachment_scan
 from surveys import selectors
 from surveys.enums import RECEIVED_STATUSES, ApplicationStatus, Channel
 from surveys.forms import BlindVersionRequestForm, DuplicateForm, IntakeReturnForm, MergeForm
-from surveys.models import AccessAction, Application, Candidate, Survey
+from surveys.models import AccessAction, Application, ApplicationVersion, Candidate, Survey
 from surveys.services import intake as service
 from surveys.services.access import access_record
 from surveys.services.applications import labelled_answers
@@ -125,6 +125,10 @@ def intake_list(request, pk: int):
     })
 
 
+#: Excel keeps at most this many characters in a cell.
+CELL_LIMIT = 32_000
+
+
 def _as_text(value):
     """What an applicant typed stays text in a spreadsheet: no leading formula characters."""
     if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
@@ -132,9 +136,36 @@ def _as_text(value):
     return value
 
 
+def _answer_columns(survey) -> list[tuple[tuple[str, str], str]]:
+    """One column per question of the call's form, in form order, the criteria's justifications among
+    them: [((section title, field name), header)]."""
+    return [((title, name), f"{title} · {label}") for title, rows in labelled_answers(survey, {})
+            for name, label, _value in rows]
+
+
+def _answer_values(survey, answers: dict, columns) -> list[str]:
+    """The answers as the ministry reads them (choices by their labels), in the columns' order."""
+    by_key = {(title, name): value for title, rows in labelled_answers(survey, answers or {})
+              for name, _label, value in rows}
+    return [by_key.get(key, "") for key, _header in columns]
+
+
+def _with_submitted_answers(applications):
+    """Each application with the answers of its latest submitted version (what intake reads), in the same
+    query: the export's query count does not grow with its rows."""
+    latest = ApplicationVersion.objects.filter(application=OuterRef("pk")).order_by("-number").values("answers")[:1]
+    return applications.defer(*LIST_DEFERRED).annotate(
+        submitted_answers=Subquery(latest, output_field=JSONField())
+    )
+
+
 def _export(survey, applications, kind):
-    headers = [str(title) for title, _getter in EXPORT_COLUMNS]
-    rows = [[getter(a) for _title, getter in EXPORT_COLUMNS] for a in applications]
+    columns = _answer_columns(survey)
+    headers = [str(title) for title, _getter in EXPORT_COLUMNS] + [header for _key, header in columns]
+    rows = [
+        [getter(a) for _title, getter in EXPORT_COLUMNS] + _answer_values(survey, a.submitted_answers, columns)
+        for a in _with_submitted_answers(applications)
+    ]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if kind == "csv":
         buffer = io.StringIO()
@@ -146,7 +177,15 @@ def _export(survey, applications, kind):
         response["Content-Disposition"] = f'attachment; filename="intake-{survey.code}-{stamp}.csv"'
         return response
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+
+    def cell_value(value):
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters an .xlsx cannot hold
+            if len(value) > CELL_LIMIT:
+                value = value[:CELL_LIMIT] + "…"
+        return value
 
     workbook = Workbook()
     sheet = workbook.active
@@ -154,12 +193,13 @@ def _export(survey, applications, kind):
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(row)
+        sheet.append([cell_value(value) for value in row])
         for cell in sheet[sheet.max_row]:
             if cell.data_type == "f":  # openpyxl reads a leading "=" as a formula
                 cell.data_type = "s"
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "C2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

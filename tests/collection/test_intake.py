@@ -420,7 +420,7 @@ def test_the_xlsx_export_has_korean_headers_and_the_rows(admin_client, open_surv
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     headers = rows[0]
-    assert headers == _korean_headers()
+    assert headers[:len(EXPORT_COLUMNS)] == _korean_headers()  # the answers follow
     assert headers[:2] == ["접수번호", "기술명"] and headers[3] == "신청 기관"
     data = {row[0]: row for row in rows[1:]}
     assert list(data) == [received[name].receipt_number for name in ["r1", "r2", "r3", "r4", "r5"]]
@@ -448,7 +448,7 @@ def test_the_csv_export_starts_with_a_bom_and_has_korean_headers(admin_client, o
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == _korean_headers()
+    assert rows[0][:len(EXPORT_COLUMNS)] == _korean_headers()
     assert rows[0][0] == "접수번호"
     assert sorted(row[0] for row in rows[1:]) == sorted(a.receipt_number for a in received.values())
     assert "다른 공고 신청" not in response.content.decode("utf-8-sig")
@@ -462,6 +462,82 @@ def test_exports_keep_what_the_applicant_typed_as_text(admin_client, open_survey
     assert (cell.value, cell.data_type) == (typed, "s")
     rows = list(csv.reader(io.StringIO(admin_client.get(url, {"export": "csv"}).content.decode("utf-8-sig"))))
     assert rows[1][1] == "'" + typed
+
+
+def _sheet(client, survey, **query):
+    response = client.get(reverse("surveys:intake_list", kwargs={"pk": survey.pk}), {"export": "xlsx", **query})
+    assert response.status_code == 200
+    return [list(row) for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+
+
+def test_the_xlsx_export_carries_every_answer_and_each_criterions_justification(
+    admin_client, open_survey, applicant, complete_answers, other_filer,
+):
+    first = submitted(open_survey, applicant, complete_answers, title="협동로봇 감속기")
+    second_answers = {**complete_answers, "criteria": {
+        key: f"둘째 {value}" for key, value in complete_answers["criteria"].items()}}
+    second = submitted(open_survey, other_filer, second_answers, title="로봇 비전 센서")
+    amend(first, applicant, title="협동로봇용 초정밀 감속기")  # the export reads the latest submitted version
+    rows = _sheet(admin_client, open_survey, sort="receipt")
+    headers = rows[0]
+    assert len(rows) == 3  # one row per application
+    data = {row[0]: dict(zip(headers, row)) for row in rows[1:]}
+    with translation.override("ko"):
+        criteria_title = str(service.sections_for(open_survey)[[s.key for s in service.sections_for(open_survey)]
+                                                               .index("criteria")].title)
+    for criterion in open_survey.criteria.all():
+        header = f"{criteria_title} · {criterion.number}. {criterion.title}"
+        assert header in headers, header
+        assert data[first.receipt_number][header] == f"기준 {criterion.number}에 대한 근거"
+        assert data[second.receipt_number][header] == f"둘째 기준 {criterion.number}에 대한 근거"
+    # every answer of the form has its column, the questions' answers among them
+    flat = [value for section in complete_answers.values() for value in section.values()
+            if isinstance(value, str) and re.search("[가-힣]", value)]  # typed text, not a choice's code
+    first_row = set(str(v) for v in data[first.receipt_number].values())
+    for value in flat:
+        if value == complete_answers["basic"]["technology_name"]:
+            continue
+        assert value in first_row, value
+    assert "협동로봇용 초정밀 감속기" in first_row
+    assert len(headers) == len(set(headers))
+
+
+def test_exports_keep_typed_answers_as_text_and_drop_control_characters(
+    admin_client, open_survey, applicant, complete_answers,
+):
+    typed = "=1+2"
+    answers = {**complete_answers, "criteria": {**complete_answers["criteria"],
+                                                "criterion_1": typed, "criterion_2": "근거\x0b와 제어문자"}}
+    submitted(open_survey, applicant, answers)
+    url = reverse("surveys:intake_list", kwargs={"pk": open_survey.pk})
+    sheet = load_workbook(io.BytesIO(admin_client.get(url, {"export": "xlsx"}).content)).active
+    cells = {cell.value: cell for cell in sheet[2]}
+    assert typed in cells and cells[typed].data_type == "s"
+    assert "근거와 제어문자" in cells
+    rows = list(csv.reader(io.StringIO(admin_client.get(url, {"export": "csv"}).content.decode("utf-8-sig"))))
+    assert "'" + typed in rows[1]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_the_export_query_count_does_not_grow_with_the_rows(
+    admin_client, open_survey, complete_answers, kind,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(reverse("surveys:intake_list", kwargs={"pk": open_survey.pk}), {"export": kind})
+        assert response.status_code == 200
+        return len(captured)
+
+    filers = [make_user("applicant", manager=True) for _ in range(6)]
+    submitted(open_survey, filers[0], complete_answers)
+    count()  # the form definition is built once per call and kept
+    small = count()
+    for filer in filers[1:]:
+        submitted(open_survey, filer, complete_answers)
+    assert count() == small
 
 
 # -- audit and completeness ------------------------------------------------------------------

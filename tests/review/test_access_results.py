@@ -20,6 +20,7 @@ APPLICANT_PAGE, MANAGE_PAGE, OPINION_PAGE = "applicant", "manage", "opinion"
 #: url name → (who it is for, how to build its kwargs from the world)
 ROWS = {
     "objection_lodge": (APPLICANT_PAGE, lambda w: {"pk": w["result"].application_id}),
+    "evaluation_summary": (APPLICANT_PAGE, lambda w: {"pk": w["result"].application_id}),
     "objection_list": (MANAGE_PAGE, lambda w: {"pk": w["result"].application.survey_id}),
     "objection_manage": (MANAGE_PAGE, lambda w: {"pk": w["objection"].pk}),
     "objection_opinion": (OPINION_PAGE, lambda w: {"pk": w["objection"].pk}),

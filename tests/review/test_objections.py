@@ -261,3 +261,103 @@ def test_the_admin_list_does_not_grow_with_objections(client, result, admin, pan
     large, page = _count(client, url)
     assert page.count("data-objection=") == 10
     assert large == small
+
+
+# -- nobody left to route to ------------------------------------------------------------------
+
+def test_routing_with_every_reviewer_used_says_so_and_links_to_the_panel(client, objection, admin, panel):
+    reviewer = add_reviewer(panel, name="평가했던위원")
+    Assignment.objects.create(candidate=objection.result.application.candidate, reviewer=reviewer, pseudonym="A",
+                              status="submitted", assigned_by=admin)
+    assert service.objection_reviewers(objection) == []
+    with pytest.raises(DomainError) as error:
+        service.objection_route(objection, reviewers=[reviewer], actor=admin)
+    assert error.value.code == "no_reviewers" and "전문가를 추가한 뒤" in error.value.message
+
+    log_in(client, admin)
+    url = reverse("review:objection_manage", kwargs={"pk": objection.pk})
+    html = client.get(url).content.decode()
+    panel_url = reverse("review:panel", kwargs={"pk": objection.result.application.survey_id, "field_code": "ROB"})
+    assert 'data-testid="add-experts"' in html and f'href="{panel_url}"' in html
+    assert "전문가를 추가한 뒤" in html
+    response = client.post(url, {"action": "route", "reviewers": [reviewer.pk]})
+    assert response.status_code == 400  # a clear page, not a 500
+    # an expert added to the panel can be asked
+    newcomer = add_reviewer(panel, name="새전문가")
+    assert [r.name for r in service.objection_reviewers(objection)] == ["새전문가"]
+    assert client.post(url, {"action": "route", "reviewers": [newcomer.pk]}).status_code == 302
+
+
+# -- the follow-up of an upheld objection -------------------------------------------------------
+
+def test_an_upheld_objection_goes_to_re_review_then_the_national_committee(
+    client, objection, admin, applicant, django_capture_on_commit_callbacks, mailoutbox,
+):
+    from review.enums import ObjectionFollowUp
+
+    with django_capture_on_commit_callbacks(execute=True):
+        service.objection_decide(objection, outcome="upheld", reason="수출 실적 재확인 필요", actor=admin)
+    objection.refresh_from_db()
+    assert objection.follow_up == ObjectionFollowUp.RE_REVIEW
+    assert list(objection.steps.values_list("state", flat=True)) == ["re_review"]
+    # the committee cannot be skipped to
+    with pytest.raises(DomainError):
+        service.objection_follow_up(objection, to=ObjectionFollowUp.CONCLUDED, note="바로 종결", decision="designate",
+                                    actor=admin)
+    log_in(client, admin)
+    url = reverse("review:objection_manage", kwargs={"pk": objection.pk})
+    assert client.post(url, {"action": "follow_up", "note": ""}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"action": "follow_up", "note": "재검토 결과 수출 실적 누락 확인"}).status_code == 302
+    objection.refresh_from_db()
+    assert objection.follow_up == ObjectionFollowUp.RE_DELIBERATION
+    # the committee's step needs its decision
+    assert client.post(url, {"action": "follow_up", "note": "재심의"}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "follow_up", "note": "재심의 결과 지정 의결", "decision": "designate"})
+    assert response.status_code == 302
+    objection.refresh_from_db()
+    assert objection.follow_up == ObjectionFollowUp.CONCLUDED
+    steps = list(objection.steps.values_list("state", "decision"))
+    assert steps == [("re_review", ""), ("re_deliberation", ""), ("concluded", "designate")]
+    events = AuditEvent.objects.for_object(objection).filter(action="review.objection.follow_up")
+    assert [e.after["follow_up"] for e in events.order_by("pk")] == ["re_review", "re_deliberation", "concluded"]
+    with pytest.raises(DomainError):  # nothing after the committee's decision
+        service.objection_follow_up(objection, to=ObjectionFollowUp.CONCLUDED, note="다시", decision="reject",
+                                    actor=admin)
+    # shown on the objection, to the ministry and to the applicant, and mailed at each step
+    admin_page = client.get(url).content.decode()
+    assert "국가첨단전략산업위원회 재심의 완료" in admin_page and "재심의 결과 지정 의결" in admin_page
+    log_in(client, applicant)
+    applicant_page = client.get(reverse("review:objection_lodge", kwargs={"pk": objection.result.application_id}))
+    html = applicant_page.content.decode()
+    assert 'data-testid="follow-up-state">국가첨단전략산업위원회 재심의 완료<' in html
+    assert "재검토 결과 수출 실적 누락 확인" in html and 'data-testid="follow-up-decision">지정<' in html
+    follow_ups = OutboundMail.objects.filter(template="objection_follow_up", to=applicant.email)
+    assert follow_ups.count() == 2
+
+
+def test_a_dismissed_objection_has_no_follow_up(objection, admin):
+    from review.enums import ObjectionFollowUp
+
+    service.objection_decide(objection, outcome="dismissed", reason="근거 부족", actor=admin)
+    objection.refresh_from_db()
+    assert objection.follow_up == ObjectionFollowUp.NONE and not objection.steps.exists()
+    with pytest.raises(DomainError):
+        service.objection_follow_up(objection, to=ObjectionFollowUp.RE_DELIBERATION, note="회부", actor=admin)
+
+
+# -- labels ---------------------------------------------------------------------------------
+
+def test_objection_status_labels_are_states_in_korean(client, objection, admin):
+    from django.utils import translation
+
+    with translation.override("ko"):
+        labels = {status.value: str(status.label) for status in ObjectionStatus}
+    assert labels == {"submitted": "접수", "routed": "평가위원 의견 수렴 중", "decided": "처리 완료"}
+    service.objection_decide(objection, outcome="dismissed", reason="근거 부족", actor=admin)
+    log_in(client, admin)
+    html = client.get(reverse("review:objection_manage", kwargs={"pk": objection.pk})).content.decode()
+    assert 'data-testid="objection-status">처리 완료<' in html
+    listing = client.get(reverse("review:objection_list", kwargs={"pk": objection.result.application.survey_id}))
+    assert "처리 일시" not in listing.content.decode() and "처리 완료 · 기각" in listing.content.decode()

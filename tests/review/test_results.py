@@ -212,3 +212,94 @@ def test_the_applicant_dashboard_shows_results_without_more_queries(client, open
     large, page = count()
     assert page.count("data-result=") == 10 and page.count("초안 ") == 10
     assert large == small, f"{small} queries with 4 applications, {large} with 20"
+
+
+# -- the applicant's evaluation summary --------------------------------------------------------
+
+def _reviewed(candidate, admin, reviewers):
+    """Three submitted reviews with distinct scores and texts; reviewer 3's text sorts first."""
+    from tests.review.helpers import assign, submit_review
+
+    survey = candidate.survey
+    numbers = list(survey.criteria.order_by("number").values_list("number", flat=True))
+    plan = {reviewers[0]: ("5", "평가위원 김의 근거"), reviewers[1]: ("4", "평가위원 이의 근거"),
+            reviewers[2]: ("2", "가장 먼저 정렬되는 근거")}
+    for reviewer, (score, text) in plan.items():
+        submit_review(assign(candidate, reviewer, admin), scores={str(n): score for n in numbers},
+                      texts={str(n): f"{text} {n}" for n in numbers}, comment=f"종합: {text}")
+    return numbers
+
+
+def _evaluation_url(application):
+    return reverse("review:evaluation_summary", kwargs={"pk": application.pk})
+
+
+def test_the_evaluation_summary_shows_means_and_comments_without_names_after_the_results(
+    client, open_survey, candidate, applicant, admin, reviewers, django_capture_on_commit_callbacks,
+):
+    application = candidate.applications.get()
+    numbers = _reviewed(candidate, admin, reviewers)
+    log_in(client, applicant)
+    assert client.get(_evaluation_url(application)).status_code == 404  # no results yet
+    resolve(make_meeting(open_survey, admin), candidate, "designate", "지정", admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        service.results_publish(make_notice(open_survey, admin), actor=admin)
+
+    detail = client.get(reverse("surveys:application_detail", kwargs={"pk": application.pk})).content.decode()
+    assert _evaluation_url(application) in detail
+    response = client.get(_evaluation_url(application))
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = response.context["summary"]
+    assert summary.reviews == 3
+    assert [c.number for c in summary.criteria] == numbers
+    first = summary.criteria[0]
+    assert str(first.mean) == "3.67" and first.scored == 3
+    # the comments are sorted by their text, not by reviewer: reviewer C's comes first
+    assert first.comments == sorted(first.comments) and first.comments[0].startswith("가장 먼저")
+    for text in ("평가위원 김의 근거 1", "평가위원 이의 근거 1", "종합: 가장 먼저 정렬되는 근거"):
+        assert text in html
+    assert '<td class="text-end" data-testid="mean">3.67</td>' in html
+    for reviewer in reviewers:
+        assert reviewer.name not in html and reviewer.email not in html
+    for pseudonym in ("평가위원 A", "평가위원 B", "평가위원 C", "Reviewer A"):
+        assert pseudonym not in html
+
+
+def test_the_evaluation_summary_leaves_out_reviews_not_submitted(
+    client, open_survey, candidate, applicant, admin, reviewers,
+):
+    from review.services import reviewing
+    from tests.review.helpers import accept, assign, full_scores, justifications
+
+    _reviewed(candidate, admin, reviewers[:1] + reviewers[1:2] + reviewers[2:3])
+    extra = make_user("reviewer", name="최초안")
+    from review.models import ReviewerProfile
+
+    ReviewerProfile.objects.create(user=extra, organization_name="기관")
+    draft = accept(assign(candidate, extra, admin))
+    reviewing.review_save(draft, reviewer=extra, scores=full_scores(open_survey, "1"),
+                          justifications=justifications(open_survey, "초안 근거"), recommendation="", comment="",
+                          submit=False)
+    resolve(make_meeting(open_survey, admin), candidate, "designate", "지정", admin)
+    service.results_publish(make_notice(open_survey, admin), actor=admin)
+    log_in(client, applicant)
+    html = client.get(_evaluation_url(candidate.applications.get())).content.decode()
+    assert "초안 근거" not in html and ">3.67<" in html
+
+
+def test_the_evaluation_summary_is_404_to_other_organisations(client, open_survey, candidate, admin, reviewers):
+    _reviewed(candidate, admin, reviewers)
+    resolve(make_meeting(open_survey, admin), candidate, "designate", "지정", admin)
+    service.results_publish(make_notice(open_survey, admin), actor=admin)
+    url = _evaluation_url(candidate.applications.get())
+    for user in (make_user("applicant", manager=True), reviewers[0], make_user("association_staff")):
+        log_in(client, user)
+        assert client.get(url).status_code == 404
+
+
+def test_an_application_without_reviews_says_so(client, open_survey, applicant, admin):
+    result = published_result(open_survey, applicant, admin)
+    log_in(client, applicant)
+    response = client.get(_evaluation_url(result.application))
+    assert response.status_code == 200 and 'data-testid="evaluation-none"' in response.content.decode()

@@ -13,6 +13,7 @@ from surveys.models import Field
 from tests.applications.conftest import COMPLETE_ANSWERS
 from tests.review.helpers import (
     accept,
+    add_reviewer,
     assign,
     full_scores,
     justifications,
@@ -275,3 +276,38 @@ def test_an_incomplete_submission_is_a_400_that_keeps_the_text(client, mine, rev
     assert response.status_code == 400
     assert "국내 유일의 양산 검증 사례" in response.content.decode()
     assert not Review.objects.filter(assignment=mine, submitted_at__isnull=False).exists()
+
+
+# -- the pledge's signature ------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", ["이도현", "이 도현", " 이도현  교수 ", "이도현교수", "이도현 교수님"])
+def test_pledge_accepts_the_name_without_its_title_or_spaces(open_survey, panel, typed):
+    reviewer = add_reviewer(panel, name="이도현 교수")
+    pledge = reviewing.pledge_sign(open_survey, reviewer=reviewer, signed_name=typed)
+    assert pledge.signed_name == " ".join(typed.split())
+    assert reviewing.has_pledged(open_survey, reviewer)
+
+
+@pytest.mark.parametrize("typed", ["이도현 박사", "Dr. 이도현"])
+def test_pledge_accepts_a_title_the_registered_name_lacks(open_survey, panel, typed):
+    reviewer = add_reviewer(panel, name="이도현")
+    reviewing.pledge_sign(open_survey, reviewer=reviewer, signed_name=typed)
+    assert reviewing.has_pledged(open_survey, reviewer)
+
+
+@pytest.mark.parametrize("typed", ["이도", "이도현수", "교수", "  ", "김도현 교수"])
+def test_pledge_refuses_another_name(open_survey, panel, typed):
+    reviewer = add_reviewer(panel, name="이도현 교수")
+    with pytest.raises(DomainError):
+        reviewing.pledge_sign(open_survey, reviewer=reviewer, signed_name=typed)
+    assert not reviewing.has_pledged(open_survey, reviewer)
+
+
+def test_pledge_page_signs_with_the_plain_name(client, open_survey, panel, candidate, admin):
+    reviewer = add_reviewer(panel, name="이도현 교수")
+    assign(candidate, reviewer, admin)
+    log_in(client, reviewer)
+    response = client.post(reverse("review:pledge", kwargs={"pk": open_survey.pk}),
+                           {"signed_name": "이도현", "agree": "on"})
+    assert response.status_code == 302
+    assert Pledge.objects.get(reviewer=reviewer, survey=open_survey).signed_name == "이도현"

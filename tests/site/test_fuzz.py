@@ -30,7 +30,7 @@ FORM_PAGES = {
     "surveys:manage_guidance", "surveys:manage_briefing_new", "surveys:manage_briefing_edit",
     "surveys:manage_recipients", "surveys:manage_inquiry_answer", "surveys:manage_extensions",
     "surveys:application_edit", "surveys:application_attachments", "surveys:collection_application",
-    "surveys:intake_application", "surveys:intake_candidates",
+    "surveys:intake_application", "surveys:intake_candidates", "surveys:invitation_decline",
     "review:pledge", "review:assignment", "review:exclusions", "review:overview", "review:panel",
     "review:candidate_assign", "review:committee_field", "review:committee_confirm", "review:hearing_candidate",
     "review:hearing_answer", "review:national_meetings", "review:national_meeting", "review:resolution_correct",

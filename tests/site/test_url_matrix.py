@@ -186,6 +186,8 @@ MATRIX: dict[str, Row] = {
     "surveys:manage_invitations": post(call, admin_only(302)),
     "surveys:manage_invitation_resend": post(lambda w: {"pk": w.call.pk, "recipient_pk": w.recipient.pk},
                                              admin_only(302)),
+    # the decline link of an invitation: the signed token is the permission (the invited may have no account)
+    "surveys:invitation_decline": get(lambda w: {"token": w.recipient.decline_token}, public()),
     "surveys:manage_inquiries": get(call, admin_only()),
     "surveys:manage_inquiry_answer": get(lambda w: {"pk": w.call.pk, "inquiry_pk": w.inquiry.pk}, admin_only()),
     "surveys:manage_extensions": get(call, admin_only()),
@@ -311,6 +313,7 @@ MATRIX: dict[str, Row] = {
     "review:complex_register_change": get(lambda w: {"number": w.complex_entry.number}, admin_only()),
     # -- review: results and objections ------------------------------------------------------------------------------
     "review:objection_lodge": get(pk("late_a_app"), only(200, *APPLICANT_A)),
+    "review:evaluation_summary": get(pk("late_a_app"), only(200, *APPLICANT_A)),
     "review:objection_list": get(late, admin_only()),
     "review:objection_manage": get(pk("objection"), admin_only()),
     "review:objection_opinion": get(pk("objection"), only(200, "reviewer_conflicted")),  # the reviewer asked

@@ -103,6 +103,9 @@ CASES = [
     Case("manage_recipients_import", {"pk": S}, manage(400), method="post"),
     Case("manage_invitations", {"pk": S}, manage(302), method="post"),
     Case("manage_invitation_resend", {"pk": S, "recipient_pk": "recipient"}, manage(302), method="post"),
+    # The decline link of an invitation mail: the signed token is the permission (the invited may have no account).
+    Case("invitation_decline", {"token": "decline_token"}, PUBLIC_200, label="signed"),
+    Case("invitation_decline", {"token": "1:forged-signature"}, _each(404), label="forged"),
     Case("manage_inquiries", {"pk": S}, manage(200)),
     Case("manage_inquiry_answer", {"pk": S, "inquiry_pk": "inquiry"}, manage(200)),
     Case("manage_extensions", {"pk": S}, manage(200)),
@@ -181,6 +184,7 @@ def world(db):
         survey=survey, organization_name="한빛", email="ceo@hanbit.example", source=Recipient.Source.MANUAL,
         mail=sent, invitations_sent=1,
     )
+    objects["decline_token"] = objects["recipient"].decline_token
     objects["inquiry"] = Inquiry.objects.create(survey=survey, asked_by=users["applicant"], question="질문입니다")
     owner = users["applicant"]
     organization = owner.memberships.get().organization

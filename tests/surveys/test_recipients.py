@@ -244,3 +244,22 @@ def test_selection_view_without_a_type_is_refused(admin_client, organizations):
     assert response.status_code == 400
     assert "types" in response.context["selection_form"].errors
     assert not survey.recipients.exists()
+
+
+def test_selection_of_ministries_leaves_out_the_issuing_ministry(admin, organizations):
+    motie = OrganizationFactory(name="산업통상자원부", type=OrganizationType.MINISTRY)
+    defense = OrganizationFactory(name="국방부", type=OrganizationType.MINISTRY)
+    msit = OrganizationFactory(name="과학기술정보통신부", type=OrganizationType.MINISTRY)
+    issuing_admin = make_user("admin", organization=motie, email="admin@motie.example")
+    make_user("secretary", organization=motie, email="secretary@motie.example")
+    make_user("ministry_liaison", organization=motie, email="liaison@motie.example")
+    make_user("ministry_liaison", organization=defense, email="liaison@mnd.example")
+    make_user("observer", organization=msit, email="reader@msit.example")  # reads, does not file
+    survey = make_survey()
+    added = recipients_add_by_selection(survey, types=["ministry"], fields=[], actor=issuing_admin)
+    assert _emails(survey) == {"liaison@mnd.example"}
+    assert added == 1
+    # the same with any other admin of the portal choosing
+    other = make_survey()
+    recipients_add_by_selection(other, types=["ministry", "company"], fields=[], actor=admin)
+    assert not {e for e in _emails(other) if e.endswith("@motie.example")}
