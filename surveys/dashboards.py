@@ -27,3 +27,10 @@ def association_work(request, context):
 @dashboard_part(Role.OBSERVER)
 def ministry_channel(request, context):
     context["ministry_applications"] = ministry_channel_applications(request.user)[:200]
+
+
+@dashboard_part(Role.ADMIN)
+def admin_calls(request, context):
+    from surveys.models import Survey
+
+    context["admin_calls"] = Survey.objects.order_by("-deadline", "-pk")[:30]
