@@ -39,3 +39,18 @@ def has_site_visits(user, candidate) -> bool:
 rules.add_perm("review.view_site_visits", has_site_visits & (is_ministry_admin | is_secretary | is_on_the_plans_panel))
 rules.add_perm("review.record_site_visit", has_site_visits & (is_ministry_admin | is_on_the_plans_panel))
 rules.add_perm("review.manage_register", is_ministry_admin)
+
+
+@rules.predicate
+def hearing_is_public(user, survey) -> bool:
+    """The call's candidate list and its hearing comments are public now (its pipeline's ``hearing_public`` gate)."""
+    return survey is not None and survey.in_gate("hearing_public")
+
+
+@rules.predicate
+def hearing_takes_answers(user, survey) -> bool:
+    return survey is not None and survey.in_gate("hearing_answering")
+
+
+rules.add_perm("review.view_hearing", hearing_is_public)
+rules.add_perm("review.answer_hearing_now", is_ministry_admin & hearing_takes_answers)

@@ -72,3 +72,18 @@ def _minimal_pdf() -> bytes:
 MINIMAL_PDF = _minimal_pdf()
 #: A small PDF that opens as a document (one empty page): reviewers' blind copies are made from it.
 ONE_PAGE_PDF = MINIMAL_PDF
+
+
+def pdf_with_noise(size: int = 4096) -> bytes:
+    """A PDF that parses (uploads must) carrying ``size`` random bytes, so every copy has its own SHA-256."""
+    import io
+    import os
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(72, 72)
+    writer.add_attachment("noise.bin", os.urandom(size))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

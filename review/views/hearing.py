@@ -98,7 +98,7 @@ def hearing_manage(request, pk: int):
     candidates = Candidate.objects.filter(survey=survey, confirmed__isnull=False).order_by("number")
     return render(request, "review/hearing/manage.html", {
         "survey": survey, "page": page, "filters": filters, "candidates": candidates,
-        "may_answer": survey.in_gate("hearing_answering"),
+        "may_answer": request.user.has_perm("review.answer_hearing_now", survey),
     })
 
 
@@ -121,5 +121,5 @@ def hearing_answer(request, pk: int):
             return redirect("review:hearing_manage", pk=candidate.survey_id)
     return render(request, "review/hearing/answer.html", {
         "survey": candidate.survey, "comment": comment, "candidate": candidate, "form": form,
-        "may_answer": candidate.survey.in_gate("hearing_answering"),
+        "may_answer": request.user.has_perm("review.answer_hearing_now", candidate.survey),
     }, status=400 if request.method == "POST" else 200)

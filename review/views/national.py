@@ -40,21 +40,22 @@ def _meeting(pk: int) -> NationalMeeting:
     return get_object_or_404(NationalMeeting.objects.select_related("survey", "closed_by"), pk=pk)
 
 
-def _resolution_form(item, data=None):
+def _resolution_form(item, data=None, *, choices=None):
     current = item.current
     initial = {}
     if current is not None:
         initial = {name: getattr(current, name) for name in
                    ("decision", "votes_for", "votes_against", "votes_abstain", "reason", "conditions")}
     return ResolutionForm(data, prefix=f"c{item.candidate.pk}", initial=initial,
-                          choices=service.decision_choices(item.candidate.survey))
+                          choices=choices)
 
 
 def _meeting_page(request, meeting, *, record_form=None, bound=None, status=200):
     agenda = service.meeting_agenda(meeting)
+    choices = service.decision_choices(meeting.survey)
     rows = []
     for item in agenda:
-        form = bound[1] if bound and bound[0] == item.candidate.pk else _resolution_form(item)
+        form = bound[1] if bound and bound[0] == item.candidate.pk else _resolution_form(item, choices=choices)
         rows.append((item, None if meeting.is_closed else form))
     if record_form is None:
         record_form = MeetingRecordForm(initial={name: getattr(meeting, name) for name in service.MEETING_FIELDS})

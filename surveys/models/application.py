@@ -147,7 +147,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class BlindCopy(models.Model):
+class BlindCopy(ChoiceLabels, models.Model):
     """What reviewers and committees receive of an attachment: the same content without its document
     properties (PDF info and XMP, OOXML and HWPX properties, image metadata). Made once per content (SHA-256)
     and stored; the text is kept for the intake scan for names and numbers."""

@@ -17,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.factories import pdf_with_noise
+
 from tests.multinode.cluster import BUCKET, Cluster, wait_for
 
 pytestmark = [
@@ -125,7 +127,7 @@ def test_two_web_nodes_and_two_workers_share_sessions_files_and_pdfs(cluster):
     assert Browser().get(b, "/dashboard/applicant/").status_code == 302  # and nobody else's
 
     # -- an attachment uploaded through A downloads through B, unchanged ------------------------------------
-    document = b"%PDF-1.4\n" + os.urandom(256 * 1024) + b"\n%%EOF\n"
+    document = pdf_with_noise(256 * 1024)
     upload = browser.post(a, f"/applications/{plain}/attachments/",
                           data={"csrfmiddlewaretoken": browser.cookies["csrftoken"]},
                           files={"file": ("사업계획서.pdf", document, "application/pdf")})

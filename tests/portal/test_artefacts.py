@@ -47,7 +47,7 @@ def test_a_version_pdf_that_keeps_failing_is_marked_failed_and_not_queued_again(
     def broken(*args, **kwargs):
         raise ValueError("no font")
 
-    monkeypatch.setattr(receipts, "render_pdf", broken)
+    monkeypatch.setattr(receipts, "render_signed_pdf", broken)
     settings.ARTEFACT_MAX_ATTEMPTS = 2
     version = _submitted(open_survey, applicant, complete_answers)  # the eager task fails once
     version = ApplicationVersion.objects.get(pk=version.pk)

@@ -2,10 +2,11 @@
 
 import hashlib
 import json
-import os
 import time
 
 import pytest
+
+from tests.factories import pdf_with_noise
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -44,7 +45,7 @@ def submitted(open_survey, applicant, complete_answers):  # noqa: F811
                                                          revision=application.revision, actor=applicant)
         if index == 0:
             for name in ("계획서.pdf", "부록.pdf"):
-                content = b"%PDF-1.4\n" + os.urandom(4096) + b"\n%%EOF\n"
+                content = pdf_with_noise(4096)
                 service.attachment_add(application, upload=SimpleUploadedFile(name, content), actor=applicant)
         versions.append(service.application_submit(application, actor=applicant))
         if index == 0:

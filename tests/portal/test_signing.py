@@ -90,7 +90,8 @@ def test_render_signed_pdf_keeps_the_unsigned_pdf_when_no_key_is_configured(sett
 
 
 @pytest.mark.django_db
-def test_a_failed_signature_is_recorded_and_the_beat_signs_it_later(settings, tmp_path, signing_ca):
+def test_a_failed_signature_is_recorded_and_the_beat_signs_it_later(settings, tmp_path, signing_ca,
+                                                                    django_capture_on_commit_callbacks):
     organization = OrganizationFactory()  # stands for any record that owns an issued PDF
     settings.SIGNING_DEMO_DIR = str(tmp_path / "empty")
     result = render_signed_pdf("pdf/sample.html", {"title": "접수증", "body": "본문"})
@@ -102,12 +103,14 @@ def test_a_failed_signature_is_recorded_and_the_beat_signs_it_later(settings, tm
     assert document.status == SignatureStatus.PENDING and "No signing key" in document.error
     assert AuditEvent.objects.filter(action="portal.document.signing_failed").count() == 1
 
-    assert sign_pending_documents() == 1  # still no key: counted again, left pending
+    with django_capture_on_commit_callbacks(execute=True):  # the beat's tasks are queued on commit
+        assert sign_pending_documents() == 1  # still no key: counted again, left pending
     document.refresh_from_db()
     assert (document.status, document.attempts) == (SignatureStatus.PENDING, 2)
 
     settings.SIGNING_DEMO_DIR = str(signing_ca)
-    sign_pending_documents()
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_pending_documents()
     document.refresh_from_db()
     assert document.status == SignatureStatus.SIGNED and document.file and document.signed_at
     signed = document.file.read()

@@ -27,12 +27,12 @@ from surveys.models import AccessEvent, Application
 from surveys.services import applications as applying
 from surveys.services.intake import intake_accept
 from tests.applications.conftest import admin, applicant, complete_answers, open_survey  # noqa: F401
-from tests.factories import make_user
+from tests.factories import make_user, MINIMAL_PDF
 from tests.review.helpers import add_reviewer, assign
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def _submitted(survey, user, answers, *, title, attachment=None):

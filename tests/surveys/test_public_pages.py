@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEvent
+from surveys.pipelines import TECHNOLOGY
 from surveys.enums import SurveyStage
 from surveys.models import Briefing, GuidanceFile
 from tests.factories import MINIMAL_PDF, make_user
@@ -41,7 +42,7 @@ def test_call_list_shows_only_published_calls(client):
     draft = make_survey(title="초안 상태의 공고")
     shown = [
         make_survey(stage=stage, title=f"공개된 공고 {stage.value}")
-        for stage in SurveyStage if stage != SurveyStage.DRAFT
+        for stage in TECHNOLOGY.stages if stage != SurveyStage.DRAFT
     ]
     for user in (None, make_user("applicant"), make_user("admin")):
         client.logout()
