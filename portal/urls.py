@@ -5,10 +5,10 @@ from django.views.i18n import set_language
 
 from portal.opendata import build_api
 from portal.views import bench, health, home, manage, members, metrics, notifications, signup, verify
-from review.opendata import TECHNOLOGIES
+from review.opendata import COMPLEXES, TECHNOLOGIES
 
 #: The public registers as open data; another register is one more entry in this list.
-OPEN_REGISTERS = [TECHNOLOGIES]
+OPEN_REGISTERS = [TECHNOLOGIES, COMPLEXES]
 open_data_api, open_data_feeds = build_api(OPEN_REGISTERS)
 
 urlpatterns = [

@@ -72,3 +72,96 @@ TECHNOLOGIES = OpenRegister(
     changed_at="updated_at",
     created_at="designated_at",
 )
+
+
+class ComplexFilters(Schema):
+    q: str = Field("", max_length=200, description="Search in the number, the name and the location")
+    field: str = Field("", max_length=20, description="Field code, e.g. BAT")
+    province: str = Field("", max_length=4, description="Province code (행정구역 코드), e.g. 43")
+    status: Literal["", "active", "revoked"] = Field("", description="active: designated; revoked")
+
+
+class AnchorCompany(Schema):
+    company: str
+    investment: str = Field(description="Investment committed, KRW 100 million, as in the notice")
+    year: str
+    jobs: str
+
+
+class DesignatedComplexRow(Schema):
+    number: str = Field(description="Register number")
+    name: str = Field(description="Designated specialised complex")
+    field_code: str
+    field_name: str = Field(description="Field, in Korean")
+    province: str = Field(description="Province code")
+    province_name: str
+    city: str
+    location: str
+    area_m2: str = Field(description="Area in m², as designated")
+    anchor_companies: list[AnchorCompany]
+    conditions: str = Field(description="Conditions of the designation; empty when there are none")
+    conditions_met_at: datetime | None
+    status: str = Field(description="active (designated) or revoked")
+    notice_number: str = Field(description="The notice behind the entry's current text")
+    notice_effective_on: date
+    designated_at: datetime
+    updated_at: datetime
+    url: str = Field(description="The complex's public page")
+
+
+def _complex_entries(filters: dict):
+    from review.selectors import designated_complexes
+
+    return designated_complexes(**{key: filters.get(key) or "" for key in ("q", "field", "province", "status")})
+
+
+def _complex_state():
+    from django.db.models import Count, Max
+
+    from review.models import DesignatedComplex
+
+    state = DesignatedComplex.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    return state["n"], state["changed"]
+
+
+def _plain(number) -> str:
+    """1000000.00 → "1000000": the area as designated, without the column's padding."""
+    if number is None:
+        return ""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def complex_rows(entries) -> list[dict]:
+    from review.services.complex_notices import province_name
+
+    names = field_names({entry.field_code for entry in entries})
+    return [{
+        "number": entry.number, "name": entry.name, "field_code": entry.field_code,
+        "field_name": names.get(entry.field_code, entry.field_code), "province": entry.province,
+        "province_name": province_name(entry.province), "city": entry.city, "location": entry.location,
+        "area_m2": _plain(entry.area_m2),
+        "anchor_companies": [{key: str(row.get(key, "")) for key in ("company", "investment", "year", "jobs")}
+                             for row in entry.anchor_companies if isinstance(row, dict)],
+        "conditions": entry.conditions, "conditions_met_at": entry.conditions_met_at, "status": entry.status,
+        "notice_number": entry.notice.number, "notice_effective_on": entry.notice.effective_on,
+        "designated_at": entry.created_at, "updated_at": entry.updated_at,
+        "url": reverse("review:complex_register_entry", kwargs={"number": entry.number}),
+    } for entry in entries]
+
+
+COMPLEXES = OpenRegister(
+    slug="complexes",
+    title=_("Register of designated specialised complexes"),
+    description=_("National advanced strategic industry specialised complexes designated by ministerial notice."),
+    schema=DesignatedComplexRow,
+    filters=ComplexFilters,
+    entries=_complex_entries,
+    rows=complex_rows,
+    state=_complex_state,
+    key="number",
+    lookup=lambda entries, number: entries.filter(number=number),
+    page_url=lambda row: row["url"],
+    changed_at="updated_at",
+    created_at="designated_at",
+)

@@ -194,7 +194,8 @@ def test_the_openapi_description_documents_the_register(client):
 
 def test_the_api_index_lists_every_register_with_its_formats(client):
     index = _json(client, "/api/v1/")
-    [register] = index["registers"]
-    assert register["slug"] == "technologies"
+    registers = {register["slug"]: register for register in index["registers"]}
+    assert set(registers) == {"technologies", "complexes"}
+    register = registers["technologies"]
     assert register["json"].endswith(API) and register["csv"].endswith(CSV) and register["feed"].endswith(FEED)
     assert index["openapi"].endswith("/api/v1/openapi.json")

@@ -302,6 +302,10 @@ MATRIX: dict[str, Row] = {
     "opendata:technologies_csv": get(none, public()),
     "opendata:technologies_detail": get(lambda w: {"key": w.entry.number}, public()),
     "opendata_technologies_feed": get(none, public()),
+    "opendata:complexes_list": get(none, public()),
+    "opendata:complexes_csv": get(none, public()),
+    "opendata:complexes_detail": get(lambda w: {"key": w.complex_entry.number}, public()),
+    "opendata_complexes_feed": get(none, public()),
     # -- review: the complexes of a complex call's notice, and the register of complexes --------------------------
     "review:complex_notice_item": get(pk("complex_item"), admin_only()),
     "review:complex_notice_item_remove": post(pk("complex_change_item"), admin_only(302)),
