@@ -71,6 +71,20 @@ def _signer(material: SigningMaterial):
     return signer
 
 
+def _outside_event_loop(function, *args, **kwargs):
+    """Call a pyHanko function that runs its own event loop (``asyncio.run``). Where this thread already runs
+    one (an ASGI server, a browser driven from the same process), the call goes to a short-lived thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def pdf_sign(data: bytes) -> bytes:
     """The PDF with a PAdES baseline signature by the ministry's key; raises ``SigningError``."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -82,7 +96,7 @@ def pdf_sign(data: bytes) -> bytes:
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
             reason=settings.SIGNING_REASON, location=settings.SIGNING_LOCATION)
-        return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+        return _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer).getvalue()
     except SigningError:
         raise
     except Exception as error:  # pyHanko, cryptography and file errors all mean "not signed"
@@ -172,7 +186,7 @@ def pdf_signatures_check(data: bytes) -> list[SignatureCheck]:
     for signature in signatures:
         context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
         try:
-            status = validate_pdf_signature(signature, context)
+            status = _outside_event_loop(validate_pdf_signature, signature, context)
         except (SignatureValidationError, PdfReadError, ValueError, KeyError, TypeError) as error:
             checks.append(SignatureCheck(False, False, False, "", None, [str(error)[:300]]))
             continue

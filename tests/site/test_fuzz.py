@@ -5,6 +5,7 @@ pages are fetched as each role that may open them and their ``<form>``s read (fi
 ``test_every_form_is_fuzzed`` fails when a page renders a form whose target is not fuzzed here.
 """
 
+import os
 import string
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -228,7 +229,8 @@ def form_data(form: Form):
     return st.fixed_dictionaries({}, optional={**fields, **extra})
 
 
-FUZZ = settings(max_examples=15, deadline=None, database=None,
+#: Examples per form: 8 in the suite (about eighty forms); FUZZ_EXAMPLES=200 for a deeper run by hand.
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "8")), deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large, HealthCheck.large_base_example])
 
