@@ -176,6 +176,8 @@ class Outcome(models.TextChoices):
     REJECTED = "rejected", _("Not designated")
     DEFERRED = "deferred", _("Deferred")
     NOT_SELECTED = "not_selected", _("Not selected for the committee")
+    #: An international R&D call selects candidates; it designates nothing.
+    SELECTED = "selected", _("Selected")
 
 
 class ObjectionGround(models.TextChoices):
@@ -232,3 +234,21 @@ COMPLEX_AUDIT = {
     ComplexAction.CONDITIONS_MET: AuditAction.COMPLEX_CONDITIONS_MET,
     ComplexAction.REVOKE: AuditAction.COMPLEX_REVOKED,
 }
+
+
+class LayerKind(models.TextChoices):
+    #: Experts score the candidate against the call's criteria, with a justification per criterion.
+    SCORING = "scoring", _("Anonymous expert scoring")
+    #: An independent panel judges whether international cooperation is essential and may adjust the ranking.
+    PANEL = "panel", _("Independent anonymous panel")
+
+
+class EssentialRule(models.TextChoices):
+    MAJORITY = "majority", _("A majority of the panel")
+    UNANIMOUS = "unanimous", _("The whole panel")
+
+
+class SelectionDecision(models.TextChoices):
+    SELECTED = "selected", _("Selected")
+    RESERVE = "reserve", _("Reserve")
+    NOT_SELECTED = "not_selected", _("Not selected")

@@ -3,6 +3,9 @@ from .committee import (
     CommitteeBook, CommitteeConfirmation, ConfirmedCandidate, HearingComment, SubcommitteeDecision, SubcommitteeMeeting,
 )
 from .complex import ComplexEvent, ComplexNoticeItem, DesignatedComplex
+from .international import (
+    CategoryClosure, EvaluationLayer, LayerOutcome, PanelJudgement, SelectionItem, SelectionMeeting, SelectionProposal,
+)
 from .national import (
     NationalMeeting, Notice, NoticeItem, Objection, ObjectionOpinion, ObjectionStep, RegisterEntry, RegisterEvent, Resolution, Result,
 )
@@ -11,7 +14,8 @@ from .review import Assignment, CandidateScore, ExclusionRequest, Pledge, Review
 from .site_visit import SiteVisit, SiteVisitPhoto
 
 __all__ = [
-    "Assignment", "Bundle", "CandidateScore", "CommitteeBook", "CommitteeConfirmation", "ComplexEvent",
+    "Assignment", "Bundle", "CandidateScore", "CategoryClosure", "EvaluationLayer", "LayerOutcome",
+    "PanelJudgement", "SelectionItem", "SelectionMeeting", "SelectionProposal", "CommitteeBook", "CommitteeConfirmation", "ComplexEvent",
     "ComplexNoticeItem", "ConfirmedCandidate", "DesignatedComplex", "ExclusionRequest", "HearingComment",
     "NationalMeeting", "Notice", "NoticeItem", "Objection", "ObjectionOpinion", "ObjectionStep", "Panel",
     "PanelMember", "Pledge",

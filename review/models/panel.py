@@ -68,12 +68,16 @@ class Panel(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="panels")
     field_code = models.CharField(_("field"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
+    #: The evaluation layer this panel serves (1 unless the call evaluates in layers).
+    layer = models.PositiveSmallIntegerField(_("layer"), default=1, db_default=1)
 
     class Meta:
         verbose_name = _("panel")
         verbose_name_plural = _("panels")
-        constraints = [models.UniqueConstraint(fields=["survey", "field_code"], name="one_panel_per_field")]
-        ordering = ["field_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "layer", "field_code"], name="one_panel_per_field_and_layer"),
+        ]
+        ordering = ["layer", "field_code"]
 
     def __str__(self):
         return self.name

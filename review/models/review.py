@@ -31,6 +31,9 @@ class Assignment(ChoiceLabels, models.Model):
         _("status"), max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED, db_index=True
     )
     pseudonym = models.CharField(_("pseudonym"), max_length=20)
+    #: The evaluation layer (1 unless the call evaluates in layers, as an international R&D call does).
+    #: One assignment per candidate and reviewer: nobody sits in two layers for the same candidate.
+    layer = models.PositiveSmallIntegerField(_("layer"), default=1, db_default=1)
     declared_at = models.DateTimeField(_("conflict declaration"), null=True, blank=True)
     declaration_note = models.TextField(_("declaration"), blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True)
