@@ -249,6 +249,20 @@ class AttachmentForm(forms.Form):
         help_text=_("PDF, HWP/HWPX, DOCX, XLSX, PPTX, PNG or JPEG."),
         allow_empty_file=True,
     )
+    partner_row = forms.TypedChoiceField(
+        label=_("Agreement with a partner institution"), required=False, coerce=int, empty_value=None,
+        help_text=_("Choose the partner when the file is its signed LOI, MoU or contract."),
+    )
+
+    def __init__(self, *args, partners: list[dict] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not partners:
+            del self.fields["partner_row"]
+            return
+        self.fields["partner_row"].choices = [("", _("Not an agreement"))] + [
+            (number, f"{number}. {row.get('institution', '')} ({row.get('country', '')})")
+            for number, row in enumerate(partners, start=1)
+        ]
 
 
 class ExtensionForm(forms.Form):

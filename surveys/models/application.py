@@ -137,6 +137,10 @@ class Attachment(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="blind_versions",
         help_text="Set on the blind version of another attachment, for calls that ask for one.",
     )
+    partner_row = models.PositiveSmallIntegerField(
+        _("partner institution"), null=True, blank=True,
+        help_text="Set on the agreement of a partner institution: its row in the proposal's partner list, from 1.",
+    )
 
     class Meta:
         verbose_name = _("attachment")

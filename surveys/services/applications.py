@@ -20,7 +20,7 @@ from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
 from portal.tasks import enqueue
 from portal.uploads import check_upload, safe_original_name
-from surveys.application_schema import section_form_class, sections_for
+from surveys.application_schema import answer_of, section_form_class, sections_for
 from surveys.enums import (
     APPLICATION_TRANSITIONS,
     EDITABLE_STATUSES,
@@ -206,6 +206,37 @@ def completeness(application: Application, satisfied: set[int] | None = None) ->
             if attachment.blind_of_id is None and attachment.pk not in covered:
                 missing.append(Missing("attachments", str(_("Attachments")), f"blind-{attachment.pk}",
                                        attachment.original_name, str(_("A blind version of this file is required."))))
+    missing.extend(_missing_agreements(application))
+    return missing
+
+
+#: Partner agreement states that exist on paper, so the paper must be attached.
+SIGNED_AGREEMENTS = frozenset({"loi", "mou", "contract"})
+
+
+def partner_rows(application: Application) -> list[dict]:
+    """The partner institutions of a proposal (rows of country, institution, role and agreement)."""
+    rows = answer_of(application, "partners", default=[])
+    return rows if isinstance(rows, list) else []
+
+
+def _missing_agreements(application: Application) -> list[Missing]:
+    rows = partner_rows(application)
+    if not rows:
+        return []
+    attached = set(
+        application.attachments.filter(removed_at__isnull=True, blind_of__isnull=True, partner_row__isnull=False)
+        .values_list("partner_row", flat=True)
+    )
+    missing = []
+    for number, row in enumerate(rows, start=1):
+        if row.get("agreement") in SIGNED_AGREEMENTS and number not in attached:
+            missing.append(Missing(
+                "attachments", str(_("Attachments")), f"partner-{number}",
+                str(_("Partner %(number)d: %(institution)s") % {"number": number,
+                                                                 "institution": row.get("institution", "")}),
+                str(_("Attach the signed agreement (LOI, MoU or contract) with this partner.")),
+            ))
     return missing
 
 
@@ -322,7 +353,7 @@ def _next_receipt_number(survey: Survey, now: datetime) -> str:
 def _attachment_snapshot(application: Application) -> list[dict]:
     return [
         {"id": a.pk, "name": a.original_name, "kind": a.kind, "size": a.size, "sha256": a.sha256,
-         "question": a.question_id, "blind_of": a.blind_of_id}
+         "question": a.question_id, "blind_of": a.blind_of_id, "partner_row": a.partner_row}
         for a in application.attachments.filter(removed_at__isnull=True).order_by("pk")
     ]
 
@@ -456,10 +487,14 @@ def application_restore(application: Application, *, actor) -> Application:
 # -- attachments ---------------------------------------------------------------------------
 
 @transaction.atomic
-def attachment_add(application: Application, *, upload, actor, question=None, blind_of=None) -> Attachment:
-    """Attach a file; with ``blind_of``, the blind version of that attachment (replacing an earlier one)."""
+def attachment_add(application: Application, *, upload, actor, question=None, blind_of=None,
+                   partner_row: int | None = None) -> Attachment:
+    """Attach a file; with ``blind_of``, the blind version of that attachment (replacing an earlier one); with
+    ``partner_row``, the agreement with that partner institution (replacing an earlier one)."""
     application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
     _check_open(application, database_now())
+    if partner_row is not None and not 1 <= partner_row <= len(partner_rows(application)):
+        raise DomainError(_("That partner institution is no longer in the proposal; reload the page."), code="state")
     if blind_of is not None and (blind_of.application_id != application.pk or blind_of.removed_at is not None
                                  or blind_of.blind_of_id is not None):
         raise DomainError(_("That file is no longer attached; reload the page."), code="state")
@@ -479,16 +514,21 @@ def attachment_add(application: Application, *, upload, actor, question=None, bl
         replaced = application.attachments.filter(question=question, removed_at__isnull=True)
         application.attachments.filter(blind_of__in=replaced, removed_at__isnull=True).update(removed_at=timezone.now())
         replaced.update(removed_at=timezone.now())
+    if partner_row is not None:  # one agreement per partner: the earlier one goes, with its blind version
+        replaced = application.attachments.filter(partner_row=partner_row, blind_of__isnull=True, removed_at__isnull=True)
+        application.attachments.filter(blind_of__in=replaced, removed_at__isnull=True).update(removed_at=timezone.now())
+        replaced.update(removed_at=timezone.now())
     if blind_of is not None:
         application.attachments.filter(blind_of=blind_of, removed_at__isnull=True).update(removed_at=timezone.now())
     attachment = Attachment.objects.create(
         application=application, question=question, file=upload, original_name=safe_original_name(upload.name),
         kind=kind, size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor, blind_of=blind_of,
+        partner_row=partner_row,
     )
     Application.objects.filter(pk=application.pk).update(revision=application.revision + 1, updated_by=actor)
     audit_log(ApplicationAction.ATTACHMENT_ADDED, actor=actor, obj=application,
               after={"attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256,
-                     "blind_of": attachment.blind_of_id})
+                     "blind_of": attachment.blind_of_id, "partner_row": partner_row})
     return attachment
 
 

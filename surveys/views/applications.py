@@ -203,10 +203,19 @@ def _with_blind_versions(application):
     return originals
 
 
+def _with_partners(attachments: list, partners: list[dict]) -> list:
+    """Each partner agreement learns which partner it belongs to, as the proposal lists them now."""
+    for attachment in attachments:
+        row = attachment.partner_row
+        attachment.partner = partners[row - 1] if row and row <= len(partners) else None
+    return attachments
+
+
 @login_required
 def application_attachments(request, pk: int):
     application = _application(request, pk, "surveys.edit_application")
-    form = AttachmentForm(request.POST or None, request.FILES or None)
+    partners = service.partner_rows(application)
+    form = AttachmentForm(request.POST or None, request.FILES or None, partners=partners)
     status = 200
     if request.method == "POST":
         blind_of = None
@@ -219,7 +228,7 @@ def application_attachments(request, pk: int):
         if form.is_valid():
             try:
                 service.attachment_add(application, upload=form.cleaned_data["file"], actor=request.user,
-                                       blind_of=blind_of)
+                                       blind_of=blind_of, partner_row=form.cleaned_data.get("partner_row"))
             except ValidationError as error:
                 form.add_error("file", error)
             except DomainError as error:
@@ -231,7 +240,8 @@ def application_attachments(request, pk: int):
     return render(request, "surveys/application/attachments.html", {
         "application": application,
         "form": form,
-        "attachments": _with_blind_versions(application),
+        "attachments": _with_partners(_with_blind_versions(application), partners),
+        "partners": partners,
         "sections": sections_for(application.survey),
         **_deadline_context(application),
     }, status=status)

@@ -67,12 +67,14 @@ def test_the_call_has_the_two_default_categories(call):
 
 def test_a_complete_proposal_submits_with_totals(call, company):
     application = _draft(call, company, _answers(call))
+    service.attachment_add(application, upload=_pdf("imec-mou.pdf"), actor=company, partner_row=1)
     assert service.completeness(application) == []
     version = service.application_submit(Application.objects.get(pk=application.pk), actor=company)
     shown = {name: value for _t, rows in labelled_answers(call, version.answers) for name, _l, value in rows}
     assert "imec" in shown["partners"] and ("벨기에" in shown["partners"] or "Belgium" in shown["partners"])
     assert "90" in shown["budget"]  # 40 + 50
     assert shown["ip_confirmation"] in ("예", "Yes")
+    assert [a["partner_row"] for a in version.attachments] == [1]
 
 
 def test_a_proposal_without_a_partner_is_incomplete_and_keeps_the_rest(call, company):
@@ -140,3 +142,52 @@ def test_categories_page_is_for_international_calls_only(admin_client, call):
     assert admin_client.get(url).status_code == 200
     technology = make_survey()
     assert admin_client.get(reverse("surveys:manage_categories", kwargs={"pk": technology.pk})).status_code == 404
+
+
+def _pdf(name="agreement.pdf"):
+    from tests.factories import MINIMAL_PDF
+
+    return SimpleUploadedFile(name, MINIMAL_PDF, content_type="application/pdf")
+
+
+def test_a_signed_agreement_must_be_attached_to_its_partner(call, company):
+    answers = _answers(call)
+    answers["cooperation"]["partners"].append(
+        {"country": "US", "institution": "MIT", "role": "설계", "agreement": "none"})
+    application = _draft(call, company, answers)
+    missing = {(m.section, m.field) for m in service.completeness(application)}
+    assert ("attachments", "partner-1") in missing  # imec: MoU, not attached
+    assert ("attachments", "partner-2") not in missing  # MIT: no agreement yet, nothing to attach
+
+    service.attachment_add(application, upload=_pdf("imec-mou.pdf"), actor=company, partner_row=1)
+    assert ("attachments", "partner-1") not in {(m.section, m.field) for m in service.completeness(application)}
+
+    # A second file for the same partner replaces the first.
+    service.attachment_add(application, upload=_pdf("imec-mou-signed.pdf"), actor=company, partner_row=1)
+    current = application.attachments.filter(removed_at__isnull=True, partner_row=1)
+    assert [a.original_name for a in current] == ["imec-mou-signed.pdf"]
+
+
+def test_an_agreement_for_a_partner_that_is_not_listed_is_refused(call, company):
+    application = _draft(call, company, _answers(call))
+    with pytest.raises(DomainError):
+        service.attachment_add(application, upload=_pdf(), actor=company, partner_row=2)
+    assert not application.attachments.exists()
+
+
+def test_the_attachments_page_offers_each_partner(call, company, client):
+    application = _draft(call, company, _answers(call))
+    client.force_login(company, backend="django.contrib.auth.backends.ModelBackend")
+    url = reverse("surveys:application_attachments", kwargs={"pk": application.pk})
+    page = client.get(url).content.decode()
+    assert "1. imec (BE)" in page
+
+    response = client.post(url, {"file": _pdf("imec.pdf"), "partner_row": "1"})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert 'data-testid="partner-agreement"' in page and "imec" in page
+    assert application.attachments.get().partner_row == 1
+
+    response = client.post(url, {"file": _pdf("x.pdf"), "partner_row": "7"})
+    assert response.status_code == 400  # not a choice: refused with the form kept
+    assert application.attachments.count() == 1
