@@ -112,8 +112,28 @@ def scenarios(port: int) -> tuple[dict[str, Scenario], Sessions]:
                              {"pk": review_call.pk, "field_code": "ROB"}, sessions.headers(secretary)),
         "register": _optional("register", "public register", "review:register", {}, sessions.headers(None),
                               baseline="bare"),
+        "intake_application": _intake_application(review_call, sessions.headers(admin)),
+        "assignment_detail": _assignment_detail(reviewer, sessions.headers(reviewer)),
     }
     return result, sessions
+
+
+def _intake_application(survey: Survey, headers: dict) -> Scenario:
+    """MOTIE's page of one received application (the counterpart of pretalx's submission detail)."""
+    application = _median(Application.objects.filter(survey=survey).exclude(status=ApplicationStatus.DRAFT), "pk")
+    if application is None:
+        return Scenario("intake_application", "intake application detail", missing="no received application")
+    path = reverse("surveys:intake_application", kwargs={"pk": survey.pk, "application_pk": application.pk})
+    return Scenario("intake_application", "intake application detail", [_get(path, headers)])
+
+
+def _assignment_detail(reviewer: User, headers: dict) -> Scenario:
+    """A reviewer's page of one assigned candidate, its scoring form included (pretalx's review page)."""
+    assignment = _median(Assignment.objects.filter(reviewer=reviewer), "pk")
+    if assignment is None:
+        return Scenario("assignment_detail", "reviewer assignment detail", missing="the reviewer has no assignment")
+    path = reverse("review:assignment", kwargs={"pk": assignment.pk})
+    return Scenario("assignment_detail", "reviewer assignment detail", [_get(path, headers)])
 
 
 def _in_call(survey):
