@@ -1,5 +1,5 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from portal.services.audit import audit_log
@@ -31,3 +31,32 @@ def login_address_on_creation(sender, instance, created, raw=False, **kwargs):
         user=instance, email=instance.email.lower(), defaults={"primary": True, "verified": True}
     )
 
+
+
+def _forget_signed_in(user_id) -> None:
+    """Drop the cached signed-in user now and again once the change is committed (a request in between may have
+    read the row as it was before)."""
+    from django.db import transaction
+
+    from portal.signed_in import forget_signed_in
+
+    if user_id is None:
+        return
+    forget_signed_in(user_id)
+    transaction.on_commit(lambda: forget_signed_in(user_id))
+
+
+@receiver(post_save, sender="portal.User")
+@receiver(post_delete, sender="portal.User")
+def user_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _forget_signed_in(instance.pk)
+
+
+@receiver(post_save, sender="portal.Membership")
+@receiver(post_delete, sender="portal.Membership")
+@receiver(post_save, sender="mfa.Authenticator")
+@receiver(post_delete, sender="mfa.Authenticator")
+def access_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _forget_signed_in(instance.user_id)
