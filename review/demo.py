@@ -41,6 +41,21 @@ def _submit(survey, organization, user, title):
 
 
 @transaction.atomic
+def _score(survey, candidates) -> None:
+    """Each assigned reviewer signs the pledge, declares no conflict and submits the scores of ``PROPOSALS``."""
+    numbers = [c.number for c in survey.criteria.all()]
+    for candidate, (_code, _email, _title, scores) in zip(candidates, PROPOSALS):
+        for assignment, score in zip(candidate.assignments.select_related("reviewer").order_by("pseudonym"), scores):
+            reviewer = assignment.reviewer
+            reviewing.pledge_sign(survey, reviewer=reviewer, signed_name=reviewer.name)
+            assignment = reviewing.declare(assignment, reviewer=reviewer, has_conflict=False)
+            reviewing.review_save(
+                assignment, reviewer=reviewer, scores={str(n): score for n in numbers},
+                justifications={str(n): "제출된 기술 사양과 양산 계획을 근거로 평가함" for n in numbers},
+                recommendation="recommend" if float(score) >= 3.5 else "conditional", submit=True,
+            )
+
+
 def seed(stdout=None):
     admin = User.objects.filter(email="admin@motie.example").first()
     secretary = User.objects.filter(email="secretary@motie.example").first()
@@ -82,17 +97,7 @@ def seed(stdout=None):
     plan.due_on = today - timedelta(days=7)
     plan.save()
     assign_automatically(survey, actor=admin)
-    for candidate, (_code, _email, _title, scores) in zip(candidates, PROPOSALS):
-        for assignment, score in zip(candidate.assignments.select_related("reviewer").order_by("pseudonym"), scores):
-            reviewer = assignment.reviewer
-            reviewing.pledge_sign(survey, reviewer=reviewer, signed_name=reviewer.name)
-            assignment = reviewing.declare(assignment, reviewer=reviewer, has_conflict=False)
-            numbers = [c.number for c in survey.criteria.all()]
-            reviewing.review_save(
-                assignment, reviewer=reviewer, scores={str(n): score for n in numbers},
-                justifications={str(n): "제출된 기술 사양과 양산 계획을 근거로 평가함" for n in numbers},
-                recommendation="recommend" if float(score) >= 3.5 else "conditional", submit=True,
-            )
+    _score(survey, candidates)
     committee.meeting_save(survey, field_code="ROB", held_on=today - timedelta(days=5),
                            attendees="로봇 분과위원 5인", minutes="후보기술 3건의 평가 결과를 검토함", actor=secretary)
     for candidate, recommendation in zip(candidates, ["recommend", "recommend", "hold"]):

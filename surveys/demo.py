@@ -38,66 +38,76 @@ def seed(stdout=None):
         if organization:
             robot.organizations.add(organization)
     if not Survey.objects.filter(code="ROB").exists():
-        survey = survey_create(
-            data={
-                "kind": SurveyKind.TECHNOLOGY,
-                "title": "로봇산업 국가첨단전략기술 지정 수요조사",
-                "title_en": "Robot industry national advanced strategic technology designation demand survey",
-                "description": ROBOT_DESCRIPTION,
-                "description_en": "Demand survey for designating robot technologies as national advanced strategic technologies.",
-                "code": "ROB",
-                "eligible_types": [T.COMPANY, T.RESEARCH_INSTITUTE, T.ASSOCIATION, T.MINISTRY],
-                "opens_at": _at(-3, 9),
-                "deadline": _at(14),
-                "review_starts_on": (_at(20)).date(),
-                "hearing_starts_on": (_at(35)).date(),
-                "hearing_ends_on": (_at(45)).date(),
-                "committee_on": (_at(60)).date(),
-                "notice_on": (_at(75)).date(),
-                "contact": "산업통상자원부 로봇산업과 044-203-0000",
-            },
-            fields=[robot],
-            actor=admin,
-        )
-        Question.objects.create(
-            survey=survey, order=1, type=QuestionType.NUMBER, required=True,
-            label="최근 3년 평균 연구개발 투자액 (억 원)", label_en="Average R&D investment, last 3 years (KRW 100 million)",
-        )
-        Question.objects.create(
-            survey=survey, order=2, type=QuestionType.CHOICE, required=False,
-            label="국가핵심기술 해당 여부", label_en="Already a national core technology?",
-            choices=["해당", "해당 없음", "검토 중"],
-        )
-        Survey.objects.filter(pk=survey.pk).update(stage=SurveyStage.COLLECTION, published_at=timezone.now())
+        _seed_robot_call(admin, robot)
     if not Survey.objects.filter(code="CPX").exists():
-        fields = list(Field.objects.filter(code__in=["ROB", "DEF", "BAT"]))
-        survey = survey_create(
-            data={
-                "kind": SurveyKind.COMPLEX,
-                "title": "국가첨단전략산업 특화단지 지정 신청 (로봇·방산·이차전지)",
-                "title_en": "Specialised complex designation (robots, defense, secondary batteries)",
-                "description": COMPLEX_DESCRIPTION,
-                "code": "CPX",
-                "eligible_types": [T.MINISTRY, T.LOCAL_GOVERNMENT, T.COMPANY],
-                "opens_at": _at(-1, 9),
-                "deadline": _at(90),
-                "contact": "산업통상자원부 첨단산업정책과",
-            },
-            fields=fields,
-            actor=admin,
-        )
-        january = timezone.localdate().replace(month=1, day=15)
-        if january < timezone.localdate():
-            january = january.replace(year=january.year + 1)
-        Briefing.objects.create(
-            survey=survey,
-            starts_at=timezone.make_aware(datetime.combine(january, time(14, 0))),
-            place="대한상공회의소 국제회의장 (서울 중구)",
-            description="특화단지 지정 신청 요령 설명 및 질의응답",
-        )
-        Survey.objects.filter(pk=survey.pk).update(stage=SurveyStage.DISTRIBUTION, published_at=timezone.now())
+        _seed_complex_call(admin)
     if stdout:
         stdout.write("Demo calls: /calls/")
+
+
+def _seed_robot_call(admin, robot):
+    """The technology call in collection, with two questions of its own."""
+    survey = survey_create(
+        data={
+            "kind": SurveyKind.TECHNOLOGY,
+            "title": "로봇산업 국가첨단전략기술 지정 수요조사",
+            "title_en": "Robot industry national advanced strategic technology designation demand survey",
+            "description": ROBOT_DESCRIPTION,
+            "description_en": "Demand survey for designating robot technologies as national advanced strategic technologies.",
+            "code": "ROB",
+            "eligible_types": [T.COMPANY, T.RESEARCH_INSTITUTE, T.ASSOCIATION, T.MINISTRY],
+            "opens_at": _at(-3, 9),
+            "deadline": _at(14),
+            "review_starts_on": (_at(20)).date(),
+            "hearing_starts_on": (_at(35)).date(),
+            "hearing_ends_on": (_at(45)).date(),
+            "committee_on": (_at(60)).date(),
+            "notice_on": (_at(75)).date(),
+            "contact": "산업통상자원부 로봇산업과 044-203-0000",
+        },
+        fields=[robot],
+        actor=admin,
+    )
+    Question.objects.create(
+        survey=survey, order=1, type=QuestionType.NUMBER, required=True,
+        label="최근 3년 평균 연구개발 투자액 (억 원)", label_en="Average R&D investment, last 3 years (KRW 100 million)",
+    )
+    Question.objects.create(
+        survey=survey, order=2, type=QuestionType.CHOICE, required=False,
+        label="국가핵심기술 해당 여부", label_en="Already a national core technology?",
+        choices=["해당", "해당 없음", "검토 중"],
+    )
+    Survey.objects.filter(pk=survey.pk).update(stage=SurveyStage.COLLECTION, published_at=timezone.now())
+
+
+def _seed_complex_call(admin):
+    """The specialised-complex call in distribution, with its briefing session."""
+    fields = list(Field.objects.filter(code__in=["ROB", "DEF", "BAT"]))
+    survey = survey_create(
+        data={
+            "kind": SurveyKind.COMPLEX,
+            "title": "국가첨단전략산업 특화단지 지정 신청 (로봇·방산·이차전지)",
+            "title_en": "Specialised complex designation (robots, defense, secondary batteries)",
+            "description": COMPLEX_DESCRIPTION,
+            "code": "CPX",
+            "eligible_types": [T.MINISTRY, T.LOCAL_GOVERNMENT, T.COMPANY],
+            "opens_at": _at(-1, 9),
+            "deadline": _at(90),
+            "contact": "산업통상자원부 첨단산업정책과",
+        },
+        fields=fields,
+        actor=admin,
+    )
+    january = timezone.localdate().replace(month=1, day=15)
+    if january < timezone.localdate():
+        january = january.replace(year=january.year + 1)
+    Briefing.objects.create(
+        survey=survey,
+        starts_at=timezone.make_aware(datetime.combine(january, time(14, 0))),
+        place="대한상공회의소 국제회의장 (서울 중구)",
+        description="특화단지 지정 신청 요령 설명 및 질의응답",
+    )
+    Survey.objects.filter(pk=survey.pk).update(stage=SurveyStage.DISTRIBUTION, published_at=timezone.now())
 
 
 DEMO_ANSWERS = {

@@ -157,49 +157,52 @@ class RowsField(forms.Field):
         self.validate(rows)
         cleaned, problems = [], []
         for number, row in enumerate(rows, start=1):
-            clean_row = {}
-            problems_before = len(problems)
+            clean_row, row_problems = {}, []
             for column in self.columns:
                 text = str(row.get(column.key, "")).strip()
-                if not text:
-                    if column.required:
-                        problems.append(_("Row %(row)d: “%(column)s” is required.") % {"row": number, "column": column.label})
-                    clean_row[column.key] = ""
-                    continue
-                if len(text) > column.max_length:
-                    problems.append(_("Row %(row)d: “%(column)s” is longer than %(n)d characters.")
-                                    % {"row": number, "column": column.label, "n": column.max_length})
-                    continue
-                if column.kind == "text":
-                    clean_row[column.key] = text
-                    continue
-                if column.kind == "choice":
-                    if text not in dict(column.options()):
-                        problems.append(_("Row %(row)d: choose a “%(column)s” from the list.")
-                                        % {"row": number, "column": column.label})
-                    clean_row[column.key] = text
-                    continue
                 try:
-                    amount = Decimal(text.replace(",", ""))
-                    if not amount.is_finite() or (column.kind == "integer" and amount != amount.to_integral_value()):
-                        raise InvalidOperation
-                except (InvalidOperation, ValueError):
-                    problems.append(_("Row %(row)d: “%(column)s” must be a number.") % {"row": number, "column": column.label})
-                    continue
-                if (column.min_value is not None and amount < column.min_value) or (
-                        column.max_value is not None and amount > column.max_value):
-                    problems.append(_("Row %(row)d: “%(column)s” is out of range.") % {"row": number, "column": column.label})
-                    continue
-                clean_row[column.key] = _plain(amount)
-            if self.row_check and len(problems) == problems_before:
+                    clean_row[column.key] = self._clean_cell(column, text)
+                except ValidationError as problem:
+                    row_problems.append(_("Row %(row)d: %(problem)s") % {"row": number, "problem": problem.message})
+                    if not text or column.kind == "choice":
+                        clean_row[column.key] = text
+            if self.row_check and not row_problems:
                 message = self.row_check(clean_row)
                 if message:
-                    problems.append(_("Row %(row)d: %(problem)s") % {"row": number, "problem": message})
+                    row_problems.append(_("Row %(row)d: %(problem)s") % {"row": number, "problem": message})
+            problems.extend(row_problems)
             cleaned.append(clean_row)
         if problems:
             raise ValidationError(problems, code="invalid")
         self.run_validators(cleaned)
         return cleaned
+
+    @staticmethod
+    def _clean_cell(column: Column, text: str) -> str:
+        """One cell as stored (numbers as typed, without separators); a ``ValidationError`` names the problem."""
+        label = {"column": column.label}
+        if not text:
+            if column.required:
+                raise ValidationError(_("“%(column)s” is required.") % label)
+            return ""
+        if len(text) > column.max_length:
+            raise ValidationError(_("“%(column)s” is longer than %(n)d characters.") % {**label, "n": column.max_length})
+        if column.kind == "text":
+            return text
+        if column.kind == "choice":
+            if text not in dict(column.options()):
+                raise ValidationError(_("choose a “%(column)s” from the list.") % label)
+            return text
+        try:
+            amount = Decimal(text.replace(",", ""))
+            if not amount.is_finite() or (column.kind == "integer" and amount != amount.to_integral_value()):
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            raise ValidationError(_("“%(column)s” must be a number.") % label) from None
+        if (column.min_value is not None and amount < column.min_value) or (
+                column.max_value is not None and amount > column.max_value):
+            raise ValidationError(_("“%(column)s” is out of range.") % label)
+        return _plain(amount)
 
     def totals(self, rows) -> dict[str, str]:
         result = {}

@@ -223,33 +223,47 @@ def backup_verify(manifest: dict, *, params: dict, storage) -> dict:
         if figures[key] != expected[key]:
             problems.append(f"{key}: {figures[key]!r}, the backup had {expected[key]!r}")
 
-    digests: dict[str, str | None] = {}
-
-    def digest_of(name: str) -> str | None:
-        if name not in digests:
-            try:
-                with storage.open(name, "rb") as handle:
-                    digests[name] = _sha256_of(handle)[0]
-            except (FileNotFoundError, OSError):
-                digests[name] = None
-        return digests[name]
-
-    files_checked = 0
-    for version_id, pdf, pdf_sha256, snapshot in versions:
-        if pdf:
-            files_checked += 1
-            if digest_of(pdf) != pdf_sha256:
-                problems.append(f"version {version_id}: the PDF {pdf} does not match its SHA-256")
-        for item in snapshot or []:
-            files_checked += 1
-            name, _stored = attachments.get(item["id"], ("", ""))
-            if not name or digest_of(name) != item["sha256"]:
-                problems.append(f"version {version_id}: attachment {item['id']} does not match its SHA-256")
+    digest_of = _Digests(storage)
+    files_checked, version_problems = _check_versions(versions, attachments, digest_of)
+    problems.extend(version_problems)
     for name, meta in manifest["files"].items():
         if digest_of(name) != meta["sha256"]:
             problems.append(f"file {name} differs from the backup")
     return {**figures, "version_files_checked": files_checked, "files": len(manifest["files"]),
             "problems": problems}
+
+
+class _Digests:
+    """The SHA-256 of each stored file, read once (``None`` for a file that is missing)."""
+
+    def __init__(self, storage):
+        self.storage = storage
+        self.known: dict[str, str | None] = {}
+
+    def __call__(self, name: str) -> str | None:
+        if name not in self.known:
+            try:
+                with self.storage.open(name, "rb") as handle:
+                    self.known[name] = _sha256_of(handle)[0]
+            except (FileNotFoundError, OSError):
+                self.known[name] = None
+        return self.known[name]
+
+
+def _check_versions(versions, attachments: dict, digest_of) -> tuple[int, list[str]]:
+    """Each version's PDF and attachments against the SHA-256 the version recorded."""
+    checked, problems = 0, []
+    for version_id, pdf, pdf_sha256, snapshot in versions:
+        if pdf:
+            checked += 1
+            if digest_of(pdf) != pdf_sha256:
+                problems.append(f"version {version_id}: the PDF {pdf} does not match its SHA-256")
+        for item in snapshot or []:
+            checked += 1
+            name, _stored = attachments.get(item["id"], ("", ""))
+            if not name or digest_of(name) != item["sha256"]:
+                problems.append(f"version {version_id}: attachment {item['id']} does not match its SHA-256")
+    return checked, problems
 
 
 def restore_storage(*, bucket: str | None, endpoint_url: str | None, region: str | None, media_root: str | None):

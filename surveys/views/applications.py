@@ -142,47 +142,20 @@ def application_edit(request, pk: int, section: str):
         return _render_edit(request, application, current, _section_form(application, current))
 
     form = _section_form(application, current, data=request.POST, files=request.FILES)
-    action = request.POST.get("action", "save")
     try:
-        revision = int(request.POST.get("revision", "-1"))
-    except ValueError:
-        revision = -1
-    try:
-        for name, upload in request.FILES.items():
-            question = next((q for q in application.survey.questions.all() if form.add_prefix(q.field_name) == name), None)
-            if question is not None:
-                service.attachment_add(application, upload=upload, actor=request.user, question=question)
-                revision += 1
-        application = service.application_save_draft(
-            application, section=current.key, data=_draft_values(form), revision=revision, actor=request.user
-        )
+        application = _save_section(request, application, current, form)
     except service.StaleDraft as error:
-        if request.htmx:
-            return render(request, "surveys/application/_autosave.html", {"error": error.message}, status=200)
-        messages.error(request, error.message)
-        return _render_edit(request, application, current, form, status=409, stale=True)
+        return _refused(request, application, current, form, error.message, status=409, stale=True)
     except (DomainError, ValidationError) as error:
         message = error.message if isinstance(error, DomainError) else " ".join(error.messages)
-        if request.htmx:
-            return render(request, "surveys/application/_autosave.html", {"error": message}, status=200)
-        messages.error(request, message)
-        return _render_edit(request, application, current, form, status=400)
+        return _refused(request, application, current, form, message, status=400)
 
     if request.htmx:
         return render(request, "surveys/application/_autosave.html", {"application": application, "saved_at": timezone.now()})
     format_errors = {k: v for k, v in form.errors.items() if any(e.code != "required" for e in v.as_data())}
-    if format_errors and action != "save":
-        action = "save"
-    if action == "next":
-        keys = [s.key for s in sections_for(application.survey)]
-        index = keys.index(current.key)
-        if index + 1 < len(keys):
-            return redirect("surveys:application_edit", pk=application.pk, section=keys[index + 1])
-        return redirect("surveys:application_attachments", pk=application.pk)
-    if action == "previous":
-        keys = [s.key for s in sections_for(application.survey)]
-        index = keys.index(current.key)
-        return redirect("surveys:application_edit", pk=application.pk, section=keys[max(index - 1, 0)])
+    action = "save" if format_errors else request.POST.get("action", "save")
+    if action in ("next", "previous"):
+        return _step(application, current, forward=action == "next")
     messages.success(request, _("The draft was saved."))
     form = _section_form(application, current, data=request.POST) if format_errors else _section_form(application, current)
     if format_errors:
@@ -191,6 +164,41 @@ def application_edit(request, pk: int, section: str):
             if name not in format_errors:
                 del form.errors[name]
     return _render_edit(request, application, current, form)
+
+
+def _save_section(request, application, current, form):
+    """Store the section's answers as typed (and its file questions' uploads) in the draft."""
+    try:
+        revision = int(request.POST.get("revision", "-1"))
+    except ValueError:
+        revision = -1
+    for name, upload in request.FILES.items():
+        question = next((q for q in application.survey.questions.all() if form.add_prefix(q.field_name) == name), None)
+        if question is not None:
+            service.attachment_add(application, upload=upload, actor=request.user, question=question)
+            revision += 1
+    return service.application_save_draft(
+        application, section=current.key, data=_draft_values(form), revision=revision, actor=request.user
+    )
+
+
+def _refused(request, application, current, form, message, *, status, stale=False):
+    """A save that was refused: the autosave line says why, or the page comes back with what was typed."""
+    if request.htmx:
+        return render(request, "surveys/application/_autosave.html", {"error": message}, status=200)
+    messages.error(request, message)
+    return _render_edit(request, application, current, form, status=status, stale=stale)
+
+
+def _step(application, current, *, forward: bool):
+    """To the next section (the attachments after the last) or the previous one."""
+    keys = [s.key for s in sections_for(application.survey)]
+    index = keys.index(current.key)
+    if forward:
+        if index + 1 < len(keys):
+            return redirect("surveys:application_edit", pk=application.pk, section=keys[index + 1])
+        return redirect("surveys:application_attachments", pk=application.pk)
+    return redirect("surveys:application_edit", pk=application.pk, section=keys[max(index - 1, 0)])
 
 
 def _with_blind_versions(application):
