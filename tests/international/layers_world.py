@@ -31,19 +31,20 @@ def candidate_of(call, admin, organization_name: str, title: str):
     return accepted_candidate(call, user, _answers(call), admin, title=title), user
 
 
-def international_world(admin, *, experts=2, members=2) -> SimpleNamespace:
+def international_world(admin, *, experts=2, members=2, count=2) -> SimpleNamespace:
     """A call in collection with two layers (``experts`` per candidate in layer 1, ``members`` in layer 2),
     two candidates of the leapfrogging category from two companies, and layer 1 assigned in the expert
     evaluation."""
     w = SimpleNamespace(admin=admin)
     w.call = make_survey(kind=SurveyKind.INTERNATIONAL_RND, stage=SurveyStage.COLLECTION, fields=("SEM",),
                          eligible_types=(OrganizationType.COMPANY,))
-    layers.layers_save(w.call, count=2, actor=admin, rules={
-        1: {"reviewers_per_candidate": experts}, 2: {"reviewers_per_candidate": members, "max_adjustment": 2}})
+    layers.layers_save(w.call, count=count, actor=admin, rules={
+        1: {"reviewers_per_candidate": experts}, 2: {"reviewers_per_candidate": members, "max_adjustment": 2},
+        3: {"reviewers_per_candidate": 1}})
     (w.first, w.applicant), (w.second, w.other_applicant) = (
         candidate_of(w.call, admin, APPLICANTS[0], "차세대 EUV 펠리클 소재"),
         candidate_of(w.call, admin, APPLICANTS[1], "고순도 불화수소 정제"))
-    w.layer1, w.layer2 = EvaluationLayer.objects.filter(survey=w.call).order_by("number")
+    w.layer1, w.layer2, *_third = EvaluationLayer.objects.filter(survey=w.call).order_by("number")
     w.panel1, w.panel2 = panel_for(w.call, "SEM"), panel_for(w.call, "SEM", 2)
     w.experts = [add_reviewer(w.panel1, name=name) for name in EXPERTS[:experts]]
     w.members = [add_reviewer(w.panel2, name=f"검증위원{n}") for n in range(members)]
