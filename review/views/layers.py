@@ -172,7 +172,7 @@ def judgement(request, pk: int):
         initial = {"essential": {True: "yes", False: "no"}.get(saved.essential, ""),
                    "essential_reason": saved.essential_reason, "adjustment": saved.adjustment,
                    "adjustment_reason": saved.adjustment_reason, "comment": saved.comment}
-    form = JudgementForm(request.POST or None, layer=layer, initial=initial)
+    form = JudgementForm(request.POST if request.method == "POST" else None, layer=layer, initial=initial)
     if request.method == "GET":
         _record(request, assignment, AccessAction.REVIEW_VIEW)
     elif form.is_valid():
