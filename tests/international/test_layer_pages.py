@@ -102,13 +102,14 @@ def test_the_judgement_form_keeps_the_input_and_explains_in_korean(client, w):
                                  "adjustment": "1", "adjustment_reason": "", "comment": "남겨둘 의견"})
     html = response.content.decode()
     assert response.status_code == 400 and "남겨둘 의견" in html
-    assert "순위 조정 사유" in html or "reason for moving" in html
+    assert "순위 조정 사유를 입력하세요." in html
     response = client.post(url, {"action": "submit", "essential": "", "essential_reason": "", "adjustment": "0",
                                  "comment": "남겨둘 의견"})
     assert response.status_code == 400 and "남겨둘 의견" in response.content.decode()
     response = client.post(url, {"action": "submit", "essential": "yes", "essential_reason": "해외 검증 설비",
                                  "adjustment": "9", "adjustment_reason": "큼"})
     assert response.status_code == 400 and "해외 검증 설비" in response.content.decode()
+    assert "최대 2순위까지만" in response.content.decode()
     response = client.post(url, {"action": "submit", "essential": "yes", "essential_reason": "해외 검증 설비",
                                  "adjustment": "abc"})
     assert response.status_code == 400
@@ -138,8 +139,10 @@ def test_others_get_a_404_on_the_panel_pages(client, w):
 def test_the_secretary_closes_and_explains_a_layer(client, w):
     log_in(client, w.secretary)
     dashboard = reverse("review:layers", kwargs={"pk": w.call.pk})
+    assert dashboard in client.get(reverse("dashboard", kwargs={"role": "secretary"})).content.decode()
     close = reverse("review:layer_close", kwargs={"pk": w.call.pk, "number": 2})
-    client.post(close)
+    refused = client.post(close, follow=True).content.decode()
+    assert "2차 평가를 마감할 수 없습니다" in refused and w.first.number in refused
     assert not LayerOutcome.objects.filter(layer=w.layer2).exists()
     page = client.get(dashboard).content.decode()
     assert w.first.number in page and 'data-layer-summary="2"' in page
