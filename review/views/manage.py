@@ -22,6 +22,7 @@ from review.services import assignment as assigning
 from review.services import pool
 from review.services import scores as stored_scores
 from review.services.aggregation import aggregate
+from review.services.layers import ensure_layers
 from surveys.models import Candidate, Survey
 
 manage = permission_or_404("review.manage")
@@ -116,10 +117,12 @@ def candidate_assign(request, pk: int):
     candidate = get_object_or_404(Candidate.objects.select_related("survey"), pk=pk)
     reviewers = User.objects.filter(memberships__role=Role.REVIEWER, memberships__is_active=True).exclude(
         assignments__candidate=candidate).select_related("reviewer_profile").distinct().order_by("name")
-    form = ManualAssignForm(request.POST or None, queryset=reviewers)
+    open_layers = [layer for layer in ensure_layers(candidate.survey) if not layer.is_closed]
+    form = ManualAssignForm(request.POST or None, queryset=reviewers, layers=open_layers)
     if request.method == "POST" and form.is_valid():
         try:
-            assigning.assign_by_hand(candidate, form.cleaned_data["reviewer"], actor=request.user)
+            assigning.assign_by_hand(candidate, form.cleaned_data["reviewer"], actor=request.user,
+                                     layer=form.cleaned_data.get("layer") or 1)
         except DomainError as error:
             form.add_error("reviewer", error.message)
         else:

@@ -240,3 +240,19 @@ def test_a_judgement_follows_the_layers_rules(w, secretary):
     assert Assignment.objects.get(pk=assignment.pk).status == AssignmentStatus.SUBMITTED
     with pytest.raises(DomainError):
         save(assignment, reviewer=assignment.reviewer, essential=True, essential_reason="변경", submit=True)
+
+
+def test_assigning_by_hand_names_the_layer(admin_client, w, secretary):
+    url = reverse("review:candidate_assign", kwargs={"pk": w.first.pk})
+    member = w.members[0]
+    response = admin_client.post(url, {"reviewer": member.pk, "layer": "2"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "2차 평가는 1차 평가가 마감된 뒤에만 배정할 수 있습니다." in html
+    assert f'value="{member.pk}" selected' in html  # the choice is kept
+    score_layer1(w)
+    layers.layer_close(w.layer1, actor=secretary)
+    at_stage(w.call, SurveyStage.PANEL_EVALUATION)
+    page = admin_client.get(url).content.decode()
+    assert f'value="{w.experts[0].pk}"' not in page  # a layer-1 expert is not offered for another layer
+    assert admin_client.post(url, {"reviewer": member.pk, "layer": "2"}).status_code == 302
+    assert Assignment.objects.get(candidate=w.first, reviewer=member).layer == 2
