@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log
 from review.enums import AssignmentStatus, AuditAction, EssentialRule, LayerKind
-from review.models import Assignment, CandidateScore, EvaluationLayer, LayerOutcome, PanelJudgement, Review
+from review.models import (
+    Assignment,
+    CandidateScore,
+    EvaluationLayer,
+    LayerOutcome,
+    PanelJudgement,
+    Review,
+)
 from review.models.international import MAX_LAYERS
 from review.services import scores as stored_scores
 from surveys.application_schema import ANSWER_PATHS
@@ -204,7 +211,7 @@ def layer_close(layer: EvaluationLayer, *, actor) -> list[LayerOutcome]:
     outcomes = LayerOutcome.objects.bulk_create(
         LayerOutcome(layer=layer, candidate=row["candidate"], category_id=row["category"], score=row["score"],
                      rank=row["rank"], essential=row.get("essential"), essential_yes=row.get("yes", 0),
-                     essential_no=row.get("no", 0), adjustment=row.get("adjustment", Decimal("0")),
+                     essential_no=row.get("no", 0), adjustment=row.get("adjustment", Decimal(0)),
                      members=row["members"], basis=row.get("basis", ""), detail=row["detail"], computed_at=now)
         for row in rows)
     layer.closed_at, layer.closed_by = now, actor
@@ -246,7 +253,8 @@ def _scoring_rows(survey: Survey, layer: EvaluationLayer, rows: list[dict]) -> N
 
 def _review_totals(survey: Survey, ids: list[int]) -> dict[int, list[str]]:
     """Each submitted layer-1 review's weighted total, per candidate, without who gave it."""
-    from review.services.aggregation import TWO as CENTS, score_map, weighted_total
+    from review.services.aggregation import TWO as CENTS
+    from review.services.aggregation import score_map, weighted_total
 
     weights = {c.number: c.weight for c in survey.criteria.all()}
     totals: dict[int, list[str]] = {}
@@ -284,7 +292,7 @@ def _panel_rows(layer: EvaluationLayer, rows: list[dict]) -> None:
         yes = sum(1 for j in judgements if j.essential)
         no = sum(1 for j in judgements if j.essential is False)
         mean = (Decimal(sum(j.adjustment for j in judgements)) / len(judgements)).quantize(TWO, ROUND_HALF_UP) \
-            if judgements else Decimal("0")
+            if judgements else Decimal(0)
         row.update(score=before.score if before else None, members=len(judgements), yes=yes, no=no,
                    essential=essential_by_rule(layer.essential_rule, yes, no), adjustment=mean)
         previous_rank = before.rank if before and before.rank else None

@@ -50,7 +50,7 @@ def setup(request, pk: int):
     if request.method == "POST":
         if count_form.is_valid():
             wanted = forms[:count_form.cleaned_data["count"]]
-            if all([form.is_valid() for form in wanted]):
+            if all([form.is_valid() for form in wanted]):  # noqa: C419 (every form shows its errors)
                 try:
                     layers.layers_save(survey, count=count_form.cleaned_data["count"], actor=request.user,
                                        rules={form.instance.number: form.cleaned_data for form in wanted})

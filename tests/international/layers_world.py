@@ -11,7 +11,13 @@ from surveys.enums import SurveyKind, SurveyStage
 from surveys.models import Survey
 from tests.factories import OrganizationFactory, make_user
 from tests.international.test_proposal import _answers
-from tests.review.helpers import accepted_candidate, add_reviewer, full_scores, justifications, submit_review
+from tests.review.helpers import (
+    accepted_candidate,
+    add_reviewer,
+    full_scores,
+    justifications,
+    submit_review,
+)
 from tests.surveys.helpers import make_survey
 
 #: Names that must never reach a later layer's member.

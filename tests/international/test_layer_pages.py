@@ -15,7 +15,13 @@ from review.services import layers
 from review.services.bundles import blind_bundle_request, bundle_build
 from surveys.models import Candidate
 from tests.factories import make_user
-from tests.international.layers_world import APPLICANTS, CONTACT, EXPERTS, international_world, into_layer2
+from tests.international.layers_world import (
+    APPLICANTS,
+    CONTACT,
+    EXPERTS,
+    international_world,
+    into_layer2,
+)
 from tests.review.helpers import accept, log_in, pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,13 @@ from django.urls import reverse
 from portal.exceptions import DomainError
 from portal.models import AuditEvent
 from review.enums import AssignmentStatus, AuditAction, LayerKind
-from review.models import Assignment, CandidateScore, EvaluationLayer, LayerOutcome, ReviewerConflict
+from review.models import (
+    Assignment,
+    CandidateScore,
+    EvaluationLayer,
+    LayerOutcome,
+    ReviewerConflict,
+)
 from review.services import assignment as assigning
 from review.services import judgements, layers
 from review.services.aggregation import aggregate
@@ -17,7 +23,11 @@ from surveys.enums import SurveyStage
 from surveys.services.calls import survey_transition
 from tests.factories import make_user
 from tests.international.layers_world import (
-    at_stage, candidate_of, international_world, into_layer2, score_layer1,
+    at_stage,
+    candidate_of,
+    international_world,
+    into_layer2,
+    score_layer1,
 )
 from tests.review.helpers import accept, add_reviewer
 
@@ -42,8 +52,8 @@ def _judge(assignment, *, essential=True, adjustment=0, reason="", submit=True):
 
 
 def test_a_new_call_gets_the_default_layers(w):
-    from tests.surveys.helpers import make_survey
     from surveys.enums import SurveyKind
+    from tests.surveys.helpers import make_survey
 
     call = make_survey(kind=SurveyKind.INTERNATIONAL_RND)
     made = list(EvaluationLayer.objects.filter(survey=call).values_list("number", "kind", "name"))
@@ -52,8 +62,8 @@ def test_a_new_call_gets_the_default_layers(w):
 
 
 def test_setup_saves_three_layers_and_syncs_the_plan(admin_client, admin):
-    from tests.surveys.helpers import make_survey
     from surveys.enums import SurveyKind
+    from tests.surveys.helpers import make_survey
 
     call = make_survey(kind=SurveyKind.INTERNATIONAL_RND, stage=SurveyStage.COLLECTION)
     url = reverse("review:layers_setup", kwargs={"pk": call.pk})
