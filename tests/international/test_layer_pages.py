@@ -61,6 +61,10 @@ def test_the_panel_members_pages_name_no_one(client, w):
     # the assignment page sends the member to the judgement; the home dashboard lists it without names
     assert client.get(reverse("review:assignment", kwargs={"pk": w.mine.pk})).url == page.request["PATH_INFO"]
     assert _leaks(client.get(reverse("dashboard", kwargs={"role": "reviewer"})).content.decode()) == []
+    # before the pledge and the declaration, the member's other assignment shows the declaration form: no names
+    waiting = Assignment.objects.get(layer=2, reviewer=w.mine.reviewer, candidate=w.second)
+    locked = client.get(reverse("review:assignment", kwargs={"pk": waiting.pk}))
+    assert locked.status_code == 200 and _leaks(locked.content.decode()) == []
     pdf = client.get(reverse("review:review_pdf", kwargs={"pk": w.mine.pk}))
     text = pdf_text(b"".join(pdf.streaming_content) if pdf.streaming else pdf.content)
     assert w.first.number.replace(" ", "") in text and _leaks(text) == []
