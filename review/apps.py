@@ -10,3 +10,7 @@ class ReviewConfig(AppConfig):
     def ready(self):
         from review import signals  # noqa: F401 - connects the receivers
         from review import dashboards  # noqa: F401  (fills the home dashboards)
+        from review.services.layers import transition_guard
+        from surveys.pipelines import register_transition_guard
+
+        register_transition_guard(transition_guard)  # a layer's stage is left only with the layer closed

@@ -22,3 +22,13 @@ def reviewer_work(request, context):
 @dashboard_part(Role.SECRETARY)
 def committee_work(request, context):
     context["committee_surveys"] = committee_surveys()
+
+
+@dashboard_part(Role.SECRETARY, Role.ADMIN)
+def layer_work(request, context):
+    """International R&D calls whose evaluation layers are under way."""
+    from surveys.enums import SurveyKind
+    from surveys.models import Survey
+
+    context["layer_surveys"] = list(Survey.objects.in_gate("review_lists").filter(kind=SurveyKind.INTERNATIONAL_RND)
+                                    .order_by("-deadline", "-pk"))

@@ -87,6 +87,10 @@ class AuditAction:
     OPINION_SUBMITTED = "review.objection.opinion_submitted"
     OBJECTION_DECIDED = "review.objection.decided"
     OBJECTION_FOLLOW_UP = "review.objection.follow_up"
+    LAYERS_CHANGED = "review.layers.changed"
+    LAYER_CLOSED = "review.layer.closed"
+    JUDGEMENT_SAVED = "review.judgement.saved"
+    JUDGEMENT_SUBMITTED = "review.judgement.submitted"
 
 
 class SubcommitteeRecommendation(models.TextChoices):

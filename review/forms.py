@@ -97,9 +97,12 @@ class ReviewerImportForm(forms.Form):
 class ManualAssignForm(forms.Form):
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None)
 
-    def __init__(self, *args, queryset, **kwargs):
+    def __init__(self, *args, queryset, layers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = queryset
+        if layers:  # an international R&D call: the open evaluation layers
+            self.fields["layer"] = forms.TypedChoiceField(
+                label=_("Evaluation layer"), coerce=int, choices=[(layer.number, str(layer)) for layer in layers])
         self.fields["reviewer"].label_from_instance = lambda u: f"{u.name} ({getattr(getattr(u, 'reviewer_profile', None), 'organization_name', '')})"
 
 

@@ -54,3 +54,6 @@ def hearing_takes_answers(user, survey) -> bool:
 
 rules.add_perm("review.view_hearing", hearing_is_public)
 rules.add_perm("review.answer_hearing_now", is_ministry_admin & hearing_takes_answers)
+
+# An international R&D call's evaluation layers: set up, followed and closed by the admin or the secretary.
+rules.add_perm("review.run_layers", is_ministry_admin | is_secretary)

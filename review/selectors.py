@@ -176,7 +176,7 @@ def evaluation_summary(application) -> EvaluationSummary | None:
     candidate_ids = [pk for pk in parents if root(pk) == top]
     reviews = list(
         Review.objects.filter(assignment__candidate_id__in=candidate_ids, submitted_at__isnull=False,
-                              assignment__status=AssignmentStatus.SUBMITTED)
+                              assignment__status=AssignmentStatus.SUBMITTED, assignment__layer=1)
         .only("scores", "justifications", "comment")
     )
     if not reviews:

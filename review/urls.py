@@ -4,6 +4,7 @@ from review.views import exclusions, hearing, manage, reviewer
 from review.views import committee
 from review.views import complex_notices, complex_register, national, notices, register
 from review.views import bundles, results, search, site_visits, statistics
+from review.views import layers
 
 app_name = "review"
 
@@ -68,6 +69,14 @@ urlpatterns = [
     path("register/complexes/<str:number>/", complex_register.complex_entry, name="complex_register_entry"),
     path("manage/register/complexes/<str:number>/", complex_register.complex_entry_change,
          name="complex_register_change"),
+    # -- an international R&D call's evaluation layers --
+    path("manage/calls/<int:pk>/layers/", layers.setup, name="layers_setup"),
+    path("manage/calls/<int:pk>/layers/dashboard/", layers.dashboard, name="layers"),
+    path("manage/calls/<int:pk>/layers/<int:number>/assign/", layers.assign, name="layer_assign"),
+    path("manage/calls/<int:pk>/layers/<int:number>/close/", layers.close, name="layer_close"),
+    path("manage/calls/<int:pk>/layers/<int:number>/computed/", layers.computed, name="layer_computed"),
+    path("manage/calls/<int:pk>/layers/<int:layer>/panels/<slug:field_code>/", manage.panel, name="layer_panel"),
+    path("review/assignments/<int:pk>/judgement/", layers.judgement, name="layer_judgement"),
     # -- results and objections --
     path("applications/<int:pk>/objection/", results.objection_lodge, name="objection_lodge"),
     path("applications/<int:pk>/evaluation/", results.evaluation, name="evaluation_summary"),

@@ -218,6 +218,10 @@ INTERNATIONAL_RND = Pipeline(
         scoring=[S.EXPERT_EVALUATION],
         recommending=[S.SELECTION],
         review_lists=[S.EXPERT_EVALUATION, S.PANEL_EVALUATION, S.SELECTION],
+        #: The evaluation layers and their rules may still change.
+        layer_setup=[S.DRAFT, S.DISTRIBUTION, S.COLLECTION],
+        #: Members of the independent panels record their judgements.
+        panel_judging=[S.PANEL_EVALUATION],
     ),
     gate_needs=_HEARING_GATES,
     labels={S.NOTICE: _("Selection announcement")},
@@ -260,3 +264,19 @@ def gate_q(name: str, prefix: str = "") -> Q:
             stage_q |= Q(**{f"{prefix}stage": stage, f"{prefix}{pipeline.optional[stage]}": True})
         parts.append(condition & stage_q)
     return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
+#: Checks other apps add to stage moves (``guard(survey, to)`` raises ``DomainError`` to refuse): the
+#: evaluation layers of an international R&D call must be closed before its call moves on. Surveys knows
+#: nothing of what is checked; the app that owns it registers the check in its ``AppConfig.ready``.
+_transition_guards: list = []
+
+
+def register_transition_guard(guard) -> None:
+    if guard not in _transition_guards:
+        _transition_guards.append(guard)
+
+
+def check_transition_guards(survey, to: str) -> None:
+    for guard in _transition_guards:
+        guard(survey, to)

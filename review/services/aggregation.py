@@ -97,7 +97,8 @@ def aggregate(candidate, *, plan, criteria=None, reviews=None) -> Aggregate:
     weights = {c.number: c.weight for c in criteria}
     if reviews is None:
         reviews = (
-            Review.objects.filter(assignment__candidate=candidate, assignment__status=AssignmentStatus.SUBMITTED)
+            Review.objects.filter(assignment__candidate=candidate, assignment__status=AssignmentStatus.SUBMITTED,
+                                  assignment__layer=1)
             .select_related("assignment").order_by("assignment__pseudonym")
         )
     reviews = list(reviews)

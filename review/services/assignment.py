@@ -90,29 +90,32 @@ def review_plan(survey: Survey) -> ReviewPlan:
     return plan
 
 
-def _pseudonym(candidate: Candidate) -> str:
-    """The next free letter among the candidate's reviewers (A, B, …; then numbers)."""
+def _pseudonym(candidate: Candidate, layer: int = 1) -> str:
+    """The next free letter among the candidate's reviewers (A, B, …; then numbers); a later layer's members
+    carry the layer's number (2-A, 2-B, …), so no one reads them as the first layer's experts."""
+    prefix = f"{layer}-" if layer > 1 else ""
     used = set(Assignment.objects.filter(candidate=candidate).values_list("pseudonym", flat=True))
     for letter in string.ascii_uppercase:
-        if letter not in used:
-            return letter
-    return str(len(used) + 1)
+        if prefix + letter not in used:
+            return prefix + letter
+    return f"{prefix}{len(used) + 1}"
 
 
-def _panel_reviewers(candidate: Candidate):
-    panel = Panel.objects.filter(survey_id=candidate.survey_id, field_code=candidate.field_code).first()
+def _panel_reviewers(candidate: Candidate, layer: int = 1):
+    panel = Panel.objects.filter(survey_id=candidate.survey_id, field_code=candidate.field_code, layer=layer).first()
     if panel is None:
         return User.objects.none()
     reviewer_ids = Membership.objects.filter(role=Role.REVIEWER, is_active=True).values("user_id")
     return User.objects.filter(panel_memberships__panel=panel, is_active=True, pk__in=reviewer_ids)
 
 
-def _create(candidate: Candidate, reviewer: User, *, actor, due_on) -> Assignment:
+def _create(candidate: Candidate, reviewer: User, *, actor, due_on, layer: int = 1) -> Assignment:
     assignment = Assignment.objects.create(
-        candidate=candidate, reviewer=reviewer, pseudonym=_pseudonym(candidate), assigned_by=actor, due_on=due_on
+        candidate=candidate, reviewer=reviewer, pseudonym=_pseudonym(candidate, layer), assigned_by=actor,
+        due_on=due_on, layer=layer,
     )
     audit_log(AuditAction.ASSIGNED, actor=actor, obj=assignment,
-              after={"candidate": candidate.number, "reviewer": reviewer.pk})
+              after={"candidate": candidate.number, "reviewer": reviewer.pk, "layer": layer})
     mail_queue(
         "review_assigned", to=reviewer.email, recipient_user=reviewer,
         context={"assignment": assignment, "candidate": candidate},
@@ -121,16 +124,40 @@ def _create(candidate: Candidate, reviewer: User, *, actor, due_on) -> Assignmen
     return assignment
 
 
-def _fill(candidate: Candidate, *, plan: ReviewPlan, actor) -> int:
-    """Add reviewers to one candidate up to the plan's number, least loaded first."""
-    active = Assignment.objects.filter(candidate=candidate, status__in=ACTIVE_ASSIGNMENTS).count()
-    missing = plan.reviewers_per_candidate - active
+@dataclass
+class Quota:
+    """How many members a candidate gets in a layer, and by when: the review plan's for layer 1, the layer's
+    rules for a later layer."""
+
+    layer: int
+    per_candidate: int
+    due_on: object = None
+
+
+def layer_quota(survey: Survey, layer: int = 1) -> Quota:
+    if layer == 1:
+        plan = review_plan(survey)
+        return Quota(1, plan.reviewers_per_candidate, plan.due_on)
+    from review.models import EvaluationLayer
+
+    rules = EvaluationLayer.objects.get(survey=survey, number=layer)
+    return Quota(layer, rules.reviewers_per_candidate, rules.due_on)
+
+
+def _active(candidate: Candidate, layer: int) -> int:
+    return Assignment.objects.filter(candidate=candidate, layer=layer, status__in=ACTIVE_ASSIGNMENTS).count()
+
+
+def _fill(candidate: Candidate, *, quota: Quota, actor) -> int:
+    """Add reviewers to one candidate up to the layer's number, least loaded first; nobody who sits in
+    another layer for the candidate."""
+    missing = quota.per_candidate - _active(candidate, quota.layer)
     if missing <= 0:
         return 0
     facts = conflict_facts(candidate)
     already = Assignment.objects.filter(candidate=candidate).values("reviewer_id")
     pool = (
-        _panel_reviewers(candidate).exclude(pk__in=already)
+        _panel_reviewers(candidate, quota.layer).exclude(pk__in=already)
         .select_related("reviewer_profile")
         .annotate(load=Count("assignments", filter=Q(assignments__status__in=ACTIVE_ASSIGNMENTS)))
         .order_by("load", "pk")
@@ -144,7 +171,7 @@ def _fill(candidate: Candidate, *, plan: ReviewPlan, actor) -> int:
             break
         if conflict_reason(reviewer, facts, declared.get(reviewer.pk, set())):
             continue
-        _create(candidate, reviewer, actor=actor, due_on=plan.due_on)
+        _create(candidate, reviewer, actor=actor, due_on=quota.due_on, layer=quota.layer)
         added += 1
     return added
 
@@ -156,36 +183,53 @@ class AssignmentResult:
 
 
 @transaction.atomic
-def assign_automatically(survey: Survey, *, actor) -> AssignmentResult:
-    """Give every open candidate its reviewers; report the candidates a panel cannot cover."""
-    plan = review_plan(survey)
+def assign_automatically(survey: Survey, *, actor, layer: int = 1) -> AssignmentResult:
+    """Give every open candidate its reviewers in ``layer``; report the candidates a panel cannot cover."""
+    from review.services.layers import check_assignable
+
     Survey.objects.select_for_update().get(pk=survey.pk)
+    check_assignable(survey, layer)
+    quota = layer_quota(survey, layer)
     result = AssignmentResult()
     for candidate in Candidate.objects.filter(survey=survey, merged_into__isnull=True).order_by("number"):
-        result.created += _fill(candidate, plan=plan, actor=actor)
-        active = Assignment.objects.filter(candidate=candidate, status__in=ACTIVE_ASSIGNMENTS).count()
-        if active < plan.reviewers_per_candidate:
-            result.short.append((candidate.number, plan.reviewers_per_candidate - active))
+        result.created += _fill(candidate, quota=quota, actor=actor)
+        active = _active(candidate, layer)
+        if active < quota.per_candidate:
+            result.short.append((candidate.number, quota.per_candidate - active))
     return result
 
 
+def _check_other_layer(candidate: Candidate, reviewer: User, layer: int) -> None:
+    existing = Assignment.objects.filter(candidate=candidate, reviewer=reviewer).first()
+    if existing is None:
+        return
+    if existing.layer != layer:
+        raise DomainError(
+            _("This expert already evaluates this candidate in layer %(other)d; nobody sits in two layers for the "
+              "same candidate.") % {"other": existing.layer}, code="other_layer")
+    raise DomainError(_("This reviewer is already assigned to this candidate."))
+
+
 @transaction.atomic
-def assign_by_hand(candidate: Candidate, reviewer: User, *, actor) -> Assignment:
+def assign_by_hand(candidate: Candidate, reviewer: User, *, actor, layer: int = 1) -> Assignment:
+    from review.services.layers import check_assignable
+
     if not reviewer.has_role(Role.REVIEWER):
         raise DomainError(_("Only people with the reviewer role can be assigned."))
+    check_assignable(candidate.survey, layer)
+    _check_other_layer(candidate, reviewer, layer)
     reason = conflict_reason(reviewer, conflict_facts(candidate))
     if reason:
         raise DomainError(_("This reviewer cannot review this candidate: %(reason)s.") % {"reason": reason},
                           code="conflict")
-    if Assignment.objects.filter(candidate=candidate, reviewer=reviewer).exists():
-        raise DomainError(_("This reviewer is already assigned to this candidate."))
-    return _create(candidate, reviewer, actor=actor, due_on=review_plan(candidate.survey).due_on)
+    quota = layer_quota(candidate.survey, layer)
+    return _create(candidate, reviewer, actor=actor, due_on=quota.due_on, layer=layer)
 
 
 def replace(assignment: Assignment, *, actor) -> int:
-    """After a decline or a conflict: fill the place and tell the ministry admins."""
-    plan = review_plan(assignment.candidate.survey)
-    added = _fill(assignment.candidate, plan=plan, actor=actor)
+    """After a decline or a conflict: fill the place (in the same layer) and tell the ministry admins."""
+    quota = layer_quota(assignment.candidate.survey, assignment.layer)
+    added = _fill(assignment.candidate, quota=quota, actor=actor)
     audit_log(AuditAction.REPLACED, actor=actor, obj=assignment, after={"replacements": added})
     admins = Membership.objects.filter(role=Role.ADMIN, is_active=True, user__is_active=True).select_related("user")
     for membership in admins:

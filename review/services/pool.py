@@ -77,10 +77,13 @@ def reviewers_import(panel: Panel, *, upload, actor) -> PoolImport:
     return result
 
 
-def panel_for(survey, field_code: str) -> Panel:
+def panel_for(survey, field_code: str, layer: int = 1) -> Panel:
     from surveys.models import Field
 
     field_obj = Field.objects.filter(code=field_code).first()
     name = f"{survey.code} · {field_obj.name if field_obj else field_code}"
-    panel, _created = Panel.objects.get_or_create(survey=survey, field_code=field_code, defaults={"name": name})
+    if layer > 1:
+        name = f"{name} · {layer}"
+    panel, _created = Panel.objects.get_or_create(survey=survey, field_code=field_code, layer=layer,
+                                                  defaults={"name": name})
     return panel

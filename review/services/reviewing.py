@@ -146,6 +146,8 @@ def review_save(assignment: Assignment, *, reviewer, scores: dict, justification
         raise DomainError(_("This review was submitted and can no longer change."), code="submitted")
     if assignment.status != AssignmentStatus.ACCEPTED:
         raise DomainError(_("Sign the pledge and declare your conflicts of interest first."), code="state")
+    if assignment.layer != 1:
+        raise DomainError(_("A panel member records a judgement, not scores."), code="layer")
     survey = assignment.candidate.survey
     criteria = list(survey.criteria.order_by("number"))
     clean_scores, clean_texts, missing = {}, {}, []

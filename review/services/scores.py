@@ -65,7 +65,7 @@ def refresh(survey: Survey, candidate_ids=None) -> int:
         chunk = found[start:start + BATCH]
         maps = defaultdict(list)
         reviews = Review.objects.filter(assignment__candidate__in=[row[0] for row in chunk],
-                                        assignment__status=AssignmentStatus.SUBMITTED)
+                                        assignment__status=AssignmentStatus.SUBMITTED, assignment__layer=1)
         for candidate_id, raw in reviews.values_list("assignment__candidate_id", "scores"):
             maps[candidate_id].append(score_map(raw))
         rows = []

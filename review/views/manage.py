@@ -17,11 +17,12 @@ from portal.permissions import permission_or_404
 from portal.services.audit import audit_log
 from review.enums import ACTIVE_ASSIGNMENTS, AuditAction
 from review.forms import ManualAssignForm, ReviewerForm, ReviewerImportForm, ReviewPlanForm
-from review.models import Assignment, Panel
+from review.models import Assignment, EvaluationLayer, Panel
 from review.services import assignment as assigning
 from review.services import pool
 from review.services import scores as stored_scores
 from review.services.aggregation import aggregate
+from review.services.layers import ensure_layers
 from surveys.models import Candidate, Survey
 
 manage = permission_or_404("review.manage")
@@ -52,7 +53,7 @@ def overview(request, pk: int):
             Prefetch("assignments", queryset=Assignment.objects.select_related("reviewer").order_by("pseudonym"))),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
-    panels = Panel.objects.filter(survey=survey).annotate(size=Count("members"))
+    panels = Panel.objects.filter(survey=survey, layer=1).annotate(size=Count("members"))
     field_codes = list(survey.fields.values_list("code", flat=True))
     return render(request, "review/manage/overview.html", {
         "survey": survey, "site_visits": "site_visits" in survey.pipeline.gates, "form": form, "page": page, "filters": filters, "panels": panels, "field_codes": field_codes,
@@ -72,11 +73,14 @@ def auto_assign(request, pk: int):
 
 
 @manage
-def panel(request, pk: int, field_code: str):
+def panel(request, pk: int, field_code: str, layer: int = 1):
+    """A field's panel (of ``layer``: an international R&D call's later layers have panels of their own)."""
     survey = get_object_or_404(Survey, pk=pk)
     if not survey.fields.filter(code=field_code).exists():
         raise Http404
-    the_panel = pool.panel_for(survey, field_code)
+    if layer != 1 and not EvaluationLayer.objects.filter(survey=survey, number=layer).exists():
+        raise Http404
+    the_panel = pool.panel_for(survey, field_code, layer)
     form = ReviewerForm(request.POST if request.POST.get("form") == "one" else None)
     import_form = ReviewerImportForm(request.POST if request.POST.get("form") == "import" else None, request.FILES or None)
     result = None
@@ -90,7 +94,7 @@ def panel(request, pk: int, field_code: str):
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("The reviewer was added and invited; they set up two-factor authentication at first log-in."))
-                return redirect("review:panel", pk=survey.pk, field_code=field_code)
+                return redirect(request.path)
         elif request.POST.get("form") == "import" and import_form.is_valid():
             try:
                 result = pool.reviewers_import(the_panel, upload=import_form.cleaned_data["file"], actor=request.user)
@@ -113,10 +117,12 @@ def candidate_assign(request, pk: int):
     candidate = get_object_or_404(Candidate.objects.select_related("survey"), pk=pk)
     reviewers = User.objects.filter(memberships__role=Role.REVIEWER, memberships__is_active=True).exclude(
         assignments__candidate=candidate).select_related("reviewer_profile").distinct().order_by("name")
-    form = ManualAssignForm(request.POST or None, queryset=reviewers)
+    open_layers = [layer for layer in ensure_layers(candidate.survey) if not layer.is_closed]
+    form = ManualAssignForm(request.POST or None, queryset=reviewers, layers=open_layers)
     if request.method == "POST" and form.is_valid():
         try:
-            assigning.assign_by_hand(candidate, form.cleaned_data["reviewer"], actor=request.user)
+            assigning.assign_by_hand(candidate, form.cleaned_data["reviewer"], actor=request.user,
+                                     layer=form.cleaned_data.get("layer") or 1)
         except DomainError as error:
             form.add_error("reviewer", error.message)
         else:

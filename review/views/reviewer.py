@@ -81,6 +81,8 @@ def assignment_detail(request, pk: int):
                       status=400 if request.method == "POST" else 200)
     if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
         raise Http404
+    if assignment.layer > 1:  # a later layer's panel member judges; they do not score
+        return redirect("review:layer_judgement", pk=assignment.pk)
     if request.method == "GET":
         _record(request, assignment, AccessAction.REVIEW_VIEW)
     review = Review.objects.filter(assignment=assignment).first()
@@ -105,7 +107,8 @@ def assignment_detail(request, pk: int):
     others = []
     if assignment.status == AssignmentStatus.SUBMITTED:
         others = (
-            Review.objects.filter(assignment__candidate=assignment.candidate, assignment__status=AssignmentStatus.SUBMITTED)
+            Review.objects.filter(assignment__candidate=assignment.candidate, assignment__status=AssignmentStatus.SUBMITTED,
+                                  assignment__layer=1)
             .exclude(assignment=assignment).select_related("assignment").order_by("assignment__pseudonym")
         )
     context.update(site_visits="site_visits" in assignment.candidate.survey.pipeline.gates)

@@ -8,7 +8,7 @@ from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
 from surveys.enums import AuditAction, SurveyStage
 from surveys.models import Category, Criterion, Survey
-from surveys.pipelines import pipeline_of
+from surveys.pipelines import check_transition_guards, pipeline_of
 
 EDITABLE_FIELDS = [
     "kind", "title", "title_en", "description", "description_en", "legal_basis", "code",
@@ -160,6 +160,7 @@ def survey_transition(survey: Survey, *, to: str, actor, reason: str = "", confi
               "concerned will be told.") % {"current": pipeline.label(survey.stage)}, code="confirm")
     if to != SurveyStage.DRAFT:
         _check_publishable(survey)
+    check_transition_guards(survey, to)
     before = survey.stage
     survey.stage = to
     update = ["stage", "updated_at"]

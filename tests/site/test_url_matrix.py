@@ -249,6 +249,19 @@ MATRIX: dict[str, Row] = {
     "review:site_visit_photo": get(pk("site_photo"), only(200, "reviewer_assigned", "secretary", "admin")),
     "review:search": get(none, deliberators(), data=lambda w: {"q": "로봇"}),  # each sees only what they may open
     "review:statistics": get(none, admin_only()),
+    # -- review: an international R&D call's evaluation layers --------------------------------------------------------
+    "review:layers_setup": get(pk("rnd_call"), deliberators()),
+    "review:layers_setup[technology]": get(call, nobody()),  # only international R&D calls have layers
+    "review:layers_setup[post]": post(pk("rnd_call"), deliberators(400)),  # an empty form is refused
+    "review:layers": get(pk("rnd_panel"), deliberators()),
+    "review:layers[technology]": get(call, nobody()),
+    "review:layer_computed": get(lambda w: {"pk": w.rnd_panel.pk, "number": 1}, deliberators()),
+    "review:layer_close": post(lambda w: {"pk": w.rnd_panel.pk, "number": 2}, deliberators(302)),  # refused: open
+    "review:layer_assign": post(lambda w: {"pk": w.rnd_panel.pk, "number": 2}, admin_only(302)),
+    "review:layer_panel": get(lambda w: {"pk": w.rnd_panel.pk, "layer": 2, "field_code": "SEM"}, admin_only()),
+    "review:layer_judgement": get(pk("panel_assignment"), only(200, "reviewer_assigned")),
+    "review:layer_judgement[layer 1]": get(pk("assignment"), nobody()),  # a layer-1 expert scores; no judgement page
+    "review:layer_judgement[post]": post(pk("panel_assignment"), only(302, "reviewer_assigned")),  # a draft
     # -- review: ZIP bundles, each opened only by whoever asked for it -----------------------------------------------
     "review:intake_bundle": post(call, admin_only(302)),
     "review:blind_bundle": post(call, only(302, "reviewer_assigned")),  # the conflicted reviewer has nothing to read

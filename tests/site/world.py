@@ -355,6 +355,30 @@ def _complex_outcome(w) -> None:
         w.complex_draft, entry=w.complex_entry, action="change_area", area_m2="1500000", note="부지 확장", actor=admin)
 
 
+def _rnd_layers(w) -> None:
+    """A second international R&D call in its panel evaluation: layer 1 closed, the assigned reviewer on the
+    layer-2 panel of its one candidate (pledged and declared)."""
+    from review.services import layers
+    from review.services.assignment import assign_by_hand
+    from surveys.models import Candidate
+
+    admin, member = w.users["admin"], w.users["reviewer_assigned"]
+    w.rnd_panel = survey_create(data={
+        "kind": SurveyKind.INTERNATIONAL_RND, "title": "국제공동 R&D 후보기술 2차 검증", "description": "국제공동",
+        "code": "IRP", "eligible_types": [OrganizationType.COMPANY],
+        "opens_at": timezone.now() - timedelta(days=1), "deadline": timezone.now() + TODAY_PLUS,
+    }, fields=Field.objects.filter(code__in=["SEM"]), actor=admin)
+    Survey.objects.filter(pk=w.rnd_panel.pk).update(stage=SurveyStage.EXPERT_EVALUATION)
+    w.rnd_panel.refresh_from_db()
+    candidate = Candidate.objects.create(survey=w.rnd_panel, number="IRP-T001", title="EUV 펠리클", field_code="SEM")
+    layers.layer_close(w.rnd_panel.evaluation_layers.get(number=1), actor=w.users["secretary"])
+    Survey.objects.filter(pk=w.rnd_panel.pk).update(stage=SurveyStage.PANEL_EVALUATION)
+    w.rnd_panel.refresh_from_db()
+    w.panel_assignment = assign_by_hand(candidate, member, actor=admin, layer=2)
+    reviewing.pledge_sign(w.rnd_panel, reviewer=member, signed_name=member.name)
+    reviewing.declare(w.panel_assignment, reviewer=member, has_conflict=False)
+
+
 def build_world() -> SimpleNamespace:
     """Everything the site-wide matrix and fuzz tests request, made through the services."""
     w = SimpleNamespace()
@@ -365,6 +389,7 @@ def build_world() -> SimpleNamespace:
     _through_notice(w)
     _open_stages(w)
     _complex_call(w)
+    _rnd_layers(w)
     _portal(w)
     _complex_outcome(w)
     return w
