@@ -34,7 +34,10 @@ def at_stage(survey: Survey, stage: str) -> Survey:
 
 def candidate_of(call, admin, organization_name: str, title: str):
     user = make_user("applicant", organization=OrganizationFactory(name=organization_name), manager=True)
-    return accepted_candidate(call, user, _answers(call), admin, title=title), user
+    answers = _answers(call)
+    # Not signed yet: nothing to attach (a signed agreement must be attached before submitting).
+    answers["cooperation"]["partners"][0]["agreement"] = "none"
+    return accepted_candidate(call, user, answers, admin, title=title), user
 
 
 def international_world(admin, *, experts=2, members=2, count=2) -> SimpleNamespace:
