@@ -87,6 +87,11 @@ class AuditAction:
     OPINION_SUBMITTED = "review.objection.opinion_submitted"
     OBJECTION_DECIDED = "review.objection.decided"
     OBJECTION_FOLLOW_UP = "review.objection.follow_up"
+    SELECTION_PROPOSED = "review.selection.proposed"
+    SELECTION_MEETING_CREATED = "review.selection.meeting_created"
+    SELECTION_DECIDED = "review.selection.decided"
+    SELECTION_CATEGORY_CLOSED = "review.selection.category_closed"
+    SELECTION_MEETING_CLOSED = "review.selection.meeting_closed"
 
 
 class SubcommitteeRecommendation(models.TextChoices):
