@@ -239,3 +239,11 @@ def test_a_technology_call_has_no_selection_pages(client, admin):
     log_in(client, admin)
     technology = make_survey(stage=SurveyStage.NATIONAL_COMMITTEE)
     assert client.get(reverse("review:selection", kwargs={"pk": technology.pk})).status_code == 404
+
+
+def test_the_secretary_dashboard_and_the_call_tabs_lead_to_the_selection(client, call, secretary, admin):
+    url = reverse("review:selection", kwargs={"pk": call.pk})
+    log_in(client, secretary)
+    assert url in client.get(reverse("dashboard", kwargs={"role": "secretary"})).content.decode()
+    log_in(client, admin)
+    assert url in client.get(reverse("surveys:manage_detail", kwargs={"pk": call.pk})).content.decode()
