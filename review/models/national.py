@@ -216,6 +216,14 @@ class Result(ChoiceLabels, models.Model):
             return str(_("Not selected"))
         return self.get_outcome_display()
 
+    @property
+    def outcome_display(self) -> str:
+        """The outcome as the applicant's pages show it: "selected" or "not selected" for an international R&D call
+        (never "not selected for the committee"), the outcome's own word otherwise."""
+        if self.application.survey.pipeline.outcome.key == "rnd":
+            return self.outcome_label
+        return self.get_outcome_display()
+
 
 class Objection(ChoiceLabels, models.Model):
     """An applicant's objection (이의신청) on procedure or facts, routed to reviewers who did not review it."""

@@ -403,6 +403,6 @@ def blind_objection(objection: Objection) -> BlindObjection:
         title = application.title
     return BlindObjection(
         title=redact(title, names), ground=objection.get_ground_display(), body=redact(objection.body, names),
-        outcome=result.get_outcome_display(), reason=redact(result.reason, names),
+        outcome=result.outcome_display, reason=redact(result.reason, names),
         notice_number=result.notice.number, submitted_at=objection.submitted_at,
     )

@@ -175,3 +175,17 @@ def test_the_draft_page_says_when_categories_are_still_open(client, call, candid
     assert ko("The selection announcement can be drafted once the selection committee has closed every "
               "category.") in response.content.decode()
     assert SelectionProposal.objects.count() == 0
+
+
+def test_the_applicant_reads_selected_or_not_selected(client, call, secretary, admin, company):
+    other = applicant("나래정밀")
+    mine = candidate(call, leap(call), "EUV 펠리클 소재", rank=1, user=company)
+    theirs = candidate(call, leap(call), "국내 단독 가능 기술", rank=2, essential=False, user=other)
+    closed_selection(call, secretary)
+    notices.notice_publish(announcement(call, admin), actor=admin)
+    for user, found, word in ((company, mine, "선정"), (other, theirs, "미선정")):
+        log_in(client, user)
+        application = Application.objects.get(candidate=found)
+        page = client.get(reverse("surveys:application_detail", kwargs={"pk": application.pk})).content.decode()
+        assert f'data-testid="result-outcome">{word}</span>' in page
+        assert "위원회" not in page.split('data-testid="result-outcome">', 1)[1].split("</span>", 1)[0]
