@@ -92,7 +92,7 @@ def test_a_selection_announcement_refuses_technology_and_complex_items(call, can
     assert error.value.code == "kind"
     with pytest.raises(DomainError) as error:
         complex_notices.complex_item_amend(notice, entry=entry, action="revoke", actor=admin)
-    assert error.value.code == "kind"
+    assert error.value.code == "kind" and "선정 공고" in str(error.value.message)
     # a technology call's notice may not list selected candidates
     technology = make_survey(stage=SurveyStage.NATIONAL_COMMITTEE)
     with pytest.raises(DomainError) as error:
