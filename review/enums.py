@@ -91,6 +91,11 @@ class AuditAction:
     LAYER_CLOSED = "review.layer.closed"
     JUDGEMENT_SAVED = "review.judgement.saved"
     JUDGEMENT_SUBMITTED = "review.judgement.submitted"
+    SELECTION_PROPOSED = "review.selection.proposed"
+    SELECTION_MEETING_CREATED = "review.selection.meeting_created"
+    SELECTION_DECIDED = "review.selection.decided"
+    SELECTION_CATEGORY_CLOSED = "review.selection.category_closed"
+    SELECTION_MEETING_CLOSED = "review.selection.meeting_closed"
 
 
 class SubcommitteeRecommendation(models.TextChoices):

@@ -3,8 +3,7 @@ from django.urls import path
 from review.views import exclusions, hearing, manage, reviewer
 from review.views import committee
 from review.views import complex_notices, complex_register, national, notices, register
-from review.views import bundles, results, search, site_visits, statistics
-from review.views import layers
+from review.views import bundles, layers, results, search, selection, site_visits, statistics
 
 app_name = "review"
 
@@ -77,6 +76,17 @@ urlpatterns = [
     path("manage/calls/<int:pk>/layers/<int:number>/computed/", layers.computed, name="layer_computed"),
     path("manage/calls/<int:pk>/layers/<int:layer>/panels/<slug:field_code>/", manage.panel, name="layer_panel"),
     path("review/assignments/<int:pk>/judgement/", layers.judgement, name="layer_judgement"),
+    # -- the international R&D selection within quotas, and the public list of selected candidates --
+    path("manage/calls/<int:pk>/selection/", selection.selection_overview, name="selection"),
+    path("manage/categories/<int:pk>/proposal/", selection.selection_proposal, name="selection_proposal"),
+    path("manage/selection/meetings/<int:pk>/", selection.selection_meeting, name="selection_meeting"),
+    path("manage/selection/meetings/<int:pk>/proposals/<int:proposal_pk>/decide/", selection.selection_decide,
+         name="selection_decide"),
+    path("manage/selection/meetings/<int:pk>/categories/<int:category_pk>/close/", selection.selection_category_close,
+         name="selection_category_close"),
+    path("manage/selection/meetings/<int:pk>/close/", selection.selection_meeting_close,
+         name="selection_meeting_close"),
+    path("register/international/", selection.rnd_selected, name="rnd_selected"),
     # -- results and objections --
     path("applications/<int:pk>/objection/", results.objection_lodge, name="objection_lodge"),
     path("applications/<int:pk>/evaluation/", results.evaluation, name="evaluation_summary"),

@@ -120,9 +120,20 @@ class Notice(ChoiceLabels, models.Model):
         return self.status == NoticeStatus.PUBLISHED
 
     @property
+    def outcome_key(self) -> str:
+        """What the notice lists: "technology", "complex" or "rnd" (the call's pipeline says)."""
+        return self.survey.pipeline.outcome.key
+
+    @property
     def lists_complexes(self) -> bool:
         """A notice of a specialised-complex call lists complexes (``complex_items``), never technologies."""
-        return self.survey.pipeline.outcome.key == "complex"
+        return self.outcome_key == "complex"
+
+    @property
+    def lists_selection(self) -> bool:
+        """A selection announcement of an international R&D call lists selected candidates (``selection_items``);
+        it designates nothing."""
+        return self.outcome_key == "rnd"
 
 
 class RegisterEntry(ChoiceLabels, models.Model):
@@ -201,6 +212,16 @@ class Result(ChoiceLabels, models.Model):
         for a complex call."""
         if self.outcome == Outcome.DESIGNATED:
             return str(self.application.survey.pipeline.outcome.label)
+        if self.outcome == Outcome.NOT_SELECTED and self.application.survey.pipeline.outcome.key == "rnd":
+            return str(_("Not selected"))
+        return self.get_outcome_display()
+
+    @property
+    def outcome_display(self) -> str:
+        """The outcome as the applicant's pages show it: "selected" or "not selected" for an international R&D call
+        (never "not selected for the committee"), the outcome's own word otherwise."""
+        if self.application.survey.pipeline.outcome.key == "rnd":
+            return self.outcome_label
         return self.get_outcome_display()
 
 

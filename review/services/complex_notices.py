@@ -126,6 +126,8 @@ def location_of(source) -> str:
 # -- drafting ------------------------------------------------------------------------------------------------------
 
 def refuse_unless_complex(notice: Notice) -> None:
+    if notice.lists_selection:
+        raise DomainError(_("A selection announcement cannot list a specialised complex."), code="kind")
     if not notice.lists_complexes:
         raise DomainError(_("A notice of designated technologies cannot list a specialised complex."), code="kind")
 

@@ -1,6 +1,7 @@
 """Stage 5: the ministerial notice (고시), its publication into the public register, and its PDF."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from portal.tasks import enqueue
 from review.enums import DESIGNATING_DECISIONS, SENSITIVE_PARTS, AuditAction, EntryStatus, NoticeAction, NoticeStatus
 from review.models import DesignatedComplex, Notice, NoticeItem, RegisterEntry, RegisterEvent
 from review.selectors import effective_resolutions
-from review.services import complex_notices, results
+from review.services import complex_notices, results, selection
 from review.tasks import render_notice_pdf
 from surveys.enums import SurveyStage
 from surveys.application_schema import answer_of
@@ -72,6 +73,8 @@ def _lists_complexes(survey: Survey) -> bool:
 def _refuse_technology(notice: Notice) -> None:
     if notice.lists_complexes:
         raise DomainError(_("A notice of specialised complexes cannot list a technology."), code="kind")
+    if notice.lists_selection:
+        raise DomainError(_("A selection announcement cannot list a designated technology."), code="kind")
 
 
 def designated_candidates(survey: Survey, in_force: dict | None = None) -> list[Candidate]:
@@ -84,17 +87,98 @@ def designated_candidates(survey: Survey, in_force: dict | None = None) -> list[
                 .order_by("field_code", "number"))
 
 
-@transaction.atomic
-def notice_draft(survey: Survey, *, number: str, title: str, effective_on, actor, preamble: str = "") -> Notice:
-    """Draft a notice with one item per designated candidate, its text drawn from the application (for a complex
-    call: a complex item from the latest submitted plan, with the conditions of its designation)."""
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+def _technology_items_draft(notice: Notice) -> list[str]:
+    candidates = designated_candidates(notice.survey)
+    first_application = {}
+    for application in Application.objects.filter(candidate__in=candidates).order_by("-pk"):
+        first_application[application.candidate_id] = application
+    NoticeItem.objects.bulk_create([
+        NoticeItem(notice=notice, order=index, action=NoticeAction.DESIGNATE, candidate=candidate,
+                   **_answers_text(candidate, first_application.get(candidate.pk)))
+        for index, candidate in enumerate(candidates, start=1)
+    ])
+    return [c.number for c in candidates]
+
+
+def _complex_items_draft(notice: Notice) -> list[str]:
+    in_force = effective_resolutions(notice.survey)
+    candidates = designated_candidates(notice.survey, in_force)
+    complex_notices.complex_items_draft(notice, candidates, in_force=in_force)
+    return [c.number for c in candidates]
+
+
+def _technology_items_publish(notice: Notice, *, actor, now) -> list[str]:
+    in_force, year = effective_resolutions(notice.survey), timezone.localdate(now).year
+    return [_apply_item(item, notice, in_force=in_force, year=year).number for item in notice.items.all()]
+
+
+def _complex_items_publish(notice: Notice, *, actor, now) -> list[str]:
+    entries = complex_notices.complex_items_publish(notice, in_force=effective_resolutions(notice.survey),
+                                                    actor=actor, now=now)
+    return [entry.number for entry in entries]
+
+
+def _no_check(survey: Survey) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class NoticeKind:
+    """What the notice of one kind of call lists, and how it is drafted, published and printed. The steps every
+    notice shares (numbering, publishing, results, the PDF) are in this module, once."""
+
+    #: notice → its items (technologies, complexes or selected candidates).
+    items: Callable
+    #: Refuses drafting while the call is not ready (survey → None or DomainError).
+    check_draft: Callable
+    #: Creates the draft's items; returns what the audit records.
+    draft: Callable
+    #: Applies the items on publication (notice, actor=, now=); returns the register numbers it touched.
+    publish: Callable
+    pdf_template: str
+    pdf_context: Callable
+    empty_message: str
+
+
+def notice_kind(notice_or_survey) -> NoticeKind:
+    survey = getattr(notice_or_survey, "survey", notice_or_survey)
+    key = survey.pipeline.outcome.key
+    if key == "complex":
+        return NoticeKind(
+            items=lambda n: n.complex_items.all(), check_draft=_no_check, draft=_complex_items_draft,
+            publish=_complex_items_publish, pdf_template="review/pdf/complex_notice.html",
+            pdf_context=complex_notices.notice_pdf_context,
+            empty_message=_("The notice has no complexes; add at least one item before publishing."))
+    if key == "rnd":
+        return NoticeKind(
+            items=lambda n: n.selection_items.all(), check_draft=selection.check_draft,
+            draft=selection.selection_items_draft, publish=selection.selection_items_publish,
+            pdf_template="review/pdf/selection_notice.html", pdf_context=selection.notice_pdf_context,
+            empty_message=_("The announcement lists no selected candidates; no category selected any."))
+    return NoticeKind(
+        items=lambda n: n.items.all(), check_draft=_no_check, draft=_technology_items_draft,
+        publish=_technology_items_publish, pdf_template="review/pdf/notice.html", pdf_context=notice_pdf_context,
+        empty_message=_("The notice has no technologies; add at least one item before publishing."))
+
+
+def _check_drafting_stage(survey: Survey) -> None:
     if not survey.in_gate("notice_drafting"):
         raise DomainError(
             _("A notice can be drafted once the call reaches the stage “%(stage)s”; it is now in “%(current)s”.")
             % {"stage": survey.pipeline.label(min(survey.pipeline.gate(survey, "notice_drafting"),
                                                   key=survey.pipeline.stages.index)),
                "current": survey.stage_label}, code="stage")
+
+
+@transaction.atomic
+def notice_draft(survey: Survey, *, number: str, title: str, effective_on, actor, preamble: str = "") -> Notice:
+    """Draft a notice with its items as the call's kind lists them: one technology per designated candidate (its
+    text from the application), one complex per designated complex (from the latest plan, with its conditions),
+    or one selected candidate per committee selection (grouped per category)."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    _check_drafting_stage(survey)
+    kind = notice_kind(survey)
+    kind.check_draft(survey)
     number = number.strip()
     if _number_taken(number):
         raise _taken_error()
@@ -104,21 +188,9 @@ def notice_draft(survey: Survey, *, number: str, title: str, effective_on, actor
                                            effective_on=effective_on, created_by=actor)
     except IntegrityError:
         raise _taken_error() from None
-    in_force = effective_resolutions(survey)
-    candidates = designated_candidates(survey, in_force)
-    if notice.lists_complexes:
-        complex_notices.complex_items_draft(notice, candidates, in_force=in_force)
-    else:
-        first_application = {}
-        for application in Application.objects.filter(candidate__in=candidates).order_by("-pk"):
-            first_application[application.candidate_id] = application
-        NoticeItem.objects.bulk_create([
-            NoticeItem(notice=notice, order=index, action=NoticeAction.DESIGNATE, candidate=candidate,
-                       **_answers_text(candidate, first_application.get(candidate.pk)))
-            for index, candidate in enumerate(candidates, start=1)
-        ])
+    listed = kind.draft(notice)
     audit_log(AuditAction.NOTICE_DRAFTED, actor=actor, obj=notice,
-              after={**snapshot(notice, NOTICE_FIELDS), "items": [c.number for c in candidates]})
+              after={**snapshot(notice, NOTICE_FIELDS), "items": listed})
     return notice
 
 
@@ -268,20 +340,15 @@ def _apply_item(item: NoticeItem, notice: Notice, *, in_force: dict, year: int) 
 
 @transaction.atomic
 def notice_publish(notice: Notice, *, actor) -> Notice:
-    """Publish the notice: the register changes, the call moves to the notice stage, applicants learn their result."""
+    """Publish the notice: the register changes (a selection announcement has none), the call moves to the notice
+    stage, applicants learn their result and the PDF is rendered by a worker."""
     notice = _lock_draft(notice)
-    complexes = notice.lists_complexes
-    items = list(notice.complex_items.all() if complexes else notice.items.all())
+    kind = notice_kind(notice)
+    items = list(kind.items(notice))
     if not items:
-        raise DomainError(_("The notice has no complexes; add at least one item before publishing.") if complexes
-                          else _("The notice has no technologies; add at least one item before publishing."),
-                          code="empty")
-    in_force = effective_resolutions(notice.survey)
+        raise DomainError(kind.empty_message, code="empty")
     now = timezone.now()
-    if complexes:
-        entries = complex_notices.complex_items_publish(notice, in_force=in_force, actor=actor, now=now)
-    else:
-        entries = [_apply_item(item, notice, in_force=in_force, year=timezone.localdate(now).year) for item in items]
+    entries = kind.publish(notice, actor=actor, now=now)
     notice.status, notice.published_at, notice.published_by = NoticeStatus.PUBLISHED, now, actor
     notice.pdf_status, notice.pdf_requested_at = ArtefactStatus.PENDING, now
     notice.save(update_fields=["status", "published_at", "published_by", "pdf_status", "pdf_requested_at"])
@@ -289,8 +356,8 @@ def notice_publish(notice: Notice, *, actor) -> Notice:
             and SurveyStage.NOTICE in notice.survey.pipeline.transitions(notice.survey):
         survey_transition(notice.survey, to=SurveyStage.NOTICE, actor=actor)
     audit_log(AuditAction.NOTICE_PUBLISHED, actor=actor, obj=notice,
-              after={"number": notice.number, "entries": [entry.number for entry in entries],
-                     "actions": [item.action for item in items]})
+              after={"number": notice.number, "entries": entries,
+                     "actions": [getattr(item, "action", "select") for item in items]})
     results.results_publish(notice, actor=actor)
     enqueue(render_notice_pdf, notice.pk)
     return notice
@@ -343,10 +410,8 @@ def notice_pdf_render(notice_id: int) -> str:
         if notice.pdf:
             notices.exclude(pdf_status=ArtefactStatus.READY).update(pdf_status=ArtefactStatus.READY)
         return "exists" if notice.pdf else "draft"
-    if notice.lists_complexes:
-        template, context = "review/pdf/complex_notice.html", complex_notices.notice_pdf_context(notice)
-    else:
-        template, context = "review/pdf/notice.html", notice_pdf_context(notice)
+    kind = notice_kind(notice)
+    template, context = kind.pdf_template, kind.pdf_context(notice)
     notices.update(pdf_attempts=F("pdf_attempts") + 1)
     try:
         result = render_signed_pdf(template, context, language="ko")

@@ -15,11 +15,11 @@ from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
 from review.enums import (
     FOLLOW_UP_TRANSITIONS, AuditAction, Decision, ObjectionFollowUp, ObjectionGround, ObjectionOutcome,
-    ObjectionStatus, Outcome,
+    ObjectionStatus, Outcome, SelectionDecision,
 )
 from review.models import (
     Assignment, ConfirmedCandidate, Notice, Objection, ObjectionOpinion, ObjectionStep, Result, ReviewerConflict,
-    SubcommitteeDecision,
+    SelectionProposal, SubcommitteeDecision,
 )
 from review.selectors import effective_resolutions
 from review.services.assignment import applications_conflict_facts, profile_conflict
@@ -85,21 +85,42 @@ class _Facts:
     resolutions: dict
     decisions: dict
     removed: set
+    #: An international R&D call: candidate id → the selection committee's decision (a ``SelectionProposal``).
+    selection: dict | None = None
 
 
 def _facts(survey) -> _Facts:
+    selects = survey.pipeline.outcome.key == "rnd"
     return _Facts(
         parents=dict(Candidate.objects.filter(survey=survey).values_list("pk", "merged_into_id")),
         resolutions=effective_resolutions(survey),
         decisions={d.candidate_id: d for d in SubcommitteeDecision.objects.filter(candidate__survey=survey)},
         removed=set(ConfirmedCandidate.objects.filter(confirmation__survey=survey, removed_at__isnull=False)
                     .values_list("candidate_id", flat=True)),
+        selection={p.candidate_id: p for p in SelectionProposal.objects.filter(category__survey=survey)}
+        if selects else None,
     )
+
+
+def _selection_outcome(candidate_id: int | None, facts: _Facts) -> tuple[str, str]:
+    """An international R&D application: selected when the committee selected its candidate, else not selected."""
+    proposal = facts.selection.get(candidate_id) if candidate_id is not None else None
+    if proposal is not None and proposal.decision == SelectionDecision.SELECTED:
+        return Outcome.SELECTED, proposal.reason
+    if proposal is not None and proposal.reason.strip():
+        return Outcome.NOT_SELECTED, proposal.reason
+    if proposal is not None and proposal.decision == SelectionDecision.RESERVE:
+        return Outcome.NOT_SELECTED, _("The selection committee put the candidate on its reserve list.")
+    if candidate_id is not None:
+        return Outcome.NOT_SELECTED, _("The candidate was not selected within its category's quota.")
+    return Outcome.NOT_SELECTED, _("The application was not accepted for evaluation.")
 
 
 def _outcome(application: Application, facts: _Facts) -> tuple[str, str]:
     """The outcome and its reason, from the resolution in force for the application's (merged-into) candidate."""
     candidate_id = _root(application.candidate_id, facts.parents)
+    if facts.selection is not None:
+        return _selection_outcome(candidate_id, facts)
     resolution = facts.resolutions.get(candidate_id) or facts.resolutions.get(application.candidate_id)
     if resolution is not None:
         return OUTCOME_OF_DECISION[resolution.decision], resolution.reason
@@ -382,6 +403,6 @@ def blind_objection(objection: Objection) -> BlindObjection:
         title = application.title
     return BlindObjection(
         title=redact(title, names), ground=objection.get_ground_display(), body=redact(objection.body, names),
-        outcome=result.get_outcome_display(), reason=redact(result.reason, names),
+        outcome=result.outcome_display, reason=redact(result.reason, names),
         notice_number=result.notice.number, submitted_at=objection.submitted_at,
     )

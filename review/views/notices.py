@@ -12,7 +12,7 @@ from portal.permissions import permission_or_404
 from review.enums import EntryStatus, NoticeAction
 from review.forms import NoticeAmendForm, NoticeForm, NoticeItemForm, NoticeRevokeForm
 from review.models import Notice, NoticeItem, RegisterEntry
-from review.services import complex_notices
+from review.services import complex_notices, selection
 from review.services import notices as service
 from surveys.models import Survey
 from surveys.selectors import field_names
@@ -33,6 +33,9 @@ def notice_list(request, pk: int):
             if notice.lists_complexes:
                 messages.success(request, _("The notice was drafted with %(n)d designated complexes.")
                                  % {"n": notice.complex_items.count()})
+            elif notice.lists_selection:
+                messages.success(request, _("The selection announcement was drafted with %(n)d selected candidates.")
+                                 % {"n": notice.selection_items.count()})
             else:
                 messages.success(request, _("The notice was drafted with %(n)d designated technologies.")
                                  % {"n": notice.items.count()})
@@ -51,7 +54,8 @@ def _notice(pk: int) -> Notice:
 def _draft(pk: int) -> Notice:
     """A draft notice; a published one cannot be edited, so its edit URLs do not exist."""
     notice = _notice(pk)
-    if notice.is_published or notice.lists_complexes:  # a complex notice is changed through complex_amend
+    # a complex notice is changed through complex_amend; a selection announcement lists the committee's selection
+    if notice.is_published or notice.lists_complexes or notice.lists_selection:
         raise Http404
     return notice
 
@@ -81,6 +85,11 @@ def notice_edit(request, pk: int):
 
 
 def _notice_page(request, notice, *, form=None, status=200):
+    if notice.lists_selection:
+        return render(request, "review/notices/selection_notice_edit.html", {
+            "notice": notice, "survey": notice.survey, "form": form or NoticeForm(instance=notice),
+            "rows": selection.selection_rows(notice.selection_items.select_related("category", "notice")),
+        }, status=status)
     if notice.lists_complexes:
         return render(request, "review/notices/complex_notice_edit.html", {
             "notice": notice, "survey": notice.survey, "form": form or NoticeForm(instance=notice),

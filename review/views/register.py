@@ -16,6 +16,7 @@ from review.models import Notice, RegisterEntry
 from review.selectors import public_register_entries, public_register_state
 from review.services.complex_notices import complex_rows
 from review.services.notices import public_text
+from review.services.selection import selection_rows
 from surveys.selectors import field_names
 
 PAGE_SIZE = 25
@@ -27,6 +28,10 @@ def _published(pk: int) -> Notice:
 
 def notice_public(request, pk: int):
     notice = _published(pk)
+    if notice.lists_selection:
+        return render(request, "review/register/selection_notice.html", {
+            "notice": notice, "rows": selection_rows(notice.selection_items.select_related("category", "notice")),
+        })
     if notice.lists_complexes:
         return render(request, "review/register/complex_notice.html", {
             "notice": notice, "rows": complex_rows(notice.complex_items.select_related("entry")),

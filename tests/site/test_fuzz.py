@@ -38,11 +38,12 @@ FORM_PAGES = {
     "review:notices", "review:notice_edit", "review:notice_revoke", "review:notice_item", "review:objection_manage",
     "review:objection_opinion", "review:complex_notice_item", "review:complex_register_change",
     "review:site_visits", "surveys:manage_categories", "user_settings", "review:layers_setup", "review:layer_judgement",
+    "review:selection", "review:selection_proposal",
 }
 #: Matrix pages with a search or filter form (``method="get"``): their query strings are fuzzed.
 SEARCH_PAGES = {
     "manage_user_list", "manage_audit_list", "surveys:access_log", "surveys:version_diff", "surveys:intake_list",
-    "review:hearing_manage", "review:register", "review:complex_register", "review:search",
+    "review:hearing_manage", "review:register", "review:complex_register", "review:search", "review:rnd_selected",
 }
 POST_ROWS = {base_name(key) for key, row in MATRIX.items() if row.method == "post"}
 TARGETS = sorted(POST_ROWS | FORM_PAGES | SEARCH_PAGES)

@@ -328,6 +328,19 @@ MATRIX: dict[str, Row] = {
     "review:complex_register": get(none, public()),
     "review:complex_register_entry": get(lambda w: {"number": w.complex_entry.number}, public()),
     "review:complex_register_change": get(lambda w: {"number": w.complex_entry.number}, admin_only()),
+    # -- review: the international R&D selection and the public list of selected candidates ---------------------------
+    "review:selection": get(pk("rnd_selecting"), deliberators()),
+    "review:selection[technology]": get(late, nobody()),  # only calls with categories select within quotas
+    "review:selection_proposal": get(pk("rnd_category"), deliberators()),
+    "review:selection_meeting": get(pk("rnd_meeting"), deliberators()),
+    "review:selection_decide": post(lambda w: {"pk": w.rnd_meeting.pk, "proposal_pk": w.rnd_proposal.pk},
+                                    deliberators(400)),  # no decision chosen
+    "review:selection_category_close": post(lambda w: {"pk": w.rnd_meeting.pk, "category_pk": w.rnd_category.pk},
+                                            deliberators(400)),  # its candidate is undecided
+    "review:selection_meeting_close": post(pk("rnd_meeting"), deliberators(302)),
+    "review:notice_edit[rnd]": get(pk("rnd_draft"), admin_only()),
+    "review:notice_public[rnd]": get(pk("rnd_notice"), public()),
+    "review:rnd_selected": get(none, public()),
     # -- review: results and objections ------------------------------------------------------------------------------
     "review:objection_lodge": get(pk("late_a_app"), only(200, *APPLICANT_A)),
     "review:evaluation_summary": get(pk("late_a_app"), only(200, *APPLICANT_A)),

@@ -15,6 +15,8 @@
   conflicted reviewer, and a second draft notice;
 - ``complex_call``: a specialised-complex call with a published notice (a designated complex in the register of
   complexes) and a draft notice with a complex and a change of area;
+- ``rnd_selecting``: an international R&D call at its selection (a proposal, an open selection committee meeting);
+  a second one with its selection announcement published (``rnd_notice``) and another drafted (``rnd_draft``);
 - ``reviewing``, ``hearing`` and ``deliberating``: three calls held in technical review, the hearing and the
   national committee, where those stages' forms are still open;
 - a pending sign-up request and two spare members of A whose roles the revoke URLs may take away.
@@ -377,6 +379,25 @@ def _rnd_layers(w) -> None:
     w.panel_assignment = assign_by_hand(candidate, member, actor=admin, layer=2)
     reviewing.pledge_sign(w.rnd_panel, reviewer=member, signed_name=member.name)
     reviewing.declare(w.panel_assignment, reviewer=member, has_conflict=False)
+def _rnd_selection(w) -> None:
+    """Two international R&D calls: one at its selection (a proposed category, an open committee meeting), one with
+    its selection announcement published."""
+    from review.models import SelectionProposal
+    from tests.international import selection_world as rnd
+
+    admin, secretary = w.users["admin"], w.users["secretary"]
+    w.rnd_selecting = rnd.rnd_call(admin)
+    w.rnd_category = rnd.leap(w.rnd_selecting)
+    rnd.candidate(w.rnd_selecting, w.rnd_category, "EUV 펠리클 소재", rank=1, countries=("BE",))
+    rnd.propose_all(w.rnd_category, secretary)
+    w.rnd_proposal = SelectionProposal.objects.get(category=w.rnd_category)
+    w.rnd_meeting = rnd.meeting(w.rnd_selecting, secretary)
+    announced = rnd.rnd_call(admin)
+    rnd.candidate(announced, rnd.foundational(announced), "초전도 송전 케이블", rank=1, countries=("JP",))
+    rnd.closed_selection(announced, secretary)
+    w.rnd_draft = rnd.announcement(announced, admin, number="산업통상자원부 공고 제2027-201호")
+    w.rnd_notice = notices.notice_publish(
+        rnd.announcement(announced, admin, number="산업통상자원부 공고 제2027-200호"), actor=admin)
 
 
 def build_world() -> SimpleNamespace:
@@ -392,4 +413,5 @@ def build_world() -> SimpleNamespace:
     _rnd_layers(w)
     _portal(w)
     _complex_outcome(w)
+    _rnd_selection(w)
     return w
