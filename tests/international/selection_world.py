@@ -24,11 +24,9 @@ def rnd_call(admin=None, *, stage=SurveyStage.SELECTION):
     closed layers."""
     survey = make_survey(kind=SurveyKind.INTERNATIONAL_RND, stage=stage, fields=("SEM", "BAT"),
                          eligible_types=(OrganizationType.COMPANY,), actor=admin)
-    now = timezone.now()
-    EvaluationLayer.objects.create(survey=survey, number=1, kind=LayerKind.SCORING, name="1단계 익명 전문가 평가",
-                                   closed_at=now)
-    EvaluationLayer.objects.create(survey=survey, number=2, kind=LayerKind.PANEL, name="2단계 독립 패널",
-                                   closed_at=now)
+    # The call was given its default layers when it was created; both are closed here.
+    assert sorted(survey.evaluation_layers.values_list("number", "kind")) == [(1, LayerKind.SCORING), (2, LayerKind.PANEL)]
+    EvaluationLayer.objects.filter(survey=survey).update(closed_at=timezone.now())
     return survey
 
 
