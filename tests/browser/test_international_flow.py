@@ -28,8 +28,7 @@ def _score(expert: Actor, w) -> None:
     """The layer-1 expert declares no conflict and scores the first candidate on its blind review page."""
     page = expert.page
     mine = Assignment.objects.get(layer=1, candidate=w.first)
-    expert.goto("/dashboard/reviewer/")
-    expert.submit(page.locator(f'tr[data-assignment="{mine.pk}"] a[href$="/review/assignments/{mine.pk}/"]'))
+    expert.goto(f"/review/assignments/{mine.pk}/")
     page.check('input[name="choice"][value="none"]')
     expert.submit(page.locator('form:has(input[name="choice"]) button[type=submit]'))
     expect(page.locator("main")).not_to_contain_text(APPLICANTS[0])  # blind
@@ -110,13 +109,14 @@ def _decide(secretary: Actor, w) -> None:
         expect(page.locator(".messages")).to_contain_text(
             f"‘{category.name}’ 분야를 할당 {category.quota}건 중 {selected}건 선정으로 마감했습니다.")
         expect(page.locator(f'section[data-category="{category.pk}"] .badge')).to_have_text("마감")
-    secretary.goto(f"/manage/calls/{w.call.pk}/selection/")
-    expect(page.locator("main .alert-success")).to_contain_text("모든 분야가 마감되어 선정 공고를 작성할 수 있습니다.")
 
 
 def _announce(admin: Actor, w) -> None:
     page = admin.page
-    admin.goto(f"/manage/calls/{w.call.pk}/notices/")
+    admin.goto(f"/manage/calls/{w.call.pk}/selection/")
+    closed = page.locator("main .alert-success")
+    expect(closed).to_contain_text("모든 분야가 마감되어 선정 공고를 작성할 수 있습니다.")
+    admin.submit(closed.locator(f'a[href="/manage/calls/{w.call.pk}/notices/"]'))
     page.fill("#id_number", NUMBER)
     page.fill("#id_title", "국제공동 R&D 후보기술 선정 공고")
     page.fill("#id_effective_on", timezone.localdate().isoformat())
@@ -134,8 +134,6 @@ def _find(public: Actor, w) -> None:
     page = public.page
     public.goto("/")
     public.submit(page.locator('nav a[href="/register/international/"]'))
-    page.fill("#selected-q", "EUV")
-    public.submit(page.locator('form[role="search"] button[type=submit]'))
     row = page.locator("tr[data-selected]")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(w.first.title)
