@@ -241,6 +241,7 @@ def seed(stdout=None):
     seed_complex_advisory(stdout)
     seed_complex_notice(stdout)
     seed_international_call(stdout)
+    __import__("review.demo_international", fromlist=["_"]).seed_international_announcement(stdout)
 
 
 

@@ -30,7 +30,7 @@ def test_seed_demo_refuses_to_print_passwords_in_production(settings):
 
 
 def test_seed_demo_shows_every_kind_of_call_at_the_stages_a_newcomer_needs(settings):
-    from review.models import DesignatedComplex, RegisterEntry, SiteVisit
+    from review.models import DesignatedComplex, RegisterEntry, SelectionItem, SiteVisit
     from surveys.enums import SurveyKind, SurveyStage
     from surveys.models import Survey
 
@@ -43,7 +43,12 @@ def test_seed_demo_shows_every_kind_of_call_at_the_stages_a_newcomer_needs(setti
     assert (SurveyKind.TECHNOLOGY, SurveyStage.NOTICE) in calls
     assert (SurveyKind.COMPLEX, SurveyStage.ADVISORY_REVIEW) in calls
     assert (SurveyKind.COMPLEX, SurveyStage.NOTICE) in calls
+    assert (SurveyKind.INTERNATIONAL_RND, SurveyStage.COLLECTION) in calls
+    assert (SurveyKind.INTERNATIONAL_RND, SurveyStage.NOTICE) in calls
     assert RegisterEntry.objects.count() == 2
     assert DesignatedComplex.objects.get().conditions == "2028년까지 공업용수 공급 확보"
     assert SiteVisit.objects.filter(candidate__survey__kind=SurveyKind.COMPLEX).count() == 1
-    assert Survey.objects.count() == 7
+    # the international R&D selection: three candidates over both categories, listed once however often it runs
+    items = SelectionItem.objects.filter(notice__status="published")
+    assert items.count() == 3 and {item.horizon_years for item in items} == {5, 10}
+    assert Survey.objects.count() == 8
