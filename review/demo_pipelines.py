@@ -15,6 +15,7 @@ from review.services import committee, national, notices, reviewing
 from review.services.assignment import assign_automatically, review_plan
 from review.services.pool import panel_for
 from review.services.site_visits import site_visit_record
+from review.demo_international import seed_international_announcement
 from surveys.demo import DEMO_ANSWERS
 from surveys.enums import SurveyKind, SurveyStage
 from surveys.models import Application, Field, Survey
@@ -241,7 +242,7 @@ def seed(stdout=None):
     seed_complex_advisory(stdout)
     seed_complex_notice(stdout)
     seed_international_call(stdout)
-    __import__("review.demo_international", fromlist=["_"]).seed_international_announcement(stdout)
+    seed_international_announcement(stdout)
 
 
 
