@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.dates import kst
 from portal.enums import Role
 from portal.exceptions import DomainError
 from portal.models import Membership, User
@@ -28,7 +29,6 @@ from review.services.blind import applicant_names, blind_title, redact
 from surveys.enums import RECEIVED_STATUSES, ApplicationStatus
 from surveys.models import Application, Candidate
 from surveys.selectors import applicant_people
-from surveys.templatetags.surveys_tags import kst
 
 OUTCOME_OF_DECISION = {
     Decision.DESIGNATE: Outcome.DESIGNATED,
