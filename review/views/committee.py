@@ -1,17 +1,16 @@
 """The committee secretary's screens: rankings, subcommittee records, the committee's confirmation, books."""
 
 from dataclasses import dataclass, field as dataclass_field
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.downloads import attachment_response
+from portal.downloads import attachment_response, file_response
 from portal.exceptions import DomainError
 from portal.filters import search_terms
 from portal.forms import id_from
@@ -199,11 +198,7 @@ def score_sheet(request, pk: int, field_code: str):
     _field(survey, field_code)
     data = books.score_sheet(survey, field_code=field_code)
     filename = f"{survey.code}-{field_code}-{_('score sheet')}-{timezone.localdate():%Y%m%d}.xlsx".replace(" ", "_")
-    response = HttpResponse(data, content_type=books.XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(data, filename, books.XLSX)
 
 
 @require_POST
