@@ -10,3 +10,4 @@ class ReviewConfig(AppConfig):
     def ready(self):
         from review import signals  # noqa: F401 - connects the receivers
         from review import dashboards  # noqa: F401  (fills the home dashboards)
+        from review import opendata  # noqa: F401  (publishes the registers as open data)
