@@ -216,6 +216,21 @@ def _feed_view(register: OpenRegister):
     return view
 
 
+_registers: list[OpenRegister] = []
+
+
+def open_register(*registers: OpenRegister) -> None:
+    """Publish these registers as open data: each app calls this in its ``AppConfig.ready`` (the core knows no
+    register); the API lists them in the order they were added."""
+    for register in registers:
+        if all(known.slug != register.slug for known in _registers):
+            _registers.append(register)
+
+
+def open_registers() -> list[OpenRegister]:
+    return list(_registers)
+
+
 def build_api(registers: list[OpenRegister]) -> tuple[NinjaAPI, list]:
     """The API for these registers and the URL patterns of their feeds (mount both under ``api/v1/``)."""
     api = NinjaAPI(

@@ -1,6 +1,6 @@
-"""Reads the public verification page needs."""
+"""Reads the public verification page needs, and who holds a role."""
 
-from portal.models import AuditDayHead, DocumentKind, SignedDocument
+from portal.models import AuditDayHead, DocumentKind, Membership, SignedDocument, User
 
 #: Issued documents anyone may look up by their number (committee books are internal).
 LOOKUP_KINDS = (DocumentKind.RECEIPT, DocumentKind.NOTICE)
@@ -21,3 +21,12 @@ def document_by_digest(sha256: str) -> tuple[SignedDocument | None, bool]:
     if served is not None:
         return served, True
     return SignedDocument.objects.filter(source_sha256=sha256).first(), False
+
+
+def people_with_role(*roles: str, organization=None):
+    """Active users who hold one of ``roles`` through an active membership (of ``organization`` when given),
+    each once, in the order they joined the portal."""
+    memberships = Membership.objects.filter(role__in=roles, is_active=True)
+    if organization is not None:
+        memberships = memberships.filter(organization=organization)
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("pk")

@@ -3,13 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from portal.opendata import build_api
+from portal.opendata import build_api, open_registers
 from portal.views import bench, health, home, manage, members, metrics, notifications, signup, verify
-from review.opendata import COMPLEXES, TECHNOLOGIES
 
-#: The public registers as open data; another register is one more entry in this list.
-OPEN_REGISTERS = [TECHNOLOGIES, COMPLEXES]
-open_data_api, open_data_feeds = build_api(OPEN_REGISTERS)
+#: The public registers as open data, as the apps added them (``portal.opendata.open_register``).
+open_data_api, open_data_feeds = build_api(open_registers())
 
 urlpatterns = [
     path("", home.home, name="home"),

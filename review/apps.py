@@ -14,3 +14,4 @@ class ReviewConfig(AppConfig):
         from surveys.pipelines import register_transition_guard
 
         register_transition_guard(transition_guard)  # a layer's stage is left only with the layer closed
+        from review import opendata  # noqa: F401  (publishes the registers as open data)

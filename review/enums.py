@@ -132,6 +132,14 @@ class HearingChange(models.TextChoices):
     REMOVED = "removed", _("Removed from the candidate list")
 
 
+class RankingShow(models.TextChoices):
+    """Which candidates a field's ranking page shows."""
+
+    ALL = "all", _("All candidates")
+    UNDECIDED = "undecided", _("Without a recommendation")
+    FLAGGED = "flagged", _("Disagreement")
+
+
 class BundleKind(models.TextChoices):
     INTAKE = "intake", _("Received applications")
     BLIND = "blind", _("Blind copies for review")

@@ -147,10 +147,6 @@ class MeetingRecordForm(NationalMeetingForm):
                               widget=forms.Textarea(attrs={"rows": 8}))
 
 
-#: The committee's three answers as the UI words them (지정 / 미지정 / 보류).
-DECISION_LABELS = dict(Decision.choices)
-
-
 class ResolutionForm(forms.Form):
     """The committee's resolution on one candidate, or its correction."""
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
-from portal.opendata import OpenRegister
+from portal.opendata import OpenRegister, open_register
 from review.selectors import public_register_entries, public_register_state
 from review.services.notices import public_text
 from surveys.selectors import field_names
@@ -165,3 +165,5 @@ COMPLEXES = OpenRegister(
     changed_at="updated_at",
     created_at="designated_at",
 )
+
+open_register(TECHNOLOGIES, COMPLEXES)

@@ -138,6 +138,9 @@ _COMMON_GATES = dict(
     filing=[S.DISTRIBUTION, S.COLLECTION],
     #: Applications may be submitted and amended (before the deadline).
     collection=[S.COLLECTION],
+    #: What applicants answer and reviewers score (criteria, extra questions) may still change: not once
+    #: the first review stage has begun.
+    setup=[S.DRAFT, S.DISTRIBUTION, S.COLLECTION],
     #: The call's own settings may still change.
     editable=[S.DRAFT, S.DISTRIBUTION, S.COLLECTION, S.TECHNICAL_REVIEW, S.ADVISORY_REVIEW, S.SUBCOMMITTEE,
               S.EXPERT_EVALUATION, S.PANEL_EVALUATION, S.SELECTION, S.HEARING, S.NATIONAL_COMMITTEE],

@@ -3,6 +3,8 @@
 from django.db.models import Count, Prefetch, Q
 
 from portal.enums import FILING_ROLES
+from portal.selectors import people_with_role
+from surveys.enums import ProvenanceKind
 from surveys.models import Field, Inquiry, Survey
 
 
@@ -157,3 +159,17 @@ def invitations_to_decline(user) -> list:
             seen.add(recipient.survey_id)
             rows.append(recipient)
     return rows
+
+
+def applicant_people(application, *, submitter: bool = True, members: bool = False) -> list:
+    """Who speaks for an application, each once and only if active: its creator; its last submitter (unless
+    ``submitter`` is False); with ``members``, every active filing member of its organisation."""
+    people = {application.created_by_id: application.created_by}
+    if submitter:
+        last = application.events.filter(kind=ProvenanceKind.SUBMITTED).select_related("actor").last()
+        if last:
+            people[last.actor_id] = last.actor
+    if members:
+        for person in people_with_role(*FILING_ROLES, organization=application.organization_id):
+            people.setdefault(person.pk, person)
+    return [person for person in people.values() if person.is_active]

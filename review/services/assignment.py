@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from portal.enums import Role
 from portal.exceptions import DomainError
-from portal.models import Membership, User
+from portal.models import User
+from portal.selectors import people_with_role
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
 from review.enums import ACTIVE_ASSIGNMENTS, AuditAction
@@ -105,8 +106,7 @@ def _panel_reviewers(candidate: Candidate, layer: int = 1):
     panel = Panel.objects.filter(survey_id=candidate.survey_id, field_code=candidate.field_code, layer=layer).first()
     if panel is None:
         return User.objects.none()
-    reviewer_ids = Membership.objects.filter(role=Role.REVIEWER, is_active=True).values("user_id")
-    return User.objects.filter(panel_memberships__panel=panel, is_active=True, pk__in=reviewer_ids)
+    return people_with_role(Role.REVIEWER).filter(panel_memberships__panel=panel)
 
 
 def _create(candidate: Candidate, reviewer: User, *, actor, due_on, layer: int = 1) -> Assignment:
@@ -231,10 +231,9 @@ def replace(assignment: Assignment, *, actor) -> int:
     quota = layer_quota(assignment.candidate.survey, assignment.layer)
     added = _fill(assignment.candidate, quota=quota, actor=actor)
     audit_log(AuditAction.REPLACED, actor=actor, obj=assignment, after={"replacements": added})
-    admins = Membership.objects.filter(role=Role.ADMIN, is_active=True, user__is_active=True).select_related("user")
-    for membership in admins:
+    for admin in people_with_role(Role.ADMIN):
         mail_queue(
-            "review_replaced", to=membership.user.email, recipient_user=membership.user,
+            "review_replaced", to=admin.email, recipient_user=admin,
             context={"assignment": assignment, "candidate": assignment.candidate, "added": added},
             topic=f"review.assignment:{assignment.pk}",
         )

@@ -19,7 +19,7 @@ from portal.tasks import enqueue
 from review.enums import AuditAction, RenderStatus, Stance
 from review.models import CommitteeBook, HearingComment, SubcommitteeMeeting
 from review.services.blind import blind_proposals, blind_titles, candidate_names, redact
-from review.services.committee import Ranked, ranking
+from review.selectors.committee import Ranked, ranking
 from surveys.models import Field, Survey
 
 logger = logging.getLogger(__name__)

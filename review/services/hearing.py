@@ -4,7 +4,6 @@ import hashlib
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,13 +12,11 @@ from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
 from review.enums import AuditAction, HearingChange, Stance
 from review.models import ConfirmedCandidate, HearingComment
+from review.selectors.hearing import accepted_applications
 from review.services.blind import applicant_names, blind_title, redact
-from surveys.enums import ApplicationStatus
-from surveys.application_schema import answer_of
-from surveys.models import Application, Candidate, Survey
+from surveys.models import Candidate, Survey
 
 MAX_COMMENT = 4000
-SUMMARY_LENGTH = 600
 #: Answer fields whose change mails the commenter again.
 MAILED_PARTS = ("answer", "change", "change_summary")
 
@@ -52,72 +49,6 @@ def mask_name(name: str) -> str:
     """The commenter as the public sees them: the first character of the name only."""
     name = (name or "").strip()
     return f"{name[0]}**" if name else "***"
-
-
-# Reads
-
-
-def hearing_entries(survey: Survey):
-    """Every confirmed entry of the call (removed ones too) with its comment counts by stance, in one query."""
-    comments = "candidate__hearing_comments"
-    return (
-        ConfirmedCandidate.objects.filter(confirmation__survey=survey)
-        .select_related("candidate")
-        .annotate(
-            n_for=Count(comments, filter=Q(**{f"{comments}__stance": Stance.FOR})),
-            n_against=Count(comments, filter=Q(**{f"{comments}__stance": Stance.AGAINST})),
-            n_neutral=Count(comments, filter=Q(**{f"{comments}__stance": Stance.NEUTRAL})),
-        )
-        .order_by("candidate__field_code", "candidate__number")
-    )
-
-
-def _applications(candidate_ids):
-    return (
-        Application.objects.filter(candidate_id__in=candidate_ids, status=ApplicationStatus.ACCEPTED)
-        .select_related("organization", "association", "created_by", "updated_by")
-        .prefetch_related("organization__associations")
-        .order_by("pk")
-    )
-
-
-def public_summary(candidate: Candidate) -> dict:
-    """The technology name and a short summary for the public, drawn from the accepted applications' answers."""
-    applications = list(_applications([candidate.pk]))
-    names = applicant_names(applications)
-    summary, products = "", ""
-    for application in applications:
-        latest = application.versions.order_by("-number").first()
-        answers = latest.answers if latest else application.answers
-        summary = summary or str(answer_of(answers, "summary", kind=candidate.survey.kind))
-        products = products or str(answer_of(answers, "products", kind=candidate.survey.kind))
-    return {
-        "title": redact(candidate.title, names),
-        "summary": _shorten(redact(summary, names)),
-        "products": _shorten(redact(products, names)),
-    }
-
-
-def _shorten(text: str) -> str:
-    text = text.strip()
-    return text if len(text) <= SUMMARY_LENGTH else text[:SUMMARY_LENGTH].rstrip() + "…"
-
-
-def comments_for_manage(survey: Survey, *, candidate_id: int | None = None, answered: bool | None = None):
-    """The call's comments for the ministry, unanswered first, then the oldest first."""
-    unanswered_first = Case(When(answer="", then=Value(0)), default=Value(1), output_field=IntegerField())
-    comments = (
-        HearingComment.objects.filter(candidate__survey=survey)
-        .select_related("candidate", "author")
-        .order_by(unanswered_first, "created_at", "pk")
-    )
-    if candidate_id is not None:
-        comments = comments.filter(candidate_id=candidate_id)
-    if answered is True:
-        comments = comments.exclude(answer="")
-    elif answered is False:
-        comments = comments.filter(answer="")
-    return comments
 
 
 # Writes
@@ -166,7 +97,7 @@ def _checked_summary(change: str, summary: str, *, candidate: Candidate, title_a
     if change == HearingChange.NONE:
         return ""
     if change == HearingChange.AMENDED and title_after and title_after != candidate.title:
-        names = applicant_names(_applications([candidate.pk]))  # the summary is public: mask the titles like the list does
+        names = applicant_names(accepted_applications([candidate.pk]))  # the summary is public: mask the titles like the list does
         return _title_change(summary, redact(candidate.title, names), redact(title_after, names))
     if not summary:
         raise DomainError(_("Describe the change this comment caused."), code="change_summary")

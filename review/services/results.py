@@ -8,9 +8,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.enums import FILING_ROLES, Role
+from portal.dates import kst
+from portal.enums import Role
 from portal.exceptions import DomainError
 from portal.models import Membership, User
+from portal.selectors import people_with_role
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
 from review.enums import (
@@ -26,7 +28,7 @@ from review.services.assignment import applications_conflict_facts, profile_conf
 from review.services.blind import applicant_names, blind_title, redact
 from surveys.enums import RECEIVED_STATUSES, ApplicationStatus
 from surveys.models import Application, Candidate
-from surveys.templatetags.surveys_tags import kst
+from surveys.selectors import applicant_people
 
 OUTCOME_OF_DECISION = {
     Decision.DESIGNATE: Outcome.DESIGNATED,
@@ -47,14 +49,8 @@ def objection_window_open(result: Result, now: datetime | None = None) -> bool:
 
 
 def _applicant_people(application: Application) -> list[User]:
-    """The application's creator and the active filing members of its organisation."""
-    people = {application.created_by_id: application.created_by}
-    members = Membership.objects.filter(
-        organization_id=application.organization_id, role__in=FILING_ROLES, is_active=True, user__is_active=True,
-    ).select_related("user")
-    for membership in members:
-        people.setdefault(membership.user_id, membership.user)
-    return [person for person in people.values() if person.is_active and person.email]
+    """The application's creator and the active filing members of its organisation, those with an address."""
+    return [person for person in applicant_people(application, submitter=False, members=True) if person.email]
 
 
 def _notify_applicant(application: Application, template: str, *, context: dict, key: str) -> int:
@@ -197,12 +193,11 @@ def objection_lodge(result: Result, *, ground: str, body: str, actor) -> Objecti
 
 
 def _notify_admins(objection: Objection) -> None:
-    admins = Membership.objects.filter(role=Role.ADMIN, is_active=True, user__is_active=True).select_related("user")
-    for membership in admins:
+    for admin in people_with_role(Role.ADMIN):
         mail_queue(
-            "objection_lodged", to=membership.user.email, recipient_user=membership.user,
+            "objection_lodged", to=admin.email, recipient_user=admin,
             context={"objection": objection, "application": objection.result.application},
-            topic=f"review.objection:{objection.pk}", dedupe_key=f"objection:{objection.pk}:lodged:{membership.user_id}",
+            topic=f"review.objection:{objection.pk}", dedupe_key=f"objection:{objection.pk}:lodged:{admin.pk}",
         )
 
 
@@ -229,7 +224,7 @@ def objection_reviewers(objection: Objection) -> list[User]:
     group = _group(Application.objects.get(pk=objection.result.application_id))
     facts = applications_conflict_facts(group.applications)
     pool = (
-        User.objects.filter(is_active=True, memberships__role=Role.REVIEWER, memberships__is_active=True)
+        people_with_role(Role.REVIEWER)
         .exclude(pk__in=Assignment.objects.filter(candidate_id__in=group.candidate_ids).values("reviewer_id"))
         .exclude(pk__in=ReviewerConflict.objects.filter(organization_id__in=facts.organization_ids).values("reviewer_id"))
         .exclude(pk__in=Membership.objects.filter(organization_id__in=facts.organization_ids, is_active=True)

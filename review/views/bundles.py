@@ -68,6 +68,4 @@ def bundle_download(request, pk: int):
     if bundle.status != RenderStatus.DONE or not bundle.file:
         raise Http404
     service.bundle_downloaded(bundle, request.user)
-    response = attachment_response(bundle.file, service.bundle_filename(bundle))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(bundle.file, service.bundle_filename(bundle))

@@ -1,25 +1,25 @@
 """The committee secretary's screens: rankings, subcommittee records, the committee's confirmation, books."""
 
 from dataclasses import dataclass, field as dataclass_field
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.downloads import attachment_response
+from portal.downloads import attachment_response, file_response
 from portal.exceptions import DomainError
 from portal.filters import search_terms
 from portal.forms import id_from
 from portal.permissions import permission_or_404
 from portal.services.documents import served_file
-from review.enums import RenderStatus
+from review.enums import RankingShow, RenderStatus
 from review.forms import CommitteeConfirmForm, SubcommitteeDecisionForm, SubcommitteeMeetingForm
 from review.models import CandidateScore, CommitteeBook, CommitteeConfirmation, SubcommitteeMeeting
+from review.selectors import committee as reads
 from review.services import committee
 from review.services import committee_book as books
 from surveys.models import Candidate, Survey
@@ -35,7 +35,7 @@ def _field(survey: Survey, field_code: str):
 def index(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
     return render(request, "review/committee/index.html", {
-        "survey": survey, "summaries": committee.field_summaries(survey),
+        "survey": survey, "summaries": reads.field_summaries(survey),
         "confirmation": CommitteeConfirmation.objects.filter(survey=survey).first(),
     })
 
@@ -105,10 +105,10 @@ def field(request, pk: int, field_code: str):
     the_field = _field(survey, field_code)
     meeting = SubcommitteeMeeting.objects.filter(survey=survey, field_code=field_code).first()
     filters = search_terms(request, ["q"])
-    show = request.GET.get("show", committee.Show.ALL)
-    if show not in committee.Show.values:
-        show = committee.Show.ALL
-    ordered, rank_of, count = committee.standings(survey, field_code, show=show, query=filters["q"])
+    show = request.GET.get("show", RankingShow.ALL)
+    if show not in RankingShow.values:
+        show = RankingShow.ALL
+    ordered, rank_of, count = reads.standings(survey, field_code, show=show, query=filters["q"])
     paginator = Paginator(ordered, PAGE_SIZE)
     if count is not None:
         paginator.count = count  # known from the ranking's values: spares a COUNT query
@@ -147,7 +147,7 @@ def field(request, pk: int, field_code: str):
                 return redirect(f"{request.path}{'?' + rest if rest else ''}#candidate-{posted.pk}")
         elif which not in ("meeting", "decision") or (which == "decision" and posted is None):
             messages.error(request, _("The form could not be read; reload the page and try again."))
-    rows = committee.standing_rows(scores, rank_of)
+    rows = reads.standing_rows(scores, rank_of)
     return render(request, "review/committee/field.html", {
         "survey": survey, "field": the_field, "meeting": meeting, "meeting_form": meeting_form,
         "rows": list(zip(rows, _entries(request, rows, posted, posted_form))), "page": page, "filters": filters,
@@ -155,7 +155,7 @@ def field(request, pk: int, field_code: str):
         "decision_labels": SubcommitteeDecisionForm.base_fields,
         "recommendation_choices": committee.recommendation_choices(survey),
         "with_conditions": "designate_cond" in dict(committee.recommendation_choices(survey)),
-        "show_choices": committee.Show.choices, "closed": committee.closed_reason(survey),
+        "show_choices": RankingShow.choices, "closed": committee.closed_reason(survey),
         "book": CommitteeBook.objects.filter(survey=survey, field_code=field_code).first(),
     }, status=status)
 
@@ -164,7 +164,7 @@ def field(request, pk: int, field_code: str):
 def confirm(request, pk: int):
     """The Technical Coordination Committee's confirmation of the recommended candidates."""
     survey = get_object_or_404(Survey, pk=pk)
-    lists = committee.confirmation_lists(survey)
+    lists = reads.confirmation_lists(survey)
     form = CommitteeConfirmForm(
         request.POST or None,
         candidates=Candidate.objects.filter(pk__in=[c.pk for c in lists.recommended]).order_by("field_code", "number"),
@@ -198,11 +198,7 @@ def score_sheet(request, pk: int, field_code: str):
     _field(survey, field_code)
     data = books.score_sheet(survey, field_code=field_code)
     filename = f"{survey.code}-{field_code}-{_('score sheet')}-{timezone.localdate():%Y%m%d}.xlsx".replace(" ", "_")
-    response = HttpResponse(data, content_type=books.XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(data, filename, books.XLSX)
 
 
 @require_POST

@@ -12,6 +12,7 @@ from portal.forms import id_from
 from portal.permissions import permission_or_404
 from review.forms import HearingAnswerForm, HearingCommentForm
 from review.models import ConfirmedCandidate, HearingComment
+from review.selectors import hearing as reads
 from review.services import hearing
 from review.services.blind import blind_titles
 from surveys.models import Candidate, Survey
@@ -29,7 +30,7 @@ def _add_error(form, error: DomainError) -> None:
 def hearing_list(request, pk: int):
     """The confirmed candidates of a call with their comment counts and the comment window."""
     survey = get_object_or_404(Survey.objects.in_gate("hearing_public"), pk=pk)
-    entries = list(hearing.hearing_entries(survey))
+    entries = list(reads.hearing_entries(survey))
     titles = blind_titles(entry.candidate for entry in entries)
     fields = field_names()
     rows = [(entry, titles[entry.candidate_id], fields.get(entry.candidate.field_code, entry.candidate.field_code))
@@ -66,7 +67,7 @@ def hearing_candidate(request, pk: int):
         "survey": candidate.survey,
         "candidate": candidate,
         "entry": entry,
-        "public": hearing.public_summary(candidate),
+        "public": reads.public_summary(candidate),
         "field_name": field_names().get(candidate.field_code, candidate.field_code),
         "comments": [(comment, hearing.mask_name(comment.author.name)) for comment in comments],
         "form": form,
@@ -89,7 +90,7 @@ def hearing_manage(request, pk: int):
     """Every comment of the call for the ministry, unanswered first, filtered and paginated."""
     survey = get_object_or_404(Survey, pk=pk)
     filters = _filters(request)
-    comments = hearing.comments_for_manage(
+    comments = reads.comments_for_manage(
         survey,
         candidate_id=int(filters["candidate"]) if filters["candidate"] else None,
         answered={"answered": True, "unanswered": False}.get(filters["state"]),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from portal.enums import Role
 from portal.exceptions import DomainError
-from portal.models import User
+from portal.selectors import people_with_role
 from portal.filters import search_terms
 from portal.permissions import permission_or_404
 from portal.services.audit import audit_log
@@ -115,7 +115,7 @@ def panel(request, pk: int, field_code: str, layer: int = 1):
 @manage
 def candidate_assign(request, pk: int):
     candidate = get_object_or_404(Candidate.objects.select_related("survey"), pk=pk)
-    reviewers = User.objects.filter(memberships__role=Role.REVIEWER, memberships__is_active=True).exclude(
+    reviewers = people_with_role(Role.REVIEWER).exclude(
         assignments__candidate=candidate).select_related("reviewer_profile").distinct().order_by("name")
     open_layers = [layer for layer in ensure_layers(candidate.survey) if not layer.is_closed]
     form = ManualAssignForm(request.POST or None, queryset=reviewers, layers=open_layers)

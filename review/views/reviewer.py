@@ -2,11 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from portal.downloads import attachment_response
+from portal.downloads import attachment_response, file_response
 from portal.exceptions import DomainError
 from review.enums import AssignmentStatus
 from review.forms import DeclarationForm, PledgeForm, ReviewForm
@@ -148,7 +148,4 @@ def review_pdf(request, pk: int):
         raise Http404
     _record(request, assignment, AccessAction.REVIEW_PDF)
     data = blind_pdf(assignment)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{assignment.candidate.number}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(data, f"{assignment.candidate.number}.pdf")

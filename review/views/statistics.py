@@ -1,10 +1,12 @@
 """Statistics across calls: the ministry admin's charts, each table also as CSV."""
 
 import csv
+import io
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 
+from portal.downloads import file_response
 from portal.permissions import permission_or_404
 from review.statistics import all_tables, chart_data
 
@@ -24,11 +26,10 @@ def statistics(request):
         table = next((t for t in tables if t.key == export), None)
         if table is None:
             raise Http404
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="statistics-{table.key}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # Excel opens UTF-8 Korean correctly with a BOM
+        writer = csv.writer(buffer)
         writer.writerow([str(column) for column in table.columns])
         writer.writerows([[_as_text(value) for value in row] for row in table.rows])
-        return response
+        return file_response(buffer.getvalue(), f"statistics-{table.key}.csv", "text/csv; charset=utf-8")
     return render(request, "review/statistics.html", {"tables": tables, "charts": chart_data(tables)})

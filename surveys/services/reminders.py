@@ -19,7 +19,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from portal.enums import Role
-from portal.models import Membership, OutboundMail, User
+from portal.models import OutboundMail, User
+from portal.selectors import people_with_role
 from portal.services.mail import mail_queue
 from surveys.enums import ApplicationStatus, SurveyStage
 from surveys.models import Application, AssociationDeadline, Recipient
@@ -163,17 +164,12 @@ def association_reminders_send(now: datetime) -> int:
         applications = Application.objects.filter(survey=internal.survey, association=internal.association)
         waiting = applications.filter(status__in=WITH_ASSOCIATION).count()
         if waiting:
-            staff = (
-                Membership.objects.filter(organization=internal.association, role=Role.ASSOCIATION_STAFF,
-                                          is_active=True, user__is_active=True)
-                .select_related("user").order_by("pk")
-            )
-            for membership in staff:
+            for staff in people_with_role(Role.ASSOCIATION_STAFF, organization=internal.association):
                 sent += _queue(
-                    "association_deadline_reminder", to=membership.user.email, user=membership.user,
+                    "association_deadline_reminder", to=staff.email, user=staff,
                     context={"internal": internal, "survey": internal.survey, "waiting": waiting},
                     topic=f"surveys.association_deadline:{internal.pk}",
-                    key=f"surveys.association_reminder:{internal.pk}:{membership.user_id}:"
+                    key=f"surveys.association_reminder:{internal.pk}:{staff.pk}:"
                         f"{internal.deadline:%Y%m%d%H%M}:{label}",
                 )
         for application in applications.filter(status__in=MEMBER_OPEN).select_related("created_by").order_by("pk"):

@@ -4,30 +4,18 @@ from django.utils.translation import gettext as _
 
 from portal.enums import Role
 from portal.exceptions import DomainError
-from portal.models import Membership
+from portal.selectors import people_with_role
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
 from surveys.enums import APPLICATION_TRANSITIONS, ApplicationAction, ApplicationStatus, ProvenanceKind
 from surveys.models import Application, ApplicationEvent
-
-
-def _applicant_people(application: Application):
-    people = {application.created_by_id: application.created_by}
-    last = application.events.filter(kind=ProvenanceKind.SUBMITTED).select_related("actor").last()
-    if last:
-        people[last.actor_id] = last.actor
-    return [p for p in people.values() if p.is_active]
+from surveys.selectors import applicant_people
 
 
 def _association_people(application: Application):
     if not application.association_id:
         return []
-    return [
-        m.user for m in Membership.objects.filter(
-            organization_id=application.association_id, role=Role.ASSOCIATION_STAFF, is_active=True,
-            user__is_active=True,
-        ).select_related("user")
-    ]
+    return list(people_with_role(Role.ASSOCIATION_STAFF, organization=application.association_id))
 
 
 def _people_affected(application: Application, kind: str, to: str):
@@ -41,7 +29,7 @@ def _people_affected(application: Application, kind: str, to: str):
         ):
             return _association_people(application)
         return []
-    return _applicant_people(application)
+    return applicant_people(application)
 
 
 def application_transition(

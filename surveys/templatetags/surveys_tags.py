@@ -2,6 +2,8 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.dates import kst as kst_display
+
 register = template.Library()
 
 
@@ -27,11 +29,7 @@ def time_left(deadline, now=None):
 @register.filter
 def kst(value, fmt="Y-m-d (D) H:i"):
     """A date-time in Korea time, with the zone named."""
-    from django.utils.dateformat import format as date_format
-
-    if value is None:
-        return ""
-    return f"{date_format(timezone.localtime(value), fmt)} KST"
+    return kst_display(value, fmt)
 
 
 @register.filter

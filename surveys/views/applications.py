@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.downloads import attachment_response
+from portal.downloads import attachment_response, file_response
 from portal.exceptions import DomainError
 from portal.forms import id_from
 from portal.services.documents import served_file
@@ -384,8 +384,6 @@ def version_diff(request, pk: int):
 @login_required
 def application_record_pdf(request, pk: int):
     """The application as it stands: latest version and full provenance, rendered on request."""
-    from django.http import HttpResponse
-
     from portal.services.pdf import render_pdf
     from surveys.services.receipts import version_pdf_context
 
@@ -397,23 +395,14 @@ def application_record_pdf(request, pk: int):
     context = version_pdf_context(latest)
     context["record"] = True
     context["events"] = application.events.select_related("actor", "organization").order_by("at", "pk")
-    response = HttpResponse(render_pdf("pdf/application_version.html", context), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{application.receipt_number}-record.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(render_pdf("pdf/application_version.html", context), f"{application.receipt_number}-record.pdf")
 
 
 @login_required
 def application_draft_pdf(request, pk: int):
     """The application as it stands now, marked as a draft on every page: its own organisation's filers only."""
-    from django.http import HttpResponse
-
     from surveys.printable import draft_pdf
 
     application = _application(request, pk, "surveys.edit_application")
     access_record(request.user, application, AccessAction.DRAFT_PDF, detail=f"revision {application.revision}")
-    response = HttpResponse(draft_pdf(application), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="draft-{application.pk}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(draft_pdf(application), f"draft-{application.pk}.pdf")

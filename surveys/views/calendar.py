@@ -3,17 +3,14 @@
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
+from portal.downloads import file_response
 from portal.services.user_settings import user_for_calendar_token
 from surveys import selectors
 from surveys.calendar import feed_events, ical, survey_events
 
 
 def _ics(body: str, filename: str, *, attachment: bool) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    disposition = "attachment" if attachment else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(body, filename, "text/calendar; charset=utf-8", inline=not attachment)
 
 
 def call_calendar(request, pk: int):
@@ -30,6 +27,5 @@ def feed(request, token: str):
     if user is None:
         raise Http404
     response = _ics(ical(feed_events(user), name=_("My calls")), "portal.ics", attachment=False)
-    response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response

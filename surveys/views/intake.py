@@ -8,12 +8,12 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, JSONField, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import TruncDate
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.downloads import XLSX, file_response
 from portal.enums import OrganizationType
 from portal.exceptions import DomainError
 from portal.filters import search_terms
@@ -173,9 +173,7 @@ def _export(survey, applications, kind):
         writer = csv.writer(buffer)
         writer.writerow(headers)
         writer.writerows([[_as_text(value) for value in row] for row in rows])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="intake-{survey.code}-{stamp}.csv"'
-        return response
+        return file_response(buffer.getvalue(), f"intake-{survey.code}-{stamp}.csv", "text/csv; charset=utf-8")
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
@@ -202,9 +200,7 @@ def _export(survey, applications, kind):
     sheet.freeze_panes = "C2"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="intake-{survey.code}-{stamp}.xlsx"'
-    return response
+    return file_response(buffer.getvalue(), f"intake-{survey.code}-{stamp}.xlsx", XLSX)
 
 
 @intake

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,11 +10,8 @@ from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
 from portal.permissions import permission_or_404
-from portal.services.audit import audit_log
-from portal.uploads import check_upload, safe_original_name
 from surveys import selectors
 from surveys.application_schema import section_form_class, sections_for
-from surveys.enums import AuditAction
 from surveys.forms import (
     BriefingForm,
     CriterionFormSet,
@@ -26,15 +22,11 @@ from surveys.forms import (
     CandidateListImportForm,
     CategoryFormSet,
 )
-from surveys.services import categories
+from surveys.services import categories, setup
 from surveys.models import Briefing, GuidanceFile, Survey
 from surveys.services.calls import (
     allowed_transitions, early_move, organizations_cut_short, survey_create, survey_transition, survey_update,
 )
-from surveys.services.intake import survey_refresh_completeness
-
-GUIDANCE_TYPES = {"pdf", "hwp", "hwpx", "docx", "xlsx", "pptx"}
-GUIDANCE_MAX = 30 * 1024 * 1024
 
 
 manage = permission_or_404("surveys.manage_survey")
@@ -103,19 +95,15 @@ def survey_edit(request, pk: int):
     return render(request, "surveys/manage/edit.html", {"form": form, "survey": survey})
 
 
-def _formset_view(request, pk, formset_class, template, action, success):
+def _formset_view(request, pk, formset_class, template, save, success):
     survey = get_object_or_404(Survey, pk=pk)
     formset = formset_class(request.POST or None, instance=survey)
     conflict = None
     if request.method == "POST" and formset.is_valid():
         try:
-            with transaction.atomic():
-                formset.save()
-                audit_log(action, actor=request.user, obj=survey, after={"forms": len(formset.forms)})
-                survey_refresh_completeness(survey)
-        except IntegrityError:  # two forms for one row, or another save in between: the database refuses
-            conflict = _("The list changed while you were editing it (or the form was altered), so nothing "
-                         "was saved. Your entries are below; reload the page to see the saved list.")
+            save(survey, formset, actor=request.user)
+        except DomainError as error:  # a stage that no longer allows it, or rows the database refuses
+            conflict = error.message
         else:
             messages.success(request, success)
             return redirect("surveys:manage_detail", pk=survey.pk)
@@ -126,7 +114,7 @@ def _formset_view(request, pk, formset_class, template, action, success):
 @manage
 def criteria_edit(request, pk: int):
     return _formset_view(request, pk, CriterionFormSet, "surveys/manage/criteria.html",
-                         "surveys.survey.criteria_changed", _("The criteria were saved."))
+                         setup.criteria_save, _("The criteria were saved."))
 
 
 @manage
@@ -143,13 +131,9 @@ def categories_edit(request, pk: int):
         status = 400
         if formset.is_valid():
             try:
-                with transaction.atomic():
-                    formset.save()
-                    audit_log(AuditAction.CATEGORIES_CHANGED, actor=request.user, obj=survey,
-                              after={"categories": [(c.name, c.horizon_years, c.quota) for c in survey.categories.all()]})
-            except IntegrityError:
-                conflict = _("Two categories have the same name, or the list changed while you were editing it; "
-                             "nothing was saved.")
+                setup.categories_save(survey, formset, actor=request.user)
+            except DomainError as error:
+                conflict = error.message
             else:
                 messages.success(request, _("The categories were saved."))
                 return redirect("surveys:manage_categories", pk=survey.pk)
@@ -180,7 +164,7 @@ def categories_edit(request, pk: int):
 @manage
 def questions_edit(request, pk: int):
     return _formset_view(request, pk, QuestionFormSet, "surveys/manage/questions.html",
-                         "surveys.survey.questions_changed", _("The extra questions were saved."))
+                         setup.questions_save, _("The extra questions were saved."))
 
 
 @manage
@@ -188,18 +172,14 @@ def guidance_add(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
     form = GuidanceFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            check_upload(upload, allowed=GUIDANCE_TYPES, max_size=GUIDANCE_MAX)
+            setup.guidance_add(survey, title=form.cleaned_data["title"], upload=form.cleaned_data["file"],
+                               actor=request.user)
         except ValidationError as error:
             form.add_error("file", error)
+        except DomainError as error:
+            form.add_error(None, error.message)
         else:
-            with transaction.atomic():
-                guidance = GuidanceFile.objects.create(
-                    survey=survey, title=form.cleaned_data["title"], file=upload,
-                    original_name=safe_original_name(upload.name), size=upload.size,
-                )
-                audit_log(AuditAction.GUIDANCE_ADDED, actor=request.user, obj=guidance, after={"name": guidance.original_name})
             messages.success(request, _("The guidance file was added."))
             return redirect("surveys:manage_detail", pk=survey.pk)
     return render(request, "surveys/manage/form_page.html", {"survey": survey, "form": form, "page_title": _("Add a guidance file")})
@@ -208,12 +188,13 @@ def guidance_add(request, pk: int):
 @require_POST
 @manage
 def guidance_delete(request, pk: int, file_pk: int):
-    guidance = get_object_or_404(GuidanceFile, pk=file_pk, survey_id=pk)
-    with transaction.atomic():
-        audit_log("surveys.guidance.deleted", actor=request.user, obj=guidance, before={"name": guidance.original_name})
-        guidance.file.delete(save=False)
-        guidance.delete()
-    messages.success(request, _("The guidance file was removed."))
+    guidance = get_object_or_404(GuidanceFile.objects.select_related("survey"), pk=file_pk, survey_id=pk)
+    try:
+        setup.guidance_delete(guidance, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The guidance file was removed."))
     return redirect("surveys:manage_detail", pk=pk)
 
 
@@ -227,19 +208,13 @@ def briefing_edit(request, pk: int, briefing_pk: int | None = None):
         initial = {"starts_on": local.date(), "starts_time": local.time()}
     form = BriefingForm(request.POST or None, request.FILES or None, instance=briefing, initial=initial)
     if request.method == "POST" and form.is_valid():
-        upload = request.FILES.get("materials")
         try:
-            if upload:
-                check_upload(upload, allowed=GUIDANCE_TYPES, max_size=GUIDANCE_MAX)
+            setup.briefing_save(form.instance, upload=request.FILES.get("materials"), actor=request.user)
         except ValidationError as error:
             form.add_error("materials", error)
+        except DomainError as error:
+            form.add_error(None, error.message)
         else:
-            with transaction.atomic():
-                if upload:
-                    form.instance.materials_name = safe_original_name(upload.name)
-                saved = form.save()
-                audit_log(AuditAction.BRIEFING_SAVED, actor=request.user, obj=saved,
-                          after={"starts_at": saved.starts_at.isoformat(), "place": saved.place})
             messages.success(request, _("The briefing session was saved and is shown on the call page."))
             return redirect("surveys:manage_detail", pk=survey.pk)
     return render(request, "surveys/manage/form_page.html", {"survey": survey, "form": form, "page_title": _("Briefing session")})

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.downloads import attachment_response
+from portal.downloads import attachment_response, file_response
 from portal.exceptions import DomainError
 from surveys import selectors
 from surveys.forms import InquiryForm
@@ -57,17 +57,12 @@ def call_detail(request, pk: int):
 
 def call_form_pdf(request, pk: int):
     """The call's blank application form with every question, criterion and limit, for drafting offline."""
-    from django.http import HttpResponse
-
     from surveys.printable import blank_form_pdf
 
     survey = selectors.survey_for_public(pk)
     if survey is None:
         raise Http404
-    response = HttpResponse(blank_form_pdf(survey), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="call-{survey.pk}-form.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(blank_form_pdf(survey), f"call-{survey.pk}-form.pdf")
 
 
 def _visible_survey(request, pk: int) -> Survey:

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from portal import scale
+from review import scale
 from portal.models import Organization, User
 from review.models import Assignment
 from surveys.enums import ApplicationStatus

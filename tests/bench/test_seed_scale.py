@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from portal import scale
+from review import scale
 from portal.middleware import has_two_factor
 from portal.models import User
 from review.enums import AssignmentStatus, NoticeStatus
@@ -68,7 +68,10 @@ def test_accepted_applications_are_candidates_reviewed_by_five_reviewers_with_sc
     assert {(c.n, c.people) for c in per_candidate} == {(5, 5)}
     reviews = Review.objects.select_related("assignment")
     assert reviews.count() == Assignment.objects.filter(status=AssignmentStatus.SUBMITTED).count() > 0
-    assert all(sorted(r.scores) == [str(n) for n in range(1, 9)] and r.assignment.status == "submitted" for r in reviews)
+    criteria = {s.pk: sorted(str(n) for n in s.criteria.values_list("number", flat=True)) for s in Survey.objects.all()}
+    assert all(len(numbers) == 8 for numbers in criteria.values())  # the technology kind's defaults
+    assert all(sorted(r.scores) == criteria[r.assignment.candidate.survey_id] and r.assignment.status == "submitted"
+               for r in reviews.select_related("assignment__candidate"))
     assert User.objects.filter(memberships__role="reviewer").count() == REVIEWERS
     reviewer = User.objects.filter(memberships__role="reviewer").first()
     assert has_two_factor(reviewer)
@@ -98,3 +101,21 @@ def test_too_few_reviewers_or_applications_are_refused(db):
     with pytest.raises(CommandError, match="at least"):
         call_command("seed_scale", applications=2, stdout=StringIO())
     assert not Application.objects.exists()
+
+
+def test_the_data_set_follows_the_criteria_a_call_has(monkeypatch):
+    """Scores and justifications are written for the call's own criteria, however many its kind defines."""
+    from dataclasses import replace
+
+    from surveys.enums import SurveyKind
+    from surveys.pipelines import PIPELINES
+
+    technology = PIPELINES[SurveyKind.TECHNOLOGY]
+    monkeypatch.setitem(PIPELINES, SurveyKind.TECHNOLOGY, replace(technology, default_criteria=technology.default_criteria[:3]))
+    scale.build(len(scale.CALLS) * 3, reviewers=REVIEWERS)
+    assert {tuple(s.criteria.values_list("number", flat=True)) for s in Survey.objects.all()} == {(1, 2, 3)}
+    reviews = Review.objects.all()
+    assert reviews.exists()
+    assert all(sorted(r.scores) == sorted(r.justifications) == ["1", "2", "3"] for r in reviews)
+    answers = Application.objects.values_list("answers", flat=True)
+    assert all(sorted(a["criteria"]) == ["criterion_1", "criterion_2", "criterion_3"] for a in answers)

@@ -18,6 +18,7 @@ from review.enums import AuditAction, RenderStatus, SubcommitteeRecommendation
 from review.models import (
     CommitteeBook, CommitteeConfirmation, ConfirmedCandidate, HearingComment, SubcommitteeDecision, SubcommitteeMeeting,
 )
+from review.selectors import committee as committee_reads
 from review.services import committee
 from review.services import committee_book as books
 from review.tasks import render_committee_book
@@ -71,7 +72,7 @@ def _field_url(survey, field_code="ROB"):
 # ranking ---------------------------------------------------------------------------------------------------------
 
 def test_ranking_puts_the_highest_aggregate_first_and_unreviewed_last(open_survey, field_world):
-    rows = committee.ranking(open_survey, field_code="ROB")
+    rows = committee_reads.ranking(open_survey, field_code="ROB")
     assert [(r.rank, r.candidate.number, r.result.value) for r in rows] == [
         (1, "ROB-T001", Decimal("5.00")), (2, "ROB-T002", Decimal("4.00")), (3, "ROB-T003", Decimal("3.00")),
         (None, "ROB-T000", None),
@@ -84,7 +85,7 @@ def test_ranking_leaves_out_merged_candidates_and_other_fields(open_survey, admi
     merged = _scored(open_survey, admin, reviewers, "ROB-T009", "병합된 기술", [5])
     Candidate.objects.filter(pk=merged.pk).update(merged_into=field_world["top"])
     _scored(open_survey, admin, reviewers, "SEC-T001", "다른 분야", [5], field_code="SEC")
-    numbers = [r.candidate.number for r in committee.ranking(open_survey, field_code="ROB")]
+    numbers = [r.candidate.number for r in committee_reads.ranking(open_survey, field_code="ROB")]
     assert "ROB-T009" not in numbers and "SEC-T001" not in numbers and len(numbers) == 4
 
 
@@ -92,7 +93,7 @@ def test_equal_aggregates_share_a_rank(open_survey, admin, reviewers):
     _scored(open_survey, admin, reviewers, "ROB-T001", "가", [4])
     _scored(open_survey, admin, reviewers, "ROB-T002", "나", [4])
     _scored(open_survey, admin, reviewers, "ROB-T003", "다", [3])
-    assert [r.rank for r in committee.ranking(open_survey, field_code="ROB")] == [1, 1, 3]
+    assert [r.rank for r in committee_reads.ranking(open_survey, field_code="ROB")] == [1, 1, 3]
 
 
 def test_the_field_page_shows_the_ranking_with_flags_and_links(client, secretary, open_survey, field_world):
@@ -109,7 +110,7 @@ def test_the_field_page_shows_the_ranking_with_flags_and_links(client, secretary
 def test_the_index_counts_candidates_decisions_and_flags(client, secretary, open_survey, field_world):
     _meeting(open_survey, secretary)
     committee.decision_record(field_world["top"], recommendation=R.RECOMMEND, rationale="우수", actor=secretary)
-    summaries = {s.field.code: s for s in committee.field_summaries(open_survey)}
+    summaries = {s.field.code: s for s in committee_reads.field_summaries(open_survey)}
     assert (summaries["ROB"].candidates, summaries["ROB"].decided, summaries["ROB"].flagged) == (4, 1, 1)
     log_in(client, secretary)
     html = client.get(reverse("review:committee", kwargs={"pk": open_survey.pk})).content.decode()

@@ -12,6 +12,7 @@ from portal.models import AuditEvent, OutboundMail
 from review.enums import AuditAction, HearingChange, Stance
 from review.models import CommitteeConfirmation, ConfirmedCandidate, HearingComment
 from review.selectors import confirmed_candidates
+from review.selectors import hearing as hearing_reads
 from review.services import hearing
 from surveys.enums import SurveyStage
 from surveys.models import Candidate, Survey
@@ -190,7 +191,7 @@ def test_the_list_shows_numbers_fields_counts_and_the_window(client, open_survey
     assert "로봇" in row and candidate_url(confirmed) in row
     assert [cell.split(">")[-1] for cell in row.split("</td>")[3:6]] == ["2", "1", "0"]
     assert "2027-01-10" in html and "2027-01-20" in html
-    entries = {e.candidate_id: e for e in hearing.hearing_entries(open_survey)}
+    entries = {e.candidate_id: e for e in hearing_reads.hearing_entries(open_survey)}
     assert (entries[confirmed.pk].n_for, entries[confirmed.pk].n_against, entries[confirmed.pk].n_neutral) == (2, 1, 0)
 
 

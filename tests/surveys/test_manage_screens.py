@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from portal.exceptions import DomainError
 from portal.models import AuditEvent
-from surveys.enums import QuestionType, SurveyStage
+from surveys.enums import AuditAction, QuestionType, SurveyStage
 from surveys.models import Question
 from surveys.services.calls import EDITABLE_FIELDS, survey_update
 from tests.surveys.helpers import make_survey
@@ -134,3 +134,51 @@ def test_a_form_whose_rows_the_database_refuses_is_a_400_keeping_the_entries(adm
     html = response.content.decode()
     assert 'data-testid="formset-conflict"' in html and "공급망 안보 영향" in html
     assert list(survey.criteria.order_by("number").values_list("number", "title")) == before
+
+
+@pytest.mark.parametrize("stage", [SurveyStage.TECHNICAL_REVIEW, SurveyStage.HEARING])
+def test_criteria_cannot_change_once_scoring_has_begun(admin_client, stage):
+    """The criteria screen refuses with the reason as a form error, keeps what was typed and changes nothing."""
+    survey = make_survey(stage=stage)
+    url = reverse("surveys:manage_criteria", kwargs={"pk": survey.pk})
+    page = admin_client.get(url)
+    before = list(survey.criteria.order_by("number").values_list("number", "title"))
+    response = admin_client.post(url, _formset_post(page, "criteria", {"criteria-0-title": "심사 중 바꾼 항목"}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="formset-conflict"' in html and "심사 중 바꾼 항목" in html
+    assert list(survey.criteria.order_by("number").values_list("number", "title")) == before
+    assert not AuditEvent.objects.for_object(survey).filter(action=AuditAction.CRITERIA_CHANGED).exists()
+
+
+def test_criteria_service_refuses_during_scoring(admin):
+    from surveys.forms import CriterionFormSet
+    from surveys.services.setup import criteria_save
+
+    scoring = make_survey(stage=SurveyStage.TECHNICAL_REVIEW)
+    with pytest.raises(DomainError) as refused:
+        criteria_save(scoring, CriterionFormSet(instance=scoring), actor=admin)
+    assert refused.value.code == "stage"
+
+
+def test_criteria_may_still_change_during_collection(admin_client):
+    survey = make_survey(stage=SurveyStage.COLLECTION)
+    url = reverse("surveys:manage_criteria", kwargs={"pk": survey.pk})
+    page = admin_client.get(url)
+    response = admin_client.post(url, _formset_post(page, "criteria", {"criteria-0-title": "접수 중 고친 항목"}))
+    assert response.status_code == 302
+    assert survey.criteria.filter(title="접수 중 고친 항목").exists()
+    assert AuditEvent.objects.for_object(survey).filter(action=AuditAction.CRITERIA_CHANGED).exists()
+
+
+def test_a_guidance_file_cannot_be_removed_after_the_notice(admin_client):
+    from surveys.models import GuidanceFile
+
+    survey = make_survey(stage=SurveyStage.NOTICE)
+    guidance = GuidanceFile.objects.create(survey=survey, title="공고문", file="guidance/a.pdf", original_name="a.pdf",
+                                           size=1)
+    response = admin_client.post(reverse("surveys:manage_guidance_delete", kwargs={"pk": survey.pk,
+                                                                                    "file_pk": guidance.pk}))
+    assert response.status_code == 302
+    assert GuidanceFile.objects.filter(pk=guidance.pk).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.GUIDANCE_DELETED).exists()

@@ -36,13 +36,14 @@ from review.models import (
     ReviewPlan, SubcommitteeDecision, SubcommitteeMeeting,
 )
 from review.services import scores as stored_scores
-from surveys.criteria import DEFAULT_CRITERIA, DEFAULT_FIELDS
+from surveys.criteria import DEFAULT_FIELDS
 from surveys.enums import ApplicationStatus as S
 from surveys.enums import Channel, ProvenanceKind, SurveyKind, SurveyStage
 from surveys.models import (
     Application, ApplicationEvent, ApplicationVersion, Candidate, Criterion, Field, ForwardBatch, ReceiptCounter,
     Survey,
 )
+from surveys.pipelines import pipeline_of
 
 PASSWORD = "scale-portal-2026"  # nosec B105
 EMAIL_DOMAIN = "scale.example"
@@ -105,15 +106,16 @@ class Seeded:
     secretary: User | None = None
 
 
-def answers_for(title: str, field_code: str, sub_field: str, number: int) -> dict:
-    """Answers that pass the completeness check of a technology call without extra questions."""
+def answers_for(title: str, field_code: str, sub_field: str, number: int, *, criteria: list[int]) -> dict:
+    """Answers that pass the completeness check of a technology call without extra questions (one justification
+    for each of the call's ``criteria`` numbers)."""
     return {
         "basic": {"technology_name": title, "field": field_code, "sub_field": sub_field,
                   "summary": f"{FIELD_NAMES[field_code]} 분야 핵심 공정의 국산화를 위한 기술 (시험 데이터 {number})"},
         "specification": {"specification": f"정밀도 ±0.0{number % 9 + 1} mm, 처리량 {100 + number % 400} 개/시간, 수율 98% 이상",
                           "mass_production": "자동화 양산 라인 구축 및 공정 표준화",
                           "products": "핵심 부품, 장비, 완제품"},
-        "criteria": {f"criterion_{n}": f"기준 {n}에 대한 근거: 공급망 안정화와 수출 확대에 기여" for n in range(1, 9)},
+        "criteria": {f"criterion_{n}": f"기준 {n}에 대한 근거: 공급망 안정화와 수출 확대에 기여" for n in criteria},
         "level": {"domestic_level": str(60 + number % 40), "world_leader": "미국 A사",
                   "industrialisation_stage": ["research", "development", "pilot", "mass", "export"][number % 5],
                   "holders": "국내 기업 및 연구기관"},
@@ -381,7 +383,7 @@ class Builder:
         offsets = {SurveyStage.NOTICE: -300, SurveyStage.HEARING: -60, SurveyStage.TECHNICAL_REVIEW: -20,
                    SurveyStage.COLLECTION: 30}
         fields = list(Field.objects.filter(code__in=FIELD_CODES))
-        self.surveys = {}
+        self.surveys, self.criteria = {}, {}
         for spec in CALLS:
             deadline = self._at(offsets[spec.stage])
             hearing_from = self._at(-5).date() if spec.stage == SurveyStage.HEARING else (deadline + timedelta(days=50)).date()
@@ -397,8 +399,9 @@ class Builder:
             survey.fields.set(fields)
             Criterion.objects.bulk_create(
                 Criterion(survey=survey, number=number, title=title, title_en=title_en)
-                for number, (title, title_en) in enumerate(DEFAULT_CRITERIA, start=1)
+                for number, (title, title_en) in enumerate(pipeline_of(survey).default_criteria, start=1)
             )
+            self.criteria[spec.code] = list(survey.criteria.order_by("number").values_list("number", flat=True))
             ReviewPlan.objects.create(survey=survey, due_on=survey.review_starts_on + timedelta(days=21))
             self.surveys[spec.code] = survey
             self.result.calls[spec.code] = survey.pk
@@ -452,7 +455,8 @@ class Builder:
             rows.append(Row(
                 pk=0, organization=organization, user=user, channel=channel, association=association, status=status,
                 field_code=field_code, title=title, versions=versions, receipt=receipt, submitted_at=submitted_at,
-                answers=answers_for(title, field_code, rng.choice(SUB_FIELDS[field_code]), i),
+                answers=answers_for(title, field_code, rng.choice(SUB_FIELDS[field_code]), i,
+                                    criteria=self.criteria[spec.code]),
             ))
         if receipts:
             ReceiptCounter.objects.create(survey=survey, year=spec.year, last=receipts)
@@ -542,7 +546,7 @@ class Builder:
         Panel.objects.bulk_create(panels)
         self._insert("panel members", PanelMember, ["panel_id", "reviewer_id"], (
             (panel.pk, person) for panel in panels for person in self.panel_people[panel.field_code]))
-        assignments, pledged = [], set()
+        assignments, pledged, call_of = [], set(), {}
         for spec in CALLS:
             if spec.stage == SurveyStage.COLLECTION:
                 continue
@@ -551,6 +555,7 @@ class Builder:
             due = survey.review_starts_on + timedelta(days=21)
             for candidate, field_code, _title in self.candidates[spec.code]:
                 self.quality[candidate] = rng.randint(1, 5)
+                call_of[candidate] = spec.code
                 for letter, person in zip("ABCDE", rng.sample(self.panel_people[field_code], REVIEWS_PER_CANDIDATE)):
                     status = AssignmentStatus.SUBMITTED
                     if in_review:
@@ -564,11 +569,12 @@ class Builder:
                                                        "declared_at", "due_on", "assigned_by_id"], assignments)
         self._insert("pledges", Pledge, ["survey_id", "reviewer_id", "text", "signed_name"], (
             (survey, person, "보안서약서", "평가위원") for survey, person in sorted(pledged)))
-        justifications = {str(n): "평가 기준에 따른 근거를 검토함" for n in range(1, 9)}
+        justifications = {code: {str(n): "평가 기준에 따른 근거를 검토함" for n in numbers}
+                          for code, numbers in self.criteria.items()}
         submitted_at = self.now - timedelta(days=5)
         self._insert("reviews", Review, ["assignment_id", "scores", "justifications", "recommendation", "comment",
                                          "submitted_at"], (
-            (pk, *self._review(a[0], justifications, submitted_at))
+            (pk, *self._review(a[0], justifications[call_of[a[0]]], submitted_at))
             for pk, a in zip(ids, assignments) if a[2] == AssignmentStatus.SUBMITTED
         ))
 
@@ -579,9 +585,10 @@ class Builder:
                 stored_scores.refresh(self.surveys[spec.code])
 
     def _review(self, candidate: int, justifications: dict, submitted_at: datetime) -> tuple:
+        """A review scoring each criterion the call has (the keys of ``justifications``)."""
         quality = self.quality[candidate]
-        scores = {str(n): str(min(5, max(1, quality + self.rng.choice((-1, 0, 0, 1))))) for n in range(1, 9)}
-        mean = sum(int(v) for v in scores.values()) / 8
+        scores = {n: str(min(5, max(1, quality + self.rng.choice((-1, 0, 0, 1))))) for n in justifications}
+        mean = sum(int(v) for v in scores.values()) / len(scores)
         recommendation = (Recommendation.RECOMMEND if mean >= 3.5 else
                           Recommendation.CONDITIONAL if mean >= 2.5 else Recommendation.NOT_RECOMMEND)
         return scores, justifications, recommendation, "종합 의견", submitted_at

@@ -1,4 +1,4 @@
-"""Reads that span models."""
+"""Reads that span models; reads of one workflow's pages live in a submodule (hearing, committee)."""
 
 from dataclasses import dataclass
 from decimal import Decimal

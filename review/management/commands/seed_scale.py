@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal import scale
+from review import scale
 
 
 class Command(BaseCommand):
