@@ -137,6 +137,22 @@ def _score(value, survey) -> Decimal | None:
     return score
 
 
+def _clean_scores(survey, scores: dict, justifications: dict) -> tuple[dict, dict, list[int]]:
+    """Scores on the call's scale and justifications per criterion, and the criteria still lacking either."""
+    clean_scores, clean_texts, missing = {}, {}, []
+    for criterion in survey.criteria.order_by("number"):
+        key = str(criterion.number)
+        score = _score(scores.get(key), survey)
+        text = (justifications.get(key) or "").strip()
+        if score is not None:
+            clean_scores[key] = str(score)
+        if text:
+            clean_texts[key] = text
+        if score is None or not text:
+            missing.append(criterion.number)
+    return clean_scores, clean_texts, missing
+
+
 @transaction.atomic
 def review_save(assignment: Assignment, *, reviewer, scores: dict, justifications: dict, recommendation: str,
                 comment: str = "", submit: bool = False) -> Review:
@@ -149,18 +165,7 @@ def review_save(assignment: Assignment, *, reviewer, scores: dict, justification
     if assignment.layer != 1:
         raise DomainError(_("A panel member records a judgement, not scores."), code="layer")
     survey = assignment.candidate.survey
-    criteria = list(survey.criteria.order_by("number"))
-    clean_scores, clean_texts, missing = {}, {}, []
-    for criterion in criteria:
-        key = str(criterion.number)
-        score = _score(scores.get(key), survey)
-        text = (justifications.get(key) or "").strip()
-        if score is not None:
-            clean_scores[key] = str(score)
-        if text:
-            clean_texts[key] = text
-        if score is None or not text:
-            missing.append(criterion.number)
+    clean_scores, clean_texts, missing = _clean_scores(survey, scores, justifications)
     if recommendation and recommendation not in Recommendation.values:
         raise DomainError(_("Choose an overall recommendation."))
     review, _created = Review.objects.get_or_create(assignment=assignment)

@@ -98,6 +98,31 @@ def _posted_candidate(request, survey, field_code) -> CandidateScore | None:
             .select_related("candidate__subcommittee_decision").first())
 
 
+def _field_post(request, survey, field_code, which, meeting_form, posted, posted_form):
+    """Save the subcommittee's meeting or one recommendation; a redirect when saved, else ``None`` (the forms
+    carry the errors)."""
+    if which == "meeting" and meeting_form.is_valid():
+        try:
+            committee.meeting_save(survey, field_code=field_code, actor=request.user, **meeting_form.cleaned_data)
+        except DomainError as error:
+            meeting_form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The subcommittee meeting was saved."))
+            return redirect(request.get_full_path())
+    elif posted_form is not None and posted_form.is_valid():
+        try:
+            committee.decision_record(posted.candidate, actor=request.user, **posted_form.cleaned_data)
+        except DomainError as error:
+            posted_form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The recommendation for %(number)s was saved.") % {"number": posted.number})
+            rest = _without(request, "decide").rstrip("&")
+            return redirect(f"{request.path}{'?' + rest if rest else ''}#candidate-{posted.pk}")
+    elif which not in ("meeting", "decision") or (which == "decision" and posted is None):
+        messages.error(request, _("The form could not be read; reload the page and try again."))
+    return None
+
+
 @deliberate
 def field(request, pk: int, field_code: str):
     """The field's ranking, a page at a time, with the subcommittee's meeting and its recommendation per candidate."""
@@ -128,25 +153,9 @@ def field(request, pk: int, field_code: str):
     status = 200
     if request.method == "POST":
         status = 400
-        if which == "meeting" and meeting_form.is_valid():
-            try:
-                committee.meeting_save(survey, field_code=field_code, actor=request.user, **meeting_form.cleaned_data)
-            except DomainError as error:
-                meeting_form.add_error(None, error.message)
-            else:
-                messages.success(request, _("The subcommittee meeting was saved."))
-                return redirect(request.get_full_path())
-        elif posted_form is not None and posted_form.is_valid():
-            try:
-                committee.decision_record(posted.candidate, actor=request.user, **posted_form.cleaned_data)
-            except DomainError as error:
-                posted_form.add_error(None, error.message)
-            else:
-                messages.success(request, _("The recommendation for %(number)s was saved.") % {"number": posted.number})
-                rest = _without(request, "decide").rstrip("&")
-                return redirect(f"{request.path}{'?' + rest if rest else ''}#candidate-{posted.pk}")
-        elif which not in ("meeting", "decision") or (which == "decision" and posted is None):
-            messages.error(request, _("The form could not be read; reload the page and try again."))
+        done = _field_post(request, survey, field_code, which, meeting_form, posted, posted_form)
+        if done is not None:
+            return done
     rows = reads.standing_rows(scores, rank_of)
     return render(request, "review/committee/field.html", {
         "survey": survey, "field": the_field, "meeting": meeting, "meeting_form": meeting_form,

@@ -60,25 +60,7 @@ def assignment_detail(request, pk: int):
     context = {"assignment": assignment, "candidate": assignment.candidate, "survey": survey, "pledged": pledged,
                "field_name": field_names([assignment.candidate.field_code]).get(assignment.candidate.field_code, assignment.candidate.field_code)}
     if not pledged or assignment.status == AssignmentStatus.ASSIGNED:
-        form = DeclarationForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            choice, note = form.cleaned_data["choice"], form.cleaned_data["note"]
-            try:
-                if choice == "decline":
-                    reviewing.decline(assignment, reviewer=request.user, reason=note)
-                else:
-                    reviewing.declare(assignment, reviewer=request.user, has_conflict=choice == "conflict", note=note)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                if choice == "none":
-                    messages.success(request, _("Thank you. The application is now open to you."))
-                    return redirect("review:assignment", pk=assignment.pk)
-                messages.info(request, _("The assignment has ended and another reviewer will be asked."))
-                return redirect("dashboard", role="reviewer")
-        context["declaration_form"] = form
-        return render(request, "review/reviewer/locked.html", context,
-                      status=400 if request.method == "POST" else 200)
+        return _declaration(request, assignment, context)
     if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
         raise Http404
     if assignment.layer > 1:  # a later layer's panel member judges; they do not score
@@ -86,14 +68,7 @@ def assignment_detail(request, pk: int):
     if request.method == "GET":
         _record(request, assignment, AccessAction.REVIEW_VIEW)
     review = Review.objects.filter(assignment=assignment).first()
-    initial = {}
-    if review:
-        for number, score in review.scores.items():
-            initial[f"score_{number}"] = f"{float(score):g}"
-        for number, text in review.justifications.items():
-            initial[f"justification_{number}"] = text
-        initial.update(recommendation=review.recommendation, comment=review.comment)
-    form = ReviewForm(request.POST or None, survey=survey, initial=initial)
+    form = ReviewForm(request.POST or None, survey=survey, initial=_review_initial(review))
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and assignment.status == AssignmentStatus.ACCEPTED and form.is_valid():
         submit = request.POST.get("action") == "submit"
@@ -116,6 +91,38 @@ def assignment_detail(request, pk: int):
                    form=form, review=review, others=others,
                    criteria={str(c.number): c for c in survey.criteria.all()})
     return render(request, "review/reviewer/assignment.html", context, status=status)
+
+
+def _review_initial(review) -> dict:
+    """The review form as the reviewer left it (scores as typed, without trailing zeros)."""
+    if review is None:
+        return {}
+    initial = {f"score_{number}": f"{float(score):g}" for number, score in review.scores.items()}
+    initial.update({f"justification_{number}": text for number, text in review.justifications.items()})
+    initial.update(recommendation=review.recommendation, comment=review.comment)
+    return initial
+
+
+def _declaration(request, assignment, context):
+    """Before the application opens: the reviewer declares no conflict, a conflict, or declines."""
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        choice, note = form.cleaned_data["choice"], form.cleaned_data["note"]
+        try:
+            if choice == "decline":
+                reviewing.decline(assignment, reviewer=request.user, reason=note)
+            else:
+                reviewing.declare(assignment, reviewer=request.user, has_conflict=choice == "conflict", note=note)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            if choice == "none":
+                messages.success(request, _("Thank you. The application is now open to you."))
+                return redirect("review:assignment", pk=assignment.pk)
+            messages.info(request, _("The assignment has ended and another reviewer will be asked."))
+            return redirect("dashboard", role="reviewer")
+    context["declaration_form"] = form
+    return render(request, "review/reviewer/locked.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_required
