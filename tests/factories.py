@@ -380,6 +380,15 @@ MINIMAL_PDF = _minimal_pdf()
 ONE_PAGE_PDF = MINIMAL_PDF
 
 
+def store_pdf(queryset, field: str = "pdf", **updates) -> None:
+    """Store a PDF as a render task would, without WeasyPrint and signing (seconds a test), for tests that need
+    the file to exist but are not about what it says; ``updates`` go into the same UPDATE (e.g. its status)."""
+    from portal.services.pdf import store_bytes
+
+    stored = store_bytes(MINIMAL_PDF, folder="tests", filename="rendered.pdf")
+    queryset.update(**{field: stored.name}, **updates)
+
+
 def pdf_with_noise(size: int = 4096) -> bytes:
     """A PDF that parses (uploads must) carrying ``size`` random bytes, so every copy has its own SHA-256."""
     import io
