@@ -16,7 +16,9 @@ def _xdist_group(item) -> str | None:
     path = item.path.relative_to(item.config.rootpath)
     if len(path.parts) > 1 and path.parts[1] in HEAVY_DIRECTORIES:
         return "heavy"
-    info = item._fixtureinfo
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:  # not a test function
+        return None
     scopes = {fixturedef.scope for name in info.names_closure for fixturedef in info.name2fixturedefs.get(name, ())}
     if "package" in scopes:
         return f"package:{path.parent}"
