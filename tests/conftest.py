@@ -6,36 +6,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from tests.factories import PASSWORD, make_user  # noqa: E402
 
-#: Tests that start browsers, servers and workers of their own: under pytest-xdist they share one worker.
-HEAVY_DIRECTORIES = ("browser", "multinode")
-
-
-def _xdist_group(item) -> str | None:
-    """The group a test must share a pytest-xdist worker with: the heavy tests together; the tests that use a
-    module- or package-wide fixture (a world built once) with the rest of their module or package."""
-    path = item.path.relative_to(item.config.rootpath)
-    if len(path.parts) > 1 and path.parts[1] in HEAVY_DIRECTORIES:
-        return "heavy"
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:  # not a test function
-        return None
-    scopes = {fixturedef.scope for name in info.names_closure for fixturedef in info.name2fixturedefs.get(name, ())}
-    if "package" in scopes:
-        return f"package:{path.parent}"
-    if "module" in scopes:
-        return f"module:{path}"
-    return None
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(config, items):
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        group = _xdist_group(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
-
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path, request):
