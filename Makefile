@@ -4,8 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# Tests run in two pytest-xdist worker processes (CI has two cores); PYTEST_WORKERS=0 runs them in this one.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+# The fast lane leaves out what drives Chromium, starts the multi-node cluster or takes minutes on its own.
+FAST_MARKERS := not browser and not multinode and not slow
 
-.PHONY: venv run test messages worker beat bench clean
+.PHONY: venv run test test-fast messages worker beat bench clean
 
 venv: $(VENV)/.installed
 
@@ -26,8 +31,12 @@ run: venv
 # Settings refuse to load with DEBUG off and no SECRET_KEY; tests run with DEBUG off.
 test: export SECRET_KEY ?= insecure-test-only-key
 test: venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 	$(BIN)/bandit -q -ll -c pyproject.toml -r portal surveys review
+
+test-fast: export SECRET_KEY ?= insecure-test-only-key
+test-fast: venv
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
 
 messages: venv
 	$(BIN)/python manage.py makemessages -l ko --ignore=.venv --ignore=static --ignore=tests --no-obsolete

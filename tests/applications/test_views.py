@@ -14,11 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.enums import ArtefactStatus
 from surveys import urls as survey_urls
 from surveys.enums import ApplicationStatus
 from surveys.models import Application, ApplicationVersion, Attachment, Survey
 from surveys.services import applications as service
-from tests.factories import MINIMAL_PDF, make_user
+from tests.factories import MINIMAL_PDF, make_user, store_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -141,15 +142,16 @@ ROWS = {
 
 
 @pytest.fixture
-def world(open_survey, applicant, admin, complete_answers, django_capture_on_commit_callbacks):
-    """Organisation A's application: an attachment, two submitted versions, the first with its PDF."""
+def world(open_survey, applicant, admin, complete_answers):
+    """Organisation A's application: an attachment, two submitted versions, the first with its PDF (stored as the
+    render task would store it: rendering is tested in test_submission and tests/portal/test_pdf.py)."""
     organization = _organization(applicant)
     application = service.application_create(open_survey, organization=organization, actor=applicant)
     attachment = service.attachment_add(application, upload=SimpleUploadedFile("사업계획서.pdf", PDF), actor=applicant)
     application.refresh_from_db()
     application = _fill(application, complete_answers, applicant)
-    with django_capture_on_commit_callbacks(execute=True):
-        service.application_submit(application, actor=applicant)
+    service.application_submit(application, actor=applicant)
+    store_pdf(application.versions.filter(number=1), pdf_status=ArtefactStatus.READY)
     application.refresh_from_db()
     application = service.application_save_draft(
         application, section="basic", data={**complete_answers["basic"], "technology_name": SECOND_NAME},

@@ -39,6 +39,7 @@ def test_admin_creates_publishes_and_distributes_a_call(page, live_server, log_i
     page.check("input[name=eligible_types][value=company]")
     page.check("input[name=eligible_types][value=research_institute]")
     page.fill("#id_opens_on", timezone.localdate().isoformat())
+    page.fill("#id_opens_time", "00:00")  # opening at 09:00 would follow the deadline when run before 06:30 KST
     page.fill("#id_deadline_on", deadline.date().isoformat())
     page.fill("#id_deadline_time", deadline.strftime("%H:%M"))
     page.locator("main form button[type=submit]").click()

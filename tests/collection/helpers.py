@@ -8,11 +8,7 @@ from pypdf import PdfReader
 
 from surveys.models import Application
 from surveys.services import applications as service
-
-
-
-def organization_of(user):
-    return user.memberships.get().organization
+from tests.factories import organization_of  # noqa: F401 (shared with the collection tests)
 
 
 def fill(application, answers, actor):

@@ -6,14 +6,16 @@ from itertools import count
 
 from django.utils import timezone
 
-from portal.enums import OrganizationType, Role
-from review.enums import ComplexAction, Decision, EntryStatus, NoticeStatus, SubcommitteeRecommendation
-from review.models import (
-    ComplexEvent, DesignatedComplex, NationalMeeting, Notice, Resolution, SubcommitteeDecision, SubcommitteeMeeting,
-)
+from portal.enums import OrganizationType
+from review.enums import ComplexAction, Decision, EntryStatus, SubcommitteeRecommendation
+from review.models import ComplexEvent, DesignatedComplex, Notice, SubcommitteeDecision, SubcommitteeMeeting
 from review.services import notices
 from surveys.enums import ApplicationStatus, SurveyKind, SurveyStage
-from surveys.models import Application, ApplicationVersion, Candidate
+from surveys.models import Candidate
+from tests.factories import (
+    ApplicationFactory, ApplicationVersionFactory, CandidateFactory, NationalMeetingFactory, NoticeFactory,
+    ResolutionFactory,
+)
 from tests.surveys.helpers import make_survey
 
 _numbers = count(1)
@@ -43,20 +45,16 @@ def plan_answers(name=CHEONGJU, *, province="43", city="청주시", address="청
 def planned_candidate(survey, applicant, name=CHEONGJU, *, versions=None, **answers) -> Candidate:
     """An accepted plan with its submitted versions (the last is the latest) and its candidate."""
     n = next(_numbers)
-    organization = applicant.memberships.get(role=Role.APPLICANT).organization
-    candidate = Candidate.objects.create(survey=survey, number=f"2026-CX-C{n:03d}", title=name, field_code="BAT")
+    candidate = CandidateFactory(survey=survey, number=f"2026-CX-C{n:03d}", title=name, field_code="BAT")
     final = plan_answers(name, **answers)
-    application = Application.objects.create(
-        survey=survey, organization=organization, status=ApplicationStatus.ACCEPTED, candidate=candidate,
-        field_code="BAT", title=name, answers=final, receipt_number=f"2026-BAT-{n:04d}", created_by=applicant,
-        updated_by=applicant, submitted_at=timezone.now(), version_count=len(versions or []) + 1,
+    application = ApplicationFactory(
+        survey=survey, applicant=applicant, submitted=True, status=ApplicationStatus.ACCEPTED, candidate=candidate,
+        field_code="BAT", title=name, answers=final, receipt_number=f"2026-BAT-{n:04d}",
+        version_count=len(versions or []) + 1,
     )
     for number, answers_of_version in enumerate([*(versions or []), final], start=1):
-        ApplicationVersion.objects.create(
-            application=application, number=number, answers=answers_of_version, title=name,
-            receipt_number=application.receipt_number, submitted_by=applicant,
-            submitted_at=timezone.now() + timezone.timedelta(seconds=number),
-        )
+        ApplicationVersionFactory(application=application, number=number, answers=answers_of_version,
+                                  submitted_at=timezone.now() + timezone.timedelta(seconds=number))
     return candidate
 
 
@@ -71,12 +69,11 @@ def subcommittee_conditions(candidate, secretary, conditions: str):
 
 def resolve(survey, decisions: dict, secretary, *, closed=True):
     """A national committee meeting chaired by the Prime Minister with candidate → (decision, conditions)."""
-    meeting = NationalMeeting.objects.create(
+    meeting = NationalMeetingFactory(
         survey=survey, title="제3차 국가첨단전략산업위원회", held_on=date(2026, 3, 20), chair="국무총리",
         members_total=25, members_present=20, created_by=secretary)
     for candidate, (decision, conditions) in decisions.items():
-        Resolution.objects.create(meeting=meeting, candidate=candidate, decision=decision, reason="심의 결과",
-                                  conditions=conditions, recorded_by=secretary)
+        ResolutionFactory(meeting=meeting, candidate=candidate, decision=decision, conditions=conditions)
     if closed:
         meeting.closed_at, meeting.closed_by = timezone.now(), secretary
         meeting.save(update_fields=["closed_at", "closed_by"])
@@ -99,9 +96,9 @@ def designated(survey, applicant, secretary, admin, *names, conditions=""):
 
 def register_complexes(survey, admin, total: int, *, start=0):
     """Designated complexes made directly (with their designation event), for list sizes and filters."""
-    notice = Notice.objects.filter(number="산업통상자원부 고시 제2026-91호").first() or Notice.objects.create(
+    notice = Notice.objects.filter(number="산업통상자원부 고시 제2026-91호").first() or NoticeFactory(
         survey=survey, number="산업통상자원부 고시 제2026-91호", title="특화단지 대량 고시", effective_on=date(2026, 4, 1),
-        status=NoticeStatus.PUBLISHED, published_at=timezone.now(), created_by=admin, published_by=admin)
+        published=True, created_by=admin)
     provinces = ["43", "31", "47", "52"]
     made = []
     for index in range(start, start + total):

@@ -1,18 +1,13 @@
 """Helpers shared by the review tests: candidates, reviewers, reviews."""
 
-from portal.enums import Role
-from review.models import Assignment, PanelMember, ReviewerProfile
+from review.models import Assignment
 from review.services import assignment as assigning
 from review.services import reviewing
 from surveys.models import Application
 from surveys.services import applications as service
 from surveys.services.intake import intake_accept
 from tests.collection.helpers import body, log_in, pdf_text  # noqa: F401 (shared with the review tests)
-from tests.factories import make_user
-
-
-def organization_of(user):
-    return user.memberships.get(role=Role.APPLICANT).organization
+from tests.factories import PanelMemberFactory, ReviewerFactory, organization_of
 
 
 def accepted_application(survey, user, answers, admin, *, organization=None, title=None, attachments=()):
@@ -38,10 +33,9 @@ def add_reviewer(panel=None, *, name=None, organization_name="한국기계연구
     """A reviewer (with TOTP) with a profile, on the panel when one is given."""
     if name is not None:
         kwargs["name"] = name
-    user = make_user("reviewer", **kwargs)
-    ReviewerProfile.objects.create(user=user, organization_name=organization_name, organization=organization)
+    user = ReviewerFactory(profile__organization_name=organization_name, profile__organization=organization, **kwargs)
     if panel is not None:
-        PanelMember.objects.create(panel=panel, reviewer=user)
+        PanelMemberFactory(panel=panel, reviewer=user)
     return user
 
 

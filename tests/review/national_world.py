@@ -9,6 +9,7 @@ from review.models import (
 from review.services import national, notices
 from surveys.enums import SurveyStage
 from surveys.models import Survey
+from tests.factories import NoticeFactory
 
 SECRET_SPEC = "기밀 사양 토크 밀도 77 Nm/kg"
 SECRET_SCOPE = "기밀 범위 방산용 구동부"
@@ -50,7 +51,7 @@ def designated_notice(survey, candidates, *, secretary, admin, number="산업통
 
 def register_entries(survey, admin, count: int, *, start=0, sensitive=("specification",)):
     """Published register entries made directly, for list sizes and filters."""
-    notice = Notice.objects.filter(number="산업통상자원부 고시 제2026-90호").first() or Notice.objects.create(
+    notice = Notice.objects.filter(number="산업통상자원부 고시 제2026-90호").first() or NoticeFactory(
         survey=survey, number="산업통상자원부 고시 제2026-90호", title="대량 고시", effective_on=date(2026, 4, 1),
         status=NoticeStatus.PUBLISHED, created_by=admin, published_by=admin,
     )

@@ -3,42 +3,37 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from review.enums import NoticeStatus
 from review.models import NationalMeeting, Notice, Resolution, Result
 from review.services import results as service
-from surveys.models import Application, Candidate
-from tests.review.helpers import organization_of
+from surveys.models import Candidate
+from tests.factories import (
+    ApplicationFactory, CandidateFactory, NationalMeetingFactory, NoticeFactory, ResolutionFactory, organization_of,
+)
 
 KST = ZoneInfo("Asia/Seoul")
 PUBLISHED_AT = datetime(2026, 12, 1, 10, 0, tzinfo=KST)
 
 
 def make_candidate(survey, number: int, title: str = "후보 기술", merged_into=None) -> Candidate:
-    return Candidate.objects.create(survey=survey, number=f"ROB-R{number:03d}", title=title, field_code="ROB",
-                                    merged_into=merged_into)
+    return CandidateFactory(survey=survey, number=f"ROB-R{number:03d}", title=title, merged_into=merged_into)
 
 
 def make_application(survey, user, *, status="accepted", candidate=None, title="신청 기술", organization=None):
-    return Application.objects.create(
-        survey=survey, organization=organization or organization_of(user), created_by=user, updated_by=user,
-        status=status, candidate=candidate, title=title, field_code="ROB",
-    )
+    return ApplicationFactory(survey=survey, applicant=user, organization=organization or organization_of(user),
+                              status=status, candidate=candidate, title=title, answers={})
 
 
 def make_meeting(survey, admin, title="제1차 국가첨단전략산업위원회", held_on=date(2026, 11, 20)) -> NationalMeeting:
-    return NationalMeeting.objects.create(survey=survey, title=title, held_on=held_on, created_by=admin)
+    return NationalMeetingFactory(survey=survey, title=title, held_on=held_on, created_by=admin)
 
 
 def resolve(meeting, candidate, decision, reason, admin, corrects=None) -> Resolution:
-    return Resolution.objects.create(meeting=meeting, candidate=candidate, decision=decision, reason=reason,
-                                     recorded_by=admin, corrects=corrects)
+    return ResolutionFactory(meeting=meeting, candidate=candidate, decision=decision, reason=reason, recorded_by=admin,
+                             corrects=corrects)
 
 
 def make_notice(survey, admin, number="산업통상자원부 고시 제2026-17호", published_at=PUBLISHED_AT) -> Notice:
-    return Notice.objects.create(
-        survey=survey, number=number, title="국가첨단전략기술 지정 고시", effective_on=published_at.date(),
-        status=NoticeStatus.PUBLISHED, published_at=published_at, published_by=admin, created_by=admin,
-    )
+    return NoticeFactory(survey=survey, number=number, published=True, published_at=published_at, created_by=admin)
 
 
 def published_result(survey, user, admin, **kwargs) -> Result:

@@ -1,4 +1,5 @@
-"""The site-wide world, built once per module inside a transaction that each test's own savepoint rolls back to."""
+"""The site-wide world, built once for all the site tests inside a transaction that each test's own savepoint rolls
+back to."""
 
 import shutil
 
@@ -21,8 +22,8 @@ def _storage_settings(media) -> dict:
     }
 
 
-def _module_settings(media) -> dict:
-    """What the root conftest sets for each test, for the module-wide fixtures that run outside a test."""
+def _world_settings(media) -> dict:
+    """What the root conftest sets for each test, for the package-wide fixtures that run outside a test."""
     return {
         **_storage_settings(media),
         "SECURE_SSL_REDIRECT": False, "SESSION_COOKIE_SECURE": False, "CSRF_COOKIE_SECURE": False,
@@ -32,14 +33,14 @@ def _module_settings(media) -> dict:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def site_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The world of ``tests.site.world``; what a test changes is undone after it, the world after the module."""
+    """The world of ``tests.site.world``; what a test changes is undone after it, the world after the last site test."""
     from surveys.criteria import ensure_default_fields
     from surveys.models import Field
 
     media = tmp_path_factory.mktemp("site-media")
-    with django_db_blocker.unblock(), override_settings(**_module_settings(media)):
+    with django_db_blocker.unblock(), override_settings(**_world_settings(media)):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -54,7 +55,7 @@ def site_world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture
 def world(site_world, db, settings, tmp_path):
-    """The module's world for one test, with a fresh copy of its files (a test may delete some)."""
+    """The site world for one test, with a fresh copy of its files (a test may delete some)."""
     media = tmp_path / "site-media"
     shutil.copytree(site_world.media, media)
     for name, value in _storage_settings(media).items():

@@ -331,6 +331,7 @@ def test_nul_characters_are_no_server_error(client, world, discovered):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.slow  # some 2,000 requests: minutes on CI's two cores
 def test_numbers_that_cannot_be_ids_are_no_server_error(client, world, discovered):
     """Each id-like field of each form and filter, one at a time, with each of ``NOT_IDS``."""
     failures = []

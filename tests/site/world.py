@@ -36,7 +36,6 @@ from portal.enums import OrganizationType, Role
 from portal.models import Notification, Organization
 from portal.models.identity import AssociationMembership
 from portal.services.memberships import member_invite
-from portal.services.pdf import store_bytes
 from portal.services.signup import signup_request_create
 from portal.services.user_settings import calendar_token_issue
 from review.enums import Decision, HearingChange, RenderStatus, Stance, SubcommitteeRecommendation
@@ -51,7 +50,7 @@ from surveys.services.distribution import invitations_send, recipients_import
 from surveys.services.inquiries import inquiry_ask
 from surveys.services.intake import intake_accept
 from tests.applications.conftest import COMPLETE_ANSWERS
-from tests.factories import MINIMAL_PDF, OrganizationFactory, make_user
+from tests.factories import MINIMAL_PDF, OrganizationFactory, make_user, store_pdf
 from tests.review.helpers import add_reviewer, assign, submit_review
 
 ANONYMOUS = "anonymous"
@@ -110,8 +109,7 @@ def _submitted(survey, user, organization, title, *, association=None, attachmen
 
 def _store_pdf(queryset, field: str) -> None:
     """Store a PDF as the render task would (the tests do not run WeasyPrint for every world)."""
-    stored = store_bytes(PDF, folder="site-tests", filename="rendered.pdf")
-    queryset.update(**{field: stored.name})
+    store_pdf(queryset, field)
 
 
 def _accepted(survey, user, organization, title, admin, **kwargs) -> Application:
