@@ -47,7 +47,7 @@ def test_settings_with_redis_url_use_redis_for_broker_and_cache():
     result = _run(code, DEBUG="1", REDIS_URL="redis://127.0.0.1:6399/3")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "False", "redis://127.0.0.1:6399/3", "django.core.cache.backends.redis.RedisCache",
+        "False", "redis://127.0.0.1:6399/3", "portal.cache.ResilientRedisCache",
         "django.contrib.sessions.backends.cached_db",
     ]
 

@@ -38,7 +38,7 @@ FORM_PAGES = {
     "review:notices", "review:notice_edit", "review:notice_revoke", "review:notice_item", "review:objection_manage",
     "review:objection_opinion", "review:complex_notice_item", "review:complex_register_change",
     "review:site_visits", "surveys:manage_categories", "user_settings", "review:layers_setup", "review:layer_judgement",
-    "review:selection", "review:selection_proposal",
+    "review:selection", "review:selection_proposal", "review:layer_panel",
 }
 #: Matrix pages with a search or filter form (``method="get"``): their query strings are fuzzed.
 SEARCH_PAGES = {
