@@ -10,7 +10,7 @@ PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
 # The fast lane leaves out what drives Chromium, starts the multi-node cluster or takes minutes on its own.
 FAST_MARKERS := not browser and not multinode and not slow
 
-.PHONY: venv run test test-fast messages worker beat bench clean
+.PHONY: venv run test test-fast lint messages worker beat bench clean
 
 venv: $(VENV)/.installed
 
@@ -30,9 +30,15 @@ run: venv
 
 # Settings refuse to load with DEBUG off and no SECRET_KEY; tests run with DEBUG off.
 test: export SECRET_KEY ?= insecure-test-only-key
-test: venv
+test: venv lint
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 	$(BIN)/bandit -q -ll -c pyproject.toml -r portal surveys review
+
+# ruff (pycodestyle, pyflakes, import order, McCabe ≤ 12) and its formatter; `make test` runs it first.
+LINTED := portal surveys review tests bench manage.py
+lint: venv
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 test-fast: export SECRET_KEY ?= insecure-test-only-key
 test-fast: venv

@@ -47,43 +47,71 @@ def _lua_requests(requests: list[dict]) -> str:
     for r in requests:
         headers = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in r["headers"].items())
         body = "nil" if r.get("body") is None else _lua_string(r["body"])
-        rows.append(f"{{method = {_lua_string(r['method'])}, path = {_lua_string(r['path'])}, "
-                    f"headers = {{{headers}}}, body = {body}}}")
+        rows.append(
+            f"{{method = {_lua_string(r['method'])}, path = {_lua_string(r['path'])}, "
+            f"headers = {{{headers}}}, body = {body}}}"
+        )
     return "return {\n" + ",\n".join(rows) + "\n}\n"
 
 
-def wrk(port: int, requests: list[dict], *, seconds: int, connections: int, threads: int = 1,
-        timeout: int = 60) -> Measurement:
+def wrk(
+    port: int, requests: list[dict], *, seconds: int, connections: int, threads: int = 1, timeout: int = 60
+) -> Measurement:
     """Run wrk over the requests for ``seconds`` (a closed loop: each connection waits for its answer)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as data:
         data.write(_lua_requests(requests))
     try:
         env = {**os.environ, "BENCH_REQUESTS": data.name, "BENCH_THREADS": str(threads)}
         out = subprocess.run(  # nosec B603 B607 - fixed arguments
-            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout}s",
-             "-s", str(HERE / "scenario.lua"), f"http://{HOST}:{port}"],
-            env=env, capture_output=True, text=True, check=True,
+            [
+                "wrk",
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                f"--timeout={timeout}s",
+                "-s",
+                str(HERE / "scenario.lua"),
+                f"http://{HOST}:{port}",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     finally:
         os.unlink(data.name)
     line = next((row for row in out.splitlines() if row.startswith("BENCH_JSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no result:\n{out}")
-    raw = json.loads(line[len("BENCH_JSON "):])
+    raw = json.loads(line[len("BENCH_JSON ") :])
     return Measurement(
-        requests=raw["requests"], seconds=raw["duration_us"] / 1e6, p50_ms=raw["p50_us"] / 1000,
-        p99_ms=raw["p99_us"] / 1000, max_ms=raw["max_us"] / 1000, errors=raw["errors"] + raw["timeouts"],
-        ok=raw["ok"], acked=raw["acked"], refused=raw["refused"], other=raw["other"],
+        requests=raw["requests"],
+        seconds=raw["duration_us"] / 1e6,
+        p50_ms=raw["p50_us"] / 1000,
+        p99_ms=raw["p99_us"] / 1000,
+        max_ms=raw["max_us"] / 1000,
+        errors=raw["errors"] + raw["timeouts"],
+        ok=raw["ok"],
+        acked=raw["acked"],
+        refused=raw["refused"],
+        other=raw["other"],
     )
 
 
 # -- the spike --------------------------------------------------------------------------------------------
 
+
 def _raw(port: int, request: dict) -> bytes:
     body = (request.get("body") or "").encode()
-    lines = [f"{request['method']} {request['path']} HTTP/1.1", f"Host: {HOST}:{port}",
-             *(f"{k}: {v}" for k, v in request["headers"].items()), f"Content-Length: {len(body)}",
-             "Connection: close", "", ""]
+    lines = [
+        f"{request['method']} {request['path']} HTTP/1.1",
+        f"Host: {HOST}:{port}",
+        *(f"{k}: {v}" for k, v in request["headers"].items()),
+        f"Content-Length: {len(body)}",
+        "Connection: close",
+        "",
+        "",
+    ]
     return "\r\n".join(lines).encode("latin-1") + body
 
 

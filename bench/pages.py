@@ -59,8 +59,13 @@ class Sessions:
             cookies.append(f"{settings.SESSION_COOKIE_NAME}={self.keys[user.pk]}")
         if post:
             cookies.append(f"{settings.CSRF_COOKIE_NAME}={self.csrf}")
-            headers.update({"X-CSRFToken": self.csrf, "Referer": f"https://127.0.0.1:{self.port}{referer}",
-                            "Content-Type": "application/x-www-form-urlencoded"})
+            headers.update(
+                {
+                    "X-CSRFToken": self.csrf,
+                    "Referer": f"https://127.0.0.1:{self.port}{referer}",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                }
+            )
         if cookies:
             headers["Cookie"] = "; ".join(cookies)
         return headers
@@ -90,28 +95,51 @@ def scenarios(port: int) -> tuple[dict[str, Scenario], Sessions]:
     applicant = User.objects.get(memberships__organization=filer, memberships__role="applicant")
     association = _median(
         Organization.objects.filter(type="association").annotate(
-            n=Count("collected_applications", filter=_in_call(review_call))), "n")
+            n=Count("collected_applications", filter=_in_call(review_call))
+        ),
+        "n",
+    )
     staff = User.objects.get(memberships__organization=association, memberships__role="association_staff")
     loads = sorted(Assignment.objects.values_list("reviewer").annotate(n=Count("pk")).values_list("n", "reviewer"))
     reviewer = User.objects.get(pk=loads[len(loads) // 2][1])
 
     result = {
         "bare": Scenario("bare", "bare view, anonymous", [_get("/bench/bare/", sessions.headers(None))], baseline=""),
-        "bare_signed_in": Scenario("bare_signed_in", "bare view, signed in",
-                                   [_get("/bench/bare/", sessions.headers(applicant))], baseline=""),
-        "applicant_dashboard": Scenario("applicant_dashboard", "applicant dashboard",
-                                        [_get("/dashboard/applicant/", sessions.headers(applicant))]),
-        "collection_dashboard": Scenario("collection_dashboard", "association collection dashboard", [_get(
-            reverse("surveys:collection_dashboard", kwargs={"pk": review_call.pk}) + f"?association={association.pk}",
-            sessions.headers(staff))]),
-        "intake": Scenario("intake", "intake dashboard", [_get(
-            reverse("surveys:intake_list", kwargs={"pk": review_call.pk}), sessions.headers(admin))]),
-        "reviewer_dashboard": Scenario("reviewer_dashboard", "reviewer dashboard",
-                                       [_get("/dashboard/reviewer/", sessions.headers(reviewer))]),
-        "ranking": _optional("ranking", "secretary's ranking page", "review:committee_field",
-                             {"pk": review_call.pk, "field_code": "ROB"}, sessions.headers(secretary)),
-        "register": _optional("register", "public register", "review:register", {}, sessions.headers(None),
-                              baseline="bare"),
+        "bare_signed_in": Scenario(
+            "bare_signed_in", "bare view, signed in", [_get("/bench/bare/", sessions.headers(applicant))], baseline=""
+        ),
+        "applicant_dashboard": Scenario(
+            "applicant_dashboard", "applicant dashboard", [_get("/dashboard/applicant/", sessions.headers(applicant))]
+        ),
+        "collection_dashboard": Scenario(
+            "collection_dashboard",
+            "association collection dashboard",
+            [
+                _get(
+                    reverse("surveys:collection_dashboard", kwargs={"pk": review_call.pk})
+                    + f"?association={association.pk}",
+                    sessions.headers(staff),
+                )
+            ],
+        ),
+        "intake": Scenario(
+            "intake",
+            "intake dashboard",
+            [_get(reverse("surveys:intake_list", kwargs={"pk": review_call.pk}), sessions.headers(admin))],
+        ),
+        "reviewer_dashboard": Scenario(
+            "reviewer_dashboard", "reviewer dashboard", [_get("/dashboard/reviewer/", sessions.headers(reviewer))]
+        ),
+        "ranking": _optional(
+            "ranking",
+            "secretary's ranking page",
+            "review:committee_field",
+            {"pk": review_call.pk, "field_code": "ROB"},
+            sessions.headers(secretary),
+        ),
+        "register": _optional(
+            "register", "public register", "review:register", {}, sessions.headers(None), baseline="bare"
+        ),
         "intake_application": _intake_application(review_call, sessions.headers(admin)),
         "assignment_detail": _assignment_detail(reviewer, sessions.headers(reviewer)),
     }
@@ -153,16 +181,26 @@ def _optional(name: str, label: str, url_name: str, kwargs: dict, headers: dict,
 def submissions(sessions: Sessions, limit: int = 2000) -> Scenario:
     """Each request submits (or amends) a different complete application of the call still collecting."""
     applications = (
-        Application.objects.filter(survey=_call("SC4"), channel__in=[Channel.DIRECT, Channel.MINISTRY],
-                                   status__in=[ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED])
-        .select_related("created_by").order_by("pk")[:limit]
+        Application.objects.filter(
+            survey=_call("SC4"),
+            channel__in=[Channel.DIRECT, Channel.MINISTRY],
+            status__in=[ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED],
+        )
+        .select_related("created_by")
+        .order_by("pk")[:limit]
     )
     requests = []
     for application in applications:
         path = reverse("surveys:application_submit", kwargs={"pk": application.pk})
         referer = reverse("surveys:application_review", kwargs={"pk": application.pk})
-        requests.append({"method": "POST", "path": path, "body": "",
-                         "headers": sessions.headers(application.created_by, post=True, referer=referer)})
+        requests.append(
+            {
+                "method": "POST",
+                "path": path,
+                "body": "",
+                "headers": sessions.headers(application.created_by, post=True, referer=referer),
+            }
+        )
     return Scenario("submit", "submit (POST: version, audit, PDF queued)", requests)
 
 

@@ -51,12 +51,16 @@ class Config:
         get = os.environ.get
         return cls(
             sizes=sorted(int(n) for n in get("BENCH_N", "1000,100000").split(",") if n.strip()),
-            duration=int(get("BENCH_DURATION", "10")), warmup=int(get("BENCH_WARMUP", "2")),
+            duration=int(get("BENCH_DURATION", "10")),
+            warmup=int(get("BENCH_WARMUP", "2")),
             connections=int(get("BENCH_CONNECTIONS", "8")),
             spike_connections=int(get("BENCH_SPIKE_CONNECTIONS", "256")),
-            spike_duration=int(get("BENCH_SPIKE_DURATION", "60")), reviewers=int(get("BENCH_REVIEWERS", "2000")),
-            database=get("BENCH_DATABASE", "bench"), postgres=get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
-            redis=get("BENCH_REDIS", "redis://127.0.0.1:6379/5"), port=int(get("BENCH_PORT", "8765")),
+            spike_duration=int(get("BENCH_SPIKE_DURATION", "60")),
+            reviewers=int(get("BENCH_REVIEWERS", "2000")),
+            database=get("BENCH_DATABASE", "bench"),
+            postgres=get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
+            redis=get("BENCH_REDIS", "redis://127.0.0.1:6379/5"),
+            port=int(get("BENCH_PORT", "8765")),
             pdf_samples=int(get("BENCH_PDF_SAMPLES", "8")),
         )
 
@@ -66,6 +70,7 @@ def log(message: str) -> None:
 
 
 # -- the machine: wrk, PostgreSQL, Redis ------------------------------------------------------------------
+
 
 def ensure_wrk() -> None:
     if shutil.which("wrk"):
@@ -97,6 +102,7 @@ def redis_client(config: Config):
 
 # -- the portal's processes -------------------------------------------------------------------------------
 
+
 class Portal:
     """Environment and processes of the portal under test (production settings, DEBUG off)."""
 
@@ -104,10 +110,17 @@ class Portal:
         self.config, self.workdir = config, workdir
         self.env = {
             **os.environ,
-            "DEBUG": "0", "SECRET_KEY": "bench-" + os.urandom(16).hex(), "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": f"{config.postgres}/{config.database}", "REDIS_URL": config.redis,
-            "BENCH_BASELINE": "1", "MEDIA_ROOT": str(workdir / "media"), "EMAIL_URL": "dummymail://",
-            "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "portal.settings", "PYTHONPATH": str(ROOT),
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-" + os.urandom(16).hex(),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": f"{config.postgres}/{config.database}",
+            "REDIS_URL": config.redis,
+            "BENCH_BASELINE": "1",
+            "MEDIA_ROOT": str(workdir / "media"),
+            "EMAIL_URL": "dummymail://",
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "PYTHONPATH": str(ROOT),
         }
         self.gunicorn = None
         self.worker = None
@@ -122,15 +135,28 @@ class Portal:
 
     def start_web(self) -> None:
         self.gunicorn = subprocess.Popen(  # nosec B603 - the production command of the Dockerfile
-            [str(BIN / "gunicorn"), "portal.wsgi:application", "--config", "python:portal.gunicorn",
-             "--bind", f"127.0.0.1:{self.config.port}", "--workers", "2",
-             "--access-logfile", str(self.workdir / "access.log")],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=open(self.workdir / "gunicorn.log", "ab"),
+            [
+                str(BIN / "gunicorn"),
+                "portal.wsgi:application",
+                "--config",
+                "python:portal.gunicorn",
+                "--bind",
+                f"127.0.0.1:{self.config.port}",
+                "--workers",
+                "2",
+                "--access-logfile",
+                str(self.workdir / "access.log"),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.workdir / "gunicorn.log", "ab"),
         )
         for _ in range(120):
             try:
-                request = urllib.request.Request(f"http://127.0.0.1:{self.config.port}/bench/bare/",
-                                                 headers={"X-Forwarded-Proto": "https"})
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{self.config.port}/bench/bare/", headers={"X-Forwarded-Proto": "https"}
+                )
                 if urllib.request.urlopen(request, timeout=30).status == 200:  # nosec B310 - localhost
                     return
             except OSError:
@@ -140,7 +166,10 @@ class Portal:
     def start_worker(self) -> None:
         self.worker = subprocess.Popen(  # nosec B603 - the production worker command of docker-compose.yml
             [str(BIN / "celery"), "-A", "portal", "worker", "-l", "warning", "--concurrency=2"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=open(self.workdir / "celery.log", "ab"),
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.workdir / "celery.log", "ab"),
         )
 
     @staticmethod
@@ -166,8 +195,9 @@ class Portal:
 def check(port: int, request: dict) -> tuple[int, float]:
     """The status one request gets and how long it takes, before it is measured (a page that redirects
     to the log-in is no page)."""
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{request['path']}", headers=request["headers"],
-                                 method=request["method"])
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}{request['path']}", headers=request["headers"], method=request["method"]
+    )
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -189,6 +219,7 @@ def drain(port: int) -> None:
 
 # -- measurements -----------------------------------------------------------------------------------------
 
+
 class Results:
     def __init__(self):
         self.rows: dict[str, dict] = {}
@@ -198,8 +229,12 @@ class Results:
         met = None
         if target is not None and ratio is not None:
             met = ratio >= target if higher_is_better else ratio <= target
-        row = {"value": round(value, 3), "unit": unit, "baseline": None if baseline is None else round(baseline, 3),
-               "ratio": None if ratio is None else round(ratio, 3)}
+        row = {
+            "value": round(value, 3),
+            "unit": unit,
+            "baseline": None if baseline is None else round(baseline, 3),
+            "ratio": None if ratio is None else round(ratio, 3),
+        }
         if target is not None:
             row["target"] = f"{'≥' if higher_is_better else '≤'} {target}"
             row["met"] = met
@@ -216,9 +251,14 @@ def slow_page(config: Config, request: dict, first: float):
 
     times = [first, check(config.port, request)[1]]
     slowest = max(times)
-    return Measurement(requests=len(times), seconds=sum(times) / 2, p50_ms=statistics.median(times) * 1000,
-                       p99_ms=slowest * 1000, max_ms=slowest * 1000,
-                       extra={"note": f"{statistics.median(times):.1f} s per request: timed one by one, not with wrk"})
+    return Measurement(
+        requests=len(times),
+        seconds=sum(times) / 2,
+        p50_ms=statistics.median(times) * 1000,
+        p99_ms=slowest * 1000,
+        max_ms=slowest * 1000,
+        extra={"note": f"{statistics.median(times):.1f} s per request: timed one by one, not with wrk"},
+    )
 
 
 def measure(config: Config, request_list: list[dict], connections: int | None = None):
@@ -239,8 +279,14 @@ def measure_page(config: Config, scenario):
             from load import Measurement
 
             log(f"{scenario.label}: {request['path']} answers {status} after {seconds:.1f} s")
-            return Measurement(other=1, extra={"note": f"answers {status} after {seconds:.0f} s (gunicorn's worker "
-                                                        "timeout is 30 s)" if seconds >= 30 else f"answers {status}"})
+            return Measurement(
+                other=1,
+                extra={
+                    "note": f"answers {status} after {seconds:.0f} s (gunicorn's worker timeout is 30 s)"
+                    if seconds >= 30
+                    else f"answers {status}"
+                },
+            )
         if seconds > slow:
             return slow_page(config, request, seconds)
     m = measure(config, scenario.requests)
@@ -252,8 +298,11 @@ def run_size(config: Config, portal: Portal, results: Results, n: int, largest: 
     from django.db import connections
 
     connections.close_all()
-    admin_sql(config, f'DROP DATABASE IF EXISTS "{config.database}" WITH (FORCE)',
-              f'CREATE DATABASE "{config.database}" TEMPLATE "{config.database}_template"')
+    admin_sql(
+        config,
+        f'DROP DATABASE IF EXISTS "{config.database}" WITH (FORCE)',
+        f'CREATE DATABASE "{config.database}" TEMPLATE "{config.database}_template"',
+    )
     log(f"seeding N={n:,}")
     seconds = portal.manage("seed_scale", "--applications", str(n), "--reviewers", str(config.reviewers))
     results.add(f"seed_scale@{n}", seconds, "s")
@@ -272,8 +321,10 @@ def run_size(config: Config, portal: Portal, results: Results, n: int, largest: 
                 results.add(f"{scenario.name}@{n}.rps", 0, "req/s", note=scenario.missing)
                 continue
             measured[scenario.name] = m = measure_page(config, scenario)
-            log(f"{scenario.label}: {m.rps:,.1f} req/s, p99 {m.p99_ms:.1f} ms, failed {m.other + m.errors}"
-                + (f" ({m.extra['note']})" if m.extra.get("note") else ""))
+            log(
+                f"{scenario.label}: {m.rps:,.1f} req/s, p99 {m.p99_ms:.1f} ms, failed {m.other + m.errors}"
+                + (f" ({m.extra['note']})" if m.extra.get("note") else "")
+            )
         pages_by_size[n] = measured
         for name, m in measured.items():
             baseline = scenarios[name].baseline
@@ -281,9 +332,17 @@ def run_size(config: Config, portal: Portal, results: Results, n: int, largest: 
                 results.add(f"{name}@{n}.rps", m.rps, "req/s")
                 results.add(f"{name}@{n}.p99", m.p99_ms, "ms")
                 continue
-            note = "; ".join(filter(None, [m.extra.get("note"), f"{m.other + m.errors} failed" if m.other + m.errors else ""]))
-            row = results.add(f"{name}@{n}.rps", m.rps, "req/s", measured[baseline].rps,
-                              target=PAGE_TARGETS.get(name, 0.15), note=note)
+            note = "; ".join(
+                filter(None, [m.extra.get("note"), f"{m.other + m.errors} failed" if m.other + m.errors else ""])
+            )
+            row = results.add(
+                f"{name}@{n}.rps",
+                m.rps,
+                "req/s",
+                measured[baseline].rps,
+                target=PAGE_TARGETS.get(name, 0.15),
+                note=note,
+            )
             if m.other or m.errors:
                 row["met"] = False
             results.add(f"{name}@{n}.p99", m.p99_ms, "ms", measured[baseline].p99_ms)
@@ -310,8 +369,14 @@ SPIKE_P99_MS = 3000
 def signed_in_floor(results: Results, n: int, measured: dict) -> None:
     anonymous, signed_in = measured.get("bare"), measured.get("bare_signed_in")
     if anonymous and signed_in:
-        results.add(f"bare_signed_in@{n}.rps_vs_anonymous", signed_in.rps, "req/s", anonymous.rps,
-                    target=SIGNED_IN_FLOOR, note="the signed-in bare view against the anonymous one")
+        results.add(
+            f"bare_signed_in@{n}.rps_vs_anonymous",
+            signed_in.rps,
+            "req/s",
+            anonymous.rps,
+            target=SIGNED_IN_FLOOR,
+            note="the signed-in bare view against the anonymous one",
+        )
 
 
 def settled() -> dict:
@@ -334,8 +399,10 @@ def submit(config: Config, results: Results, n: int, sessions, bare) -> None:
     before = settled()
     m = measure(config, scenario.requests)
     after = settled()
-    log(f"submit: {m.rps:,.1f} req/s, p99 {m.p99_ms:.1f} ms, acknowledged {m.acked}, refused {m.refused}, "
-        f"other {m.other}, versions +{after['versions'] - before['versions']}")
+    log(
+        f"submit: {m.rps:,.1f} req/s, p99 {m.p99_ms:.1f} ms, acknowledged {m.acked}, refused {m.refused}, "
+        f"other {m.other}, versions +{after['versions'] - before['versions']}"
+    )
     failed = m.refused + m.other + m.errors
     note = f"{m.refused} refused, {m.other} unexpected statuses, {m.errors} errors" if failed else ""
     row = results.add(f"submit@{n}.rps", m.rps, "req/s", bare.rps, target=0.25, note=note)
@@ -367,10 +434,19 @@ def deadline_spike(config: Config, results: Results, sessions) -> None:
     after, queued = pages.counts(), _queued_pdfs(config) - queued_before
     committed, audited = after["versions"] - before["versions"], after["audit"] - before["audit"]
     failed = m.errors + m.refused + m.other
-    log(f"spike: {m.requests} answered, {m.acked} acknowledged, {committed} versions committed, {audited} audited, "
-        f"{queued} PDFs queued, {failed} errors, p99 {m.p99_ms:.0f} ms")
-    results.add("spike.acknowledged_vs_committed", m.acked, "submissions", committed, target=1, higher_is_better=False,
-                note="acknowledged responses / committed versions; must be exactly 1")
+    log(
+        f"spike: {m.requests} answered, {m.acked} acknowledged, {committed} versions committed, {audited} audited, "
+        f"{queued} PDFs queued, {failed} errors, p99 {m.p99_ms:.0f} ms"
+    )
+    results.add(
+        "spike.acknowledged_vs_committed",
+        m.acked,
+        "submissions",
+        committed,
+        target=1,
+        higher_is_better=False,
+        note="acknowledged responses / committed versions; must be exactly 1",
+    )
     results.rows["spike.acknowledged_vs_committed"]["met"] = m.acked == committed
     results.add("spike.audited_vs_acknowledged", audited, "audit rows", m.acked)
     results.rows["spike.audited_vs_acknowledged"].update(target="= 1", met=audited == m.acked)
@@ -387,8 +463,8 @@ def web_during_pdfs(config: Config, portal: Portal, results: Results, request_li
     """The applicant dashboard's p99 with the Celery worker idle, then while its two processes render PDFs."""
     from load import wrk
 
-    from surveys.models import ApplicationVersion
     from portal.tasks import enqueue
+    from surveys.models import ApplicationVersion
     from surveys.tasks import render_version_pdf
 
     redis_client(config).flushdb()
@@ -406,10 +482,19 @@ def web_during_pdfs(config: Config, portal: Portal, results: Results, request_li
     rendered = ApplicationVersion.objects.filter(pk__in=pending).exclude(pdf="").count() - rendered_before
     left = redis_client(config).llen("portal")
     portal.stop_worker()
-    log(f"web p99 idle {idle.p99_ms:.1f} ms, while rendering {busy.p99_ms:.1f} ms ({rendered} PDFs rendered meanwhile, "
-        f"{left} still queued)")
-    results.add("pdf.web_p99_during_rendering", busy.p99_ms, "ms", idle.p99_ms, target=3, higher_is_better=False,
-                note=f"applicant dashboard, 2 connections; {rendered} PDFs rendered during the measurement")
+    log(
+        f"web p99 idle {idle.p99_ms:.1f} ms, while rendering {busy.p99_ms:.1f} ms ({rendered} PDFs rendered meanwhile, "
+        f"{left} still queued)"
+    )
+    results.add(
+        "pdf.web_p99_during_rendering",
+        busy.p99_ms,
+        "ms",
+        idle.p99_ms,
+        target=3,
+        higher_is_better=False,
+        note=f"applicant dashboard, 2 connections; {rendered} PDFs rendered during the measurement",
+    )
     results.add("pdf.web_rps_during_rendering", busy.rps, "req/s", idle.rps)
 
 
@@ -428,8 +513,11 @@ def pdf_render(config: Config, results: Results) -> None:
 
     template = "pdf/application_version.html"
     stylesheet = finders.find("css/pdf.css")
-    versions = list(ApplicationVersion.objects.select_related("application__survey", "application__organization",
-                                                              "submitted_by").order_by("-pk")[:config.pdf_samples])
+    versions = list(
+        ApplicationVersion.objects.select_related(
+            "application__survey", "application__organization", "submitted_by"
+        ).order_by("-pk")[: config.pdf_samples]
+    )
 
     def portal_render(version):
         return render_pdf(template, version_pdf_context(version))
@@ -437,7 +525,8 @@ def pdf_render(config: Config, results: Results) -> None:
     def plain_render(html):
         fonts = FontConfiguration()
         return HTML(string=html, base_url=str(ROOT / "static")).write_pdf(
-            stylesheets=[CSS(filename=stylesheet, font_config=fonts)], font_config=fonts)
+            stylesheets=[CSS(filename=stylesheet, font_config=fonts)], font_config=fonts
+        )
 
     with translation.override("ko"):
         pages_html = [render_to_string(template, version_pdf_context(v)) for v in versions]
@@ -453,11 +542,19 @@ def pdf_render(config: Config, results: Results) -> None:
         plain_times.append(time.perf_counter() - started)
     value, baseline = statistics.median(portal_times) * 1000, statistics.median(plain_times) * 1000
     log(f"application PDF {value:.0f} ms, plain WeasyPrint {baseline:.0f} ms (medians of {len(versions)})")
-    results.add("pdf.application_render", value, "ms", baseline, target=1.5, higher_is_better=False,
-                note="median; portal render_pdf with its context against plain WeasyPrint on the same HTML")
+    results.add(
+        "pdf.application_render",
+        value,
+        "ms",
+        baseline,
+        target=1.5,
+        higher_is_better=False,
+        note="median; portal render_pdf with its context against plain WeasyPrint on the same HTML",
+    )
 
 
 # -- report -----------------------------------------------------------------------------------------------
+
 
 def growth(config: Config, results: Results, pages_by_size: dict) -> None:
     small, large = config.sizes[0], config.sizes[-1]
@@ -466,19 +563,29 @@ def growth(config: Config, results: Results, pages_by_size: dict) -> None:
     for name, m in pages_by_size[large].items():
         if name in ("bare", "bare_signed_in") or name not in pages_by_size[small]:
             continue
-        results.add(f"{name}@{large}.rps_vs_{small}", m.rps, "req/s", pages_by_size[small][name].rps, target=0.5,
-                    note=f"requests/s at N={large:,} against N={small:,}")
+        results.add(
+            f"{name}@{large}.rps_vs_{small}",
+            m.rps,
+            "req/s",
+            pages_by_size[small][name].rps,
+            target=0.5,
+            note=f"requests/s at N={large:,} against N={small:,}",
+        )
 
 
 def table(results: Results) -> str:
-    lines = ["| measurement | value | baseline | ratio | target | met | note |",
-             "| --- | ---: | ---: | ---: | --- | --- | --- |"]
+    lines = [
+        "| measurement | value | baseline | ratio | target | met | note |",
+        "| --- | ---: | ---: | ---: | --- | --- | --- |",
+    ]
     for name, row in results.rows.items():
         baseline = "" if row["baseline"] is None else f"{row['baseline']:,.1f}"
         ratio = "" if row["ratio"] is None else f"{row['ratio']:.2f}"
         met = {True: "yes", False: "**no**", None: ""}[row.get("met")]
-        lines.append(f"| {name} | {row['value']:,.1f} {row['unit']} | {baseline} | {ratio} | {row.get('target', '')} "
-                     f"| {met} | {row.get('note', '')} |")
+        lines.append(
+            f"| {name} | {row['value']:,.1f} {row['unit']} | {baseline} | {ratio} | {row.get('target', '')} "
+            f"| {met} | {row.get('note', '')} |"
+        )
     return "\n".join(lines)
 
 
@@ -489,9 +596,13 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     portal = Portal(config, workdir)
     os.environ.update({k: v for k, v in portal.env.items() if k != "PYTHONPATH"})
-    admin_sql(config, f'DROP DATABASE IF EXISTS "{config.database}" WITH (FORCE)',
-              f'DROP DATABASE IF EXISTS "{config.database}_template" WITH (FORCE)',
-              f'CREATE DATABASE "{config.database}_template"', f'CREATE DATABASE "{config.database}"')
+    admin_sql(
+        config,
+        f'DROP DATABASE IF EXISTS "{config.database}" WITH (FORCE)',
+        f'DROP DATABASE IF EXISTS "{config.database}_template" WITH (FORCE)',
+        f'CREATE DATABASE "{config.database}_template"',
+        f'CREATE DATABASE "{config.database}"',
+    )
     log("migrating a template database and collecting static files")
     portal.manage("migrate", "--noinput", "-v0", database=f"{config.database}_template")
     portal.manage("collectstatic", "--noinput", "-v0")

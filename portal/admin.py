@@ -13,7 +13,6 @@ from portal.models import (
     User,
 )
 
-
 # The admin has no log-in of its own: it sends people to the portal's log-in, second factor included
 # (portal.middleware.AdminRequiresSecondFactorMiddleware refuses staff sessions that skipped it).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -85,8 +84,15 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_select_related = ["actor"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        "created_at", "actor", "action", "content_type", "object_id",
-        "object_repr", "before", "after", "ip_address",
+        "created_at",
+        "actor",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "ip_address",
     ]
 
 

@@ -1,5 +1,4 @@
 from django.conf import settings
-
 from django.utils.functional import SimpleLazyObject
 
 from portal.enums import Role

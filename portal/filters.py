@@ -4,7 +4,6 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-
 #: Longer search terms are cut: no one searches with more, and SQLite refuses very long LIKE patterns.
 MAX_TERM_LENGTH = 200
 

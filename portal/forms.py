@@ -114,8 +114,9 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 except (TypeError, ValueError):
                     continue  # the stock check reports it
                 if not fits_id(number):
-                    raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                                params={"value": pk})
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                    )
         return super()._check_values(value)
 
 
@@ -151,6 +152,8 @@ class ChangeEmailForm(AddEmailForm):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."), code="password")
         return password
+
+
 class VerifyUploadForm(forms.Form):
     """A PDF to check: its signatures and whether it is a document the portal issued."""
 
@@ -164,7 +167,9 @@ class VerifyUploadForm(forms.Form):
         upload = self.cleaned_data["document"]
         if upload.size > self.max_bytes:
             raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB, the most this page checks."), params={"mb": self.max_bytes // 2**20})
+                _("The file is larger than %(mb)s MB, the most this page checks."),
+                params={"mb": self.max_bytes // 2**20},
+            )
         head = upload.read(1024)
         upload.seek(0)
         if b"%PDF-" not in head:
@@ -174,6 +179,8 @@ class VerifyUploadForm(forms.Form):
 
 class ReceiptLookupForm(forms.Form):
     receipt = forms.CharField(label=_("Receipt or notice number"), max_length=64, strip=True)
+
+
 class MailPreferencesForm(forms.Form):
     """Which reminders a person receives by mail. Mails that must go out are not listed: they cannot be turned off."""
 
@@ -183,7 +190,9 @@ class MailPreferencesForm(forms.Form):
 
         for template, label in REMINDER_MAIL.items():
             self.fields[template] = forms.BooleanField(
-                label=label, required=False, initial=template not in muted,
+                label=label,
+                required=False,
+                initial=template not in muted,
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
 

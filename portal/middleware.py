@@ -119,9 +119,7 @@ class SessionIdleTimeoutMiddleware:
             last_seen = request.session.get(self.KEY)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
-                messages.info(
-                    request, _("You were signed out after a period of inactivity. Please sign in again.")
-                )
+                messages.info(request, _("You were signed out after a period of inactivity. Please sign in again."))
                 return redirect_to_login(request.get_full_path())
             if last_seen is None or now - last_seen > 30:
                 request.session[self.KEY] = now
@@ -173,9 +171,7 @@ class AdminRequiresSecondFactorMiddleware:
             if not used_second_factor(request):
                 next_url = request.get_full_path()
                 logout(request)
-                messages.info(
-                    request, _("Sign in again with your authenticator code to use the administration.")
-                )
+                messages.info(request, _("Sign in again with your authenticator code to use the administration."))
                 return redirect_to_login(next_url)
         return self.get_response(request)
 

@@ -109,12 +109,25 @@ def _page_link(request, page: int) -> str:
 def _add_register(router: Router, register: OpenRegister) -> None:
     name = register.schema.__name__
     page_schema = create_model(
-        f"{name}Page", __base__=Schema, count=(int, ...), page=(int, ...), pages=(int, ...),
-        next=(str | None, None), previous=(str | None, None), results=(list[register.schema], ...))
+        f"{name}Page",
+        __base__=Schema,
+        count=(int, ...),
+        page=(int, ...),
+        pages=(int, ...),
+        next=(str | None, None),
+        previous=(str | None, None),
+        results=(list[register.schema], ...),
+    )
     base = f"/registers/{register.slug}"
 
-    @router.get(f"{base}/", response=page_schema, operation_id=f"{register.slug}_list", url_name=f"{register.slug}_list",
-                summary=f"{register.title}: list", description=register.description)
+    @router.get(
+        f"{base}/",
+        response=page_schema,
+        operation_id=f"{register.slug}_list",
+        url_name=f"{register.slug}_list",
+        summary=f"{register.title}: list",
+        description=register.description,
+    )
     @rate_limited
     def entries_list(request, filters: Query[register.filters], page: int = 1):
         def produce():
@@ -122,18 +135,28 @@ def _add_register(router: Router, register: OpenRegister) -> None:
             count = queryset.count()
             pages = max(1, math.ceil(count / PAGE_SIZE))
             number = min(max(page, 1), pages)
-            rows = _published_rows(register, queryset[(number - 1) * PAGE_SIZE:number * PAGE_SIZE])
-            payload = page_schema(count=count, page=number, pages=pages, results=rows,
-                                  next=_page_link(request, number + 1) if number < pages else None,
-                                  previous=_page_link(request, number - 1) if number > 1 else None)
+            rows = _published_rows(register, queryset[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+            payload = page_schema(
+                count=count,
+                page=number,
+                pages=pages,
+                results=rows,
+                next=_page_link(request, number + 1) if number < pages else None,
+                previous=_page_link(request, number - 1) if number > 1 else None,
+            )
             return HttpResponse(payload.model_dump_json(), content_type="application/json")
 
         return _conditional(register, request, "json", produce)
 
-    @router.get(f"{base}/csv", operation_id=f"{register.slug}_csv", url_name=f"{register.slug}_csv", summary=f"{register.title}: CSV",
-                description="Every matching entry as CSV, UTF-8 with a byte-order mark (opens in spreadsheet "
-                            "programs as is); the same columns and filters as the JSON list.",
-                openapi_extra={"responses": {200: {"description": "CSV", "content": {"text/csv": {}}}}})
+    @router.get(
+        f"{base}/csv",
+        operation_id=f"{register.slug}_csv",
+        url_name=f"{register.slug}_csv",
+        summary=f"{register.title}: CSV",
+        description="Every matching entry as CSV, UTF-8 with a byte-order mark (opens in spreadsheet "
+        "programs as is); the same columns and filters as the JSON list.",
+        openapi_extra={"responses": {200: {"description": "CSV", "content": {"text/csv": {}}}}},
+    )
     @rate_limited
     def entries_csv(request, filters: Query[register.filters]):
         def produce():
@@ -150,8 +173,13 @@ def _add_register(router: Router, register: OpenRegister) -> None:
 
         return _conditional(register, request, "csv", produce)
 
-    @router.get(f"{base}/{{key}}", response=register.schema, operation_id=f"{register.slug}_detail", url_name=f"{register.slug}_detail",
-                summary=f"{register.title}: one entry")
+    @router.get(
+        f"{base}/{{key}}",
+        response=register.schema,
+        operation_id=f"{register.slug}_detail",
+        url_name=f"{register.slug}_detail",
+        summary=f"{register.title}: one entry",
+    )
     @rate_limited
     def entry_detail(request, key: str):
         def produce():
@@ -159,8 +187,7 @@ def _add_register(router: Router, register: OpenRegister) -> None:
             if entry is None:
                 raise Http404
             [row] = _published_rows(register, [entry])
-            return HttpResponse(register.schema.model_validate(row).model_dump_json(),
-                                content_type="application/json")
+            return HttpResponse(register.schema.model_validate(row).model_dump_json(), content_type="application/json")
 
         return _conditional(register, request, f"detail|{key}", produce)
 
@@ -234,27 +261,42 @@ def open_registers() -> list[OpenRegister]:
 def build_api(registers: list[OpenRegister]) -> tuple[NinjaAPI, list]:
     """The API for these registers and the URL patterns of their feeds (mount both under ``api/v1/``)."""
     api = NinjaAPI(
-        title="국가첨단전략기술 포털 공개 데이터 API (open data)", version="1",
-        description=("Read-only public registers. Paginated (`page`, 100 entries a page); every answer has ETag and "
-                     "Last-Modified, so conditional requests get 304; at most "
-                     f"{settings.OPEN_DATA_RATE_PER_MINUTE} requests a minute per client address (429 with "
-                     "Retry-After beyond). Parts withheld for security are null, exactly as on the public pages."),
-        urls_namespace="opendata", docs_url=None)
+        title="국가첨단전략기술 포털 공개 데이터 API (open data)",
+        version="1",
+        description=(
+            "Read-only public registers. Paginated (`page`, 100 entries a page); every answer has ETag and "
+            "Last-Modified, so conditional requests get 304; at most "
+            f"{settings.OPEN_DATA_RATE_PER_MINUTE} requests a minute per client address (429 with "
+            "Retry-After beyond). Parts withheld for security are null, exactly as on the public pages."
+        ),
+        urls_namespace="opendata",
+        docs_url=None,
+    )
     router = Router(tags=["registers"])
 
     @router.get("/", operation_id="registers", url_name="registers", summary="The open registers")
     @rate_limited
     def registers_index(request):
-        return {"registers": [{
-            "slug": register.slug, "title": str(register.title), "description": str(register.description),
-            "json": request.build_absolute_uri(f"/api/v1/registers/{register.slug}/"),
-            "csv": request.build_absolute_uri(f"/api/v1/registers/{register.slug}/csv"),
-            "feed": request.build_absolute_uri(f"/api/v1/registers/{register.slug}/feed"),
-        } for register in registers], "openapi": request.build_absolute_uri("/api/v1/openapi.json")}
+        return {
+            "registers": [
+                {
+                    "slug": register.slug,
+                    "title": str(register.title),
+                    "description": str(register.description),
+                    "json": request.build_absolute_uri(f"/api/v1/registers/{register.slug}/"),
+                    "csv": request.build_absolute_uri(f"/api/v1/registers/{register.slug}/csv"),
+                    "feed": request.build_absolute_uri(f"/api/v1/registers/{register.slug}/feed"),
+                }
+                for register in registers
+            ],
+            "openapi": request.build_absolute_uri("/api/v1/openapi.json"),
+        }
 
     for register in registers:
         _add_register(router, register)
     api.add_router("/", router)
-    feeds = [path(f"registers/{register.slug}/feed", _feed_view(register), name=f"opendata_{register.slug}_feed")
-             for register in registers]
+    feeds = [
+        path(f"registers/{register.slug}/feed", _feed_view(register), name=f"opendata_{register.slug}_feed")
+        for register in registers
+    ]
     return api, feeds

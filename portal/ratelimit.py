@@ -27,7 +27,10 @@ def rate_limit_hit(request, scope: str, *, limit: int, window: int = 60) -> int:
 def too_many_requests(retry_after: int) -> HttpResponse:
     response = HttpResponse(
         _("Too many requests. Please try again in %(seconds)s seconds.") % {"seconds": retry_after}
-        + "\n" + "Too many requests. Please try again in %s seconds." % retry_after,
-        status=429, content_type="text/plain; charset=utf-8")
+        + "\n"
+        + "Too many requests. Please try again in %s seconds." % retry_after,
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
     response["Retry-After"] = str(retry_after)
     return response

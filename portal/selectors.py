@@ -11,8 +11,11 @@ def audit_day_heads():
 
 
 def documents_by_reference(reference: str) -> list[SignedDocument]:
-    return list(SignedDocument.objects.filter(reference=reference.strip(), kind__in=LOOKUP_KINDS)
-                .order_by("kind", "label", "pk"))
+    return list(
+        SignedDocument.objects.filter(reference=reference.strip(), kind__in=LOOKUP_KINDS).order_by(
+            "kind", "label", "pk"
+        )
+    )
 
 
 def document_by_digest(sha256: str) -> tuple[SignedDocument | None, bool]:

@@ -357,7 +357,12 @@ ARTEFACT_REQUEUERS = [
     "review.tasks.requeue_committee_books",
 ]
 HEALTH_CELERY_TIMEOUT = env.float("HEALTH_CELERY_TIMEOUT", default=1.0)
-DEMO_SEED_HOOKS = ["surveys.demo.seed", "surveys.demo.seed_applications", "review.demo.seed", "review.demo_pipelines.seed"]
+DEMO_SEED_HOOKS = [
+    "surveys.demo.seed",
+    "surveys.demo.seed_applications",
+    "review.demo.seed",
+    "review.demo_pipelines.seed",
+]
 # `make bench` only: serves the bare baseline view the benchmarks compare every page with.
 BENCH_BASELINE = env.bool("BENCH_BASELINE", default=False)
 

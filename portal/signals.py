@@ -32,7 +32,6 @@ def login_address_on_creation(sender, instance, created, raw=False, **kwargs):
     )
 
 
-
 def _forget_signed_in(user_id) -> None:
     """Drop the cached signed-in user now and again once the change is committed (a request in between may have
     read the row as it was before)."""

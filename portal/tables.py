@@ -31,8 +31,9 @@ def _raw_rows(upload) -> list[list[str]]:
     raise ValidationError(_("Upload a .csv or .xlsx file."))
 
 
-def read_table(upload, *, columns: dict[str, set[str]], required: set[str], header_error: str,
-               max_rows: int | None = None) -> list[tuple[int, dict[str, str]]]:
+def read_table(
+    upload, *, columns: dict[str, set[str]], required: set[str], header_error: str, max_rows: int | None = None
+) -> list[tuple[int, dict[str, str]]]:
     """The data rows as (line number in the file, {column: value}); blank rows are skipped.
 
     ``columns`` maps each column to the header titles that name it (lower case).

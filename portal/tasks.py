@@ -89,9 +89,7 @@ def mail_requeue_stale(older_than_minutes: int = 10) -> int:
     """Queue again the mails that a broker outage or a lost worker left unsent."""
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
     ids = list(
-        OutboundMail.objects.filter(status=MailStatus.QUEUED, created_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )[:1000]
+        OutboundMail.objects.filter(status=MailStatus.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True)[:1000]
     )
     for mail_id in ids:
         enqueue(send_mail, mail_id)
@@ -110,11 +108,16 @@ def sign_pending_documents() -> int:
     """The beat's retry of PDFs whose signing failed (a missing key, an unreadable certificate)."""
     from portal.models import SignatureStatus, SignedDocument
 
-    ids = list(SignedDocument.objects.filter(status=SignatureStatus.PENDING).order_by("created_at")
-               .values_list("pk", flat=True)[:200])
+    ids = list(
+        SignedDocument.objects.filter(status=SignatureStatus.PENDING)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:200]
+    )
     for document_id in ids:
         enqueue(sign_document, document_id)
     return len(ids)
+
+
 @shared_task(ignore_result=True)
 def artefacts_requeue() -> int:
     """Queue again every generated file still pending past ``ARTEFACT_REQUEUE_MINUTES`` (each requeuer in

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 #: Extension → content types libmagic may report for it.
 DOCUMENT_TYPES = {
     "pdf": {"application/pdf"},
-    "hwp": {"application/x-hwp", "application/haansofthwp", "application/vnd.hancom.hwp", "application/x-ole-storage", "application/CDFV2"},
+    "hwp": {
+        "application/x-hwp",
+        "application/haansofthwp",
+        "application/vnd.hancom.hwp",
+        "application/x-ole-storage",
+        "application/CDFV2",
+    },
     "hwpx": {"application/hwp+zip", "application/zip", "application/x-hwpx"},
     "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/zip"},
     "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip"},

@@ -8,8 +8,10 @@ class ReviewConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from review import signals  # noqa: F401 - connects the receivers
-        from review import dashboards  # noqa: F401  (fills the home dashboards)
+        from review import (
+            dashboards,  # noqa: F401  (fills the home dashboards)
+            signals,  # noqa: F401 - connects the receivers
+        )
         from review.services.layers import transition_guard
         from surveys.pipelines import register_transition_guard
 

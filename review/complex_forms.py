@@ -12,8 +12,9 @@ ACTION_CHOICES = [(action.value, action.label) for action in COMPLEX_AMENDMENTS]
 
 def _area(required=True) -> forms.CharField:
     # Text, so that "1,234,567" is read as typed; the service checks the number.
-    return forms.CharField(label=_("Area (m²)"), max_length=30, required=required,
-                           widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    return forms.CharField(
+        label=_("Area (m²)"), max_length=30, required=required, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
 
 
 class ComplexItemForm(forms.Form):
@@ -24,11 +25,16 @@ class ComplexItemForm(forms.Form):
     city = forms.CharField(label=_("City, county or district"), max_length=100, required=False)
     location = forms.CharField(label=_("Address of the site"), max_length=300, required=False)
     area_m2 = _area()
-    anchor_companies = RowsField(label=_("Anchor companies and their investment commitments"), columns=ANCHOR_COLUMNS,
-                                 max_rows=30, required=False,
-                                 help_text=_("Investment in KRW 100 million; totals are computed."))
-    conditions = forms.CharField(label=_("Conditions of designation"), max_length=8000, required=False,
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+    anchor_companies = RowsField(
+        label=_("Anchor companies and their investment commitments"),
+        columns=ANCHOR_COLUMNS,
+        max_rows=30,
+        required=False,
+        help_text=_("Investment in KRW 100 million; totals are computed."),
+    )
+    conditions = forms.CharField(
+        label=_("Conditions of designation"), max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         from review.services.complex_notices import province_choices

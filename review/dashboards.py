@@ -30,5 +30,6 @@ def layer_work(request, context):
     from surveys.enums import SurveyKind
     from surveys.models import Survey
 
-    context["layer_surveys"] = list(Survey.objects.in_gate("review_lists").filter(kind=SurveyKind.INTERNATIONAL_RND)
-                                    .order_by("-deadline", "-pk"))
+    context["layer_surveys"] = list(
+        Survey.objects.in_gate("review_lists").filter(kind=SurveyKind.INTERNATIONAL_RND).order_by("-deadline", "-pk")
+    )

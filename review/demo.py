@@ -34,8 +34,9 @@ def _submit(survey, organization, user, title):
     answers["criteria"] = {f"criterion_{c.number}": f"{c.title}: 근거 자료 첨부" for c in survey.criteria.all()}
     answers["extra"] = {q.field_name: "35" for q in survey.questions.all()}
     for section, data in answers.items():
-        application = application_save_draft(application, section=section, data=data,
-                                             revision=application.revision, actor=user)
+        application = application_save_draft(
+            application, section=section, data=data, revision=application.revision, actor=user
+        )
     application_submit(application, actor=user)
     return Application.objects.get(pk=application.pk)
 
@@ -50,9 +51,12 @@ def _score(survey, candidates) -> None:
             reviewing.pledge_sign(survey, reviewer=reviewer, signed_name=reviewer.name)
             assignment = reviewing.declare(assignment, reviewer=reviewer, has_conflict=False)
             reviewing.review_save(
-                assignment, reviewer=reviewer, scores={str(n): score for n in numbers},
+                assignment,
+                reviewer=reviewer,
+                scores={str(n): score for n in numbers},
                 justifications={str(n): "제출된 기술 사양과 양산 계획을 근거로 평가함" for n in numbers},
-                recommendation="recommend" if float(score) >= 3.5 else "conditional", submit=True,
+                recommendation="recommend" if float(score) >= 3.5 else "conditional",
+                submit=True,
             )
 
 
@@ -85,8 +89,9 @@ def seed(stdout=None):
         _submit(survey, Organization.objects.get(code=code), User.objects.get(email=email), title)
         for code, email, title, _scores in PROPOSALS
     ]
-    Survey.objects.filter(pk=survey.pk).update(deadline=timezone.now() - timedelta(days=30),
-                                               stage=SurveyStage.TECHNICAL_REVIEW)
+    Survey.objects.filter(pk=survey.pk).update(
+        deadline=timezone.now() - timedelta(days=30), stage=SurveyStage.TECHNICAL_REVIEW
+    )
     survey.refresh_from_db()
     candidates = [intake_accept(application, actor=admin).candidate for application in applications]
     panel = panel_for(survey, "ROB")
@@ -98,18 +103,36 @@ def seed(stdout=None):
     plan.save()
     assign_automatically(survey, actor=admin)
     _score(survey, candidates)
-    committee.meeting_save(survey, field_code="ROB", held_on=today - timedelta(days=5),
-                           attendees="로봇 분과위원 5인", minutes="후보기술 3건의 평가 결과를 검토함", actor=secretary)
+    committee.meeting_save(
+        survey,
+        field_code="ROB",
+        held_on=today - timedelta(days=5),
+        attendees="로봇 분과위원 5인",
+        minutes="후보기술 3건의 평가 결과를 검토함",
+        actor=secretary,
+    )
     for candidate, recommendation in zip(candidates, ["recommend", "recommend", "hold"]):
-        committee.decision_record(candidate, recommendation=recommendation, actor=secretary,
-                                  rationale="평가 결과와 공급망 영향을 종합하여 판단함")
+        committee.decision_record(
+            candidate,
+            recommendation=recommendation,
+            actor=secretary,
+            rationale="평가 결과와 공급망 영향을 종합하여 판단함",
+        )
     committee.committee_confirm(
-        survey, candidate_ids=[c.pk for c in candidates[:2]], held_on=today - timedelta(days=2),
-        minutes="분과위원회 추천 2건을 후보 목록으로 확정함", hearing_starts_on=today,
-        hearing_ends_on=today + timedelta(days=14), actor=secretary,
+        survey,
+        candidate_ids=[c.pk for c in candidates[:2]],
+        held_on=today - timedelta(days=2),
+        minutes="분과위원회 추천 2건을 후보 목록으로 확정함",
+        hearing_starts_on=today,
+        hearing_ends_on=today + timedelta(days=14),
+        actor=secretary,
     )
     survey.refresh_from_db()
-    hearing.hearing_comment_add(candidates[0], stance="for", actor=User.objects.get(email="staff@kar.example"),
-                                body="협동로봇 수출 확대에 필수적인 기술로 지정이 필요합니다.")
+    hearing.hearing_comment_add(
+        candidates[0],
+        stance="for",
+        actor=User.objects.get(email="staff@kar.example"),
+        body="협동로봇 수출 확대에 필수적인 기술로 지정이 필요합니다.",
+    )
     if stdout:
         stdout.write(f"Demo hearing: /calls/{survey.pk}/hearing/ (심사 완료, 찬반 의견 청취 중)")

@@ -32,10 +32,27 @@ EXPERTS = ["reviewer1@experts.example", "reviewer2@experts.example"]
 PANEL = "reviewer3@experts.example"
 #: (organisation code, applicant, technology, category horizon, partner country, institution, agreement, scores)
 PROPOSALS = [
-    ("SEJONG", "applicant@sejong.example", "휴머노이드 고토크 밀도 액추에이터 기술", 5, "DE", "Fraunhofer IPA", "mou",
-     ["5", "4"]),
+    (
+        "SEJONG",
+        "applicant@sejong.example",
+        "휴머노이드 고토크 밀도 액추에이터 기술",
+        5,
+        "DE",
+        "Fraunhofer IPA",
+        "mou",
+        ["5", "4"],
+    ),
     ("NURI", "applicant@nuri.example", "로봇 촉각 센서용 유연 전자피부 소재 기술", 5, "US", "MIT", "none", ["4", "3"]),
-    ("HANBIT", "applicant@hanbit.example", "이차전지 건식 전극 공정 장비 기술", 10, "JP", "도쿄대학", "none", ["4", "4"]),
+    (
+        "HANBIT",
+        "applicant@hanbit.example",
+        "이차전지 건식 전극 공정 장비 기술",
+        10,
+        "JP",
+        "도쿄대학",
+        "none",
+        ["4", "4"],
+    ),
 ]
 
 
@@ -57,24 +74,54 @@ def _answers(survey, user, organization, row) -> dict:
     category = survey.categories.get(horizon_years=horizon)
     field = "BAT" if horizon == 10 else "ROB"
     return {
-        "basic": {"technology_name": title, "field": field, "sub_field": "", "summary": f"{title}: 해외 기관과 공동 개발",
-                  "category": str(category.pk), "listed_technology": ""},
-        "specification": {"specification": "세계 최고 수준 대비 성능 95% 이상", "mass_production": "2030년 시험 양산",
-                          "products": "로봇·이차전지 핵심 부품"},
-        "consortium": {"consortium": [{"organization": organization.name, "type": "company", "role": "주관"},
-                                      {"organization": "한국과학기술원", "type": "university", "role": "소재 분석"}]},
-        "cooperation": {"partners": [{"country": country, "institution": institution, "role": "공동 연구·검증",
-                                      "agreement": agreement}],
-                        "why_cooperation": "국내에 없는 시험 설비와 원천 기술을 해외 기관이 보유함",
-                        "researchers_dispatched": "3", "dispatch_months": "12", "dispatch_direct": True},
+        "basic": {
+            "technology_name": title,
+            "field": field,
+            "sub_field": "",
+            "summary": f"{title}: 해외 기관과 공동 개발",
+            "category": str(category.pk),
+            "listed_technology": "",
+        },
+        "specification": {
+            "specification": "세계 최고 수준 대비 성능 95% 이상",
+            "mass_production": "2030년 시험 양산",
+            "products": "로봇·이차전지 핵심 부품",
+        },
+        "consortium": {
+            "consortium": [
+                {"organization": organization.name, "type": "company", "role": "주관"},
+                {"organization": "한국과학기술원", "type": "university", "role": "소재 분석"},
+            ]
+        },
+        "cooperation": {
+            "partners": [
+                {"country": country, "institution": institution, "role": "공동 연구·검증", "agreement": agreement}
+            ],
+            "why_cooperation": "국내에 없는 시험 설비와 원천 기술을 해외 기관이 보유함",
+            "researchers_dispatched": "3",
+            "dispatch_months": "12",
+            "dispatch_direct": True,
+        },
         "ip": {"ip_plan": "공동 소유, 국내 실시권 확보", "ip_confirmation": True},
-        "budget": {"budget": [{"year": "2027", "government": "30", "private": "10", "total": "40"},
-                              {"year": "2028", "government": "35", "private": "15", "total": "50"}]},
-        "level": {"domestic_level": "70", "world_leader": "해외 선도 기업", "industrialisation_stage": "development",
-                  "holders": institution},
+        "budget": {
+            "budget": [
+                {"year": "2027", "government": "30", "private": "10", "total": "40"},
+                {"year": "2028", "government": "35", "private": "15", "total": "50"},
+            ]
+        },
+        "level": {
+            "domestic_level": "70",
+            "world_leader": "해외 선도 기업",
+            "industrialisation_stage": "development",
+            "holders": institution,
+        },
         "criteria": {f"criterion_{c.number}": f"{c.title}: 제안서 참조" for c in survey.criteria.all()},
-        "contact": {"contact_name": user.name, "contact_department": "연구소", "contact_phone": "02-000-0000",
-                    "contact_email": user.email},
+        "contact": {
+            "contact_name": user.name,
+            "contact_department": "연구소",
+            "contact_phone": "02-000-0000",
+            "contact_email": user.email,
+        },
     }
 
 
@@ -82,8 +129,9 @@ def _propose(survey, row) -> Application:
     organization, user = Organization.objects.get(code=row[0]), User.objects.get(email=row[1])
     application = application_create(survey, organization=organization, actor=user)
     for section, data in _answers(survey, user, organization, row).items():
-        application = application_save_draft(application, section=section, data=data,
-                                             revision=application.revision, actor=user)
+        application = application_save_draft(
+            application, section=section, data=data, revision=application.revision, actor=user
+        )
     if row[6] != "none":
         upload = SimpleUploadedFile("fraunhofer-mou.pdf", _agreement_pdf(), content_type="application/pdf")
         attachment_add(application, upload=upload, actor=user, partner_row=1)
@@ -92,16 +140,26 @@ def _propose(survey, row) -> Application:
 
 
 def _call(admin) -> Survey:
-    survey = survey_create(data={
-        "kind": SurveyKind.INTERNATIONAL_RND, "code": CODE,
-        "title": "2026년 국제공동 R&D 후보기술 수요조사 (로봇·이차전지)",
-        "description": "해외 기관과의 협력이 필수적인 로봇·이차전지 후보기술을 선정합니다.",
-        "eligible_types": [T.COMPANY, T.RESEARCH_INSTITUTE],
-        "opens_at": timezone.now() - timedelta(days=120), "deadline": timezone.now() + timedelta(hours=1),
-        "contact": "산업통상자원부 산업기술국제협력과 044-203-0000",
-    }, fields=Field.objects.filter(code__in=["ROB", "BAT"]), actor=admin)
-    layers.layers_save(survey, count=2, actor=admin, rules={1: {"reviewers_per_candidate": len(EXPERTS)},
-                                                             2: {"reviewers_per_candidate": 1}})
+    survey = survey_create(
+        data={
+            "kind": SurveyKind.INTERNATIONAL_RND,
+            "code": CODE,
+            "title": "2026년 국제공동 R&D 후보기술 수요조사 (로봇·이차전지)",
+            "description": "해외 기관과의 협력이 필수적인 로봇·이차전지 후보기술을 선정합니다.",
+            "eligible_types": [T.COMPANY, T.RESEARCH_INSTITUTE],
+            "opens_at": timezone.now() - timedelta(days=120),
+            "deadline": timezone.now() + timedelta(hours=1),
+            "contact": "산업통상자원부 산업기술국제협력과 044-203-0000",
+        },
+        fields=Field.objects.filter(code__in=["ROB", "BAT"]),
+        actor=admin,
+    )
+    layers.layers_save(
+        survey,
+        count=2,
+        actor=admin,
+        rules={1: {"reviewers_per_candidate": len(EXPERTS)}, 2: {"reviewers_per_candidate": 1}},
+    )
     Survey.objects.filter(pk=survey.pk).update(stage=SurveyStage.COLLECTION, published_at=timezone.now())
     survey.refresh_from_db()
     return survey
@@ -125,24 +183,43 @@ def _score(survey, candidates) -> None:
     for candidate, row in zip(candidates, PROPOSALS):
         assignments = candidate.assignments.filter(layer=1).select_related("reviewer").order_by("pseudonym")
         for assignment, score in zip(assignments, row[7]):
-            reviewing.review_save(_accept(assignment), reviewer=assignment.reviewer,
-                                  scores={str(n): score for n in numbers},
-                                  justifications={str(n): "해외 협력 기관의 역량과 제안 내용을 근거로 평가함" for n in numbers},
-                                  recommendation="recommend", comment="국제 공동연구의 필요성이 분명함", submit=True)
+            reviewing.review_save(
+                _accept(assignment),
+                reviewer=assignment.reviewer,
+                scores={str(n): score for n in numbers},
+                justifications={str(n): "해외 협력 기관의 역량과 제안 내용을 근거로 평가함" for n in numbers},
+                recommendation="recommend",
+                comment="국제 공동연구의 필요성이 분명함",
+                submit=True,
+            )
 
 
 def _judge(survey) -> None:
     for assignment in Assignment.objects.filter(candidate__survey=survey, layer=2).select_related("reviewer"):
-        judgements.judgement_save(_accept(assignment), reviewer=assignment.reviewer, essential=True,
-                                  essential_reason="국내에 없는 시험 설비와 원천 기술이 필요함", submit=True)
+        judgements.judgement_save(
+            _accept(assignment),
+            reviewer=assignment.reviewer,
+            essential=True,
+            essential_reason="국내에 없는 시험 설비와 원천 기술이 필요함",
+            submit=True,
+        )
 
 
 def _select(survey, secretary) -> None:
-    meeting = selection.meeting_create(survey, held_on=timezone.localdate(), place="정부세종청사", chair="선정위원장",
-                                       members_present=7, minutes="분야별 후보기술 선정 심의", actor=secretary)
+    meeting = selection.meeting_create(
+        survey,
+        held_on=timezone.localdate(),
+        place="정부세종청사",
+        chair="선정위원장",
+        members_present=7,
+        minutes="분야별 후보기술 선정 심의",
+        actor=secretary,
+    )
     for category in survey.categories.all():
-        choices = [selection.Choice(candidate_id=row.candidate.pk, rank=row.outcome.rank, proposed=row.essential)
-                   for row in selection.category_rows(category)]
+        choices = [
+            selection.Choice(candidate_id=row.candidate.pk, rank=row.outcome.rank, proposed=row.essential)
+            for row in selection.category_rows(category)
+        ]
         for proposal in selection.proposal_save(category, choices=choices, actor=secretary):
             decision = SelectionDecision.SELECTED if proposal.proposed else SelectionDecision.NOT_SELECTED
             selection.decision_record(proposal, meeting=meeting, decision=decision, actor=secretary)
@@ -162,8 +239,9 @@ def seed_international_announcement(stdout=None):
         return
     survey = _call(admin)
     applications = [_propose(survey, row) for row in PROPOSALS]
-    Survey.objects.filter(pk=survey.pk).update(deadline=timezone.now() - timedelta(days=60),
-                                               stage=SurveyStage.EXPERT_EVALUATION)
+    Survey.objects.filter(pk=survey.pk).update(
+        deadline=timezone.now() - timedelta(days=60), stage=SurveyStage.EXPERT_EVALUATION
+    )
     survey.refresh_from_db()
     candidates = [intake_accept(application, actor=admin).candidate for application in applications]
     _panels(survey, experts, member)
@@ -177,8 +255,13 @@ def seed_international_announcement(stdout=None):
     survey = survey_transition(survey, to=SurveyStage.SELECTION, actor=admin)
     _select(survey, secretary)
     today = timezone.localdate()
-    notice = notices.notice_draft(survey, number=f"산업통상자원부 공고 제{today.year}-201호",
-                                  title="국제공동 R&D 후보기술 선정 공고", effective_on=today, actor=admin)
+    notice = notices.notice_draft(
+        survey,
+        number=f"산업통상자원부 공고 제{today.year}-201호",
+        title="국제공동 R&D 후보기술 선정 공고",
+        effective_on=today,
+        actor=admin,
+    )
     notices.notice_publish(notice, actor=admin)
     if stdout:
         stdout.write(f"Demo international R&D selection: /notices/{notice.pk}/ and the list /register/international/")

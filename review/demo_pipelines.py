@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from portal.enums import OrganizationType as T
 from portal.models import User
+from review.demo_international import seed_international_announcement
 from review.enums import Decision
 from review.models import PanelMember
 from review.services import committee, national, notices, reviewing
 from review.services.assignment import assign_automatically, review_plan
 from review.services.pool import panel_for
 from review.services.site_visits import site_visit_record
-from review.demo_international import seed_international_announcement
 from surveys.demo import DEMO_ANSWERS
 from surveys.enums import SurveyKind, SurveyStage
 from surveys.models import Application, Field, Survey
@@ -34,11 +34,21 @@ def _people():
 
 
 def _call(admin, *, kind, code, title, fields, eligible, **extra):
-    survey = survey_create(data={
-        "kind": kind, "title": title, "description": title, "code": code, "eligible_types": eligible,
-        "opens_at": timezone.now() - timedelta(days=90), "deadline": timezone.now() + timedelta(hours=1),
-        "contact": "산업통상자원부 044-203-0000", **extra,
-    }, fields=Field.objects.filter(code__in=fields), actor=admin)
+    survey = survey_create(
+        data={
+            "kind": kind,
+            "title": title,
+            "description": title,
+            "code": code,
+            "eligible_types": eligible,
+            "opens_at": timezone.now() - timedelta(days=90),
+            "deadline": timezone.now() + timedelta(hours=1),
+            "contact": "산업통상자원부 044-203-0000",
+            **extra,
+        },
+        fields=Field.objects.filter(code__in=fields),
+        actor=admin,
+    )
     Survey.objects.filter(pk=survey.pk).update(stage=SurveyStage.COLLECTION, published_at=timezone.now())
     survey.refresh_from_db()
     return survey
@@ -48,8 +58,9 @@ def _file(survey, user, answers):
     organization = user.memberships.filter(is_active=True).first().organization
     application = application_create(survey, organization=organization, actor=user)
     for section, data in answers.items():
-        application = application_save_draft(application, section=section, data=data,
-                                             revision=application.revision, actor=user)
+        application = application_save_draft(
+            application, section=section, data=data, revision=application.revision, actor=user
+        )
     application_submit(application, actor=user)
     return Application.objects.get(pk=application.pk)
 
@@ -69,9 +80,15 @@ def _review(survey, candidates, reviewers, admin, scores):
             reviewer = assignment.reviewer
             reviewing.pledge_sign(survey, reviewer=reviewer, signed_name=reviewer.name)
             assignment = reviewing.declare(assignment, reviewer=reviewer, has_conflict=False)
-            reviewing.review_save(assignment, reviewer=reviewer, scores={str(n): score for n in numbers},
-                                  justifications={str(n): "제출 자료를 근거로 평가함" for n in numbers},
-                                  recommendation="recommend", comment="계획의 실현 가능성이 높음", submit=True)
+            reviewing.review_save(
+                assignment,
+                reviewer=reviewer,
+                scores={str(n): score for n in numbers},
+                justifications={str(n): "제출 자료를 근거로 평가함" for n in numbers},
+                recommendation="recommend",
+                comment="계획의 실현 가능성이 높음",
+                submit=True,
+            )
 
 
 @transaction.atomic
@@ -80,11 +97,18 @@ def seed_technology_notice(stdout=None):
     admin, secretary, reviewers = _people()
     if not (admin and secretary and len(reviewers) == 3) or Survey.objects.filter(code="RDN").exists():
         return
-    survey = _call(admin, kind=SurveyKind.TECHNOLOGY, code="RDN", fields=["ROB"],
-                   title="2025년 하반기 로봇 분야 국가첨단전략기술 지정 수요조사",
-                   eligible=[T.COMPANY, T.RESEARCH_INSTITUTE])
-    filings = [("applicant@hanbit.example", "협동로봇용 고정밀 감속기 설계·양산 기술"),
-               ("applicant@fri.example", "휴머노이드 전신 제어 소프트웨어 기술")]
+    survey = _call(
+        admin,
+        kind=SurveyKind.TECHNOLOGY,
+        code="RDN",
+        fields=["ROB"],
+        title="2025년 하반기 로봇 분야 국가첨단전략기술 지정 수요조사",
+        eligible=[T.COMPANY, T.RESEARCH_INSTITUTE],
+    )
+    filings = [
+        ("applicant@hanbit.example", "협동로봇용 고정밀 감속기 설계·양산 기술"),
+        ("applicant@fri.example", "휴머노이드 전신 제어 소프트웨어 기술"),
+    ]
     applications = []
     for email, title in filings:
         user = User.objects.get(email=email)
@@ -92,54 +116,106 @@ def seed_technology_notice(stdout=None):
         answers["contact"] = {**DEMO_ANSWERS["contact"], "contact_email": email, "contact_name": user.name}
         answers["criteria"] = {f"criterion_{c.number}": f"{c.title}: 근거 자료 첨부" for c in survey.criteria.all()}
         applications.append(_file(survey, user, answers))
-    Survey.objects.filter(pk=survey.pk).update(deadline=timezone.now() - timedelta(days=120),
-                                               stage=SurveyStage.TECHNICAL_REVIEW)
+    Survey.objects.filter(pk=survey.pk).update(
+        deadline=timezone.now() - timedelta(days=120), stage=SurveyStage.TECHNICAL_REVIEW
+    )
     survey.refresh_from_db()
     candidates = [intake_accept(application, actor=admin).candidate for application in applications]
     _review(survey, candidates, reviewers, admin, ["4", "4"])
     today = timezone.localdate()
-    committee.meeting_save(survey, field_code="ROB", held_on=today - timedelta(days=60), attendees="로봇 분과위원 5인",
-                           minutes="후보기술 2건 추천", actor=secretary)
+    committee.meeting_save(
+        survey,
+        field_code="ROB",
+        held_on=today - timedelta(days=60),
+        attendees="로봇 분과위원 5인",
+        minutes="후보기술 2건 추천",
+        actor=secretary,
+    )
     for candidate in candidates:
         committee.decision_record(candidate, recommendation="recommend", rationale="공급망 영향이 큼", actor=secretary)
-    committee.committee_confirm(survey, candidate_ids=[c.pk for c in candidates], held_on=today,
-                                minutes="2건 확정", hearing_starts_on=today, hearing_ends_on=today, actor=secretary)
+    committee.committee_confirm(
+        survey,
+        candidate_ids=[c.pk for c in candidates],
+        held_on=today,
+        minutes="2건 확정",
+        hearing_starts_on=today,
+        hearing_ends_on=today,
+        actor=secretary,
+    )
     survey.refresh_from_db()
     from surveys.services.calls import survey_transition
 
-    survey = survey_transition(survey, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin, reason="찬반 의견 청취 종료",
-                               confirmed=True)
-    meeting = national.meeting_create(survey, title="제4차 국가첨단전략산업위원회", held_on=today,
-                                      attendees="위원장 외 18인", actor=secretary)
+    survey = survey_transition(
+        survey, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin, reason="찬반 의견 청취 종료", confirmed=True
+    )
+    meeting = national.meeting_create(
+        survey, title="제4차 국가첨단전략산업위원회", held_on=today, attendees="위원장 외 18인", actor=secretary
+    )
     for candidate in candidates:
-        national.resolution_record(meeting, candidate, decision=Decision.DESIGNATE, reason="지정 의결",
-                                   votes_for=17, votes_against=1, votes_abstain=1, actor=secretary)
+        national.resolution_record(
+            meeting,
+            candidate,
+            decision=Decision.DESIGNATE,
+            reason="지정 의결",
+            votes_for=17,
+            votes_against=1,
+            votes_abstain=1,
+            actor=secretary,
+        )
     national.meeting_close(meeting, actor=secretary)
-    notice = notices.notice_draft(survey, number=f"산업통상자원부 고시 제{today.year}-101호",
-                                  title="국가첨단전략기술 지정 고시 (로봇)", effective_on=today, actor=admin,
-                                  preamble="국가첨단전략산업법 제11조에 따라 다음과 같이 고시합니다.")
+    notice = notices.notice_draft(
+        survey,
+        number=f"산업통상자원부 고시 제{today.year}-101호",
+        title="국가첨단전략기술 지정 고시 (로봇)",
+        effective_on=today,
+        actor=admin,
+        preamble="국가첨단전략산업법 제11조에 따라 다음과 같이 고시합니다.",
+    )
     notices.notice_publish(notice, actor=admin)
     if stdout:
         stdout.write(f"Demo technology notice: /notices/{notice.pk}/ and the register /register/")
 
 
 COMPLEX_PLAN = {
-    "basic": {"technology_name": "경남 방산 첨단 항공엔진 특화단지", "field": "DEF", "sub_field": "DEF-AEN",
-              "summary": "첨단 항공엔진 부품 설계·제조·시험 가치사슬을 한 곳에 집적"},
-    "site": {"province": "48", "city": "사천시", "address": "사천읍 항공산업단지 일원", "area_m2": "2400000",
-             "land_status": "purchasing", "land_notes": "국가산업단지 2단계 부지 매입 진행 중",
-             "phases": [{"phase": "1단계", "from_year": "2027", "to_year": "2029", "works": "부지 조성, 시험동"},
-                        {"phase": "2단계", "from_year": "2030", "to_year": "2033", "works": "엔진 조립 공장"}]},
-    "companies": {"anchor_companies": [
-        {"company": "한빛에어로엔진", "investment": "15000", "year": "2027", "jobs": "900"},
-        {"company": "가람정밀 주식회사", "investment": "2800", "year": "2028", "jobs": "210"}],
-        "participating_companies": [{"company": "누리센서 주식회사", "role": "엔진 계측 센서"}]},
-    "infrastructure": {"power_mw": "320", "water_tpd": "25000", "transport": "남해고속도로, 사천공항",
-                       "infrastructure_plan": "154kV 변전소와 공업용수 관로 신설"},
+    "basic": {
+        "technology_name": "경남 방산 첨단 항공엔진 특화단지",
+        "field": "DEF",
+        "sub_field": "DEF-AEN",
+        "summary": "첨단 항공엔진 부품 설계·제조·시험 가치사슬을 한 곳에 집적",
+    },
+    "site": {
+        "province": "48",
+        "city": "사천시",
+        "address": "사천읍 항공산업단지 일원",
+        "area_m2": "2400000",
+        "land_status": "purchasing",
+        "land_notes": "국가산업단지 2단계 부지 매입 진행 중",
+        "phases": [
+            {"phase": "1단계", "from_year": "2027", "to_year": "2029", "works": "부지 조성, 시험동"},
+            {"phase": "2단계", "from_year": "2030", "to_year": "2033", "works": "엔진 조립 공장"},
+        ],
+    },
+    "companies": {
+        "anchor_companies": [
+            {"company": "한빛에어로엔진", "investment": "15000", "year": "2027", "jobs": "900"},
+            {"company": "가람정밀 주식회사", "investment": "2800", "year": "2028", "jobs": "210"},
+        ],
+        "participating_companies": [{"company": "누리센서 주식회사", "role": "엔진 계측 센서"}],
+    },
+    "infrastructure": {
+        "power_mw": "320",
+        "water_tpd": "25000",
+        "transport": "남해고속도로, 사천공항",
+        "infrastructure_plan": "154kV 변전소와 공업용수 관로 신설",
+    },
     "value_chain": {"value_chain_role": "항공엔진 핵심 부품 국산화", "linked_complexes": []},
     "support": {"regional_support": "지방세 감면, 항공 인력 양성 센터, 경남테크노파크 연계"},
-    "contact": {"contact_name": "배준영", "contact_department": "산업정책과 주무관", "contact_phone": "055-211-0000",
-                "contact_email": "applicant@gyeongnam.example"},
+    "contact": {
+        "contact_name": "배준영",
+        "contact_department": "산업정책과 주무관",
+        "contact_phone": "055-211-0000",
+        "contact_email": "applicant@gyeongnam.example",
+    },
 }
 
 
@@ -150,19 +226,32 @@ def seed_complex_advisory(stdout=None):
     province = User.objects.filter(email="applicant@gyeongnam.example").first()
     if not (admin and province and len(reviewers) == 3) or Survey.objects.filter(code="CXA").exists():
         return
-    survey = _call(admin, kind=SurveyKind.COMPLEX, code="CXA", fields=["DEF", "ROB", "BAT"],
-                   title="2026년 국가첨단전략산업 특화단지 추가 지정 (방산 분야)",
-                   eligible=[T.MINISTRY, T.LOCAL_GOVERNMENT, T.COMPANY])
-    answers = {**COMPLEX_PLAN,
-               "criteria": {f"criterion_{c.number}": f"{c.title}: 개발계획서 참조" for c in survey.criteria.all()}}
+    survey = _call(
+        admin,
+        kind=SurveyKind.COMPLEX,
+        code="CXA",
+        fields=["DEF", "ROB", "BAT"],
+        title="2026년 국가첨단전략산업 특화단지 추가 지정 (방산 분야)",
+        eligible=[T.MINISTRY, T.LOCAL_GOVERNMENT, T.COMPANY],
+    )
+    answers = {
+        **COMPLEX_PLAN,
+        "criteria": {f"criterion_{c.number}": f"{c.title}: 개발계획서 참조" for c in survey.criteria.all()},
+    }
     application = _file(survey, province, answers)
-    Survey.objects.filter(pk=survey.pk).update(deadline=timezone.now() - timedelta(days=20),
-                                               stage=SurveyStage.ADVISORY_REVIEW)
+    Survey.objects.filter(pk=survey.pk).update(
+        deadline=timezone.now() - timedelta(days=20), stage=SurveyStage.ADVISORY_REVIEW
+    )
     survey.refresh_from_db()
     plan = intake_accept(application, actor=admin).candidate
     _review(survey, [plan], reviewers, admin, ["4"])
-    site_visit_record(plan, visited_on=timezone.localdate() - timedelta(days=3), members=reviewers[:2],
-                      findings="부지 진입도로와 시험동 예정지를 확인함. 용수 관로 신설 일정 보완 필요.", actor=reviewers[0])
+    site_visit_record(
+        plan,
+        visited_on=timezone.localdate() - timedelta(days=3),
+        members=reviewers[:2],
+        findings="부지 진입도로와 시험동 예정지를 확인함. 용수 관로 신설 일정 보완 필요.",
+        actor=reviewers[0],
+    )
     if stdout:
         stdout.write(f"Demo complex call in its advisory stage: /manage/calls/{survey.pk}/review/")
 
@@ -175,22 +264,37 @@ def seed_complex_notice(stdout=None):
     province = User.objects.filter(email="applicant@chungbuk.example").first()
     if not (admin and secretary and province and len(reviewers) == 3) or Survey.objects.filter(code="CXN").exists():
         return
-    survey = _call(admin, kind=SurveyKind.COMPLEX, code="CXN", fields=["BAT"],
-                   title="2025년 국가첨단전략산업 특화단지 지정 (이차전지 원료)",
-                   eligible=[T.MINISTRY, T.LOCAL_GOVERNMENT, T.COMPANY])
+    survey = _call(
+        admin,
+        kind=SurveyKind.COMPLEX,
+        code="CXN",
+        fields=["BAT"],
+        title="2025년 국가첨단전략산업 특화단지 지정 (이차전지 원료)",
+        eligible=[T.MINISTRY, T.LOCAL_GOVERNMENT, T.COMPANY],
+    )
     answers = {
         **COMPLEX_PLAN,
-        "basic": {"technology_name": "오창 이차전지 원료·소재 특화단지", "field": "BAT", "sub_field": "BAT-RAW",
-                  "summary": "이차전지 기초 원료 정제부터 재활용까지 가치사슬 완결"},
-        "site": {**COMPLEX_PLAN["site"], "province": "43", "city": "청주시", "address": "청원구 오창읍 일원",
-                 "area_m2": "3500000"},
+        "basic": {
+            "technology_name": "오창 이차전지 원료·소재 특화단지",
+            "field": "BAT",
+            "sub_field": "BAT-RAW",
+            "summary": "이차전지 기초 원료 정제부터 재활용까지 가치사슬 완결",
+        },
+        "site": {
+            **COMPLEX_PLAN["site"],
+            "province": "43",
+            "city": "청주시",
+            "address": "청원구 오창읍 일원",
+            "area_m2": "3500000",
+        },
         "value_chain": {"value_chain_role": "원료 정제와 전구체 생산", "linked_complexes": ["BAT-CJ", "BAT-US"]},
         "contact": {**COMPLEX_PLAN["contact"], "contact_name": province.name, "contact_email": province.email},
         "criteria": {f"criterion_{c.number}": f"{c.title}: 개발계획서 참조" for c in survey.criteria.all()},
     }
     application = _file(survey, province, answers)
-    Survey.objects.filter(pk=survey.pk).update(deadline=timezone.now() - timedelta(days=200),
-                                               stage=SurveyStage.ADVISORY_REVIEW)
+    Survey.objects.filter(pk=survey.pk).update(
+        deadline=timezone.now() - timedelta(days=200), stage=SurveyStage.ADVISORY_REVIEW
+    )
     survey.refresh_from_db()
     plan = intake_accept(application, actor=admin).candidate
     _review(survey, [plan], reviewers, admin, ["5"])
@@ -198,22 +302,52 @@ def seed_complex_notice(stdout=None):
 
     today = timezone.localdate()
     survey = survey_transition(survey, to=SurveyStage.SUBCOMMITTEE, actor=admin)
-    committee.meeting_save(survey, field_code="BAT", held_on=today, attendees="특화단지 분과위원 7인",
-                           minutes="개발계획 1건 평가", actor=secretary)
-    committee.decision_record(plan, recommendation="designate_cond", rationale="입지와 투자 계획이 우수함",
-                              conditions="2028년까지 공업용수 공급 확보", actor=secretary)
-    committee.committee_confirm(survey, candidate_ids=[plan.pk], held_on=today, minutes="평가 결과 확정",
-                                actor=secretary)
+    committee.meeting_save(
+        survey,
+        field_code="BAT",
+        held_on=today,
+        attendees="특화단지 분과위원 7인",
+        minutes="개발계획 1건 평가",
+        actor=secretary,
+    )
+    committee.decision_record(
+        plan,
+        recommendation="designate_cond",
+        rationale="입지와 투자 계획이 우수함",
+        conditions="2028년까지 공업용수 공급 확보",
+        actor=secretary,
+    )
+    committee.committee_confirm(
+        survey, candidate_ids=[plan.pk], held_on=today, minutes="평가 결과 확정", actor=secretary
+    )
     survey.refresh_from_db()
-    meeting = national.meeting_create(survey, title="제2차 국가첨단전략산업위원회", held_on=today, actor=secretary,
-                                      chair="국무총리", members_total=25, members_present=19,
-                                      attendees="국무총리(위원장), 관계부처 장관, 민간위원")
-    national.resolution_record(meeting, plan, decision=Decision.DESIGNATE_WITH_CONDITIONS, reason="특화단지 지정 의결",
-                               conditions="2028년까지 공업용수 공급 확보", actor=secretary)
+    meeting = national.meeting_create(
+        survey,
+        title="제2차 국가첨단전략산업위원회",
+        held_on=today,
+        actor=secretary,
+        chair="국무총리",
+        members_total=25,
+        members_present=19,
+        attendees="국무총리(위원장), 관계부처 장관, 민간위원",
+    )
+    national.resolution_record(
+        meeting,
+        plan,
+        decision=Decision.DESIGNATE_WITH_CONDITIONS,
+        reason="특화단지 지정 의결",
+        conditions="2028년까지 공업용수 공급 확보",
+        actor=secretary,
+    )
     national.meeting_close(meeting, actor=secretary)
-    notice = notices.notice_draft(survey, number=f"산업통상자원부 고시 제{today.year}-102호",
-                                  title="국가첨단전략산업 특화단지 지정 고시", effective_on=today, actor=admin,
-                                  preamble="국가첨단전략산업법 제16조에 따라 다음과 같이 특화단지를 지정합니다.")
+    notice = notices.notice_draft(
+        survey,
+        number=f"산업통상자원부 고시 제{today.year}-102호",
+        title="국가첨단전략산업 특화단지 지정 고시",
+        effective_on=today,
+        actor=admin,
+        preamble="국가첨단전략산업법 제16조에 따라 다음과 같이 특화단지를 지정합니다.",
+    )
     notices.notice_publish(notice, actor=admin)
     if stdout:
         stdout.write(f"Demo complex notice: /notices/{notice.pk}/ and the register /register/complexes/")
@@ -225,13 +359,19 @@ def seed_international_call(stdout=None):
     admin, _secretary, _reviewers = _people()
     if not admin or Survey.objects.filter(code="IRD").exists():
         return
-    survey = survey_create(data={
-        "kind": SurveyKind.INTERNATIONAL_RND, "code": "IRD",
-        "title": "국제공동 R&D 후보기술 수요조사 (초격차·산업기반)",
-        "description": "해외 기관과의 협력이 필수적인 후보기술을 발굴합니다.",
-        "eligible_types": [T.COMPANY, T.RESEARCH_INSTITUTE],
-        "opens_at": timezone.now() - timedelta(days=2), "deadline": timezone.now() + timedelta(days=30),
-    }, fields=Field.objects.filter(code__in=["SEM", "BAT", "ROB"]), actor=admin)
+    survey = survey_create(
+        data={
+            "kind": SurveyKind.INTERNATIONAL_RND,
+            "code": "IRD",
+            "title": "국제공동 R&D 후보기술 수요조사 (초격차·산업기반)",
+            "description": "해외 기관과의 협력이 필수적인 후보기술을 발굴합니다.",
+            "eligible_types": [T.COMPANY, T.RESEARCH_INSTITUTE],
+            "opens_at": timezone.now() - timedelta(days=2),
+            "deadline": timezone.now() + timedelta(days=30),
+        },
+        fields=Field.objects.filter(code__in=["SEM", "BAT", "ROB"]),
+        actor=admin,
+    )
     Survey.objects.filter(pk=survey.pk).update(stage=SurveyStage.COLLECTION, published_at=timezone.now())
     if stdout:
         stdout.write(f"Demo international R&D call: /calls/{survey.pk}/")
@@ -243,6 +383,3 @@ def seed(stdout=None):
     seed_complex_notice(stdout)
     seed_international_call(stdout)
     seed_international_announcement(stdout)
-
-
-

@@ -110,14 +110,23 @@ class SubcommitteeRecommendation(models.TextChoices):
 
 #: The recommendations a subcommittee of each kind of call may make; the first ones carry a candidate forward.
 RECOMMENDATIONS_BY_KIND = {
-    "technology": (SubcommitteeRecommendation.RECOMMEND, SubcommitteeRecommendation.NOT_RECOMMEND,
-                   SubcommitteeRecommendation.HOLD),
-    "complex": (SubcommitteeRecommendation.DESIGNATE, SubcommitteeRecommendation.DESIGNATE_WITH_CONDITIONS,
-                SubcommitteeRecommendation.NOT_DESIGNATE),
+    "technology": (
+        SubcommitteeRecommendation.RECOMMEND,
+        SubcommitteeRecommendation.NOT_RECOMMEND,
+        SubcommitteeRecommendation.HOLD,
+    ),
+    "complex": (
+        SubcommitteeRecommendation.DESIGNATE,
+        SubcommitteeRecommendation.DESIGNATE_WITH_CONDITIONS,
+        SubcommitteeRecommendation.NOT_DESIGNATE,
+    ),
 }
 #: Recommendations that put a candidate on the list for the next committee.
-FORWARD_RECOMMENDATIONS = {SubcommitteeRecommendation.RECOMMEND, SubcommitteeRecommendation.DESIGNATE,
-                           SubcommitteeRecommendation.DESIGNATE_WITH_CONDITIONS}
+FORWARD_RECOMMENDATIONS = {
+    SubcommitteeRecommendation.RECOMMEND,
+    SubcommitteeRecommendation.DESIGNATE,
+    SubcommitteeRecommendation.DESIGNATE_WITH_CONDITIONS,
+}
 
 
 class Stance(models.TextChoices):

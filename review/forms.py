@@ -3,28 +3,44 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import ModelMultipleChoiceField
 from review.enums import (
-    DECISIONS_BY_KIND, SENSITIVE_PARTS, Decision, HearingChange, ObjectionGround, ObjectionOutcome, Recommendation, Stance,
+    DECISIONS_BY_KIND,
+    SENSITIVE_PARTS,
+    Decision,
+    HearingChange,
+    ObjectionGround,
+    ObjectionOutcome,
+    Recommendation,
+    Stance,
     SubcommitteeRecommendation,
 )
 from review.models import Notice, ReviewPlan
 
 
 class PledgeForm(forms.Form):
-    signed_name = forms.CharField(label=_("Type your name to sign"), max_length=100,
-                                  help_text=_("Your name as registered; a title such as 교수 or 박사 may be left out."))
+    signed_name = forms.CharField(
+        label=_("Type your name to sign"),
+        max_length=100,
+        help_text=_("Your name as registered; a title such as 교수 or 박사 may be left out."),
+    )
     agree = forms.BooleanField(label=_("I have read the pledge and agree to it."))
 
 
 class DeclarationForm(forms.Form):
     choice = forms.ChoiceField(
         label=_("Conflict of interest"),
-        choices=[("none", _("I have no conflict of interest with this candidate")),
-                 ("conflict", _("I have a conflict of interest")),
-                 ("decline", _("I decline this review for another reason"))],
+        choices=[
+            ("none", _("I have no conflict of interest with this candidate")),
+            ("conflict", _("I have a conflict of interest")),
+            ("decline", _("I decline this review for another reason")),
+        ],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Details (required for a conflict or a decline)"), required=False,
-                           max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Details (required for a conflict or a decline)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReviewForm(forms.Form):
@@ -45,18 +61,23 @@ class ReviewForm(forms.Form):
         self.criteria = list(survey.criteria.order_by("number"))
         for criterion in self.criteria:
             self.fields[f"score_{criterion.number}"] = forms.ChoiceField(
-                label=f"{criterion.number}. {criterion.display_title}", choices=choices, required=False,
+                label=f"{criterion.number}. {criterion.display_title}",
+                choices=choices,
+                required=False,
                 help_text=criterion.description,
             )
             self.fields[f"justification_{criterion.number}"] = forms.CharField(
-                label=_("Justification for criterion %(n)d") % {"n": criterion.number}, required=False,
-                max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                label=_("Justification for criterion %(n)d") % {"n": criterion.number},
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 3}),
             )
         self.fields["recommendation"] = forms.ChoiceField(
             label=_("Overall recommendation"), choices=[("", "—")] + Recommendation.choices, required=False
         )
-        self.fields["comment"] = forms.CharField(label=_("Overall comment"), required=False, max_length=8000,
-                                                 widget=forms.Textarea(attrs={"rows": 4}))
+        self.fields["comment"] = forms.CharField(
+            label=_("Overall comment"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
+        )
 
     def service_data(self) -> dict:
         data = self.cleaned_data
@@ -71,8 +92,11 @@ class ReviewForm(forms.Form):
 class ExclusionForm(forms.Form):
     name = forms.CharField(label=_("Expert's name"), max_length=100, required=False)
     email = forms.EmailField(label=_("Expert's e-mail"), required=False)
-    reason = forms.CharField(label=_("Reason"), max_length=300,
-                             help_text=_("For example: a competitor's employee, a partner in a joint project."))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("For example: a competitor's employee, a partner in a joint project."),
+    )
 
 
 class ReviewPlanForm(forms.ModelForm):
@@ -90,8 +114,9 @@ class ReviewerForm(forms.Form):
 
 
 class ReviewerImportForm(forms.Form):
-    file = forms.FileField(label=_("Reviewer list (.csv or .xlsx)"),
-                           help_text=_("First row: 성명, 소속, 전문분야, 이메일."))
+    file = forms.FileField(
+        label=_("Reviewer list (.csv or .xlsx)"), help_text=_("First row: 성명, 소속, 전문분야, 이메일.")
+    )
 
 
 class ManualAssignForm(forms.Form):
@@ -102,29 +127,48 @@ class ManualAssignForm(forms.Form):
         self.fields["reviewer"].queryset = queryset
         if layers:  # an international R&D call: the open evaluation layers
             self.fields["layer"] = forms.TypedChoiceField(
-                label=_("Evaluation layer"), coerce=int, choices=[(layer.number, str(layer)) for layer in layers])
-        self.fields["reviewer"].label_from_instance = lambda u: f"{u.name} ({getattr(getattr(u, 'reviewer_profile', None), 'organization_name', '')})"
+                label=_("Evaluation layer"), coerce=int, choices=[(layer.number, str(layer)) for layer in layers]
+            )
+        self.fields["reviewer"].label_from_instance = lambda u: (
+            f"{u.name} ({getattr(getattr(u, 'reviewer_profile', None), 'organization_name', '')})"
+        )
 
 
 class HearingCommentForm(forms.Form):
     """A comment for, against or neutral on a candidate of the hearing."""
 
     stance = forms.ChoiceField(label=_("Your position"), choices=Stance.choices, widget=forms.RadioSelect)
-    body = forms.CharField(label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}),
-                           help_text=_("Up to 4,000 characters. Your comment is published with your name masked."))
+    body = forms.CharField(
+        label=_("Comment"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Up to 4,000 characters. Your comment is published with your name masked."),
+    )
 
 
 class HearingAnswerForm(forms.Form):
     """The ministry's public answer to a hearing comment and the change it caused."""
 
-    answer = forms.CharField(label=_("Ministry's answer"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5}),
-                             help_text=_("Published on the candidate's hearing page."))
-    change = forms.ChoiceField(label=_("Change caused"), choices=HearingChange.choices, widget=forms.RadioSelect,
-                               initial=HearingChange.NONE)
-    title = forms.CharField(label=_("Technology name"), max_length=200, required=False,
-                            help_text=_("Used only when the candidate is amended: the technology name after the change."))
+    answer = forms.CharField(
+        label=_("Ministry's answer"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Published on the candidate's hearing page."),
+    )
+    change = forms.ChoiceField(
+        label=_("Change caused"), choices=HearingChange.choices, widget=forms.RadioSelect, initial=HearingChange.NONE
+    )
+    title = forms.CharField(
+        label=_("Technology name"),
+        max_length=200,
+        required=False,
+        help_text=_("Used only when the candidate is amended: the technology name after the change."),
+    )
     change_summary = forms.CharField(
-        label=_("What changed"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("What changed"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required unless nothing changed. A changed technology name is recorded here automatically."),
     )
 
@@ -133,31 +177,46 @@ class NationalMeetingForm(forms.Form):
     """A meeting of the National High-Tech Strategic Industry Committee."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    held_on = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    attendees = forms.CharField(label=_("Attendees"), max_length=4000, required=False,
-                                widget=forms.Textarea(attrs={"rows": 3}))
-    chair = forms.CharField(label=_("Chair"), max_length=100, required=False,
-                            help_text=_("The specialised-complex committee is chaired by the Prime Minister."))
+    held_on = forms.DateField(
+        label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    attendees = forms.CharField(
+        label=_("Attendees"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    chair = forms.CharField(
+        label=_("Chair"),
+        max_length=100,
+        required=False,
+        help_text=_("The specialised-complex committee is chaired by the Prime Minister."),
+    )
     members_total = forms.IntegerField(label=_("Members in office"), min_value=1, max_value=999, required=False)
     members_present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=999, required=False)
 
 
 class MeetingRecordForm(NationalMeetingForm):
-    minutes = forms.CharField(label=_("Meeting minutes"), max_length=50000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 8}))
+    minutes = forms.CharField(
+        label=_("Meeting minutes"), max_length=50000, required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
 
 
 class ResolutionForm(forms.Form):
     """The committee's resolution on one candidate, or its correction."""
 
-    decision = forms.ChoiceField(label=_("Resolution"), widget=forms.RadioSelect, choices=[
-        (value, Decision(value).label) for value in DECISIONS_BY_KIND["technology"]])
+    decision = forms.ChoiceField(
+        label=_("Resolution"),
+        widget=forms.RadioSelect,
+        choices=[(value, Decision(value).label) for value in DECISIONS_BY_KIND["technology"]],
+    )
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=999, required=False)
     votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=999, required=False)
     votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=999, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    conditions = forms.CharField(label=_("Conditions of the designation"), max_length=4000, required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}))
+    conditions = forms.CharField(
+        label=_("Conditions of the designation"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,8 +230,10 @@ class NoticeForm(forms.ModelForm):
     class Meta:
         model = Notice
         fields = ["number", "title", "preamble", "effective_on"]
-        widgets = {"effective_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "preamble": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "effective_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "preamble": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
@@ -189,10 +250,13 @@ class NoticeItemForm(forms.Form):
 
     title = forms.CharField(label=_("Technology"), max_length=200)
     scope = forms.CharField(label=_("Scope"), max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    specification = forms.CharField(label=_("Specification"), max_length=8000, required=False,
-                                    widget=forms.Textarea(attrs={"rows": 4}))
+    specification = forms.CharField(
+        label=_("Specification"), max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     sensitive = forms.MultipleChoiceField(
-        label=_("Security-sensitive parts"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Security-sensitive parts"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[(part, SENSITIVE_LABELS[part]) for part in SENSITIVE_PARTS],
         help_text=_("Marked parts are withheld on every public page and in the public PDF."),
     )
@@ -218,31 +282,44 @@ class NoticeRevokeForm(forms.Form):
 
 
 class SubcommitteeMeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    attendees = forms.CharField(label=_("Attendees"), max_length=4000, required=False,
-                                widget=forms.Textarea(attrs={"rows": 2}))
+    held_on = forms.DateField(
+        label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    attendees = forms.CharField(
+        label=_("Attendees"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     minutes = forms.CharField(label=_("Meeting minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class SubcommitteeDecisionForm(forms.Form):
-    recommendation = forms.ChoiceField(label=_("Subcommittee recommendation"),
-                                       choices=SubcommitteeRecommendation.choices, widget=forms.RadioSelect)
+    recommendation = forms.ChoiceField(
+        label=_("Subcommittee recommendation"), choices=SubcommitteeRecommendation.choices, widget=forms.RadioSelect
+    )
     rationale = forms.CharField(label=_("Rationale"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
-    conditions = forms.CharField(label=_("Conditions of the designation"), max_length=4000, required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}))
+    conditions = forms.CharField(
+        label=_("Conditions of the designation"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class CommitteeConfirmForm(forms.Form):
     """The Technical Coordination Committee's list, its meeting and the hearing window."""
 
-    candidates = ModelMultipleChoiceField(label=_("Recommended candidates to confirm"), queryset=None,
-                                                widget=forms.CheckboxSelectMultiple)
-    held_on = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    candidates = ModelMultipleChoiceField(
+        label=_("Recommended candidates to confirm"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    held_on = forms.DateField(
+        label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     minutes = forms.CharField(label=_("Meeting minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
-    hearing_starts_on = forms.DateField(label=_("Hearing from"), required=False,
-                                        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    hearing_ends_on = forms.DateField(label=_("Hearing until"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    hearing_starts_on = forms.DateField(
+        label=_("Hearing from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    hearing_ends_on = forms.DateField(
+        label=_("Hearing until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,13 +331,19 @@ class ObjectionForm(forms.Form):
     """An applicant's objection to their result."""
 
     ground = forms.ChoiceField(label=_("Ground"), choices=ObjectionGround.choices, widget=forms.RadioSelect)
-    body = forms.CharField(label=_("Objection"), max_length=8000, widget=forms.Textarea(attrs={"rows": 8}),
-                           help_text=_("What in the procedure or in the facts was wrong, and why."))
+    body = forms.CharField(
+        label=_("Objection"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What in the procedure or in the facts was wrong, and why."),
+    )
 
 
 class ObjectionRouteForm(forms.Form):
     reviewers = ModelMultipleChoiceField(
-        label=_("Reviewers who did not review this candidate"), queryset=None, widget=forms.CheckboxSelectMultiple,
+        label=_("Reviewers who did not review this candidate"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, reviewers, **kwargs):
@@ -268,29 +351,38 @@ class ObjectionRouteForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         field = self.fields["reviewers"]
-        field.queryset = User.objects.filter(pk__in=[r.pk for r in reviewers]).select_related(
-            "reviewer_profile").order_by("name", "pk")
+        field.queryset = (
+            User.objects.filter(pk__in=[r.pk for r in reviewers])
+            .select_related("reviewer_profile")
+            .order_by("name", "pk")
+        )
         field.label_from_instance = lambda u: (
-            f"{u.name} ({getattr(getattr(u, 'reviewer_profile', None), 'organization_name', '') or '—'})")
+            f"{u.name} ({getattr(getattr(u, 'reviewer_profile', None), 'organization_name', '') or '—'})"
+        )
 
 
 class ObjectionDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ObjectionOutcome.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Reasons for the outcome"), max_length=8000,
-                             widget=forms.Textarea(attrs={"rows": 5}))
+    reason = forms.CharField(
+        label=_("Reasons for the outcome"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
 
 class ObjectionFollowUpForm(forms.Form):
     """The next step of an upheld objection; the national committee's decision at the last one."""
 
     note = forms.CharField(max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
-    decision = forms.ChoiceField(label=_("National committee's decision"), choices=[("", "—")] + Decision.choices,
-                                 required=False)
+    decision = forms.ChoiceField(
+        label=_("National committee's decision"), choices=[("", "—")] + Decision.choices, required=False
+    )
 
     def __init__(self, *args, concluding: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["note"].label = (_("The national committee's re-deliberation and its reasons") if concluding
-                                     else _("Findings of the re-review"))
+        self.fields["note"].label = (
+            _("The national committee's re-deliberation and its reasons")
+            if concluding
+            else _("Findings of the re-review")
+        )
         if concluding:
             self.fields["decision"].required = True
         else:

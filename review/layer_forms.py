@@ -9,9 +9,12 @@ from review.models.international import MAX_LAYERS
 
 class LayerCountForm(forms.Form):
     count = forms.TypedChoiceField(
-        label=_("Number of layers"), coerce=int,
-        choices=[(2, _("Two layers: expert scoring, then an independent panel")),
-                 (MAX_LAYERS, _("Three layers: expert scoring, then two independent panels"))],
+        label=_("Number of layers"),
+        coerce=int,
+        choices=[
+            (2, _("Two layers: expert scoring, then an independent panel")),
+            (MAX_LAYERS, _("Three layers: expert scoring, then two independent panels")),
+        ],
         widget=forms.RadioSelect,
     )
 
@@ -50,20 +53,28 @@ class JudgementForm(forms.Form):
     """The layer's rules are checked by the service (``judgements.check_judgement``), whose errors name the field."""
 
     essential = forms.TypedChoiceField(
-        label=_("Is international cooperation essential for this technology?"), required=False,
-        choices=[("yes", _("Yes, essential")), ("no", _("No, not essential"))], widget=forms.RadioSelect,
-        coerce=lambda value: value == "yes", empty_value=None,
+        label=_("Is international cooperation essential for this technology?"),
+        required=False,
+        choices=[("yes", _("Yes, essential")), ("no", _("No, not essential"))],
+        widget=forms.RadioSelect,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
     )
-    essential_reason = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                       max_length=4000)
+    essential_reason = forms.CharField(
+        label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
     adjustment = forms.IntegerField(
-        label=_("Ranking adjustment (places)"), required=False, initial=0,
+        label=_("Ranking adjustment (places)"),
+        required=False,
+        initial=0,
         help_text=_("Places up (positive) or down (negative); 0 leaves the ranking as the previous layer gave it."),
     )
-    adjustment_reason = forms.CharField(label=_("Reason for the adjustment"), required=False,
-                                        widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                              max_length=4000)
+    adjustment_reason = forms.CharField(
+        label=_("Reason for the adjustment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
 
     def __init__(self, *args, layer, **kwargs):
         super().__init__(*args, **kwargs)

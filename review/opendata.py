@@ -44,23 +44,33 @@ def technology_rows(entries) -> list[dict]:
     rows = []
     for entry in entries:
         text = public_text(entry)
-        rows.append({
-            "number": entry.number, "title": text.title, "field_code": entry.field_code,
-            "field_name": names.get(entry.field_code, entry.field_code),
-            "scope": text.scope, "specification": text.specification,
-            "withheld": [part for part in ("scope", "specification") if getattr(text, part) is None],
-            "status": entry.status, "notice_number": entry.notice.number,
-            "notice_effective_on": entry.notice.effective_on, "designated_at": entry.created_at,
-            "updated_at": entry.updated_at, "url": reverse("review:register_entry", kwargs={"pk": entry.pk}),
-        })
+        rows.append(
+            {
+                "number": entry.number,
+                "title": text.title,
+                "field_code": entry.field_code,
+                "field_name": names.get(entry.field_code, entry.field_code),
+                "scope": text.scope,
+                "specification": text.specification,
+                "withheld": [part for part in ("scope", "specification") if getattr(text, part) is None],
+                "status": entry.status,
+                "notice_number": entry.notice.number,
+                "notice_effective_on": entry.notice.effective_on,
+                "designated_at": entry.created_at,
+                "updated_at": entry.updated_at,
+                "url": reverse("review:register_entry", kwargs={"pk": entry.pk}),
+            }
+        )
     return rows
 
 
 TECHNOLOGIES = OpenRegister(
     slug="technologies",
     title=_("Register of designated technologies"),
-    description=_("National advanced strategic technologies designated by ministerial notice. Parts withheld for "
-                  "security are not shown or searched."),
+    description=_(
+        "National advanced strategic technologies designated by ministerial notice. Parts withheld for "
+        "security are not shown or searched."
+    ),
     schema=Technology,
     filters=TechnologyFilters,
     entries=public_register_entries,
@@ -136,18 +146,33 @@ def complex_rows(entries) -> list[dict]:
     from review.services.complex_notices import province_name
 
     names = field_names({entry.field_code for entry in entries})
-    return [{
-        "number": entry.number, "name": entry.name, "field_code": entry.field_code,
-        "field_name": names.get(entry.field_code, entry.field_code), "province": entry.province,
-        "province_name": province_name(entry.province), "city": entry.city, "location": entry.location,
-        "area_m2": _plain(entry.area_m2),
-        "anchor_companies": [{key: str(row.get(key, "")) for key in ("company", "investment", "year", "jobs")}
-                             for row in entry.anchor_companies if isinstance(row, dict)],
-        "conditions": entry.conditions, "conditions_met_at": entry.conditions_met_at, "status": entry.status,
-        "notice_number": entry.notice.number, "notice_effective_on": entry.notice.effective_on,
-        "designated_at": entry.created_at, "updated_at": entry.updated_at,
-        "url": reverse("review:complex_register_entry", kwargs={"number": entry.number}),
-    } for entry in entries]
+    return [
+        {
+            "number": entry.number,
+            "name": entry.name,
+            "field_code": entry.field_code,
+            "field_name": names.get(entry.field_code, entry.field_code),
+            "province": entry.province,
+            "province_name": province_name(entry.province),
+            "city": entry.city,
+            "location": entry.location,
+            "area_m2": _plain(entry.area_m2),
+            "anchor_companies": [
+                {key: str(row.get(key, "")) for key in ("company", "investment", "year", "jobs")}
+                for row in entry.anchor_companies
+                if isinstance(row, dict)
+            ],
+            "conditions": entry.conditions,
+            "conditions_met_at": entry.conditions_met_at,
+            "status": entry.status,
+            "notice_number": entry.notice.number,
+            "notice_effective_on": entry.notice.effective_on,
+            "designated_at": entry.created_at,
+            "updated_at": entry.updated_at,
+            "url": reverse("review:complex_register_entry", kwargs={"number": entry.number}),
+        }
+        for entry in entries
+    ]
 
 
 COMPLEXES = OpenRegister(

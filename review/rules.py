@@ -26,8 +26,12 @@ def is_on_the_plans_panel(user, candidate) -> bool:
     """A reviewer assigned to this plan (a member of its advisory panel)."""
     from review.models import Assignment
 
-    return bool(user and user.is_authenticated and candidate is not None
-                and Assignment.objects.filter(candidate=candidate, reviewer=user).exists())
+    return bool(
+        user
+        and user.is_authenticated
+        and candidate is not None
+        and Assignment.objects.filter(candidate=candidate, reviewer=user).exists()
+    )
 
 
 @rules.predicate

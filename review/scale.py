@@ -27,20 +27,51 @@ from django.utils import timezone
 from portal.enums import OrganizationType, Role
 from portal.models import AssociationMembership, Membership, Organization, User
 from review.enums import (
-    AssignmentStatus, Decision, EntryStatus, HearingChange, NoticeAction, NoticeStatus, Outcome, Recommendation,
-    Stance, SubcommitteeRecommendation,
+    AssignmentStatus,
+    Decision,
+    EntryStatus,
+    HearingChange,
+    NoticeAction,
+    NoticeStatus,
+    Outcome,
+    Recommendation,
+    Stance,
+    SubcommitteeRecommendation,
 )
 from review.models import (
-    Assignment, CommitteeConfirmation, ConfirmedCandidate, HearingComment, NationalMeeting, Notice, NoticeItem,
-    Panel, PanelMember, Pledge, RegisterEntry, RegisterEvent, Resolution, Result, Review, ReviewerProfile,
-    ReviewPlan, SubcommitteeDecision, SubcommitteeMeeting,
+    Assignment,
+    CommitteeConfirmation,
+    ConfirmedCandidate,
+    HearingComment,
+    NationalMeeting,
+    Notice,
+    NoticeItem,
+    Panel,
+    PanelMember,
+    Pledge,
+    RegisterEntry,
+    RegisterEvent,
+    Resolution,
+    Result,
+    Review,
+    ReviewerProfile,
+    ReviewPlan,
+    SubcommitteeDecision,
+    SubcommitteeMeeting,
 )
 from review.services import scores as stored_scores
 from surveys.criteria import DEFAULT_FIELDS
 from surveys.enums import ApplicationStatus as S
 from surveys.enums import Channel, ProvenanceKind, SurveyKind, SurveyStage
 from surveys.models import (
-    Application, ApplicationEvent, ApplicationVersion, Candidate, Criterion, Field, ForwardBatch, ReceiptCounter,
+    Application,
+    ApplicationEvent,
+    ApplicationVersion,
+    Candidate,
+    Criterion,
+    Field,
+    ForwardBatch,
+    ReceiptCounter,
     Survey,
 )
 from surveys.pipelines import pipeline_of
@@ -81,14 +112,20 @@ OPEN_STATUSES = {
     Channel.ASSOCIATION: [(S.DRAFT, 20), (S.ASSOCIATION_REVIEW, 45), (S.ENDORSED, 25), (S.RETURNED_BY_ASSOCIATION, 10)],
 }
 FINAL_EVENT = {
-    S.ACCEPTED: ProvenanceKind.ACCEPTED, S.RETURNED: ProvenanceKind.RETURNED, S.DUPLICATE: ProvenanceKind.DUPLICATE,
-    S.WITHDRAWN: ProvenanceKind.WITHDRAWN, S.ENDORSED: ProvenanceKind.ENDORSED,
+    S.ACCEPTED: ProvenanceKind.ACCEPTED,
+    S.RETURNED: ProvenanceKind.RETURNED,
+    S.DUPLICATE: ProvenanceKind.DUPLICATE,
+    S.WITHDRAWN: ProvenanceKind.WITHDRAWN,
+    S.ENDORSED: ProvenanceKind.ENDORSED,
     S.RETURNED_BY_ASSOCIATION: ProvenanceKind.RETURNED_BY_ASSOCIATION,
 }
 ASSOCIATION_STEPS = {S.ENDORSED, S.RETURNED_BY_ASSOCIATION}
 #: The first applications of every call: (channel, status while collecting, status after collection).
-FIRST_ROWS = [(Channel.DIRECT, S.DRAFT, S.ACCEPTED), (Channel.ASSOCIATION, S.ASSOCIATION_REVIEW, S.ACCEPTED),
-              (Channel.MINISTRY, S.SUBMITTED, S.ACCEPTED)]
+FIRST_ROWS = [
+    (Channel.DIRECT, S.DRAFT, S.ACCEPTED),
+    (Channel.ASSOCIATION, S.ASSOCIATION_REVIEW, S.ACCEPTED),
+    (Channel.MINISTRY, S.SUBMITTED, S.ACCEPTED),
+]
 
 
 class AlreadySeeded(Exception):
@@ -110,21 +147,38 @@ def answers_for(title: str, field_code: str, sub_field: str, number: int, *, cri
     """Answers that pass the completeness check of a technology call without extra questions (one justification
     for each of the call's ``criteria`` numbers)."""
     return {
-        "basic": {"technology_name": title, "field": field_code, "sub_field": sub_field,
-                  "summary": f"{FIELD_NAMES[field_code]} 분야 핵심 공정의 국산화를 위한 기술 (시험 데이터 {number})"},
-        "specification": {"specification": f"정밀도 ±0.0{number % 9 + 1} mm, 처리량 {100 + number % 400} 개/시간, 수율 98% 이상",
-                          "mass_production": "자동화 양산 라인 구축 및 공정 표준화",
-                          "products": "핵심 부품, 장비, 완제품"},
+        "basic": {
+            "technology_name": title,
+            "field": field_code,
+            "sub_field": sub_field,
+            "summary": f"{FIELD_NAMES[field_code]} 분야 핵심 공정의 국산화를 위한 기술 (시험 데이터 {number})",
+        },
+        "specification": {
+            "specification": f"정밀도 ±0.0{number % 9 + 1} mm, 처리량 {100 + number % 400} 개/시간, 수율 98% 이상",
+            "mass_production": "자동화 양산 라인 구축 및 공정 표준화",
+            "products": "핵심 부품, 장비, 완제품",
+        },
         "criteria": {f"criterion_{n}": f"기준 {n}에 대한 근거: 공급망 안정화와 수출 확대에 기여" for n in criteria},
-        "level": {"domestic_level": str(60 + number % 40), "world_leader": "미국 A사",
-                  "industrialisation_stage": ["research", "development", "pilot", "mass", "export"][number % 5],
-                  "holders": "국내 기업 및 연구기관"},
-        "economy": {"exports_y1": str(100 + number % 300), "imports_y1": str(200 + number % 250),
-                    "exports_y2": str(120 + number % 300), "imports_y2": str(190 + number % 250),
-                    "employment_effect": f"신규 고용 {10 + number % 200}명",
-                    "supply_chain_dependency": f"해외 의존도 {20 + number % 70}%"},
-        "contact": {"contact_name": "홍길동", "contact_department": "기술전략팀 책임", "contact_phone": "02-000-0000",
-                    "contact_email": f"contact{number}@{EMAIL_DOMAIN}"},
+        "level": {
+            "domestic_level": str(60 + number % 40),
+            "world_leader": "미국 A사",
+            "industrialisation_stage": ["research", "development", "pilot", "mass", "export"][number % 5],
+            "holders": "국내 기업 및 연구기관",
+        },
+        "economy": {
+            "exports_y1": str(100 + number % 300),
+            "imports_y1": str(200 + number % 250),
+            "exports_y2": str(120 + number % 300),
+            "imports_y2": str(190 + number % 250),
+            "employment_effect": f"신규 고용 {10 + number % 200}명",
+            "supply_chain_dependency": f"해외 의존도 {20 + number % 70}%",
+        },
+        "contact": {
+            "contact_name": "홍길동",
+            "contact_department": "기술전략팀 책임",
+            "contact_phone": "02-000-0000",
+            "contact_email": f"contact{number}@{EMAIL_DOMAIN}",
+        },
     }
 
 
@@ -134,6 +188,7 @@ def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
 
 
 # -- writing rows --------------------------------------------------------------------------------
+
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
@@ -209,8 +264,10 @@ def allocate(cursor, model, count: int) -> list[int]:
     """Primary keys for rows written with explicit ids (PostgreSQL's sequence, else past the largest)."""
     meta = model._meta
     if connection.vendor == "postgresql":
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [meta.db_table, meta.pk.column, count])
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
         return [row[0] for row in cursor.fetchall()]
     last = model.objects.aggregate(last=models.Max("pk"))["last"] or 0
     return list(range(last + 1, last + 1 + count))
@@ -242,7 +299,9 @@ class Builder:
         if n < len(CALLS):
             raise ValueError(f"At least {len(CALLS)} applications are needed, one per call.")
         if reviewers < REVIEWS_PER_CANDIDATE * len(FIELD_CODES):
-            raise ValueError(f"At least {REVIEWS_PER_CANDIDATE * len(FIELD_CODES)} reviewers are needed (five per field).")
+            raise ValueError(
+                f"At least {REVIEWS_PER_CANDIDATE * len(FIELD_CODES)} reviewers are needed (five per field)."
+            )
         self.n, self.reviewer_count, self.rng, self.stdout = n, reviewers, random.Random(seed), stdout
         self.now = timezone.now()
         self.result = Seeded()
@@ -304,11 +363,19 @@ class Builder:
         from allauth.account.models import EmailAddress
 
         emails = [f"{prefix}-{i:06d}@{EMAIL_DOMAIN}" for i in range(len(names))]
-        ids = self._insert("users", User, ["email", "name", "password"], (
-            (email, name, self.password) for email, name in zip(emails, names)))
+        ids = self._insert(
+            "users",
+            User,
+            ["email", "name", "password"],
+            ((email, name, self.password) for email, name in zip(emails, names)),
+        )
         # Bulk rows skip the post_save signal: each login address is verified here (e-mail verification is on).
-        self._insert(None, EmailAddress, ["user_id", "email", "primary", "verified"],
-                     ((pk, email, True, True) for pk, email in zip(ids, emails)))
+        self._insert(
+            None,
+            EmailAddress,
+            ["user_id", "email", "primary", "verified"],
+            ((pk, email, True, True) for pk, email in zip(ids, emails)),
+        )
         return ids
 
     def _memberships(self, rows) -> None:
@@ -319,30 +386,48 @@ class Builder:
         from allauth.mfa.utils import encrypt
 
         data = {"secret": encrypt(TOTP_SECRET)}
-        self._insert(None, Authenticator, ["user_id", "type", "data"],
-                     ((u, Authenticator.Type.TOTP, data) for u in users))
+        self._insert(
+            None, Authenticator, ["user_id", "type", "data"], ((u, Authenticator.Type.TOTP, data) for u in users)
+        )
 
     def people(self) -> None:
         rng = self.rng
         self.motie = self._organizations([("산업통상자원부 (규모 시험)", OrganizationType.MINISTRY, "motie-s")])[0]
-        ministries = self._organizations([
-            (f"{name} (규모 시험)", OrganizationType.MINISTRY, f"min-s{i}")
-            for i, name in enumerate(["과학기술정보통신부", "국방부", "보건복지부", "환경부", "국토교통부", "중소벤처기업부"])
-        ])
-        associations = self._organizations([
-            (f"한국{FIELD_NAMES[FIELD_CODES[i % 6]]}산업협회 {i // 6 + 1} (규모 시험)", OrganizationType.ASSOCIATION, f"as-s{i}")
-            for i in range(18)
-        ])
-        kinds = [(OrganizationType.COMPANY, 80), (OrganizationType.RESEARCH_INSTITUTE, 15),
-                 (OrganizationType.LOCAL_GOVERNMENT, 5)]
+        ministries = self._organizations(
+            [
+                (f"{name} (규모 시험)", OrganizationType.MINISTRY, f"min-s{i}")
+                for i, name in enumerate(
+                    ["과학기술정보통신부", "국방부", "보건복지부", "환경부", "국토교통부", "중소벤처기업부"]
+                )
+            ]
+        )
+        associations = self._organizations(
+            [
+                (
+                    f"한국{FIELD_NAMES[FIELD_CODES[i % 6]]}산업협회 {i // 6 + 1} (규모 시험)",
+                    OrganizationType.ASSOCIATION,
+                    f"as-s{i}",
+                )
+                for i in range(18)
+            ]
+        )
+        kinds = [
+            (OrganizationType.COMPANY, 80),
+            (OrganizationType.RESEARCH_INSTITUTE, 15),
+            (OrganizationType.LOCAL_GOVERNMENT, 5),
+        ]
         filer_types = [_pick(rng, kinds) for _ in range(max(len(CALLS), self.n // 5))]
         filers = self._organizations([(f"시험기업{i:06d} 주식회사", t, "") for i, t in enumerate(filer_types)])
         self.association_of = {}
         for organization, kind in zip(filers, filer_types):
             if kind == OrganizationType.COMPANY and rng.random() < 0.6:
                 self.association_of[organization] = associations[rng.randrange(len(associations))]
-        self._insert("association memberships", AssociationMembership, ["member_id", "association_id"],
-                     self.association_of.items())
+        self._insert(
+            "association memberships",
+            AssociationMembership,
+            ["member_id", "association_id"],
+            self.association_of.items(),
+        )
 
         staff = self._users("assoc", [f"협회담당{i}" for i in range(len(associations))])
         liaisons = self._users("min", [f"부처담당{i}" for i in range(len(ministries))])
@@ -368,10 +453,14 @@ class Builder:
     def reviewers(self) -> None:
         people = self._users("rev", [f"평가위원{i:04d}" for i in range(self.reviewer_count)])
         self._memberships((u, None, Role.REVIEWER, False) for u in people)
-        self._insert("reviewer profiles", ReviewerProfile, ["user_id", "organization_name", "expertise"], (
-            (u, f"시험대학교 {i % 40}", FIELD_NAMES[FIELD_CODES[i % 6]]) for i, u in enumerate(people)))
+        self._insert(
+            "reviewer profiles",
+            ReviewerProfile,
+            ["user_id", "organization_name", "expertise"],
+            ((u, f"시험대학교 {i % 40}", FIELD_NAMES[FIELD_CODES[i % 6]]) for i, u in enumerate(people)),
+        )
         self._two_factor(people)
-        self.panel_people = {code: people[i::len(FIELD_CODES)] for i, code in enumerate(FIELD_CODES)}
+        self.panel_people = {code: people[i :: len(FIELD_CODES)] for i, code in enumerate(FIELD_CODES)}
 
     # -- calls -------------------------------------------------------------------------------
 
@@ -380,21 +469,35 @@ class Builder:
         return timezone.make_aware(datetime.combine(day, clock(hour, 0)))
 
     def calls(self) -> None:
-        offsets = {SurveyStage.NOTICE: -300, SurveyStage.HEARING: -60, SurveyStage.TECHNICAL_REVIEW: -20,
-                   SurveyStage.COLLECTION: 30}
+        offsets = {
+            SurveyStage.NOTICE: -300,
+            SurveyStage.HEARING: -60,
+            SurveyStage.TECHNICAL_REVIEW: -20,
+            SurveyStage.COLLECTION: 30,
+        }
         fields = list(Field.objects.filter(code__in=FIELD_CODES))
         self.surveys, self.criteria = {}, {}
         for spec in CALLS:
             deadline = self._at(offsets[spec.stage])
-            hearing_from = self._at(-5).date() if spec.stage == SurveyStage.HEARING else (deadline + timedelta(days=50)).date()
+            hearing_from = (
+                self._at(-5).date() if spec.stage == SurveyStage.HEARING else (deadline + timedelta(days=50)).date()
+            )
             survey = Survey.objects.create(
-                kind=SurveyKind.TECHNOLOGY, title=spec.title, description="대규모 데이터 성능 시험용 공고입니다.",
-                code=spec.code, eligible_types=[t.value for t in OrganizationType], stage=spec.stage,
-                opens_at=deadline - timedelta(days=45), deadline=deadline,
+                kind=SurveyKind.TECHNOLOGY,
+                title=spec.title,
+                description="대규모 데이터 성능 시험용 공고입니다.",
+                code=spec.code,
+                eligible_types=[t.value for t in OrganizationType],
+                stage=spec.stage,
+                opens_at=deadline - timedelta(days=45),
+                deadline=deadline,
                 review_starts_on=(deadline + timedelta(days=7)).date(),
-                hearing_starts_on=hearing_from, hearing_ends_on=hearing_from + timedelta(days=14),
-                committee_on=hearing_from + timedelta(days=30), notice_on=hearing_from + timedelta(days=45),
-                created_by_id=self.admin, published_at=deadline - timedelta(days=50),
+                hearing_starts_on=hearing_from,
+                hearing_ends_on=hearing_from + timedelta(days=14),
+                committee_on=hearing_from + timedelta(days=30),
+                notice_on=hearing_from + timedelta(days=45),
+                created_by_id=self.admin,
+                published_at=deadline - timedelta(days=50),
             )
             survey.fields.set(fields)
             Criterion.objects.bulk_create(
@@ -451,13 +554,26 @@ class Builder:
                 receipts += 1
                 receipt = f"{spec.year}-{spec.code}-{receipts:05d}"
                 submitted_at = (self.now if is_open else survey.deadline) - timedelta(
-                    minutes=rng.randrange(60, 60 * 24 * (14 if is_open else 40)))
-            rows.append(Row(
-                pk=0, organization=organization, user=user, channel=channel, association=association, status=status,
-                field_code=field_code, title=title, versions=versions, receipt=receipt, submitted_at=submitted_at,
-                answers=answers_for(title, field_code, rng.choice(SUB_FIELDS[field_code]), i,
-                                    criteria=self.criteria[spec.code]),
-            ))
+                    minutes=rng.randrange(60, 60 * 24 * (14 if is_open else 40))
+                )
+            rows.append(
+                Row(
+                    pk=0,
+                    organization=organization,
+                    user=user,
+                    channel=channel,
+                    association=association,
+                    status=status,
+                    field_code=field_code,
+                    title=title,
+                    versions=versions,
+                    receipt=receipt,
+                    submitted_at=submitted_at,
+                    answers=answers_for(
+                        title, field_code, rng.choice(SUB_FIELDS[field_code]), i, criteria=self.criteria[spec.code]
+                    ),
+                )
+            )
         if receipts:
             ReceiptCounter.objects.create(survey=survey, year=spec.year, last=receipts)
         return rows
@@ -466,8 +582,15 @@ class Builder:
         survey = self.surveys[spec.code]
         rows = self._generate(spec)
         accepted = [row for row in rows if row.status == S.ACCEPTED]
-        candidate_ids = self._insert("candidates", Candidate, ["survey_id", "number", "title", "field_code"], (
-            (survey.pk, f"{spec.code}-T{k:05d}", row.title, row.field_code) for k, row in enumerate(accepted, start=1)))
+        candidate_ids = self._insert(
+            "candidates",
+            Candidate,
+            ["survey_id", "number", "title", "field_code"],
+            (
+                (survey.pk, f"{spec.code}-T{k:05d}", row.title, row.field_code)
+                for k, row in enumerate(accepted, start=1)
+            ),
+        )
         for row, candidate in zip(accepted, candidate_ids):
             row.candidate = candidate
         self.candidates[spec.code] = [(row.candidate, row.field_code, row.title) for row in accepted]
@@ -477,17 +600,58 @@ class Builder:
             row.pk = pk
         accepted_pks = [row.pk for row in accepted]
         due = (self.now + timedelta(days=7)).date()
-        columns = ["id", "survey_id", "organization_id", "status", "channel", "association_id", "candidate_id",
-                   "duplicate_of_id", "field_code", "title", "answers", "revision", "receipt_number", "version_count",
-                   "created_by_id", "updated_by_id", "submitted_at", "correction_due", "return_reason"]
-        self._insert("applications", Application, columns, (
-            (row.pk, survey.pk, row.organization, row.status, row.channel, row.association, row.candidate,
-             self.rng.choice(accepted_pks) if row.status == S.DUPLICATE and accepted_pks else None,
-             row.field_code, row.title, row.answers, 6 + row.versions, row.receipt, row.versions, row.user, row.user,
-             row.submitted_at, due if row.status == S.RETURNED else None,
-             "기술 사양의 성능 수치를 보완하여 주십시오." if row.status in (S.RETURNED, S.RETURNED_BY_ASSOCIATION) else "")
-            for row in rows
-        ))
+        columns = [
+            "id",
+            "survey_id",
+            "organization_id",
+            "status",
+            "channel",
+            "association_id",
+            "candidate_id",
+            "duplicate_of_id",
+            "field_code",
+            "title",
+            "answers",
+            "revision",
+            "receipt_number",
+            "version_count",
+            "created_by_id",
+            "updated_by_id",
+            "submitted_at",
+            "correction_due",
+            "return_reason",
+        ]
+        self._insert(
+            "applications",
+            Application,
+            columns,
+            (
+                (
+                    row.pk,
+                    survey.pk,
+                    row.organization,
+                    row.status,
+                    row.channel,
+                    row.association,
+                    row.candidate,
+                    self.rng.choice(accepted_pks) if row.status == S.DUPLICATE and accepted_pks else None,
+                    row.field_code,
+                    row.title,
+                    row.answers,
+                    6 + row.versions,
+                    row.receipt,
+                    row.versions,
+                    row.user,
+                    row.user,
+                    row.submitted_at,
+                    due if row.status == S.RETURNED else None,
+                    "기술 사양의 성능 수치를 보완하여 주십시오."
+                    if row.status in (S.RETURNED, S.RETURNED_BY_ASSOCIATION)
+                    else "",
+                )
+                for row in rows
+            ),
+        )
         self._versions(rows)
         self._events(rows)
         if spec.stage != SurveyStage.COLLECTION:
@@ -502,11 +666,32 @@ class Builder:
                     if number < row.versions:
                         title = f"{row.title} (제{number}판)"
                         answers = {**answers, "basic": {**answers["basic"], "technology_name": title}}
-                    yield (row.pk, number, answers, [], title, row.receipt, row.user,
-                           row.submitted_at - timedelta(hours=row.versions - number))
+                    yield (
+                        row.pk,
+                        number,
+                        answers,
+                        [],
+                        title,
+                        row.receipt,
+                        row.user,
+                        row.submitted_at - timedelta(hours=row.versions - number),
+                    )
 
-        self._insert("versions", ApplicationVersion, ["application_id", "number", "answers", "attachments", "title",
-                                                      "receipt_number", "submitted_by_id", "submitted_at"], versions())
+        self._insert(
+            "versions",
+            ApplicationVersion,
+            [
+                "application_id",
+                "number",
+                "answers",
+                "attachments",
+                "title",
+                "receipt_number",
+                "submitted_by_id",
+                "submitted_at",
+            ],
+            versions(),
+        )
 
     def _events(self, rows: list[Row]) -> None:
         def events():
@@ -519,8 +704,12 @@ class Builder:
                 elif row.status in FINAL_EVENT:
                     yield row.pk, FINAL_EVENT[row.status], self.admin, self.motie, None
 
-        self._insert("provenance steps", ApplicationEvent,
-                     ["application_id", "kind", "actor_id", "organization_id", "version_number"], events())
+        self._insert(
+            "provenance steps",
+            ApplicationEvent,
+            ["application_id", "kind", "actor_id", "organization_id", "version_number"],
+            events(),
+        )
 
     def _forwarded(self, survey: Survey, rows: list[Row]) -> None:
         """Association applications of a call whose collection is over went to MOTIE in one batch per association."""
@@ -531,7 +720,9 @@ class Builder:
         links = []
         for association, members in by_association.items():
             batch = ForwardBatch.objects.create(
-                survey=survey, association_id=association, cover_letter="회원사 신청서를 일괄 제출합니다.",
+                survey=survey,
+                association_id=association,
+                cover_letter="회원사 신청서를 일괄 제출합니다.",
                 forwarded_by_id=self.staff_of[association],
             )
             links.extend((batch.pk, pk) for pk in members)
@@ -541,11 +732,18 @@ class Builder:
 
     def reviews(self) -> None:
         rng = self.rng
-        panels = [Panel(survey=survey, field_code=code, name=f"{survey.code} · {FIELD_NAMES[code]}")
-                  for survey in self.surveys.values() for code in FIELD_CODES]
+        panels = [
+            Panel(survey=survey, field_code=code, name=f"{survey.code} · {FIELD_NAMES[code]}")
+            for survey in self.surveys.values()
+            for code in FIELD_CODES
+        ]
         Panel.objects.bulk_create(panels)
-        self._insert("panel members", PanelMember, ["panel_id", "reviewer_id"], (
-            (panel.pk, person) for panel in panels for person in self.panel_people[panel.field_code]))
+        self._insert(
+            "panel members",
+            PanelMember,
+            ["panel_id", "reviewer_id"],
+            ((panel.pk, person) for panel in panels for person in self.panel_people[panel.field_code]),
+        )
         assignments, pledged, call_of = [], set(), {}
         for spec in CALLS:
             if spec.stage == SurveyStage.COLLECTION:
@@ -559,24 +757,44 @@ class Builder:
                 for letter, person in zip("ABCDE", rng.sample(self.panel_people[field_code], REVIEWS_PER_CANDIDATE)):
                     status = AssignmentStatus.SUBMITTED
                     if in_review:
-                        status = _pick(rng, [(AssignmentStatus.SUBMITTED, 70), (AssignmentStatus.ACCEPTED, 15),
-                                             (AssignmentStatus.ASSIGNED, 15)])
+                        status = _pick(
+                            rng,
+                            [
+                                (AssignmentStatus.SUBMITTED, 70),
+                                (AssignmentStatus.ACCEPTED, 15),
+                                (AssignmentStatus.ASSIGNED, 15),
+                            ],
+                        )
                     if status != AssignmentStatus.ASSIGNED:
                         pledged.add((survey.pk, person))
                     declared = None if status == AssignmentStatus.ASSIGNED else self.now - timedelta(days=10)
                     assignments.append((candidate, person, status, letter, declared, due, self.admin))
-        ids = self._insert("assignments", Assignment, ["candidate_id", "reviewer_id", "status", "pseudonym",
-                                                       "declared_at", "due_on", "assigned_by_id"], assignments)
-        self._insert("pledges", Pledge, ["survey_id", "reviewer_id", "text", "signed_name"], (
-            (survey, person, "보안서약서", "평가위원") for survey, person in sorted(pledged)))
-        justifications = {code: {str(n): "평가 기준에 따른 근거를 검토함" for n in numbers}
-                          for code, numbers in self.criteria.items()}
+        ids = self._insert(
+            "assignments",
+            Assignment,
+            ["candidate_id", "reviewer_id", "status", "pseudonym", "declared_at", "due_on", "assigned_by_id"],
+            assignments,
+        )
+        self._insert(
+            "pledges",
+            Pledge,
+            ["survey_id", "reviewer_id", "text", "signed_name"],
+            ((survey, person, "보안서약서", "평가위원") for survey, person in sorted(pledged)),
+        )
+        justifications = {
+            code: {str(n): "평가 기준에 따른 근거를 검토함" for n in numbers} for code, numbers in self.criteria.items()
+        }
         submitted_at = self.now - timedelta(days=5)
-        self._insert("reviews", Review, ["assignment_id", "scores", "justifications", "recommendation", "comment",
-                                         "submitted_at"], (
-            (pk, *self._review(a[0], justifications[call_of[a[0]]], submitted_at))
-            for pk, a in zip(ids, assignments) if a[2] == AssignmentStatus.SUBMITTED
-        ))
+        self._insert(
+            "reviews",
+            Review,
+            ["assignment_id", "scores", "justifications", "recommendation", "comment", "submitted_at"],
+            (
+                (pk, *self._review(a[0], justifications[call_of[a[0]]], submitted_at))
+                for pk, a in zip(ids, assignments)
+                if a[2] == AssignmentStatus.SUBMITTED
+            ),
+        )
 
     def scores(self) -> None:
         """Each candidate's stored aggregate, as the portal keeps it when reviews are submitted."""
@@ -589,8 +807,13 @@ class Builder:
         quality = self.quality[candidate]
         scores = {n: str(min(5, max(1, quality + self.rng.choice((-1, 0, 0, 1))))) for n in justifications}
         mean = sum(int(v) for v in scores.values()) / len(scores)
-        recommendation = (Recommendation.RECOMMEND if mean >= 3.5 else
-                          Recommendation.CONDITIONAL if mean >= 2.5 else Recommendation.NOT_RECOMMEND)
+        recommendation = (
+            Recommendation.RECOMMEND
+            if mean >= 3.5
+            else Recommendation.CONDITIONAL
+            if mean >= 2.5
+            else Recommendation.NOT_RECOMMEND
+        )
         return scores, justifications, recommendation, "종합 의견", submitted_at
 
     # -- committees and the hearing ----------------------------------------------------------
@@ -601,36 +824,68 @@ class Builder:
             if spec.stage == SurveyStage.COLLECTION:
                 continue
             survey = self.surveys[spec.code]
-            meetings = {code: SubcommitteeMeeting.objects.create(
-                survey=survey, field_code=code, held_on=survey.review_starts_on + timedelta(days=25),
-                attendees="분과위원 7명", minutes="후보 기술별 평가 결과를 검토함.", updated_by_id=self.secretary,
-            ) for code in FIELD_CODES}
+            meetings = {
+                code: SubcommitteeMeeting.objects.create(
+                    survey=survey,
+                    field_code=code,
+                    held_on=survey.review_starts_on + timedelta(days=25),
+                    attendees="분과위원 7명",
+                    minutes="후보 기술별 평가 결과를 검토함.",
+                    updated_by_id=self.secretary,
+                )
+                for code in FIELD_CODES
+            }
             candidates = [(pk, code) for pk, code, _title in self.candidates[spec.code]]
             if spec.stage == SurveyStage.TECHNICAL_REVIEW:
                 candidates = rng.sample(candidates, len(candidates) // 3)
             decisions = []
             for candidate, code in candidates:
                 quality = self.quality[candidate]
-                recommendation = (SubcommitteeRecommendation.RECOMMEND if quality >= 3 else
-                                  SubcommitteeRecommendation.NOT_RECOMMEND if quality == 1 else SubcommitteeRecommendation.HOLD)
-                decisions.append([candidate, meetings[code].pk, recommendation, "평가 점수와 토의 결과에 따름",
-                                  Decimal(quality), self.secretary])
-            if spec.stage != SurveyStage.TECHNICAL_REVIEW and decisions and not any(
-                    d[2] == SubcommitteeRecommendation.RECOMMEND for d in decisions):
+                recommendation = (
+                    SubcommitteeRecommendation.RECOMMEND
+                    if quality >= 3
+                    else SubcommitteeRecommendation.NOT_RECOMMEND
+                    if quality == 1
+                    else SubcommitteeRecommendation.HOLD
+                )
+                decisions.append(
+                    [
+                        candidate,
+                        meetings[code].pk,
+                        recommendation,
+                        "평가 점수와 토의 결과에 따름",
+                        Decimal(quality),
+                        self.secretary,
+                    ]
+                )
+            if (
+                spec.stage != SurveyStage.TECHNICAL_REVIEW
+                and decisions
+                and not any(d[2] == SubcommitteeRecommendation.RECOMMEND for d in decisions)
+            ):
                 decisions[0][2] = SubcommitteeRecommendation.RECOMMEND  # even a small data set has a hearing
-            self._insert("subcommittee decisions", SubcommitteeDecision,
-                         ["candidate_id", "meeting_id", "recommendation", "rationale", "aggregate", "decided_by_id"],
-                         decisions)
+            self._insert(
+                "subcommittee decisions",
+                SubcommitteeDecision,
+                ["candidate_id", "meeting_id", "recommendation", "rationale", "aggregate", "decided_by_id"],
+                decisions,
+            )
             if spec.stage == SurveyStage.TECHNICAL_REVIEW:
                 continue
             confirmation = CommitteeConfirmation.objects.create(
-                survey=survey, held_on=survey.hearing_starts_on - timedelta(days=3), minutes="후보 목록을 확정함.",
+                survey=survey,
+                held_on=survey.hearing_starts_on - timedelta(days=3),
+                minutes="후보 목록을 확정함.",
                 confirmed_by_id=self.secretary,
             )
             chosen = [d[0] for d in decisions if d[2] == SubcommitteeRecommendation.RECOMMEND]
             self.confirmed[spec.code] = chosen
-            self._insert("confirmed candidates", ConfirmedCandidate, ["confirmation_id", "candidate_id"],
-                         ((confirmation.pk, c) for c in chosen))
+            self._insert(
+                "confirmed candidates",
+                ConfirmedCandidate,
+                ["confirmation_id", "candidate_id"],
+                ((confirmation.pk, c) for c in chosen),
+            )
             self._hearing(chosen)
 
     def _hearing(self, candidates: list[int]) -> None:
@@ -638,14 +893,24 @@ class Builder:
         for candidate in candidates:
             for _ in range(rng.choice((0, 1, 2, 2, 3, 4))):
                 answered = rng.random() < 0.5
-                comments.append((
-                    candidate, rng.choice(self.commenters), rng.choice([Stance.FOR, Stance.FOR, Stance.AGAINST, Stance.NEUTRAL]),
-                    "해당 기술의 지정 필요성에 대한 의견입니다. 공급망 영향이 큽니다.",
-                    "검토 결과 원안을 유지합니다." if answered else "", self.admin if answered else None,
-                    self.now if answered else None, HearingChange.NONE,
-                ))
-        self._insert("hearing comments", HearingComment, ["candidate_id", "author_id", "stance", "body", "answer",
-                                                         "answered_by_id", "answered_at", "change"], comments)
+                comments.append(
+                    (
+                        candidate,
+                        rng.choice(self.commenters),
+                        rng.choice([Stance.FOR, Stance.FOR, Stance.AGAINST, Stance.NEUTRAL]),
+                        "해당 기술의 지정 필요성에 대한 의견입니다. 공급망 영향이 큽니다.",
+                        "검토 결과 원안을 유지합니다." if answered else "",
+                        self.admin if answered else None,
+                        self.now if answered else None,
+                        HearingChange.NONE,
+                    )
+                )
+        self._insert(
+            "hearing comments",
+            HearingComment,
+            ["candidate_id", "author_id", "stance", "body", "answer", "answered_by_id", "answered_at", "change"],
+            comments,
+        )
 
     # -- the national committee, the notice and the register ---------------------------------
 
@@ -653,50 +918,125 @@ class Builder:
         spec = next(s for s in CALLS if s.stage == SurveyStage.NOTICE)
         survey, rng = self.surveys[spec.code], self.rng
         meeting = NationalMeeting.objects.create(
-            survey=survey, title="제1차 국가첨단전략산업위원회", held_on=survey.committee_on, minutes="후보 기술을 심의·의결함.",
+            survey=survey,
+            title="제1차 국가첨단전략산업위원회",
+            held_on=survey.committee_on,
+            minutes="후보 기술을 심의·의결함.",
             created_by_id=self.secretary,
         )
-        decisions = {c: _pick(rng, [(Decision.DESIGNATE, 60), (Decision.REJECT, 25), (Decision.DEFER, 15)])
-                     for c in self.confirmed.get(spec.code, [])}
+        decisions = {
+            c: _pick(rng, [(Decision.DESIGNATE, 60), (Decision.REJECT, 25), (Decision.DEFER, 15)])
+            for c in self.confirmed.get(spec.code, [])
+        }
         if decisions and Decision.DESIGNATE not in decisions.values():
             decisions[next(iter(decisions))] = Decision.DESIGNATE  # even a small data set has a register
-        self._insert("resolutions", Resolution, ["meeting_id", "candidate_id", "decision", "reason", "votes_for",
-                                                 "votes_against", "votes_abstain", "recorded_by_id"], (
-            (meeting.pk, c, d, "위원회 심의 결과", 20, 3, 1, self.secretary) for c, d in decisions.items()))
-        published = timezone.make_aware(datetime.combine(survey.notice_on, clock(10, 0)))
-        NationalMeeting.objects.filter(pk=meeting.pk).update(closed_at=published - timedelta(days=10),
-                                                             closed_by_id=self.secretary)
-        notice = Notice.objects.create(
-            survey=survey, number=f"산업통상자원부 고시 제{spec.year}-S1호", title="국가첨단전략기술 지정 고시 (규모 시험)",
-            preamble="국가첨단전략산업법 제11조에 따라 다음과 같이 고시합니다.", effective_on=published.date(),
-            status=NoticeStatus.PUBLISHED, published_at=published, published_by_id=self.admin, created_by_id=self.admin,
+        self._insert(
+            "resolutions",
+            Resolution,
+            [
+                "meeting_id",
+                "candidate_id",
+                "decision",
+                "reason",
+                "votes_for",
+                "votes_against",
+                "votes_abstain",
+                "recorded_by_id",
+            ],
+            ((meeting.pk, c, d, "위원회 심의 결과", 20, 3, 1, self.secretary) for c, d in decisions.items()),
         )
-        self._register(spec, notice, sorted(
-            (code, pk, title) for pk, code, title in self.candidates[spec.code] if decisions.get(pk) == Decision.DESIGNATE))
-        outcome = {Decision.DESIGNATE: Outcome.DESIGNATED, Decision.REJECT: Outcome.REJECTED,
-                   Decision.DEFER: Outcome.DEFERRED}
+        published = timezone.make_aware(datetime.combine(survey.notice_on, clock(10, 0)))
+        NationalMeeting.objects.filter(pk=meeting.pk).update(
+            closed_at=published - timedelta(days=10), closed_by_id=self.secretary
+        )
+        notice = Notice.objects.create(
+            survey=survey,
+            number=f"산업통상자원부 고시 제{spec.year}-S1호",
+            title="국가첨단전략기술 지정 고시 (규모 시험)",
+            preamble="국가첨단전략산업법 제11조에 따라 다음과 같이 고시합니다.",
+            effective_on=published.date(),
+            status=NoticeStatus.PUBLISHED,
+            published_at=published,
+            published_by_id=self.admin,
+            created_by_id=self.admin,
+        )
+        self._register(
+            spec,
+            notice,
+            sorted(
+                (code, pk, title)
+                for pk, code, title in self.candidates[spec.code]
+                if decisions.get(pk) == Decision.DESIGNATE
+            ),
+        )
+        outcome = {
+            Decision.DESIGNATE: Outcome.DESIGNATED,
+            Decision.REJECT: Outcome.REJECTED,
+            Decision.DEFER: Outcome.DEFERRED,
+        }
         until = published + timedelta(days=survey.objection_days)
-        self._insert("results", Result, ["application_id", "notice_id", "published_at", "objection_until", "outcome"], (
-            (row.pk, notice.pk, published, until, outcome.get(decisions.get(row.candidate), Outcome.NOT_SELECTED))
-            for row in self.rows[spec.code] if row.candidate
-        ))
+        self._insert(
+            "results",
+            Result,
+            ["application_id", "notice_id", "published_at", "objection_until", "outcome"],
+            (
+                (row.pk, notice.pk, published, until, outcome.get(decisions.get(row.candidate), Outcome.NOT_SELECTED))
+                for row in self.rows[spec.code]
+                if row.candidate
+            ),
+        )
 
     def _register(self, spec: CallSpec, notice: Notice, designated: list[tuple[str, int, str]]) -> None:
         per_field: dict[str, int] = {}
         entries = []
         for code, candidate, title in designated:
             per_field[code] = per_field.get(code, 0) + 1
-            entries.append((f"{spec.year}-{code}-{per_field[code]:02d}", title, code, f"{title}의 설계·제조 기술",
-                            "성능 수치가 고시 별표와 같은 기술", EntryStatus.ACTIVE, candidate, notice.pk))
-        ids = self._insert("register entries", RegisterEntry, ["number", "title", "field_code", "scope", "specification",
-                                                               "status", "candidate_id", "notice_id"], entries)
-        self._insert(None, NoticeItem, ["notice_id", "order", "action", "candidate_id", "entry_id", "title",
-                                        "field_code", "scope", "specification"], (
-            (notice.pk, i, NoticeAction.DESIGNATE, e[6], pk, e[1], e[2], e[3], e[4])
-            for i, (pk, e) in enumerate(zip(ids, entries))))
-        self._insert(None, RegisterEvent, ["entry_id", "notice_id", "action", "snapshot"], (
-            (pk, notice.pk, NoticeAction.DESIGNATE, {"number": e[0], "title": e[1], "field_code": e[2]})
-            for pk, e in zip(ids, entries)))
+            entries.append(
+                (
+                    f"{spec.year}-{code}-{per_field[code]:02d}",
+                    title,
+                    code,
+                    f"{title}의 설계·제조 기술",
+                    "성능 수치가 고시 별표와 같은 기술",
+                    EntryStatus.ACTIVE,
+                    candidate,
+                    notice.pk,
+                )
+            )
+        ids = self._insert(
+            "register entries",
+            RegisterEntry,
+            ["number", "title", "field_code", "scope", "specification", "status", "candidate_id", "notice_id"],
+            entries,
+        )
+        self._insert(
+            None,
+            NoticeItem,
+            [
+                "notice_id",
+                "order",
+                "action",
+                "candidate_id",
+                "entry_id",
+                "title",
+                "field_code",
+                "scope",
+                "specification",
+            ],
+            (
+                (notice.pk, i, NoticeAction.DESIGNATE, e[6], pk, e[1], e[2], e[3], e[4])
+                for i, (pk, e) in enumerate(zip(ids, entries))
+            ),
+        )
+        self._insert(
+            None,
+            RegisterEvent,
+            ["entry_id", "notice_id", "action", "snapshot"],
+            (
+                (pk, notice.pk, NoticeAction.DESIGNATE, {"number": e[0], "title": e[1], "field_code": e[2]})
+                for pk, e in zip(ids, entries)
+            ),
+        )
 
 
 def build(n: int, *, reviewers: int = 2000, seed: int = 2026, stdout=None) -> Seeded:

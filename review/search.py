@@ -61,21 +61,31 @@ def staff_search(user, query: str) -> list[Section]:
     admin = user.has_role(Role.ADMIN)
     surveys = Survey.objects.all() if admin else Survey.objects.public()
     surveys = surveys.filter(_match(query, "title", "title_en", "code")).only(
-        "pk", "title", "title_en", "stage", "deadline", "code")
+        "pk", "title", "title_en", "stage", "deadline", "code"
+    )
     sections = [_section("calls", _ranked(surveys, query, "title"))]
     if admin:  # applications are read by the ministry admin only (surveys.view_application)
         applications = (
             Application.objects.exclude(status=ApplicationStatus.DRAFT)
             .filter(_match(query, "receipt_number", "title", "organization__name", "organization__name_en"))
             .select_related("organization", "survey")
-            .only("pk", "title", "receipt_number", "status", "field_code", "organization__name", "survey__title",
-                  "survey__title_en")
+            .only(
+                "pk",
+                "title",
+                "receipt_number",
+                "status",
+                "field_code",
+                "organization__name",
+                "survey__title",
+                "survey__title_en",
+            )
         )
         sections.append(_section("applications", _ranked(applications, query, "title")))
     candidates = (
         Candidate.objects.filter(merged_into__isnull=True)
         .filter(_match(query, "number", "title"))
-        .select_related("survey").only("pk", "number", "title", "field_code", "survey__title", "survey__title_en")
+        .select_related("survey")
+        .only("pk", "number", "title", "field_code", "survey__title", "survey__title_en")
     )
     sections.append(_section("candidates", _ranked(candidates, query, "title")))
     notices = Notice.objects.filter(_match(query, "number", "title"))
@@ -84,7 +94,8 @@ def staff_search(user, query: str) -> list[Section]:
     notices = notices.only("pk", "number", "title", "status", "effective_on")
     sections.append(_section("notices", _ranked(notices, query, "title")))
     entries = RegisterEntry.objects.filter(_match(query, "number", "title")).only(
-        "pk", "number", "title", "field_code", "status")
+        "pk", "number", "title", "field_code", "status"
+    )
     sections.append(_section("register", _ranked(entries, query, "title")))
     return sections
 

@@ -44,8 +44,11 @@ def requeue_notice_pdfs() -> int:
     from review.models import Notice
 
     now = timezone.now()
-    stale = Notice.objects.filter(pdf="", pdf_status=ArtefactStatus.PENDING,
-                                  pdf_requested_at__lt=now - timedelta(minutes=settings.ARTEFACT_REQUEUE_MINUTES))
+    stale = Notice.objects.filter(
+        pdf="",
+        pdf_status=ArtefactStatus.PENDING,
+        pdf_requested_at__lt=now - timedelta(minutes=settings.ARTEFACT_REQUEUE_MINUTES),
+    )
     ids = list(stale.order_by("pdf_requested_at").values_list("pk", flat=True)[:100])
     Notice.objects.filter(pk__in=ids).update(pdf_requested_at=now)
     for notice_id in ids:
@@ -58,6 +61,8 @@ def requeue_committee_books() -> int:
     from review.services.committee_book import books_requeue
 
     return books_requeue()
+
+
 @shared_task(bind=True, acks_late=True, ignore_result=True)
 def build_bundle(self, bundle_id: int) -> str:
     from review.services.bundles import bundle_build

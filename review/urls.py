@@ -1,9 +1,24 @@
 from django.urls import path
 
-from review.views import exclusions, hearing, manage, reviewer
-from review.views import committee
-from review.views import complex_notices, complex_register, national, notices, register
-from review.views import bundles, layers, results, search, selection, site_visits, statistics
+from review.views import (
+    bundles,
+    committee,
+    complex_notices,
+    complex_register,
+    exclusions,
+    hearing,
+    layers,
+    manage,
+    national,
+    notices,
+    register,
+    results,
+    reviewer,
+    search,
+    selection,
+    site_visits,
+    statistics,
+)
 
 app_name = "review"
 
@@ -20,7 +35,11 @@ urlpatterns = [
     path("review/assignments/<int:pk>/attachments/<int:attachment_id>/", reviewer.attachment, name="attachment"),
     path("review/assignments/<int:pk>/pdf/", reviewer.review_pdf, name="review_pdf"),
     path("applications/<int:pk>/exclusions/", exclusions.exclusion_list, name="exclusions"),
-    path("applications/<int:pk>/exclusions/<int:exclusion_pk>/remove/", exclusions.exclusion_remove, name="exclusion_remove"),
+    path(
+        "applications/<int:pk>/exclusions/<int:exclusion_pk>/remove/",
+        exclusions.exclusion_remove,
+        name="exclusion_remove",
+    ),
     path("manage/calls/<int:pk>/review/", manage.overview, name="overview"),
     path("manage/calls/<int:pk>/review/assign/", manage.auto_assign, name="auto_assign"),
     path("manage/calls/<int:pk>/review/panels/<slug:field_code>/", manage.panel, name="panel"),
@@ -32,12 +51,20 @@ urlpatterns = [
     path("manage/calls/<int:pk>/committee/", committee.index, name="committee"),
     path("manage/calls/<int:pk>/committee/confirm/", committee.confirm, name="committee_confirm"),
     path("manage/calls/<int:pk>/committee/<slug:field_code>/", committee.field, name="committee_field"),
-    path("manage/calls/<int:pk>/committee/<slug:field_code>/scores.xlsx", committee.score_sheet, name="committee_scores"),
+    path(
+        "manage/calls/<int:pk>/committee/<slug:field_code>/scores.xlsx", committee.score_sheet, name="committee_scores"
+    ),
     path("manage/calls/<int:pk>/committee/<slug:field_code>/book/", committee.book_create, name="committee_book"),
-    path("manage/calls/<int:pk>/committee/<slug:field_code>/book/<int:book_id>/", committee.book_status,
-         name="committee_book_status"),
-    path("manage/calls/<int:pk>/committee/<slug:field_code>/book/<int:book_id>/download/", committee.book_download,
-         name="committee_book_download"),
+    path(
+        "manage/calls/<int:pk>/committee/<slug:field_code>/book/<int:book_id>/",
+        committee.book_status,
+        name="committee_book_status",
+    ),
+    path(
+        "manage/calls/<int:pk>/committee/<slug:field_code>/book/<int:book_id>/download/",
+        committee.book_download,
+        name="committee_book_download",
+    ),
     # -- hearing --
     path("calls/<int:pk>/hearing/", hearing.hearing_list, name="hearing"),
     path("hearing/candidates/<int:pk>/", hearing.hearing_candidate, name="hearing_candidate"),
@@ -61,13 +88,17 @@ urlpatterns = [
     path("register/<int:pk>/", register.register_entry, name="register_entry"),
     # -- the complexes of a complex call's notice, and the register of designated complexes --
     path("manage/complex-notice-items/<int:pk>/", complex_notices.complex_item, name="complex_notice_item"),
-    path("manage/complex-notice-items/<int:pk>/remove/", complex_notices.complex_item_remove,
-         name="complex_notice_item_remove"),
+    path(
+        "manage/complex-notice-items/<int:pk>/remove/",
+        complex_notices.complex_item_remove,
+        name="complex_notice_item_remove",
+    ),
     path("manage/notices/<int:pk>/complex-change/", complex_notices.complex_amend, name="complex_notice_amend"),
     path("register/complexes/", complex_register.complex_register, name="complex_register"),
     path("register/complexes/<str:number>/", complex_register.complex_entry, name="complex_register_entry"),
-    path("manage/register/complexes/<str:number>/", complex_register.complex_entry_change,
-         name="complex_register_change"),
+    path(
+        "manage/register/complexes/<str:number>/", complex_register.complex_entry_change, name="complex_register_change"
+    ),
     # -- an international R&D call's evaluation layers --
     path("manage/calls/<int:pk>/layers/", layers.setup, name="layers_setup"),
     path("manage/calls/<int:pk>/layers/dashboard/", layers.dashboard, name="layers"),
@@ -80,12 +111,19 @@ urlpatterns = [
     path("manage/calls/<int:pk>/selection/", selection.selection_overview, name="selection"),
     path("manage/categories/<int:pk>/proposal/", selection.selection_proposal, name="selection_proposal"),
     path("manage/selection/meetings/<int:pk>/", selection.selection_meeting, name="selection_meeting"),
-    path("manage/selection/meetings/<int:pk>/proposals/<int:proposal_pk>/decide/", selection.selection_decide,
-         name="selection_decide"),
-    path("manage/selection/meetings/<int:pk>/categories/<int:category_pk>/close/", selection.selection_category_close,
-         name="selection_category_close"),
-    path("manage/selection/meetings/<int:pk>/close/", selection.selection_meeting_close,
-         name="selection_meeting_close"),
+    path(
+        "manage/selection/meetings/<int:pk>/proposals/<int:proposal_pk>/decide/",
+        selection.selection_decide,
+        name="selection_decide",
+    ),
+    path(
+        "manage/selection/meetings/<int:pk>/categories/<int:category_pk>/close/",
+        selection.selection_category_close,
+        name="selection_category_close",
+    ),
+    path(
+        "manage/selection/meetings/<int:pk>/close/", selection.selection_meeting_close, name="selection_meeting_close"
+    ),
     path("register/international/", selection.rnd_selected, name="rnd_selected"),
     # -- results and objections --
     path("applications/<int:pk>/objection/", results.objection_lodge, name="objection_lodge"),

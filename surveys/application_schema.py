@@ -34,7 +34,10 @@ def _text(label, *, required=True, help_text="", max_length=300):
 
 def _long(label, *, required=True, help_text="", max_length=8000):
     return lambda: forms.CharField(
-        label=label, required=required, help_text=help_text, max_length=max_length,
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_length=max_length,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
 
@@ -50,7 +53,11 @@ def _decimal(label, *, required=True, help_text="", min_value=0, max_value=None,
     if max_value is not None:
         validators.append(MaxValueValidator(max_value))
     return lambda: forms.DecimalField(
-        label=label, required=required, help_text=help_text, max_digits=14, decimal_places=places,
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_digits=14,
+        decimal_places=places,
         validators=validators,
     )
 
@@ -86,34 +93,63 @@ def _trade_fields():
 
 
 TECHNOLOGY_SECTIONS = [
-    Section("basic", _("Candidate technology"), {
-        "technology_name": _text(_("Technology name"), max_length=200,
-                                 help_text=_("A name specific enough to be designated, as in the notice.")),
-        "field": None,  # filled from the call's fields
-        "sub_field": None,
-        "summary": _long(_("Summary"), max_length=2000),
-    }),
-    Section("specification", _("Technology specification"), {
-        "specification": _long(_("Concretised specification (performance figures)"),
-                               help_text=_("Figures that make the technology checkable, e.g. repeatability ±0.01 mm, payload 20 kg.")),
-        "mass_production": _long(_("Mass-production technology")),
-        "products": _long(_("Products it enables"), max_length=4000),
-    }),
-    Section("criteria", _("Justification against each criterion"), {},
-            _("Explain how the technology meets each of the call's criteria.")),
-    Section("level", _("Technology level and industrialisation"), {
-        "domestic_level": _decimal(_("Domestic level against the world's best (%)"), min_value=0, max_value=100),
-        "world_leader": _text(_("World's best (country or company)"), max_length=200),
-        "industrialisation_stage": lambda: forms.ChoiceField(
-            label=_("Industrialisation stage"), choices=[("", "---------")] + INDUSTRIALISATION_STAGES),
-        "holders": _long(_("Holders of the technology (companies, institutes)"), max_length=4000),
-    }),
-    Section("economy", _("Trade, employment and supply chain"), {
-        **_trade_fields(),
-        "employment_effect": _long(_("Employment effect"), max_length=4000),
-        "supply_chain_dependency": _long(_("Supply-chain dependency"), max_length=4000,
-                                         help_text=_("Dependence on particular countries for materials, parts and equipment.")),
-    }),
+    Section(
+        "basic",
+        _("Candidate technology"),
+        {
+            "technology_name": _text(
+                _("Technology name"),
+                max_length=200,
+                help_text=_("A name specific enough to be designated, as in the notice."),
+            ),
+            "field": None,  # filled from the call's fields
+            "sub_field": None,
+            "summary": _long(_("Summary"), max_length=2000),
+        },
+    ),
+    Section(
+        "specification",
+        _("Technology specification"),
+        {
+            "specification": _long(
+                _("Concretised specification (performance figures)"),
+                help_text=_("Figures that make the technology checkable, e.g. repeatability ±0.01 mm, payload 20 kg."),
+            ),
+            "mass_production": _long(_("Mass-production technology")),
+            "products": _long(_("Products it enables"), max_length=4000),
+        },
+    ),
+    Section(
+        "criteria",
+        _("Justification against each criterion"),
+        {},
+        _("Explain how the technology meets each of the call's criteria."),
+    ),
+    Section(
+        "level",
+        _("Technology level and industrialisation"),
+        {
+            "domestic_level": _decimal(_("Domestic level against the world's best (%)"), min_value=0, max_value=100),
+            "world_leader": _text(_("World's best (country or company)"), max_length=200),
+            "industrialisation_stage": lambda: forms.ChoiceField(
+                label=_("Industrialisation stage"), choices=[("", "---------")] + INDUSTRIALISATION_STAGES
+            ),
+            "holders": _long(_("Holders of the technology (companies, institutes)"), max_length=4000),
+        },
+    ),
+    Section(
+        "economy",
+        _("Trade, employment and supply chain"),
+        {
+            **_trade_fields(),
+            "employment_effect": _long(_("Employment effect"), max_length=4000),
+            "supply_chain_dependency": _long(
+                _("Supply-chain dependency"),
+                max_length=4000,
+                help_text=_("Dependence on particular countries for materials, parts and equipment."),
+            ),
+        },
+    ),
     Section("contact", _("Contact person"), _contact_fields()),
 ]
 
@@ -145,15 +181,19 @@ PARTICIPANT_COLUMNS = (
 def _province_field():
     from surveys.criteria import PROVINCES
 
-    return forms.ChoiceField(label=_("Metropolitan city or province"), choices=[("", "---------")] + [
-        (code, name_en if get_language() == "en" else name) for code, name, name_en in PROVINCES])
+    return forms.ChoiceField(
+        label=_("Metropolitan city or province"),
+        choices=[("", "---------")]
+        + [(code, name_en if get_language() == "en" else name) for code, name, name_en in PROVINCES],
+    )
 
 
 def _linked_complexes_field():
     from surveys.criteria import EXISTING_COMPLEXES
 
     return forms.MultipleChoiceField(
-        label=_("Existing specialised complexes it links to"), required=False,
+        label=_("Existing specialised complexes it links to"),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=[(code, name_en if get_language() == "en" else name) for code, _f, name, name_en in EXISTING_COMPLEXES],
         help_text=_("For secondary batteries: Cheongju, Ulsan, Pohang, Saemangeum."),
@@ -161,43 +201,78 @@ def _linked_complexes_field():
 
 
 COMPLEX_SECTIONS = [
-    Section("basic", _("Specialised complex"), {
-        "technology_name": _text(_("Name of the complex"), max_length=200),
-        "field": None,
-        "sub_field": None,
-        "summary": _long(_("Summary"), max_length=2000),
-    }),
-    Section("site", _("Site"), {
-        "province": _province_field,
-        "city": _text(_("City, county or district"), max_length=100),
-        "address": _text(_("Address of the site"), max_length=300),
-        "area_m2": _decimal(_("Area (m²)"), places=0, max_value=10**10),
-        "land_status": lambda: forms.ChoiceField(label=_("Land status"), choices=[("", "---------")] + LAND_STATUSES),
-        "land_notes": _long(_("Land: ownership, zoning and how it will be secured"), max_length=4000),
-        "phases": lambda: RowsField(label=_("Phased schedule"), columns=PHASE_COLUMNS, min_rows=1, max_rows=10),
-    }),
-    Section("companies", _("Anchor and participating companies"), {
-        "anchor_companies": lambda: RowsField(
-            label=_("Anchor companies and their investment commitments"), columns=ANCHOR_COLUMNS, min_rows=1,
-            max_rows=30, help_text=_("Investment in KRW 100 million; totals are computed.")),
-        "participating_companies": lambda: RowsField(
-            label=_("Participating companies"), columns=PARTICIPANT_COLUMNS, required=False, max_rows=50),
-    }),
-    Section("infrastructure", _("Infrastructure"), {
-        "power_mw": _decimal(_("Power needed (MW)"), places=1, max_value=10**6),
-        "water_tpd": _decimal(_("Industrial water needed (t/day)"), places=0, max_value=10**8),
-        "transport": _long(_("Transport: roads, rail, ports and airports"), max_length=4000),
-        "infrastructure_plan": _long(_("How power, water and transport will be secured"), max_length=4000),
-    }),
-    Section("value_chain", _("Role in the value chain"), {
-        "value_chain_role": _long(_("Role in the value chain")),
-        "linked_complexes": _linked_complexes_field,
-    }),
-    Section("support", _("Regional support"), {
-        "regional_support": _long(_("Support of the region: tax, land, training and R&D institutions")),
-    }),
-    Section("criteria", _("Justification against each criterion"), {},
-            _("Explain how the complex meets each of the call's criteria.")),
+    Section(
+        "basic",
+        _("Specialised complex"),
+        {
+            "technology_name": _text(_("Name of the complex"), max_length=200),
+            "field": None,
+            "sub_field": None,
+            "summary": _long(_("Summary"), max_length=2000),
+        },
+    ),
+    Section(
+        "site",
+        _("Site"),
+        {
+            "province": _province_field,
+            "city": _text(_("City, county or district"), max_length=100),
+            "address": _text(_("Address of the site"), max_length=300),
+            "area_m2": _decimal(_("Area (m²)"), places=0, max_value=10**10),
+            "land_status": lambda: forms.ChoiceField(
+                label=_("Land status"), choices=[("", "---------")] + LAND_STATUSES
+            ),
+            "land_notes": _long(_("Land: ownership, zoning and how it will be secured"), max_length=4000),
+            "phases": lambda: RowsField(label=_("Phased schedule"), columns=PHASE_COLUMNS, min_rows=1, max_rows=10),
+        },
+    ),
+    Section(
+        "companies",
+        _("Anchor and participating companies"),
+        {
+            "anchor_companies": lambda: RowsField(
+                label=_("Anchor companies and their investment commitments"),
+                columns=ANCHOR_COLUMNS,
+                min_rows=1,
+                max_rows=30,
+                help_text=_("Investment in KRW 100 million; totals are computed."),
+            ),
+            "participating_companies": lambda: RowsField(
+                label=_("Participating companies"), columns=PARTICIPANT_COLUMNS, required=False, max_rows=50
+            ),
+        },
+    ),
+    Section(
+        "infrastructure",
+        _("Infrastructure"),
+        {
+            "power_mw": _decimal(_("Power needed (MW)"), places=1, max_value=10**6),
+            "water_tpd": _decimal(_("Industrial water needed (t/day)"), places=0, max_value=10**8),
+            "transport": _long(_("Transport: roads, rail, ports and airports"), max_length=4000),
+            "infrastructure_plan": _long(_("How power, water and transport will be secured"), max_length=4000),
+        },
+    ),
+    Section(
+        "value_chain",
+        _("Role in the value chain"),
+        {
+            "value_chain_role": _long(_("Role in the value chain")),
+            "linked_complexes": _linked_complexes_field,
+        },
+    ),
+    Section(
+        "support",
+        _("Regional support"),
+        {
+            "regional_support": _long(_("Support of the region: tax, land, training and R&D institutions")),
+        },
+    ),
+    Section(
+        "criteria",
+        _("Justification against each criterion"),
+        {},
+        _("Explain how the complex meets each of the call's criteria."),
+    ),
     Section("contact", _("Contact person"), _contact_fields()),
 ]
 
@@ -252,34 +327,70 @@ def _confirmation(label, help_text=""):
 
 
 INTERNATIONAL_SECTIONS = [
-    Section("basic", _("Candidate technology"), {
-        **TECHNOLOGY_SECTIONS[0].fields,
-        "category": None,  # filled from the call's categories
-        "listed_technology": None,  # filled from the call's published candidate list
-    }),
+    Section(
+        "basic",
+        _("Candidate technology"),
+        {
+            **TECHNOLOGY_SECTIONS[0].fields,
+            "category": None,  # filled from the call's categories
+            "listed_technology": None,  # filled from the call's published candidate list
+        },
+    ),
     TECHNOLOGY_SECTIONS[1],
-    Section("consortium", _("Domestic consortium"), {
-        "consortium": lambda: RowsField(label=_("Companies, universities and institutes taking part"),
-                                        columns=CONSORTIUM_COLUMNS, min_rows=1, max_rows=30),
-    }),
-    Section("cooperation", _("International cooperation"), {
-        "partners": lambda: RowsField(label=_("Partner institutions"), columns=PARTNER_COLUMNS, min_rows=1, max_rows=20,
-                                      help_text=_("At least one partner. Attach each signed agreement on the attachments step.")),
-        "why_cooperation": _long(_("Why international cooperation is essential")),
-        "researchers_dispatched": _integer(_("Domestic researchers dispatched to the partner"), max_value=10000),
-        "dispatch_months": _integer(_("Months of dispatch per researcher"), max_value=120),
-        "dispatch_direct": _confirmation(_("The dispatched researchers take part in the research directly.")),
-    }),
-    Section("ip", _("Intellectual property"), {
-        "ip_plan": _long(_("How the jointly developed IP is owned and used")),
-        "ip_confirmation": _confirmation(_("Korean participants keep the right to implement the jointly developed IP."),
-                                         _("Required for every proposal.")),
-    }),
-    Section("budget", _("Budget by year"), {
-        "budget": lambda: RowsField(label=_("Budget by year"), columns=BUDGET_COLUMNS, min_rows=1, max_rows=10,
-                                    row_check=_budget_adds_up,
-                                    help_text=_("KRW 100 million; the government and private shares must add up to the total.")),
-    }),
+    Section(
+        "consortium",
+        _("Domestic consortium"),
+        {
+            "consortium": lambda: RowsField(
+                label=_("Companies, universities and institutes taking part"),
+                columns=CONSORTIUM_COLUMNS,
+                min_rows=1,
+                max_rows=30,
+            ),
+        },
+    ),
+    Section(
+        "cooperation",
+        _("International cooperation"),
+        {
+            "partners": lambda: RowsField(
+                label=_("Partner institutions"),
+                columns=PARTNER_COLUMNS,
+                min_rows=1,
+                max_rows=20,
+                help_text=_("At least one partner. Attach each signed agreement on the attachments step."),
+            ),
+            "why_cooperation": _long(_("Why international cooperation is essential")),
+            "researchers_dispatched": _integer(_("Domestic researchers dispatched to the partner"), max_value=10000),
+            "dispatch_months": _integer(_("Months of dispatch per researcher"), max_value=120),
+            "dispatch_direct": _confirmation(_("The dispatched researchers take part in the research directly.")),
+        },
+    ),
+    Section(
+        "ip",
+        _("Intellectual property"),
+        {
+            "ip_plan": _long(_("How the jointly developed IP is owned and used")),
+            "ip_confirmation": _confirmation(
+                _("Korean participants keep the right to implement the jointly developed IP."),
+                _("Required for every proposal."),
+            ),
+        },
+    ),
+    Section(
+        "budget",
+        _("Budget by year"),
+        {
+            "budget": lambda: RowsField(
+                label=_("Budget by year"),
+                columns=BUDGET_COLUMNS,
+                min_rows=1,
+                max_rows=10,
+                row_check=_budget_adds_up,
+                help_text=_("KRW 100 million; the government and private shares must add up to the total."),
+            ),
+        },
+    ),
     TECHNOLOGY_SECTIONS[2],
     TECHNOLOGY_SECTIONS[3],
     TECHNOLOGY_SECTIONS[5],
@@ -366,8 +477,11 @@ def section_form_class(survey, section: Section, satisfied_files=frozenset()) ->
     """
     if section.key != EXTRA_SECTION_KEY:
         satisfied_files = frozenset()
-    return built.get(survey, ("form", section.key, frozenset(satisfied_files)),
-                     lambda: _section_form_class(survey, section, satisfied_files))
+    return built.get(
+        survey,
+        ("form", section.key, frozenset(satisfied_files)),
+        lambda: _section_form_class(survey, section, satisfied_files),
+    )
 
 
 def _section_form_class(survey, section: Section, satisfied_files) -> type[forms.Form]:
@@ -381,18 +495,26 @@ def _section_form_class(survey, section: Section, satisfied_files) -> type[forms
         elif name == "sub_field":
             from surveys.models import Field
 
-            subs = Field.objects.filter(parent__in=survey.fields.all()).order_by("parent__order", "parent__code", "order", "code")
+            subs = Field.objects.filter(parent__in=survey.fields.all()).order_by(
+                "parent__order", "parent__code", "order", "code"
+            )
             attrs[name] = forms.ChoiceField(
-                label=_("Sub-field"), required=False,
-                choices=[("", "---------")] + [(f.code, f"{f.parent.display_name} · {f.display_name}") for f in subs.select_related("parent")],
+                label=_("Sub-field"),
+                required=False,
+                choices=[("", "---------")]
+                + [(f.code, f"{f.parent.display_name} · {f.display_name}") for f in subs.select_related("parent")],
             )
         elif name == "category":
-            attrs[name] = forms.ChoiceField(label=_("Category"), choices=[("", "---------")] + [
-                (str(c.pk), f"{c.display_name} ({c.horizon_years}y)") for c in survey.categories.all()])
+            attrs[name] = forms.ChoiceField(
+                label=_("Category"),
+                choices=[("", "---------")]
+                + [(str(c.pk), f"{c.display_name} ({c.horizon_years}y)") for c in survey.categories.all()],
+            )
         elif name == "listed_technology":
             listed = list(survey.listed_technologies.all())
             attrs[name] = forms.ChoiceField(
-                label=_("Technology on the published candidate list"), required=False,
+                label=_("Technology on the published candidate list"),
+                required=False,
                 choices=[("", _("— a new technology, not on the list —"))] + [(str(t.pk), str(t)) for t in listed],
                 help_text=_("Choose the listed technology you propose, or leave it empty to propose a new one."),
             )
@@ -436,29 +558,52 @@ def section_by_key(survey, key: str) -> Section | None:
 #: Stages read them through ``answer_of``, never by raw keys, so a kind without a part gives "".
 ANSWER_PATHS: dict[str, dict[str, tuple[str, str]]] = {
     SurveyKind.TECHNOLOGY: {
-        "title": ("basic", "technology_name"), "field": ("basic", "field"), "sub_field": ("basic", "sub_field"),
-        "summary": ("basic", "summary"), "specification": ("specification", "specification"),
-        "products": ("specification", "products"), "contact_name": ("contact", "contact_name"),
+        "title": ("basic", "technology_name"),
+        "field": ("basic", "field"),
+        "sub_field": ("basic", "sub_field"),
+        "summary": ("basic", "summary"),
+        "specification": ("specification", "specification"),
+        "products": ("specification", "products"),
+        "contact_name": ("contact", "contact_name"),
         "contact_email": ("contact", "contact_email"),
     },
     SurveyKind.COMPLEX: {
-        "title": ("basic", "technology_name"), "field": ("basic", "field"), "sub_field": ("basic", "sub_field"),
-        "summary": ("basic", "summary"), "province": ("site", "province"), "city": ("site", "city"),
-        "address": ("site", "address"), "area_m2": ("site", "area_m2"), "land_status": ("site", "land_status"),
-        "phases": ("site", "phases"), "anchor_companies": ("companies", "anchor_companies"),
+        "title": ("basic", "technology_name"),
+        "field": ("basic", "field"),
+        "sub_field": ("basic", "sub_field"),
+        "summary": ("basic", "summary"),
+        "province": ("site", "province"),
+        "city": ("site", "city"),
+        "address": ("site", "address"),
+        "area_m2": ("site", "area_m2"),
+        "land_status": ("site", "land_status"),
+        "phases": ("site", "phases"),
+        "anchor_companies": ("companies", "anchor_companies"),
         "participating_companies": ("companies", "participating_companies"),
-        "power_mw": ("infrastructure", "power_mw"), "water_tpd": ("infrastructure", "water_tpd"),
-        "transport": ("infrastructure", "transport"), "value_chain_role": ("value_chain", "value_chain_role"),
-        "linked_complexes": ("value_chain", "linked_complexes"), "regional_support": ("support", "regional_support"),
-        "contact_name": ("contact", "contact_name"), "contact_email": ("contact", "contact_email"),
+        "power_mw": ("infrastructure", "power_mw"),
+        "water_tpd": ("infrastructure", "water_tpd"),
+        "transport": ("infrastructure", "transport"),
+        "value_chain_role": ("value_chain", "value_chain_role"),
+        "linked_complexes": ("value_chain", "linked_complexes"),
+        "regional_support": ("support", "regional_support"),
+        "contact_name": ("contact", "contact_name"),
+        "contact_email": ("contact", "contact_email"),
     },
     SurveyKind.INTERNATIONAL_RND: {
-        "title": ("basic", "technology_name"), "field": ("basic", "field"), "sub_field": ("basic", "sub_field"),
-        "summary": ("basic", "summary"), "specification": ("specification", "specification"),
-        "products": ("specification", "products"), "partners": ("cooperation", "partners"),
-        "category": ("basic", "category"), "listed_technology": ("basic", "listed_technology"),
-        "consortium": ("consortium", "consortium"), "budget": ("budget", "budget"), "ip_plan": ("ip", "ip_plan"),
-        "why_cooperation": ("cooperation", "why_cooperation"), "contact_name": ("contact", "contact_name"),
+        "title": ("basic", "technology_name"),
+        "field": ("basic", "field"),
+        "sub_field": ("basic", "sub_field"),
+        "summary": ("basic", "summary"),
+        "specification": ("specification", "specification"),
+        "products": ("specification", "products"),
+        "partners": ("cooperation", "partners"),
+        "category": ("basic", "category"),
+        "listed_technology": ("basic", "listed_technology"),
+        "consortium": ("consortium", "consortium"),
+        "budget": ("budget", "budget"),
+        "ip_plan": ("ip", "ip_plan"),
+        "why_cooperation": ("cooperation", "why_cooperation"),
+        "contact_name": ("contact", "contact_name"),
         "contact_email": ("contact", "contact_email"),
     },
 }

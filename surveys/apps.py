@@ -8,5 +8,7 @@ class SurveysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from surveys import receivers  # noqa: F401  (connects the receivers)
-        from surveys import dashboards  # noqa: F401  (fills the home dashboards)
+        from surveys import (
+            dashboards,  # noqa: F401  (fills the home dashboards)
+            receivers,  # noqa: F401  (connects the receivers)
+        )

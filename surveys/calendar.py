@@ -42,8 +42,16 @@ def survey_events(survey: Survey) -> list[Event]:
     uid = f"survey-{survey.pk}-{{}}@{_host()}"
     events = [Event(uid.format("opening"), _("%(call)s: opening") % {"call": title}, survey.opens_at, url=url)]
     for briefing in survey.briefings.all():
-        events.append(Event(uid.format(f"briefing-{briefing.pk}"), _("%(call)s: briefing session") % {"call": title},
-                            briefing.starts_at, description=briefing.description, location=briefing.place, url=url))
+        events.append(
+            Event(
+                uid.format(f"briefing-{briefing.pk}"),
+                _("%(call)s: briefing session") % {"call": title},
+                briefing.starts_at,
+                description=briefing.description,
+                location=briefing.place,
+                url=url,
+            )
+        )
     events.append(Event(uid.format("deadline"), _("%(call)s: deadline") % {"call": title}, survey.deadline, url=url))
     days = [
         ("review", survey.review_starts_on, None, _("%(call)s: technical review begins")),
@@ -58,8 +66,9 @@ def survey_events(survey: Survey) -> list[Event]:
 
 
 def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
@@ -81,15 +90,24 @@ def _utc(moment: datetime) -> str:
 
 def ical(events: list[Event], *, name: str, stamp: datetime | None = None) -> str:
     stamp = _utc(stamp or timezone.now())
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//MOTIE//Strategic technology portal//KO", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(name)}", "X-WR-TIMEZONE:Asia/Seoul"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//MOTIE//Strategic technology portal//KO",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_escape(name)}",
+        "X-WR-TIMEZONE:Asia/Seoul",
+    ]
     for event in events:
         lines += ["BEGIN:VEVENT", f"UID:{event.uid}", f"DTSTAMP:{stamp}"]
         if isinstance(event.start, datetime):
             lines += [f"DTSTART:{_utc(event.start)}", f"DTEND:{_utc(event.start)}"]
         else:
-            lines += [f"DTSTART;VALUE=DATE:{event.start:%Y%m%d}",
-                      f"DTEND;VALUE=DATE:{(event.end or event.start) + timedelta(days=1):%Y%m%d}"]
+            lines += [
+                f"DTSTART;VALUE=DATE:{event.start:%Y%m%d}",
+                f"DTEND;VALUE=DATE:{(event.end or event.start) + timedelta(days=1):%Y%m%d}",
+            ]
         lines.append(f"SUMMARY:{_escape(event.summary)}")
         if event.description:
             lines.append(f"DESCRIPTION:{_escape(event.description)}")
@@ -116,8 +134,13 @@ def surveys_for_calendar(user):
     types = list(memberships.values_list("organization__type", flat=True))
     if organization_ids:
         # the open calls are few at any time: their eligible types are read here, on any database
-        open_ids = [s.pk for s in public.filter(stage__in=[SurveyStage.DISTRIBUTION, SurveyStage.COLLECTION])
-                    .only("pk", "eligible_types") if set(s.eligible_types) & set(types)]
+        open_ids = [
+            s.pk
+            for s in public.filter(stage__in=[SurveyStage.DISTRIBUTION, SurveyStage.COLLECTION]).only(
+                "pk", "eligible_types"
+            )
+            if set(s.eligible_types) & set(types)
+        ]
         surveys = public.filter(Q(applications__organization_id__in=organization_ids) | Q(pk__in=open_ids))
     if user.has_role(Role.REVIEWER):
         surveys = surveys | public.filter(panels__members__reviewer=user)
@@ -125,5 +148,5 @@ def surveys_for_calendar(user):
 
 
 def feed_events(user) -> list[Event]:
-    surveys = (surveys_for_calendar(user).distinct().prefetch_related("briefings").order_by("deadline"))
+    surveys = surveys_for_calendar(user).distinct().prefetch_related("briefings").order_by("deadline")
     return [event for survey in surveys for event in survey_events(survey)]

@@ -1,16 +1,15 @@
 """The eight statutory criteria (Act art. 11, Enforcement Decree art. 14): default data for a call."""
 
 DEFAULT_CRITERIA = [
-    ("산업 공급망 및 국가·경제 안보에 미치는 영향",
-     "Impact on industrial supply chains and national economic security"),
-    ("미래 성장잠재력 (시장 전망, 기업 동향)",
-     "Future growth potential (market outlook, corporate trends)"),
+    (
+        "산업 공급망 및 국가·경제 안보에 미치는 영향",
+        "Impact on industrial supply chains and national economic security",
+    ),
+    ("미래 성장잠재력 (시장 전망, 기업 동향)", "Future growth potential (market outlook, corporate trends)"),
     ("기술 난이도", "Technical difficulty"),
-    ("타 산업과의 연계·융합을 통한 파급효과",
-     "Ripple effect on other industries through linkage and convergence"),
+    ("타 산업과의 연계·융합을 통한 파급효과", "Ripple effect on other industries through linkage and convergence"),
     ("산업적 중요성", "Industrial importance"),
-    ("수출·고용 등 국가 경제성장에 미치는 영향",
-     "Effect on national economic growth such as exports and employment"),
+    ("수출·고용 등 국가 경제성장에 미치는 영향", "Effect on national economic growth such as exports and employment"),
     ("국내 기술수준 및 산업화 단계", "Domestic technology level and industrialisation stage"),
     ("교역 규모 및 국제 시장 동향", "Trade scale and international market trends"),
 ]
@@ -42,20 +41,46 @@ INTERNATIONAL_CATEGORIES = [
 
 #: Fields of the demand surveys (seed 000, 003, 004), with sub-fields.
 DEFAULT_FIELDS = [
-    ("ROB", "로봇", "Robots", [("ROB-IND", "산업용 로봇", "Industrial robots"),
-                              ("ROB-SVC", "서비스 로봇", "Service robots"),
-                              ("ROB-CMP", "로봇 핵심부품", "Core robot components"),
-                              ("ROB-HUM", "휴머노이드", "Humanoids")]),
-    ("BAT", "이차전지", "Secondary batteries", [("BAT-CELL", "셀·소재", "Cells and materials"),
-                                             ("BAT-EQP", "공정 장비", "Process equipment"),
-                                             ("BAT-RAW", "기초 원료·재활용", "Basic raw materials and recycling")]),
-    ("SEM", "반도체", "Semiconductors", [("SEM-MEM", "메모리", "Memory"),
-                                        ("SEM-PKG", "첨단 패키징", "Advanced packaging")]),
-    ("DSP", "디스플레이", "Displays", [("DSP-OLED", "OLED", "OLED"),
-                                     ("DSP-XR", "XR 마이크로디스플레이", "XR micro-displays")]),
+    (
+        "ROB",
+        "로봇",
+        "Robots",
+        [
+            ("ROB-IND", "산업용 로봇", "Industrial robots"),
+            ("ROB-SVC", "서비스 로봇", "Service robots"),
+            ("ROB-CMP", "로봇 핵심부품", "Core robot components"),
+            ("ROB-HUM", "휴머노이드", "Humanoids"),
+        ],
+    ),
+    (
+        "BAT",
+        "이차전지",
+        "Secondary batteries",
+        [
+            ("BAT-CELL", "셀·소재", "Cells and materials"),
+            ("BAT-EQP", "공정 장비", "Process equipment"),
+            ("BAT-RAW", "기초 원료·재활용", "Basic raw materials and recycling"),
+        ],
+    ),
+    (
+        "SEM",
+        "반도체",
+        "Semiconductors",
+        [("SEM-MEM", "메모리", "Memory"), ("SEM-PKG", "첨단 패키징", "Advanced packaging")],
+    ),
+    (
+        "DSP",
+        "디스플레이",
+        "Displays",
+        [("DSP-OLED", "OLED", "OLED"), ("DSP-XR", "XR 마이크로디스플레이", "XR micro-displays")],
+    ),
     ("BIO", "바이오", "Bio", [("BIO-NA", "핵산 치료제", "Nucleic-acid therapeutics")]),
-    ("DEF", "방위산업", "Defense", [("DEF-UMS", "무인체계", "Unmanned systems"),
-                                   ("DEF-AEN", "첨단 항공엔진", "Advanced aircraft engines")]),
+    (
+        "DEF",
+        "방위산업",
+        "Defense",
+        [("DEF-UMS", "무인체계", "Unmanned systems"), ("DEF-AEN", "첨단 항공엔진", "Advanced aircraft engines")],
+    ),
 ]
 
 
@@ -72,13 +97,23 @@ def ensure_default_fields(Field) -> None:
 
 #: Metropolitan cities and provinces (광역시·도), for the site of a specialised complex.
 PROVINCES = [
-    ("11", "서울특별시", "Seoul"), ("26", "부산광역시", "Busan"), ("27", "대구광역시", "Daegu"),
-    ("28", "인천광역시", "Incheon"), ("29", "광주광역시", "Gwangju"), ("30", "대전광역시", "Daejeon"),
-    ("31", "울산광역시", "Ulsan"), ("36", "세종특별자치시", "Sejong"), ("41", "경기도", "Gyeonggi"),
-    ("51", "강원특별자치도", "Gangwon"), ("43", "충청북도", "North Chungcheong"),
-    ("44", "충청남도", "South Chungcheong"), ("52", "전북특별자치도", "Jeonbuk"),
-    ("46", "전라남도", "South Jeolla"), ("47", "경상북도", "North Gyeongsang"),
-    ("48", "경상남도", "South Gyeongsang"), ("50", "제주특별자치도", "Jeju"),
+    ("11", "서울특별시", "Seoul"),
+    ("26", "부산광역시", "Busan"),
+    ("27", "대구광역시", "Daegu"),
+    ("28", "인천광역시", "Incheon"),
+    ("29", "광주광역시", "Gwangju"),
+    ("30", "대전광역시", "Daejeon"),
+    ("31", "울산광역시", "Ulsan"),
+    ("36", "세종특별자치시", "Sejong"),
+    ("41", "경기도", "Gyeonggi"),
+    ("51", "강원특별자치도", "Gangwon"),
+    ("43", "충청북도", "North Chungcheong"),
+    ("44", "충청남도", "South Chungcheong"),
+    ("52", "전북특별자치도", "Jeonbuk"),
+    ("46", "전라남도", "South Jeolla"),
+    ("47", "경상북도", "North Gyeongsang"),
+    ("48", "경상남도", "South Gyeongsang"),
+    ("50", "제주특별자치도", "Jeju"),
 ]
 
 #: Specialised complexes already designated, by field, that a new plan may link to (seed 003).

@@ -53,7 +53,9 @@ def _seed_robot_call(admin, robot):
             "title": "로봇산업 국가첨단전략기술 지정 수요조사",
             "title_en": "Robot industry national advanced strategic technology designation demand survey",
             "description": ROBOT_DESCRIPTION,
-            "description_en": "Demand survey for designating robot technologies as national advanced strategic technologies.",
+            "description_en": (
+                "Demand survey for designating robot technologies as national advanced strategic technologies."
+            ),
             "code": "ROB",
             "eligible_types": [T.COMPANY, T.RESEARCH_INSTITUTE, T.ASSOCIATION, T.MINISTRY],
             "opens_at": _at(-3, 9),
@@ -69,12 +71,20 @@ def _seed_robot_call(admin, robot):
         actor=admin,
     )
     Question.objects.create(
-        survey=survey, order=1, type=QuestionType.NUMBER, required=True,
-        label="최근 3년 평균 연구개발 투자액 (억 원)", label_en="Average R&D investment, last 3 years (KRW 100 million)",
+        survey=survey,
+        order=1,
+        type=QuestionType.NUMBER,
+        required=True,
+        label="최근 3년 평균 연구개발 투자액 (억 원)",
+        label_en="Average R&D investment, last 3 years (KRW 100 million)",
     )
     Question.objects.create(
-        survey=survey, order=2, type=QuestionType.CHOICE, required=False,
-        label="국가핵심기술 해당 여부", label_en="Already a national core technology?",
+        survey=survey,
+        order=2,
+        type=QuestionType.CHOICE,
+        required=False,
+        label="국가핵심기술 해당 여부",
+        label_en="Already a national core technology?",
         choices=["해당", "해당 없음", "검토 중"],
     )
     Survey.objects.filter(pk=survey.pk).update(stage=SurveyStage.COLLECTION, published_at=timezone.now())
@@ -111,16 +121,37 @@ def _seed_complex_call(admin):
 
 
 DEMO_ANSWERS = {
-    "basic": {"technology_name": "협동로봇용 고정밀 감속기 설계·양산 기술", "field": "ROB", "sub_field": "ROB-CMP",
-              "summary": "반복정밀도 ±0.01 mm, 백래시 1 arcmin 이하의 협동로봇 관절용 감속기"},
-    "specification": {"specification": "백래시 1 arcmin 이하, 토크 밀도 50 Nm/kg 이상, 수명 20,000시간",
-                      "mass_production": "치형 연삭·열처리 자동화 라인, 월 5,000대 생산", "products": "협동로봇, 정밀 감속기"},
-    "level": {"domestic_level": "85", "world_leader": "일본", "industrialisation_stage": "pilot",
-              "holders": "국내 감속기 전문기업 및 연구기관"},
-    "economy": {"exports_y1": "120", "imports_y1": "340", "exports_y2": "150", "imports_y2": "310",
-                "employment_effect": "양산 시 신규 고용 약 120명", "supply_chain_dependency": "핵심 부품의 해외 의존도 약 70%"},
-    "contact": {"contact_name": "강민서", "contact_department": "기술연구소 책임연구원", "contact_phone": "02-000-0000",
-                "contact_email": "applicant@hanbit.example"},
+    "basic": {
+        "technology_name": "협동로봇용 고정밀 감속기 설계·양산 기술",
+        "field": "ROB",
+        "sub_field": "ROB-CMP",
+        "summary": "반복정밀도 ±0.01 mm, 백래시 1 arcmin 이하의 협동로봇 관절용 감속기",
+    },
+    "specification": {
+        "specification": "백래시 1 arcmin 이하, 토크 밀도 50 Nm/kg 이상, 수명 20,000시간",
+        "mass_production": "치형 연삭·열처리 자동화 라인, 월 5,000대 생산",
+        "products": "협동로봇, 정밀 감속기",
+    },
+    "level": {
+        "domestic_level": "85",
+        "world_leader": "일본",
+        "industrialisation_stage": "pilot",
+        "holders": "국내 감속기 전문기업 및 연구기관",
+    },
+    "economy": {
+        "exports_y1": "120",
+        "imports_y1": "340",
+        "exports_y2": "150",
+        "imports_y2": "310",
+        "employment_effect": "양산 시 신규 고용 약 120명",
+        "supply_chain_dependency": "핵심 부품의 해외 의존도 약 70%",
+    },
+    "contact": {
+        "contact_name": "강민서",
+        "contact_department": "기술연구소 책임연구원",
+        "contact_phone": "02-000-0000",
+        "contact_email": "applicant@hanbit.example",
+    },
 }
 
 
@@ -140,10 +171,13 @@ def seed_applications(stdout=None):
         application = application_create(survey, organization=company, actor=user, association=association)
         answers = dict(DEMO_ANSWERS)
         answers["criteria"] = {f"criterion_{c.number}": f"{c.title}: 근거 자료 첨부" for c in survey.criteria.all()}
-        answers["extra"] = {q.field_name: ("35" if q.type == QuestionType.NUMBER else "해당 없음") for q in survey.questions.all()}
+        answers["extra"] = {
+            q.field_name: ("35" if q.type == QuestionType.NUMBER else "해당 없음") for q in survey.questions.all()
+        }
         for section, data in answers.items():
-            application = application_save_draft(application, section=section, data=data,
-                                                 revision=application.revision, actor=user)
+            application = application_save_draft(
+                application, section=section, data=data, revision=application.revision, actor=user
+            )
         application_submit(application, actor=user)
     if stdout:
         stdout.write("Demo application: 한빛로보틱스 → 한국로봇산업협회 (협회 검토 중)")

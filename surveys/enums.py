@@ -30,7 +30,6 @@ class SurveyStage(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("call stage", "Closed")
 
 
-
 class QuestionType(models.TextChoices):
     SHORT_TEXT = "short_text", _("Short text")
     LONG_TEXT = "long_text", _("Long text")

@@ -26,28 +26,41 @@ class SurveyForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     opens_on = forms.DateField(label=_("Opening date"), widget=DATE)
-    opens_time = forms.TimeField(
-        label=_("Opening time (Korea time)"), initial=time(9, 0), required=False, widget=TIME
-    )
+    opens_time = forms.TimeField(label=_("Opening time (Korea time)"), initial=time(9, 0), required=False, widget=TIME)
     deadline_on = forms.DateField(label=_("Deadline date"), widget=DATE)
-    deadline_time = forms.TimeField(
-        label=_("Deadline time (Korea time)"), initial=DEFAULT_DEADLINE_TIME, widget=TIME
-    )
+    deadline_time = forms.TimeField(label=_("Deadline time (Korea time)"), initial=DEFAULT_DEADLINE_TIME, widget=TIME)
 
     class Meta:
         model = Survey
         fields = [
-            "kind", "title", "title_en", "code", "description", "description_en", "legal_basis",
-            "association_channel", "blind_version_required",
-            "contact", "score_min", "score_max", "half_points", "review_starts_on", "with_hearing", "hearing_starts_on",
-            "hearing_ends_on", "committee_on",
+            "kind",
+            "title",
+            "title_en",
+            "code",
+            "description",
+            "description_en",
+            "legal_basis",
+            "association_channel",
+            "blind_version_required",
+            "contact",
+            "score_min",
+            "score_max",
+            "half_points",
+            "review_starts_on",
+            "with_hearing",
+            "hearing_starts_on",
+            "hearing_ends_on",
+            "committee_on",
             "notice_on",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
-            "review_starts_on": DATE, "hearing_starts_on": DATE, "hearing_ends_on": DATE,
-            "committee_on": DATE, "notice_on": DATE,
+            "review_starts_on": DATE,
+            "hearing_starts_on": DATE,
+            "hearing_ends_on": DATE,
+            "committee_on": DATE,
+            "notice_on": DATE,
         }
 
     def __init__(self, *args, **kwargs):
@@ -70,7 +83,8 @@ class SurveyForm(forms.ModelForm):
         self.fields["score_anchors_text"].initial = "\n".join(anchors)
 
     score_anchors_text = forms.CharField(
-        label=_("Score descriptions (one per line, lowest first)"), required=False,
+        label=_("Score descriptions (one per line, lowest first)"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
@@ -164,8 +178,9 @@ CategoryFormSet = inlineformset_factory(
 
 
 class CandidateListImportForm(forms.Form):
-    file = forms.FileField(label=_("Candidate list (.csv or .xlsx)"),
-                           help_text=_("First row: 기술명, 분야, 유형. Up to 1,000 rows."))
+    file = forms.FileField(
+        label=_("Candidate list (.csv or .xlsx)"), help_text=_("First row: 기술명, 분야, 유형. Up to 1,000 rows.")
+    )
     replace = forms.BooleanField(label=_("Replace the current list"), required=False)
 
     def clean_file(self):
@@ -215,8 +230,10 @@ class RecipientSelectionForm(forms.Form):
         label=_("Organisation types"), choices=OrganizationType.choices, widget=forms.CheckboxSelectMultiple
     )
     fields = ModelMultipleChoiceField(
-        label=_("Fields (empty: all)"), queryset=Field.objects.filter(parent__isnull=True),
-        required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Fields (empty: all)"),
+        queryset=Field.objects.filter(parent__isnull=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
 
@@ -250,7 +267,10 @@ class AttachmentForm(forms.Form):
         allow_empty_file=True,
     )
     partner_row = forms.TypedChoiceField(
-        label=_("Agreement with a partner institution"), required=False, coerce=int, empty_value=None,
+        label=_("Agreement with a partner institution"),
+        required=False,
+        coerce=int,
+        empty_value=None,
         help_text=_("Choose the partner when the file is its signed LOI, MoU or contract."),
     )
 
@@ -275,7 +295,9 @@ class ExtensionForm(forms.Form):
         super().__init__(*args, **kwargs)
         from portal.models import Organization
 
-        self.fields["organization"].queryset = Organization.objects.filter(type__in=survey.eligible_types, is_active=True)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            type__in=survey.eligible_types, is_active=True
+        )
 
     def clean(self):
         data = super().clean()
@@ -292,7 +314,9 @@ class ReturnForm(forms.Form):
 
 
 class IntakeReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Reasons for the return"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reasons for the return"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     correction_due = forms.DateField(label=_("Correction deadline"), widget=DATE)
 
 
@@ -303,19 +327,25 @@ class BlindVersionRequestForm(forms.Form):
 
 
 class EndorseForm(forms.Form):
-    opinion = forms.CharField(label=_("Association's opinion"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    opinion = forms.CharField(
+        label=_("Association's opinion"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ForwardForm(forms.Form):
     applications = ModelMultipleChoiceField(
         label=_("Applications to forward"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
-    cover_letter = forms.CharField(label=_("Cover letter to MOTIE"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
+    cover_letter = forms.CharField(
+        label=_("Cover letter to MOTIE"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = queryset
-        self.fields["applications"].label_from_instance = lambda a: f"{a.receipt_number} · {a.display_title} · {a.organization.name}"
+        self.fields["applications"].label_from_instance = lambda a: (
+            f"{a.receipt_number} · {a.display_title} · {a.organization.name}"
+        )
 
 
 class InternalDeadlineForm(forms.Form):
@@ -338,12 +368,16 @@ class DuplicateForm(forms.Form):
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["of"].queryset = queryset
-        self.fields["of"].label_from_instance = lambda a: f"{a.receipt_number} · {a.display_title} · {a.organization.name}"
+        self.fields["of"].label_from_instance = lambda a: (
+            f"{a.receipt_number} · {a.display_title} · {a.organization.name}"
+        )
 
 
 class MergeForm(forms.Form):
     target = forms.ModelChoiceField(label=_("Merge into"), queryset=None)
-    sources = ModelMultipleChoiceField(label=_("Candidates to merge"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    sources = ModelMultipleChoiceField(
+        label=_("Candidates to merge"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
     title = forms.CharField(label=_("Name of the merged candidate (optional)"), required=False, max_length=200)
 
     def __init__(self, *args, queryset, **kwargs):

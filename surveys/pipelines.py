@@ -131,9 +131,20 @@ def _gates(**named) -> dict[str, frozenset]:
 
 _COMMON_GATES = dict(
     #: The call is visible to the public.
-    public=[S.DISTRIBUTION, S.COLLECTION, S.TECHNICAL_REVIEW, S.ADVISORY_REVIEW, S.SUBCOMMITTEE,
-            S.EXPERT_EVALUATION, S.PANEL_EVALUATION, S.SELECTION, S.HEARING, S.NATIONAL_COMMITTEE,
-            S.NOTICE, S.CLOSED],
+    public=[
+        S.DISTRIBUTION,
+        S.COLLECTION,
+        S.TECHNICAL_REVIEW,
+        S.ADVISORY_REVIEW,
+        S.SUBCOMMITTEE,
+        S.EXPERT_EVALUATION,
+        S.PANEL_EVALUATION,
+        S.SELECTION,
+        S.HEARING,
+        S.NATIONAL_COMMITTEE,
+        S.NOTICE,
+        S.CLOSED,
+    ],
     #: Organisations may prepare applications and ask to exclude experts.
     filing=[S.DISTRIBUTION, S.COLLECTION],
     #: Applications may be submitted and amended (before the deadline).
@@ -142,8 +153,19 @@ _COMMON_GATES = dict(
     #: the first review stage has begun.
     setup=[S.DRAFT, S.DISTRIBUTION, S.COLLECTION],
     #: The call's own settings may still change.
-    editable=[S.DRAFT, S.DISTRIBUTION, S.COLLECTION, S.TECHNICAL_REVIEW, S.ADVISORY_REVIEW, S.SUBCOMMITTEE,
-              S.EXPERT_EVALUATION, S.PANEL_EVALUATION, S.SELECTION, S.HEARING, S.NATIONAL_COMMITTEE],
+    editable=[
+        S.DRAFT,
+        S.DISTRIBUTION,
+        S.COLLECTION,
+        S.TECHNICAL_REVIEW,
+        S.ADVISORY_REVIEW,
+        S.SUBCOMMITTEE,
+        S.EXPERT_EVALUATION,
+        S.PANEL_EVALUATION,
+        S.SELECTION,
+        S.HEARING,
+        S.NATIONAL_COMMITTEE,
+    ],
     #: The national committee meets and resolves.
     deliberation=[S.NATIONAL_COMMITTEE],
     #: The national committee's meetings are listed for the secretary.
@@ -162,13 +184,26 @@ _HEARING_GATES = {"hearing_commenting": S.HEARING, "hearing_answering": S.HEARIN
 
 TECHNOLOGY = Pipeline(
     kind=SurveyKind.TECHNOLOGY,
-    stages=(S.DRAFT, S.DISTRIBUTION, S.COLLECTION, S.TECHNICAL_REVIEW, S.HEARING, S.NATIONAL_COMMITTEE,
-            S.NOTICE, S.CLOSED),
+    stages=(
+        S.DRAFT,
+        S.DISTRIBUTION,
+        S.COLLECTION,
+        S.TECHNICAL_REVIEW,
+        S.HEARING,
+        S.NATIONAL_COMMITTEE,
+        S.NOTICE,
+        S.CLOSED,
+    ),
     skips={S.DRAFT: frozenset({S.COLLECTION}), S.TECHNICAL_REVIEW: frozenset({S.NATIONAL_COMMITTEE})},
     layers=(ReviewLayer("expert", _("Field-specific private review"), S.TECHNICAL_REVIEW, blind=True),),
     default_criteria=tuple(DEFAULT_CRITERIA),
-    outcome=Outcome("technology", _("Designated technology"), _("Designation notice"),
-                    "review:register", _("Register of designated technologies")),
+    outcome=Outcome(
+        "technology",
+        _("Designated technology"),
+        _("Designation notice"),
+        "review:register",
+        _("Register of designated technologies"),
+    ),
     gates=_gates(
         **_COMMON_GATES,
         #: A returned application may still be corrected and resubmitted.
@@ -182,14 +217,28 @@ TECHNOLOGY = Pipeline(
 
 COMPLEX = Pipeline(
     kind=SurveyKind.COMPLEX,
-    stages=(S.DRAFT, S.DISTRIBUTION, S.COLLECTION, S.ADVISORY_REVIEW, S.SUBCOMMITTEE, S.HEARING,
-            S.NATIONAL_COMMITTEE, S.NOTICE, S.CLOSED),
+    stages=(
+        S.DRAFT,
+        S.DISTRIBUTION,
+        S.COLLECTION,
+        S.ADVISORY_REVIEW,
+        S.SUBCOMMITTEE,
+        S.HEARING,
+        S.NATIONAL_COMMITTEE,
+        S.NOTICE,
+        S.CLOSED,
+    ),
     optional={S.HEARING: "with_hearing"},
     skips={S.DRAFT: frozenset({S.COLLECTION}), S.SUBCOMMITTEE: frozenset({S.NATIONAL_COMMITTEE})},
     layers=(ReviewLayer("advisory", _("Expert advisory panel"), S.ADVISORY_REVIEW, blind=False),),
     default_criteria=tuple(COMPLEX_CRITERIA),
-    outcome=Outcome("complex", _("Designated specialised complex"), _("Designation notice of specialised complexes"),
-                    "review:complex_register", _("Register of designated specialised complexes")),
+    outcome=Outcome(
+        "complex",
+        _("Designated specialised complex"),
+        _("Designation notice of specialised complexes"),
+        "review:complex_register",
+        _("Register of designated specialised complexes"),
+    ),
     gates=_gates(
         **_COMMON_GATES,
         correction=[S.COLLECTION, S.ADVISORY_REVIEW],
@@ -205,16 +254,29 @@ COMPLEX = Pipeline(
 
 INTERNATIONAL_RND = Pipeline(
     kind=SurveyKind.INTERNATIONAL_RND,
-    stages=(S.DRAFT, S.DISTRIBUTION, S.COLLECTION, S.EXPERT_EVALUATION, S.PANEL_EVALUATION, S.SELECTION,
-            S.NOTICE, S.CLOSED),
+    stages=(
+        S.DRAFT,
+        S.DISTRIBUTION,
+        S.COLLECTION,
+        S.EXPERT_EVALUATION,
+        S.PANEL_EVALUATION,
+        S.SELECTION,
+        S.NOTICE,
+        S.CLOSED,
+    ),
     skips={S.DRAFT: frozenset({S.COLLECTION})},
     layers=(
         ReviewLayer("layer1", _("Layer 1: anonymous expert scoring"), S.EXPERT_EVALUATION, blind=True),
         ReviewLayer("layer2", _("Layer 2: independent anonymous panel"), S.PANEL_EVALUATION, blind=True),
     ),
     default_criteria=tuple(INTERNATIONAL_CRITERIA),
-    outcome=Outcome("rnd", _("Selected candidate technology"), _("Selection announcement"),
-                    "review:rnd_selected", _("Selected international R&D candidates")),
+    outcome=Outcome(
+        "rnd",
+        _("Selected candidate technology"),
+        _("Selection announcement"),
+        "review:rnd_selected",
+        _("Selected international R&D candidates"),
+    ),
     gates=_gates(
         **{**_COMMON_GATES, "notice_drafting": [S.SELECTION, S.NOTICE, S.CLOSED], "national_list": []},
         correction=[S.COLLECTION, S.EXPERT_EVALUATION],

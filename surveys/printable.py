@@ -83,9 +83,17 @@ def form_outline(survey) -> list[OutlineSection]:
         for form_field in form.fields.values():
             kind, lines = _kind(form_field)
             choices = [str(label) for value, label in getattr(form_field, "choices", []) if value != ""]
-            rows.append(Row(label=str(form_field.label), required=form_field.required, kind=kind,
-                            limits=_limits(form_field), help_text=str(form_field.help_text or ""),
-                            choices=choices, lines=lines))
+            rows.append(
+                Row(
+                    label=str(form_field.label),
+                    required=form_field.required,
+                    kind=kind,
+                    limits=_limits(form_field),
+                    help_text=str(form_field.help_text or ""),
+                    choices=choices,
+                    lines=lines,
+                )
+            )
         outline.append(OutlineSection(str(section.title), str(section.description or ""), rows))
     return outline
 
@@ -96,9 +104,15 @@ def blank_form_pdf(survey) -> bytes:
     key = f"surveys:blank-form:{survey.pk}:{survey.form_stamp}:{language}"
     data = cache.get(key)
     if data is None:
-        data = render_pdf("pdf/blank_form.html", {
-            "survey": survey, "outline": form_outline(survey), "criteria": list(survey.criteria.all()),
-        }, language=language)
+        data = render_pdf(
+            "pdf/blank_form.html",
+            {
+                "survey": survey,
+                "outline": form_outline(survey),
+                "criteria": list(survey.criteria.all()),
+            },
+            language=language,
+        )
         cache.set(key, data, BLANK_CACHE_SECONDS)
     return data
 
@@ -109,8 +123,15 @@ def draft_pdf(application) -> bytes:
 
     from surveys.services.applications import labelled_answers
 
-    return render_pdf("pdf/application_draft.html", {
-        "now": timezone.now(), "application": application, "survey": application.survey, "organization": application.organization,
-        "sections": labelled_answers(application.survey, application.answers),
-        "attachments": application.attachments.filter(removed_at__isnull=True).order_by("uploaded_at"),
-    }, language=get_language() or "ko")
+    return render_pdf(
+        "pdf/application_draft.html",
+        {
+            "now": timezone.now(),
+            "application": application,
+            "survey": application.survey,
+            "organization": application.organization,
+            "sections": labelled_answers(application.survey, application.answers),
+            "attachments": application.attachments.filter(removed_at__isnull=True).order_by("uploaded_at"),
+        },
+        language=get_language() or "ko",
+    )

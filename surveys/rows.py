@@ -35,7 +35,10 @@ class Column:
     choices: object = None
 
     def options(self) -> list[tuple[str, str]]:
-        return [(str(value), str(label)) for value, label in (self.choices() if callable(self.choices) else self.choices or [])]
+        return [
+            (str(value), str(label))
+            for value, label in (self.choices() if callable(self.choices) else self.choices or [])
+        ]
 
 
 def _plain(number: Decimal) -> str:
@@ -93,8 +96,11 @@ class RowsWidget(forms.Widget):
         rows = [row for row in (value if isinstance(value, list) else []) if isinstance(row, dict)]
         count = min(self.max_rows, max(len(rows) + self.spare_rows, 1))
         field_id = (attrs or {}).get("id") or f"id_{name}"
-        head = format_html_join("", "<th scope=\"col\">{}{}</th>", (
-            (column.label, f" ({column.unit})" if column.unit else "") for column in self.columns))
+        head = format_html_join(
+            "",
+            '<th scope="col">{}{}</th>',
+            ((column.label, f" ({column.unit})" if column.unit else "") for column in self.columns),
+        )
         body = []
         for index in range(count):
             row = rows[index] if index < len(rows) else {}
@@ -102,37 +108,67 @@ class RowsWidget(forms.Widget):
             for column in self.columns:
                 if column.kind == "choice":
                     current = str(row.get(column.key, ""))
-                    options = format_html_join("", '<option value="{}"{}>{}</option>', (
-                        (value, mark_safe(" selected") if value == current else "", label)  # nosec B308
-                        for value, label in [("", "---------"), *column.options()]))
-                    cells.append(format_html(
-                        '<td><select class="form-select form-select-sm" name="{}-{}-{}" id="{}-{}-{}" '
-                        'aria-label="{} {}">{}</select></td>',
-                        name, index, column.key, field_id, index, column.key, column.label, index + 1, options))
+                    options = format_html_join(
+                        "",
+                        '<option value="{}"{}>{}</option>',
+                        (
+                            (value, mark_safe(" selected") if value == current else "", label)  # nosec B308
+                            for value, label in [("", "---------"), *column.options()]
+                        ),
+                    )
+                    cells.append(
+                        format_html(
+                            '<td><select class="form-select form-select-sm" name="{}-{}-{}" id="{}-{}-{}" '
+                            'aria-label="{} {}">{}</select></td>',
+                            name,
+                            index,
+                            column.key,
+                            field_id,
+                            index,
+                            column.key,
+                            column.label,
+                            index + 1,
+                            options,
+                        )
+                    )
                     continue
                 input_type = "text" if column.kind == "text" else "number"
                 step = mark_safe(' step="any"') if column.kind == "decimal" else ""  # nosec B308: a constant
-                cells.append(format_html(
-                    '<td><input type="{}"{} class="form-control form-control-sm" name="{}-{}-{}" id="{}-{}-{}" '
-                    'value="{}" aria-label="{} {}" maxlength="{}"></td>',
-                    input_type, step, name, index, column.key, field_id, index,
-                    column.key, row.get(column.key, ""), column.label, index + 1, column.max_length,
-                ))
-            body.append(format_html("<tr><th scope=\"row\">{}</th>{}</tr>", index + 1, _joined(cells)))
+                cells.append(
+                    format_html(
+                        '<td><input type="{}"{} class="form-control form-control-sm" name="{}-{}-{}" id="{}-{}-{}" '
+                        'value="{}" aria-label="{} {}" maxlength="{}"></td>',
+                        input_type,
+                        step,
+                        name,
+                        index,
+                        column.key,
+                        field_id,
+                        index,
+                        column.key,
+                        row.get(column.key, ""),
+                        column.label,
+                        index + 1,
+                        column.max_length,
+                    )
+                )
+            body.append(format_html('<tr><th scope="row">{}</th>{}</tr>', index + 1, _joined(cells)))
         note = _("Up to %(n)d rows. Save to get more empty rows.") % {"n": self.max_rows}
         return format_html(
             '<div class="table-responsive" id="{}"><table class="table table-sm align-middle rows-table">'
             '<thead><tr><th scope="col">#</th>{}</tr></thead><tbody>{}</tbody></table>'
             '<p class="form-text">{}</p></div>',
-            field_id, head, _joined(body), note,
+            field_id,
+            head,
+            _joined(body),
+            note,
         )
 
 
 class RowsField(forms.Field):
     widget = RowsWidget
 
-    def __init__(self, *, columns: tuple[Column, ...], min_rows: int = 0, max_rows: int = 20, row_check=None,
-                 **kwargs):
+    def __init__(self, *, columns: tuple[Column, ...], min_rows: int = 0, max_rows: int = 20, row_check=None, **kwargs):
         self.columns = columns
         self.min_rows = min_rows
         self.max_rows = max_rows
@@ -186,7 +222,9 @@ class RowsField(forms.Field):
                 raise ValidationError(_("“%(column)s” is required.") % label)
             return ""
         if len(text) > column.max_length:
-            raise ValidationError(_("“%(column)s” is longer than %(n)d characters.") % {**label, "n": column.max_length})
+            raise ValidationError(
+                _("“%(column)s” is longer than %(n)d characters.") % {**label, "n": column.max_length}
+            )
         if column.kind == "text":
             return text
         if column.kind == "choice":
@@ -200,7 +238,8 @@ class RowsField(forms.Field):
         except (InvalidOperation, ValueError):
             raise ValidationError(_("“%(column)s” must be a number.") % label) from None
         if (column.min_value is not None and amount < column.min_value) or (
-                column.max_value is not None and amount > column.max_value):
+            column.max_value is not None and amount > column.max_value
+        ):
             raise ValidationError(_("“%(column)s” is out of range.") % label)
         return _plain(amount)
 
@@ -240,6 +279,11 @@ class RowsField(forms.Field):
         totals = self.totals(rows)
         if totals:
             labels = {column.key: column for column in self.columns}
-            lines.append(_("Total") + ": " + " · ".join(
-                f"{labels[key].label} {korean_number(value)}{labels[key].unit}" for key, value in totals.items()))
+            lines.append(
+                _("Total")
+                + ": "
+                + " · ".join(
+                    f"{labels[key].label} {korean_number(value)}{labels[key].unit}" for key, value in totals.items()
+                )
+            )
         return "\n".join(lines)

@@ -45,13 +45,16 @@ def observes_ministry_channel(user) -> bool:
     (``settings.CO_RECEIVING_MINISTRIES``, e.g. MSIT); an observer of any other ministry reads nothing."""
     from django.conf import settings
 
-    return bool(user and user.is_authenticated) and user.memberships.filter(
-        role="observer",
-        is_active=True,
-        organization__type="ministry",
-        organization__is_active=True,
-        organization__code__in=settings.CO_RECEIVING_MINISTRIES,
-    ).exists()
+    return (
+        bool(user and user.is_authenticated)
+        and user.memberships.filter(
+            role="observer",
+            is_active=True,
+            organization__type="ministry",
+            organization__is_active=True,
+            organization__code__in=settings.CO_RECEIVING_MINISTRIES,
+        ).exists()
+    )
 
 
 @rules.predicate

@@ -9,26 +9,37 @@ from surveys.models import Field, Inquiry, Survey
 
 
 def public_surveys():
-    return Survey.objects.public().prefetch_related(
-        Prefetch("fields", queryset=Field.objects.order_by("order", "code"))
-    ).order_by("-deadline")
+    return (
+        Survey.objects.public()
+        .prefetch_related(Prefetch("fields", queryset=Field.objects.order_by("order", "code")))
+        .order_by("-deadline")
+    )
 
 
 def survey_for_public(pk: int):
     return (
         Survey.objects.public()
-        .prefetch_related("fields", "criteria", "guidance_files", "briefings",
-                          Prefetch("inquiries", queryset=Inquiry.objects.published().order_by("-answered_at"), to_attr="faq"))
+        .prefetch_related(
+            "fields",
+            "criteria",
+            "guidance_files",
+            "briefings",
+            Prefetch("inquiries", queryset=Inquiry.objects.published().order_by("-answered_at"), to_attr="faq"),
+        )
         .filter(pk=pk)
         .first()
     )
 
 
 def surveys_for_admin():
-    return Survey.objects.annotate(
-        recipient_count=Count("recipients", distinct=True),
-        open_questions=Count("inquiries", filter=Q(inquiries__answer=""), distinct=True),
-    ).prefetch_related("fields").order_by("-created_at")
+    return (
+        Survey.objects.annotate(
+            recipient_count=Count("recipients", distinct=True),
+            open_questions=Count("inquiries", filter=Q(inquiries__answer=""), distinct=True),
+        )
+        .prefetch_related("fields")
+        .order_by("-created_at")
+    )
 
 
 def applications_for_user(user):
@@ -61,10 +72,16 @@ def filing_organizations(user, survey):
 def staff_associations(user):
     from portal.models import Organization
 
-    return Organization.objects.filter(
-        memberships__user=user, memberships__role="association_staff", memberships__is_active=True,
-        type="association",
-    ).distinct().order_by("name")
+    return (
+        Organization.objects.filter(
+            memberships__user=user,
+            memberships__role="association_staff",
+            memberships__is_active=True,
+            type="association",
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def association_submissions(survey, association):
@@ -84,9 +101,8 @@ def intake_applications(survey):
     from surveys.enums import RECEIVED_STATUSES
     from surveys.models import Application
 
-    return (
-        Application.objects.filter(survey=survey, status__in=RECEIVED_STATUSES)
-        .select_related("organization", "association", "candidate", "duplicate_of")
+    return Application.objects.filter(survey=survey, status__in=RECEIVED_STATUSES).select_related(
+        "organization", "association", "candidate", "duplicate_of"
     )
 
 
@@ -97,9 +113,14 @@ def intake_filtered(survey, filters: dict):
     from surveys.enums import RECEIVED_STATUSES, Channel
 
     sorts = {
-        "received": "submitted_at", "-received": "-submitted_at",
-        "organization": "organization__name", "-organization": "-organization__name",
-        "title": "title", "-title": "-title", "receipt": "receipt_number", "-receipt": "-receipt_number",
+        "received": "submitted_at",
+        "-received": "-submitted_at",
+        "organization": "organization__name",
+        "-organization": "-organization__name",
+        "title": "title",
+        "-title": "-title",
+        "receipt": "receipt_number",
+        "-receipt": "-receipt_number",
     }
     filters = {key: str(filters.get(key) or "") for key in ("field", "channel", "type", "status", "complete", "sort")}
     applications = intake_applications(survey)
@@ -124,7 +145,8 @@ def ministry_channel_applications(reader=None):
     if reader is not None and not observes_ministry_channel(reader):
         return Application.objects.none()
     return (
-        Application.objects.filter(channel="ministry").exclude(status="draft")
+        Application.objects.filter(channel="ministry")
+        .exclude(status="draft")
         .select_related("survey", "organization")
         .order_by("-submitted_at")
     )
@@ -142,12 +164,18 @@ def invitations_for_user(user):
     from surveys.enums import SurveyStage
     from surveys.models import Recipient
 
-    organizations = Membership.objects.filter(user=user, role__in=FILING_ROLES, is_active=True).values("organization_id")
+    organizations = Membership.objects.filter(user=user, role__in=FILING_ROLES, is_active=True).values(
+        "organization_id"
+    )
     return (
-        Recipient.objects.filter(Q(organization_id__in=organizations) | Q(email=user.email.lower()),
-                                 mail__isnull=False, declined_at__isnull=True,
-                                 survey__stage__in=[SurveyStage.DISTRIBUTION, SurveyStage.COLLECTION])
-        .select_related("survey").order_by("survey__deadline", "pk")
+        Recipient.objects.filter(
+            Q(organization_id__in=organizations) | Q(email=user.email.lower()),
+            mail__isnull=False,
+            declined_at__isnull=True,
+            survey__stage__in=[SurveyStage.DISTRIBUTION, SurveyStage.COLLECTION],
+        )
+        .select_related("survey")
+        .order_by("survey__deadline", "pk")
     )
 
 

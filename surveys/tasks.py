@@ -32,8 +32,10 @@ def render_missing_pdfs() -> int:
 
     now = timezone.now()
     stale = ApplicationVersion.objects.filter(
-        pdf="", pdf_status=ArtefactStatus.PENDING,
-        pdf_requested_at__lt=now - timedelta(minutes=settings.ARTEFACT_REQUEUE_MINUTES))
+        pdf="",
+        pdf_status=ArtefactStatus.PENDING,
+        pdf_requested_at__lt=now - timedelta(minutes=settings.ARTEFACT_REQUEUE_MINUTES),
+    )
     ids = list(stale.order_by("pdf_requested_at").values_list("pk", flat=True)[:500])
     ApplicationVersion.objects.filter(pk__in=ids).update(pdf_requested_at=now)
     for version_id in ids:

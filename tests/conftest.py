@@ -101,4 +101,3 @@ def login(client):
         return client
 
     return _login
-

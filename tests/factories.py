@@ -79,16 +79,37 @@ def organization_of(user, role: str | None = None):
 
 #: A complete technology application's answers, less the call's criteria and questions (see ``complete_answers``).
 COMPLETE_ANSWERS = {
-    "basic": {"technology_name": "협동로봇용 고정밀 감속기", "field": "ROB", "sub_field": "ROB-CMP",
-              "summary": "반복정밀도 ±0.01 mm 감속기"},
-    "specification": {"specification": "백래시 1 arcmin 이하, 토크 밀도 50 Nm/kg", "mass_production": "치형 연삭 자동화 라인",
-                      "products": "협동로봇, 정밀 감속기"},
-    "level": {"domestic_level": "85", "world_leader": "일본 H사", "industrialisation_stage": "pilot",
-              "holders": "한빛로보틱스"},
-    "economy": {"exports_y1": "120", "imports_y1": "340", "exports_y2": "150", "imports_y2": "310",
-                "employment_effect": "신규 고용 120명", "supply_chain_dependency": "일본 의존도 70%"},
-    "contact": {"contact_name": "강민서", "contact_department": "연구소 책임", "contact_phone": "02-123-4567",
-                "contact_email": "kang@hanbit.example"},
+    "basic": {
+        "technology_name": "협동로봇용 고정밀 감속기",
+        "field": "ROB",
+        "sub_field": "ROB-CMP",
+        "summary": "반복정밀도 ±0.01 mm 감속기",
+    },
+    "specification": {
+        "specification": "백래시 1 arcmin 이하, 토크 밀도 50 Nm/kg",
+        "mass_production": "치형 연삭 자동화 라인",
+        "products": "협동로봇, 정밀 감속기",
+    },
+    "level": {
+        "domestic_level": "85",
+        "world_leader": "일본 H사",
+        "industrialisation_stage": "pilot",
+        "holders": "한빛로보틱스",
+    },
+    "economy": {
+        "exports_y1": "120",
+        "imports_y1": "340",
+        "exports_y2": "150",
+        "imports_y2": "310",
+        "employment_effect": "신규 고용 120명",
+        "supply_chain_dependency": "일본 의존도 70%",
+    },
+    "contact": {
+        "contact_name": "강민서",
+        "contact_department": "연구소 책임",
+        "contact_phone": "02-123-4567",
+        "contact_email": "kang@hanbit.example",
+    },
 }
 
 
@@ -161,6 +182,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
 
 # -- applications and candidates ---------------------------------------------------------------------------------
 
+
 class CandidateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "surveys.Candidate"
@@ -192,8 +214,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             submitted=True,
             status="accepted",
             candidate=factory.SubFactory(
-                CandidateFactory, survey=factory.SelfAttribute("..survey"), title=factory.SelfAttribute("..title"),
-                field_code=factory.SelfAttribute("..field_code")),
+                CandidateFactory,
+                survey=factory.SelfAttribute("..survey"),
+                title=factory.SelfAttribute("..title"),
+                field_code=factory.SelfAttribute("..field_code"),
+            ),
         )
 
     survey = factory.SubFactory(SurveyFactory)
@@ -222,6 +247,7 @@ class ApplicationVersionFactory(factory.django.DjangoModelFactory):
 
 
 # -- review ------------------------------------------------------------------------------------------------------
+
 
 class PanelFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -275,11 +301,15 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     class Params:
         score = "4"
 
-    assignment = factory.SubFactory(AssignmentFactory, status="submitted", declared_at=factory.LazyFunction(timezone.now))
+    assignment = factory.SubFactory(
+        AssignmentFactory, status="submitted", declared_at=factory.LazyFunction(timezone.now)
+    )
     scores = factory.LazyAttribute(
-        lambda review: {str(n): str(review.score) for n in _criterion_numbers(review.assignment.candidate.survey)})
+        lambda review: {str(n): str(review.score) for n in _criterion_numbers(review.assignment.candidate.survey)}
+    )
     justifications = factory.LazyAttribute(
-        lambda review: {str(n): f"근거 {n}" for n in _criterion_numbers(review.assignment.candidate.survey)})
+        lambda review: {str(n): f"근거 {n}" for n in _criterion_numbers(review.assignment.candidate.survey)}
+    )
     recommendation = "recommend"
     submitted_at = factory.LazyFunction(timezone.now)
 
@@ -289,6 +319,7 @@ def _criterion_numbers(survey) -> list[int]:
 
 
 # -- national committee and notices ------------------------------------------------------------------------------
+
 
 class NationalMeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -334,6 +365,7 @@ class NoticeFactory(factory.django.DjangoModelFactory):
 
 
 # -- people by role ----------------------------------------------------------------------------------------------
+
 
 class _RoleUserFactory(UserFactory):
     """A user with one role (see ``make_user``); ``organization=…`` and ``manager=True`` pass through."""

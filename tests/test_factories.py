@@ -6,9 +6,23 @@ from portal.enums import Role
 from review.models import Assignment, Review
 from surveys.models import Application
 from tests.factories import (
-    AdminFactory, ApplicantFactory, ApplicationFactory, ApplicationVersionFactory, AssignmentFactory,
-    CandidateFactory, NoticeFactory, PanelFactory, PanelMemberFactory, QuestionFactory, ResolutionFactory,
-    ReviewerFactory, ReviewFactory, SurveyFactory, complete_answers, make_user, organization_of,
+    AdminFactory,
+    ApplicantFactory,
+    ApplicationFactory,
+    ApplicationVersionFactory,
+    AssignmentFactory,
+    CandidateFactory,
+    NoticeFactory,
+    PanelFactory,
+    PanelMemberFactory,
+    QuestionFactory,
+    ResolutionFactory,
+    ReviewerFactory,
+    ReviewFactory,
+    SurveyFactory,
+    complete_answers,
+    make_user,
+    organization_of,
 )
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,8 @@
 from .audit import AuditDayHead, AuditEvent
 from .identity import AssociationMembership, Membership, Organization, User
 from .mail import OutboundMail
-from .signing import DocumentKind, SignatureStatus, SignedDocument
 from .notification import Notification, UserSettings
+from .signing import DocumentKind, SignatureStatus, SignedDocument
 from .signup import SignupRequest
 
 __all__ = [

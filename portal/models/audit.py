@@ -14,9 +14,7 @@ class AuditEventQuerySet(models.QuerySet):
         raise PermissionError("Audit events are append-only.")
 
     def for_object(self, obj):
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-        )
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
 
 
 class AuditEvent(models.Model):
@@ -36,9 +34,7 @@ class AuditEvent(models.Model):
         verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=100, db_index=True)
-    content_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=300, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)

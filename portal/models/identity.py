@@ -169,9 +169,7 @@ class Organization(ChoiceLabels, models.Model):
 class AssociationMembership(models.Model):
     """A company (or institute) that belongs to an industry association."""
 
-    member = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="association_links"
-    )
+    member = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="association_links")
     association = models.ForeignKey(
         Organization,
         on_delete=models.CASCADE,
@@ -183,9 +181,7 @@ class AssociationMembership(models.Model):
     class Meta:
         verbose_name = _("association membership")
         verbose_name_plural = _("association memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["member", "association"], name="association_member_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["member", "association"], name="association_member_once")]
 
     def __str__(self):
         return f"{self.member} ∈ {self.association}"
@@ -215,18 +211,14 @@ class Membership(ChoiceLabels, models.Model):
         help_text=_("Managers grant and revoke roles of their own organisation's members."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    granted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organization", "role"], name="membership_unique_role"
-            ),
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique_role"),
             models.UniqueConstraint(
                 fields=["user", "role"],
                 condition=models.Q(organization__isnull=True),

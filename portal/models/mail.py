@@ -19,9 +19,7 @@ class OutboundMail(ChoiceLabels, models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=MailStatus.choices, default=MailStatus.QUEUED
-    )
+    status = models.CharField(_("status"), max_length=16, choices=MailStatus.choices, default=MailStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     topic = models.CharField(

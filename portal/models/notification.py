@@ -51,7 +51,9 @@ class UserSettings(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="portal_settings"
     )
     muted_mail = models.JSONField(
-        _("reminders not sent by mail"), default=list, blank=True,
+        _("reminders not sent by mail"),
+        default=list,
+        blank=True,
         help_text=_("Mail kinds (templates) this person receives only in the inbox."),
     )
     calendar_token = models.CharField(max_length=64, null=True, blank=True, unique=True)

@@ -12,9 +12,7 @@ class SignupRequest(ChoiceLabels, models.Model):
     """An organisation asks to join the portal; a ministry admin approves or rejects it."""
 
     organization_name = models.CharField(_("organisation name"), max_length=200)
-    organization_type = models.CharField(
-        _("organisation type"), max_length=32, choices=OrganizationType.choices
-    )
+    organization_type = models.CharField(_("organisation type"), max_length=32, choices=OrganizationType.choices)
     business_number = models.CharField(
         _("business registration number"),
         max_length=12,
@@ -48,9 +46,7 @@ class SignupRequest(ChoiceLabels, models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
-    organization = models.ForeignKey(
-        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 
     class Meta:

@@ -94,8 +94,7 @@ def chain_append(event) -> None:
 
     day = chain_day(event.created_at)
     lock_day(day)
-    last = (AuditEvent.objects.filter(chain_day=day).order_by("-chain_seq")
-            .values_list("chain_seq", "row_hash").first())
+    last = AuditEvent.objects.filter(chain_day=day).order_by("-chain_seq").values_list("chain_seq", "row_hash").first()
     event.chain_day = day
     event.chain_seq = last[0] + 1 if last else 1
     event.prev_hash = last[1] if last else GENESIS
@@ -109,7 +108,8 @@ def head_record(event) -> None:
     from portal.models import AuditDayHead
 
     moved = AuditDayHead.objects.filter(day=event.chain_day).update(
-        length=event.chain_seq, head_hash=event.row_hash, updated_at=timezone.now())
+        length=event.chain_seq, head_hash=event.row_hash, updated_at=timezone.now()
+    )
     if not moved:  # the day's first row; the day's lock is held, so no one else creates it
         AuditDayHead.objects.create(day=event.chain_day, length=event.chain_seq, head_hash=event.row_hash)
 
@@ -134,8 +134,22 @@ class ChainReport:
     first_break: ChainBreak | None
 
 
-HASHED = ["id", "chain_day", "chain_seq", "prev_hash", "row_hash", "created_at", "actor_id", "action",
-          "content_type_id", "object_id", "object_repr", "before", "after", "ip_address"]
+HASHED = [
+    "id",
+    "chain_day",
+    "chain_seq",
+    "prev_hash",
+    "row_hash",
+    "created_at",
+    "actor_id",
+    "action",
+    "content_type_id",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "ip_address",
+]
 
 
 def _check_day(day, rows, head) -> tuple[int, ChainBreak | None]:
@@ -143,22 +157,30 @@ def _check_day(day, rows, head) -> tuple[int, ChainBreak | None]:
     for row in rows:
         count += 1
         if row["chain_seq"] != count:
-            return count, ChainBreak(day, row["id"], row["chain_seq"],
-                                     f"expected position {count}: a row before it is missing")
+            return count, ChainBreak(
+                day, row["id"], row["chain_seq"], f"expected position {count}: a row before it is missing"
+            )
         if row["prev_hash"] != expected_prev:
             return count, ChainBreak(day, row["id"], count, "its link to the previous row does not match")
         computed = link_hash(expected_prev, row)
         if computed != row["row_hash"]:
-            return count, ChainBreak(day, row["id"], count,
-                                     f"content changed (stored hash {row['row_hash'][:16]}…, "
-                                     f"content hashes to {computed[:16]}…)")
+            return count, ChainBreak(
+                day,
+                row["id"],
+                count,
+                f"content changed (stored hash {row['row_hash'][:16]}…, content hashes to {computed[:16]}…)",
+            )
         expected_prev = row["row_hash"]
     if head is None:
         return count, ChainBreak(day, None, None, "no published head for this day")
     if head.length != count or head.head_hash != expected_prev:
-        return count, ChainBreak(day, None, None,
-                                 f"the published head ({head.length} rows, {head.head_hash[:16]}…) does not match "
-                                 f"the rows ({count} rows, {expected_prev[:16]}…): rows were removed or added")
+        return count, ChainBreak(
+            day,
+            None,
+            None,
+            f"the published head ({head.length} rows, {head.head_hash[:16]}…) does not match "
+            f"the rows ({count} rows, {expected_prev[:16]}…): rows were removed or added",
+        )
     return count, None
 
 

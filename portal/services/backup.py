@@ -30,6 +30,7 @@ CHUNK = 1024 * 1024
 
 # -- connections ----------------------------------------------------------------------------------------------
 
+
 def connection_params(database_url: str | None = None) -> dict:
     """host, port, user, password and dbname of a DATABASE_URL, or of the configured database."""
     if database_url:
@@ -39,18 +40,28 @@ def connection_params(database_url: str | None = None) -> dict:
     else:
         config = settings.DATABASES["default"]
     if "postgres" not in config["ENGINE"]:
-        raise DomainError("백업에는 PostgreSQL이 필요합니다. / Backups need PostgreSQL (DATABASE_URL=postgres://…).",
-                          code="engine")
-    return {"host": config.get("HOST") or "127.0.0.1", "port": str(config.get("PORT") or 5432),
-            "user": config.get("USER") or "postgres", "password": config.get("PASSWORD") or "",
-            "dbname": config["NAME"]}
+        raise DomainError(
+            "백업에는 PostgreSQL이 필요합니다. / Backups need PostgreSQL (DATABASE_URL=postgres://…).", code="engine"
+        )
+    return {
+        "host": config.get("HOST") or "127.0.0.1",
+        "port": str(config.get("PORT") or 5432),
+        "user": config.get("USER") or "postgres",
+        "password": config.get("PASSWORD") or "",
+        "dbname": config["NAME"],
+    }
 
 
 def _connect(params: dict, dbname: str | None = None):
     import psycopg2
 
-    return psycopg2.connect(host=params["host"], port=params["port"], user=params["user"],
-                            password=params["password"] or None, dbname=dbname or params["dbname"])
+    return psycopg2.connect(
+        host=params["host"],
+        port=params["port"],
+        user=params["user"],
+        password=params["password"] or None,
+        dbname=dbname or params["dbname"],
+    )
 
 
 def _pg_args(params: dict) -> tuple[list[str], dict]:
@@ -63,11 +74,18 @@ def _pg_args(params: dict) -> tuple[list[str], dict]:
 def s3_storage(bucket: str, *, endpoint_url: str | None = None, region: str | None = None):
     from storages.backends.s3 import S3Storage
 
-    return S3Storage(bucket_name=bucket, endpoint_url=endpoint_url, region_name=region, default_acl="private",
-                     querystring_auth=True, file_overwrite=True)
+    return S3Storage(
+        bucket_name=bucket,
+        endpoint_url=endpoint_url,
+        region_name=region,
+        default_acl="private",
+        querystring_auth=True,
+        file_overwrite=True,
+    )
 
 
 # -- figures read in one snapshot ------------------------------------------------------------------------------
+
 
 def database_figures(cursor) -> dict:
     """Audit rows and last id, versions and the user-defined triggers (the immutability rules)."""
@@ -75,13 +93,16 @@ def database_figures(cursor) -> dict:
     audit_rows, audit_last_id = cursor.fetchone()
     cursor.execute("SELECT count(*) FROM surveys_applicationversion")
     (versions,) = cursor.fetchone()
-    cursor.execute("SELECT c.relname || '.' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                   "WHERE NOT t.tgisinternal ORDER BY 1")
+    cursor.execute(
+        "SELECT c.relname || '.' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE NOT t.tgisinternal ORDER BY 1"
+    )
     triggers = [row[0] for row in cursor.fetchall()]
     return {"audit_rows": audit_rows, "audit_last_id": audit_last_id, "versions": versions, "triggers": triggers}
 
 
 # -- storage trees ------------------------------------------------------------------------------------------------
+
 
 def storage_names(storage, path: str = "") -> list[str]:
     """Every file name in a storage, depth first (Django's storage API: local folder and S3 alike)."""
@@ -105,13 +126,17 @@ def _sha256_of(handle) -> tuple[str, int]:
 
 # -- backup ------------------------------------------------------------------------------------------------------
 
+
 def backup_create(target: Path, *, storage=None) -> dict:
     """Dump the database and copy every stored file into ``target`` (a new or empty folder)."""
     storage = storage or default_storage
     target = Path(target)
     if target.exists() and any(target.iterdir()):
-        raise DomainError(f"{target} 폴더가 비어 있지 않습니다. 새 폴더를 지정하십시오. / {target} is not empty; choose a new folder.",
-                          code="exists")
+        raise DomainError(
+            f"{target} 폴더가 비어 있지 않습니다. 새 폴더를 지정하십시오. / "
+            f"{target} is not empty; choose a new folder.",
+            code="exists",
+        )
     (target / FILES).mkdir(parents=True, exist_ok=True)
     params = connection_params()
     args, env = _pg_args(params)
@@ -124,9 +149,20 @@ def backup_create(target: Path, *, storage=None) -> dict:
             (snapshot,) = cursor.fetchone()
             figures = database_figures(cursor)
             subprocess.run(  # nosec B603 B607 - pg_dump from the PostgreSQL client
-                ["pg_dump", *args, "-Fc", "--no-owner", "--snapshot", snapshot, "-f", str(target / DUMP),
-                 params["dbname"]],
-                env=env, check=True, capture_output=True,
+                [
+                    "pg_dump",
+                    *args,
+                    "-Fc",
+                    "--no-owner",
+                    "--snapshot",
+                    snapshot,
+                    "-f",
+                    str(target / DUMP),
+                    params["dbname"],
+                ],
+                env=env,
+                check=True,
+                capture_output=True,
             )
     except subprocess.CalledProcessError as error:
         raise DomainError(f"pg_dump failed: {error.stderr.decode(errors='replace')[-500:]}", code="pg_dump") from error
@@ -155,6 +191,7 @@ def backup_create(target: Path, *, storage=None) -> dict:
 
 # -- restore -----------------------------------------------------------------------------------------------------
 
+
 def _fresh_database(params: dict) -> None:
     """Create the target database, or accept it only when it holds no table."""
     admin = _connect(params, "postgres")
@@ -172,9 +209,11 @@ def _fresh_database(params: dict) -> None:
         with target.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
             if cursor.fetchone()[0]:
-                raise DomainError(f"{params['dbname']} 데이터베이스에 이미 테이블이 있습니다. 새 데이터베이스에 복원하십시오. / "
-                                  f"The database {params['dbname']} already has tables; restore into a fresh one.",
-                                  code="not_fresh")
+                raise DomainError(
+                    f"{params['dbname']} 데이터베이스에 이미 테이블이 있습니다. 새 데이터베이스에 복원하십시오. / "
+                    f"The database {params['dbname']} already has tables; restore into a fresh one.",
+                    code="not_fresh",
+                )
     finally:
         target.close()
 
@@ -188,20 +227,33 @@ def backup_restore(source: Path, *, database_url: str, storage) -> dict:
     args, env = _pg_args(params)
     try:
         subprocess.run(  # nosec B603 B607 - pg_restore from the PostgreSQL client
-            ["pg_restore", *args, "--no-owner", "--no-privileges", "--exit-on-error", "-d", params["dbname"],
-             str(source / DUMP)],
-            env=env, check=True, capture_output=True,
+            [
+                "pg_restore",
+                *args,
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "-d",
+                params["dbname"],
+                str(source / DUMP),
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
         )
     except subprocess.CalledProcessError as error:
-        raise DomainError(f"pg_restore failed: {error.stderr.decode(errors='replace')[-500:]}",
-                          code="pg_restore") from error
+        raise DomainError(
+            f"pg_restore failed: {error.stderr.decode(errors='replace')[-500:]}", code="pg_restore"
+        ) from error
     for name in manifest["files"]:
         with open(source / FILES / name, "rb") as handle:
             saved = storage.save(name, File(handle, name=name))
         if saved != name:
-            raise DomainError(f"{name} 파일이 이미 있습니다. 빈 버킷이나 폴더에 복원하십시오. / "
-                              f"The storage renamed {name} to {saved}; restore into an empty bucket or folder.",
-                              code="renamed")
+            raise DomainError(
+                f"{name} 파일이 이미 있습니다. 빈 버킷이나 폴더에 복원하십시오. / "
+                f"The storage renamed {name} to {saved}; restore into an empty bucket or folder.",
+                code="renamed",
+            )
     return backup_verify(manifest, params=params, storage=storage)
 
 
@@ -229,8 +281,7 @@ def backup_verify(manifest: dict, *, params: dict, storage) -> dict:
     for name, meta in manifest["files"].items():
         if digest_of(name) != meta["sha256"]:
             problems.append(f"file {name} differs from the backup")
-    return {**figures, "version_files_checked": files_checked, "files": len(manifest["files"]),
-            "problems": problems}
+    return {**figures, "version_files_checked": files_checked, "files": len(manifest["files"]), "problems": problems}
 
 
 class _Digests:
@@ -273,4 +324,3 @@ def restore_storage(*, bucket: str | None, endpoint_url: str | None, region: str
     if media_root:
         return FileSystemStorage(location=media_root)
     return default_storage
-

@@ -17,18 +17,28 @@ from portal.services.signing import SignedBytes, SigningError, pdf_sign
 logger = logging.getLogger(__name__)
 
 
-def document_record(obj: models.Model, *, kind: str, reference: str, label: str, stored_name: str,
-                    result: SignedBytes) -> SignedDocument:
+def document_record(
+    obj: models.Model, *, kind: str, reference: str, label: str, stored_name: str, result: SignedBytes
+) -> SignedDocument:
     """Record how an issued PDF was stored (signed or not); call in the transaction that stores it."""
     digest = hashlib.sha256(result.data).hexdigest()
     document, _ = SignedDocument.objects.update_or_create(
-        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
         defaults={
-            "kind": kind, "reference": reference, "label": label, "source_name": stored_name,
-            "source_sha256": digest, "sha256": digest, "file": "",
+            "kind": kind,
+            "reference": reference,
+            "label": label,
+            "source_name": stored_name,
+            "source_sha256": digest,
+            "sha256": digest,
+            "file": "",
             "status": SignatureStatus.SIGNED if result.signed else SignatureStatus.PENDING,
-            "error": result.error, "attempts": 1, "signed_at": timezone.now() if result.signed else None,
-        })
+            "error": result.error,
+            "attempts": 1,
+            "signed_at": timezone.now() if result.signed else None,
+        },
+    )
     if not result.signed:
         audit_log(AuditAction.DOCUMENT_SIGNING_FAILED, obj=obj, after={"document": document.pk, "error": result.error})
     return document
@@ -36,7 +46,8 @@ def document_record(obj: models.Model, *, kind: str, reference: str, label: str,
 
 def document_for(obj: models.Model) -> SignedDocument | None:
     return SignedDocument.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)).first()
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).first()
 
 
 def served_file(obj: models.Model, own_file):
@@ -58,7 +69,8 @@ def document_sign_retry(document_id: int) -> str:
         signed = pdf_sign(data)
     except (SigningError, OSError) as error:
         SignedDocument.objects.filter(pk=document_id, status=SignatureStatus.PENDING).update(
-            attempts=models.F("attempts") + 1, error=str(error)[:2000])
+            attempts=models.F("attempts") + 1, error=str(error)[:2000]
+        )
         return "failed"
     with transaction.atomic():
         locked = SignedDocument.objects.select_for_update().get(pk=document_id)
@@ -70,6 +82,9 @@ def document_sign_retry(document_id: int) -> str:
         locked.status, locked.error, locked.signed_at = SignatureStatus.SIGNED, "", timezone.now()
         locked.attempts += 1
         locked.save(update_fields=["file", "sha256", "status", "error", "signed_at", "attempts"])
-        audit_log(AuditAction.DOCUMENT_SIGNED, obj=locked,
-                  after={"kind": locked.kind, "reference": locked.reference, "sha256": locked.sha256})
+        audit_log(
+            AuditAction.DOCUMENT_SIGNED,
+            obj=locked,
+            after={"kind": locked.kind, "reference": locked.reference, "sha256": locked.sha256},
+        )
     return "signed"

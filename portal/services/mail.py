@@ -103,4 +103,3 @@ def without_secret_links(text: str) -> str:
     for prefix in _secret_link_prefixes():
         text = re.sub(re.escape(prefix) + r"[^\s\"'<>]+", prefix + "…", text)
     return text
-

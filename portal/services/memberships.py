@@ -111,8 +111,10 @@ def member_invite(
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
-    if not created and not is_ministry_admin(actor) and not (
-        organization is not None and Membership.objects.filter(user=user, organization=organization).exists()
+    if (
+        not created
+        and not is_ministry_admin(actor)
+        and not (organization is not None and Membership.objects.filter(user=user, organization=organization).exists())
     ):
         # An organisation's manager invites new people; an existing account joins only through a
         # ministry admin, so nobody is put into an organisation without having asked for it.
@@ -125,9 +127,7 @@ def member_invite(
         )
     if created:
         user = User.objects.create_user(email, name=name.strip())
-    membership = membership_grant(
-        user, role=role, actor=actor, organization=organization, is_manager=is_manager
-    )
+    membership = membership_grant(user, role=role, actor=actor, organization=organization, is_manager=is_manager)
     if created:
         audit_log(AuditAction.USER_INVITED, actor=actor, obj=user, after={"email": email})
         mail_queue(

@@ -72,7 +72,7 @@ def _link_and_summary(body_text: str) -> tuple[str, str]:
             break
         position = stripped.find(site + "/")
         if position >= 0:
-            path = stripped[position + len(site):].split()[0]
+            path = stripped[position + len(site) :].split()[0]
             if path.startswith("/") and not path.startswith("//"):
                 link = path
             seen_link = True
@@ -123,6 +123,11 @@ def mail_preferences_save(user, *, muted: list[str]) -> UserSettings:
     if before != muted:
         row.muted_mail = muted
         row.save(update_fields=["muted_mail"])
-        audit_log(AuditAction.SETTINGS_CHANGED, actor=user, obj=user,
-                  before={"muted_mail": before}, after={"muted_mail": muted})
+        audit_log(
+            AuditAction.SETTINGS_CHANGED,
+            actor=user,
+            obj=user,
+            before={"muted_mail": before},
+            after={"muted_mail": muted},
+        )
     return row

@@ -46,10 +46,10 @@ def _portal_url_fetcher():
             prefixes = (settings.STATIC_URL, "http://portal" + settings.STATIC_URL)
             for prefix in prefixes:
                 if url.startswith(prefix):
-                    found = finders.find(url[len(prefix):].split("?")[0])
+                    found = finders.find(url[len(prefix) :].split("?")[0])
                     if found:
                         return super().fetch(Path(found).as_uri(), headers)
-            if url.startswith("file://") and _allowed_file(Path(url[len("file://"):].split("?")[0])):
+            if url.startswith("file://") and _allowed_file(Path(url[len("file://") :].split("?")[0])):
                 return super().fetch(url, headers)
             raise ValueError(f"PDF resources must come from the portal's static files: {url}")
 

@@ -64,8 +64,11 @@ def _signer(material: SigningMaterial):
     from pyhanko.sign import signers
 
     signer = signers.SimpleSigner.load(
-        material.key_file, material.cert_file, ca_chain_files=material.chain_files or None,
-        key_passphrase=material.passphrase)
+        material.key_file,
+        material.cert_file,
+        ca_chain_files=material.chain_files or None,
+        key_passphrase=material.passphrase,
+    )
     if signer is None:
         raise SigningError("The signing key or certificate could not be read.")
     return signer
@@ -94,8 +97,12 @@ def pdf_sign(data: bytes) -> bytes:
         signer = _signer(signing_material())
         writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
         meta = signers.PdfSignatureMetadata(
-            field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
-            reason=settings.SIGNING_REASON, location=settings.SIGNING_LOCATION)
+            field_name=FIELD_NAME,
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+            reason=settings.SIGNING_REASON,
+            location=settings.SIGNING_LOCATION,
+        )
         return _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer).getvalue()
     except SigningError:
         raise
@@ -192,8 +199,14 @@ def pdf_signatures_check(data: bytes) -> list[SignatureCheck]:
             continue
         cert = status.signing_cert
         whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-        checks.append(SignatureCheck(
-            intact=bool(status.intact and status.valid), trusted=bool(status.trusted), whole_document=whole,
-            signer=cert.subject.human_friendly if cert is not None else "", signed_at=status.signer_reported_dt,
-            problems=[] if status.bottom_line else [status.summary()]))
+        checks.append(
+            SignatureCheck(
+                intact=bool(status.intact and status.valid),
+                trusted=bool(status.trusted),
+                whole_document=whole,
+                signer=cert.subject.human_friendly if cert is not None else "",
+                signed_at=status.signer_reported_dt,
+                problems=[] if status.bottom_line else [status.summary()],
+            )
+        )
     return checks

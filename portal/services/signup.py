@@ -83,9 +83,7 @@ def signup_request_approve(signup: SignupRequest, *, actor: User) -> SignupReque
             _("An account with the e-mail %(email)s already exists.") % {"email": signup.contact_email},
             code="duplicate",
         )
-    if signup.business_number and Organization.objects.filter(
-        business_number=signup.business_number
-    ).exists():
+    if signup.business_number and Organization.objects.filter(business_number=signup.business_number).exists():
         raise DomainError(
             _("An organisation with this business registration number already exists."),
             code="duplicate",
@@ -97,9 +95,7 @@ def signup_request_approve(signup: SignupRequest, *, actor: User) -> SignupReque
     )
     if signup.association_id and signup.organization_type != OrganizationType.ASSOCIATION:
         AssociationMembership.objects.create(member=organization, association=signup.association)
-    user = User.objects.create_user(
-        signup.contact_email, name=signup.contact_name, phone=signup.contact_phone
-    )
+    user = User.objects.create_user(signup.contact_email, name=signup.contact_name, phone=signup.contact_phone)
     Membership.objects.create(
         user=user,
         organization=organization,

@@ -38,6 +38,3 @@ def user_for_calendar_token(token: str):
         return None
     row = UserSettings.objects.select_related("user").filter(calendar_token=token, user__is_active=True).first()
     return row.user if row else None
-
-
-

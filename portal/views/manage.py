@@ -34,9 +34,7 @@ def signup_list(request):
 
 @permission_or_404("portal.review_signups")
 def signup_detail(request, pk: int):
-    signup = get_object_or_404(
-        SignupRequest.objects.select_related("association", "decided_by", "organization"), pk=pk
-    )
+    signup = get_object_or_404(SignupRequest.objects.select_related("association", "decided_by", "organization"), pk=pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decision = request.POST.get("decision")
@@ -68,8 +66,7 @@ def user_list(request):
     )
     if query:
         users = users.filter(
-            Q(email__icontains=query) | Q(name__icontains=query)
-            | Q(memberships__organization__name__icontains=query)
+            Q(email__icontains=query) | Q(name__icontains=query) | Q(memberships__organization__name__icontains=query)
         ).distinct()
     form = GrantRoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

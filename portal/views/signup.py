@@ -14,8 +14,7 @@ def signup_request(request):
         signup_request_create(data=form.cleaned_data)
         messages.success(
             request,
-            _("Your request has been received. A ministry administrator will review it and "
-              "write to you by e-mail."),
+            _("Your request has been received. A ministry administrator will review it and write to you by e-mail."),
         )
         return redirect("signup_done")
     return render(request, "portal/signup/request.html", {"form": form})

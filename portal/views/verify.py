@@ -65,8 +65,12 @@ def _page(request, status=200, **context):
     heads = Paginator(audit_day_heads(), HEADS_PER_PAGE).get_page(request.GET.get("page"))
     context.setdefault("upload_form", VerifyUploadForm(max_bytes=_max_bytes()))
     context.setdefault("lookup_form", ReceiptLookupForm())
-    return render(request, "portal/verify/page.html", {
-        "heads": heads, "max_mb": settings.VERIFY_UPLOAD_MAX_MB, **context}, status=status)
+    return render(
+        request,
+        "portal/verify/page.html",
+        {"heads": heads, "max_mb": settings.VERIFY_UPLOAD_MAX_MB, **context},
+        status=status,
+    )
 
 
 def _limited(request):
@@ -79,8 +83,12 @@ def verify(request):
         if retry:
             return too_many_requests(retry)
         if getattr(request, "verify_too_large", False):
-            return _page(request, status=413, upload_error=_(
-                "The file is larger than %(mb)s MB, the most this page checks.") % {"mb": settings.VERIFY_UPLOAD_MAX_MB})
+            return _page(
+                request,
+                status=413,
+                upload_error=_("The file is larger than %(mb)s MB, the most this page checks.")
+                % {"mb": settings.VERIFY_UPLOAD_MAX_MB},
+            )
         form = VerifyUploadForm(request.POST, request.FILES, max_bytes=_max_bytes())
         if not form.is_valid():
             return _page(request, upload_form=form, status=400)
@@ -92,17 +100,30 @@ def verify(request):
             return _page(request, upload_form=form, status=400)
         digest = hashlib.sha256(data).hexdigest()
         document, served = document_by_digest(digest)
-        return _page(request, upload_form=form, result={
-            "name": form.cleaned_data["document"].name, "sha256": digest, "checks": checks,
-            "document": document, "served": served})
+        return _page(
+            request,
+            upload_form=form,
+            result={
+                "name": form.cleaned_data["document"].name,
+                "sha256": digest,
+                "checks": checks,
+                "document": document,
+                "served": served,
+            },
+        )
     if "receipt" in request.GET:
         lookup = ReceiptLookupForm(request.GET)
         if lookup.is_valid():
             retry = _limited(request)
             if retry:
                 return too_many_requests(retry)
-            return _page(request, lookup_form=lookup, lookup={
-                "reference": lookup.cleaned_data["receipt"],
-                "documents": documents_by_reference(lookup.cleaned_data["receipt"])})
+            return _page(
+                request,
+                lookup_form=lookup,
+                lookup={
+                    "reference": lookup.cleaned_data["receipt"],
+                    "documents": documents_by_reference(lookup.cleaned_data["receipt"]),
+                },
+            )
         return _page(request, lookup_form=lookup, status=400)
     return _page(request)

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.files import random_name
 from portal.models.choices import ChoiceLabels
-
 from review.enums import HearingChange, RenderStatus, Stance, SubcommitteeRecommendation
 from surveys.models import Candidate, Survey
 
@@ -36,9 +35,12 @@ class SubcommitteeDecision(ChoiceLabels, models.Model):
     meeting = models.ForeignKey(SubcommitteeMeeting, on_delete=models.PROTECT, related_name="decisions")
     recommendation = models.CharField(_("recommendation"), max_length=16, choices=SubcommitteeRecommendation.choices)
     rationale = models.TextField(_("rationale"))
-    conditions = models.TextField(_("conditions"), blank=True,
-                                  help_text=_("The conditions of a designation with conditions."))
-    aggregate = models.DecimalField(_("aggregate at the meeting"), max_digits=6, decimal_places=2, null=True, blank=True)
+    conditions = models.TextField(
+        _("conditions"), blank=True, help_text=_("The conditions of a designation with conditions.")
+    )
+    aggregate = models.DecimalField(
+        _("aggregate at the meeting"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now=True)
 
@@ -66,7 +68,11 @@ class ConfirmedCandidate(models.Model):
     candidate = models.OneToOneField(Candidate, on_delete=models.PROTECT, related_name="confirmed")
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(
-        "HearingComment", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "HearingComment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("The hearing comment that led to the removal."),
     )
 
@@ -83,9 +89,13 @@ class HearingComment(ChoiceLabels, models.Model):
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(auto_now_add=True)
     answer = models.TextField(_("ministry's answer"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
-    change = models.CharField(_("change caused"), max_length=8, choices=HearingChange.choices, default=HearingChange.NONE)
+    change = models.CharField(
+        _("change caused"), max_length=8, choices=HearingChange.choices, default=HearingChange.NONE
+    )
     change_summary = models.TextField(_("what changed"), blank=True)
 
     class Meta:

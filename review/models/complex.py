@@ -37,8 +37,9 @@ class DesignatedComplex(ChoiceLabels, ComplexText):
     conditions_met_at = models.DateTimeField(_("conditions met"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.ACTIVE)
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="+",
-                               help_text="The notice behind the entry's current text.")
+    notice = models.ForeignKey(
+        Notice, on_delete=models.PROTECT, related_name="+", help_text="The notice behind the entry's current text."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,12 +57,15 @@ class ComplexNoticeItem(ChoiceLabels, ComplexText):
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="complex_items")
     order = models.PositiveSmallIntegerField(default=0)
-    action = models.CharField(_("action"), max_length=16, choices=ComplexAction.choices,
-                              default=ComplexAction.DESIGNATE)
-    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="complex_notice_items")
-    entry = models.ForeignKey(DesignatedComplex, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="notice_items")
+    action = models.CharField(
+        _("action"), max_length=16, choices=ComplexAction.choices, default=ComplexAction.DESIGNATE
+    )
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="complex_notice_items"
+    )
+    entry = models.ForeignKey(
+        DesignatedComplex, on_delete=models.PROTECT, null=True, blank=True, related_name="notice_items"
+    )
     note = models.TextField(_("reason"), blank=True)
 
     class Meta:
@@ -73,8 +77,9 @@ class ComplexEvent(ChoiceLabels, models.Model):
 
     entry = models.ForeignKey(DesignatedComplex, on_delete=models.PROTECT, related_name="events")
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, null=True, blank=True, related_name="complex_events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(_("action"), max_length=16, choices=ComplexAction.choices)
     snapshot = models.JSONField(encoder=DjangoJSONEncoder)
     note = models.TextField(_("reason"), blank=True)

@@ -37,17 +37,21 @@ class EvaluationLayer(ChoiceLabels, models.Model):
     name = models.CharField(_("name"), max_length=100)
     reviewers_per_candidate = models.PositiveSmallIntegerField(_("members per candidate"), default=3)
     essential_rule = models.CharField(
-        _("international cooperation is essential when"), max_length=10, choices=EssentialRule.choices,
+        _("international cooperation is essential when"),
+        max_length=10,
+        choices=EssentialRule.choices,
         default=EssentialRule.MAJORITY,
     )
     max_adjustment = models.PositiveSmallIntegerField(
-        _("largest ranking adjustment (places)"), default=3,
+        _("largest ranking adjustment (places)"),
+        default=3,
         help_text=_("A panel member may move a candidate up or down by at most this many places, with a reason."),
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("evaluation layer")
@@ -55,8 +59,9 @@ class EvaluationLayer(ChoiceLabels, models.Model):
         ordering = ["survey", "number"]
         constraints = [
             models.UniqueConstraint(fields=["survey", "number"], name="evaluation_layer_once"),
-            models.CheckConstraint(condition=models.Q(number__gte=1, number__lte=MAX_LAYERS),
-                                   name="evaluation_layer_number_range"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=MAX_LAYERS), name="evaluation_layer_number_range"
+            ),
             # Layer 1 scores; the layers after it are panels.
             models.CheckConstraint(
                 condition=models.Q(number=1, kind=LayerKind.SCORING) | models.Q(number__gt=1, kind=LayerKind.PANEL),
@@ -84,7 +89,8 @@ class PanelJudgement(models.Model):
     essential = models.BooleanField(_("international cooperation is essential"), null=True)
     essential_reason = models.TextField(_("reasons"), blank=True)
     adjustment = models.SmallIntegerField(
-        _("ranking adjustment"), default=0,
+        _("ranking adjustment"),
+        default=0,
         help_text=_("Places up (positive) or down (negative); 0 leaves the ranking as layer 1 gave it."),
     )
     adjustment_reason = models.TextField(_("reason for the adjustment"), blank=True)
@@ -139,8 +145,9 @@ class SelectionMeeting(models.Model):
     members_present = models.PositiveSmallIntegerField(_("members present"))
     minutes = models.TextField(_("minutes"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -164,10 +171,12 @@ class SelectionProposal(ChoiceLabels, models.Model):
     proposed_at = models.DateTimeField(auto_now=True)
     decision = models.CharField(_("decision"), max_length=16, choices=SelectionDecision.choices, blank=True)
     reason = models.TextField(_("reasons"), blank=True)
-    meeting = models.ForeignKey(SelectionMeeting, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="decisions")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    meeting = models.ForeignKey(
+        SelectionMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -203,8 +212,9 @@ class SelectionItem(models.Model):
     field_code = models.CharField(_("field"), max_length=20, blank=True)
     #: ISO 3166 codes of the partner institutions' countries, in the proposal's order.
     partner_countries = models.JSONField(_("partner countries"), default=list, blank=True)
-    first_year_budget = models.DecimalField(_("first-year budget (KRW 100 million)"), max_digits=14,
-                                            decimal_places=2, null=True, blank=True)
+    first_year_budget = models.DecimalField(
+        _("first-year budget (KRW 100 million)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     horizon_years = models.PositiveSmallIntegerField(_("horizon (years)"))
 
     class Meta:

@@ -1,4 +1,5 @@
-"""Stages 4 and 5: the national committee's resolutions, the ministerial notice, the register, results and objections."""
+"""Stages 4 and 5: the national committee's resolutions, the ministerial notice, the register, results and
+objections."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,8 +12,15 @@ from portal.enums import ArtefactStatus
 from portal.files import random_name
 from portal.models.choices import ChoiceLabels
 from review.enums import (
-    Decision, EntryStatus, NoticeAction, NoticeStatus, ObjectionFollowUp, ObjectionGround, ObjectionOutcome,
-    ObjectionStatus, Outcome,
+    Decision,
+    EntryStatus,
+    NoticeAction,
+    NoticeStatus,
+    ObjectionFollowUp,
+    ObjectionGround,
+    ObjectionOutcome,
+    ObjectionStatus,
+    Outcome,
 )
 from surveys.models import Application, Candidate, Survey
 
@@ -24,13 +32,19 @@ class NationalMeeting(models.Model):
     title = models.CharField(_("title"), max_length=200)
     held_on = models.DateField(_("meeting date"))
     attendees = models.TextField(_("attendees"), blank=True)
-    chair = models.CharField(_("chair"), max_length=100, blank=True,
-                             help_text=_("For the specialised-complex committee: the Prime Minister."))
+    chair = models.CharField(
+        _("chair"),
+        max_length=100,
+        blank=True,
+        help_text=_("For the specialised-complex committee: the Prime Minister."),
+    )
     members_total = models.PositiveSmallIntegerField(_("members in office"), null=True, blank=True)
     members_present = models.PositiveSmallIntegerField(_("members present"), null=True, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -57,10 +71,15 @@ class Resolution(ChoiceLabels, models.Model):
     votes_against = models.PositiveSmallIntegerField(_("votes against"), null=True, blank=True)
     votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)
     reason = models.TextField(_("reason"))
-    conditions = models.TextField(_("conditions"), blank=True,
-                                  help_text=_("The conditions of a designation with conditions."))
+    conditions = models.TextField(
+        _("conditions"), blank=True, help_text=_("The conditions of a designation with conditions.")
+    )
     corrects = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
         verbose_name=_("corrects"),
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -70,13 +89,18 @@ class Resolution(ChoiceLabels, models.Model):
         verbose_name = _("resolution")
         ordering = ["candidate__number", "recorded_at"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "candidate"], condition=Q(corrects__isnull=True),
-                                    name="one_resolution_per_candidate_per_meeting"),
+            models.UniqueConstraint(
+                fields=["meeting", "candidate"],
+                condition=Q(corrects__isnull=True),
+                name="one_resolution_per_candidate_per_meeting",
+            ),
         ]
 
     def _refuse_when_closed(self):
         if self.pk and NationalMeeting.objects.filter(pk=self.meeting_id, closed_at__isnull=False).exists():
-            raise ValidationError(_("The meeting is closed; its resolutions cannot change. Record a correction instead."))
+            raise ValidationError(
+                _("The meeting is closed; its resolutions cannot change. Record a correction instead.")
+            )
 
     def save(self, *args, **kwargs):
         self._refuse_when_closed()
@@ -91,14 +115,17 @@ class Notice(ChoiceLabels, models.Model):
     """A ministerial notice (고시): drafted, then published once."""
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="notices")
-    number = models.CharField(_("notice number"), max_length=60, unique=True,
-                              help_text=_("For example 산업통상자원부 고시 제2026-17호"))
+    number = models.CharField(
+        _("notice number"), max_length=60, unique=True, help_text=_("For example 산업통상자원부 고시 제2026-17호")
+    )
     title = models.CharField(_("title"), max_length=200)
     preamble = models.TextField(_("preamble"), blank=True)
     effective_on = models.DateField(_("effective date"))
     status = models.CharField(_("status"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     pdf = models.FileField(upload_to=random_name("review/notices"), blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     # The PDF is asked for when the notice is published: blank before, then pending until it is ready.
@@ -147,8 +174,9 @@ class RegisterEntry(ChoiceLabels, models.Model):
     sensitive = models.JSONField(_("security-sensitive parts"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.ACTIVE)
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="+",
-                               help_text="The notice behind the entry's current text.")
+    notice = models.ForeignKey(
+        Notice, on_delete=models.PROTECT, related_name="+", help_text="The notice behind the entry's current text."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -167,14 +195,22 @@ class NoticeItem(ChoiceLabels, models.Model):
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField(default=0)
     action = models.CharField(_("action"), max_length=10, choices=NoticeAction.choices, default=NoticeAction.DESIGNATE)
-    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="notice_items")
-    entry = models.ForeignKey(RegisterEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="notice_items")
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="notice_items"
+    )
+    entry = models.ForeignKey(
+        RegisterEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="notice_items"
+    )
     title = models.CharField(_("technology"), max_length=200)
     field_code = models.CharField(_("field"), max_length=20)
     scope = models.TextField(_("scope"), blank=True)
     specification = models.TextField(_("specification"), blank=True)
-    sensitive = models.JSONField(_("security-sensitive parts"), default=list, blank=True,
-                                 help_text=_("These parts are redacted on every public page and in the public PDF."))
+    sensitive = models.JSONField(
+        _("security-sensitive parts"),
+        default=list,
+        blank=True,
+        help_text=_("These parts are redacted on every public page and in the public PDF."),
+    )
 
     class Meta:
         ordering = ["order", "pk"]
@@ -233,13 +269,18 @@ class Objection(ChoiceLabels, models.Model):
     body = models.TextField(_("objection"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(_("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.SUBMITTED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.SUBMITTED
+    )
     outcome = models.CharField(_("outcome"), max_length=10, choices=ObjectionOutcome.choices, blank=True)
     outcome_reason = models.TextField(_("reasons for the outcome"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
-    follow_up = models.CharField(_("follow-up"), max_length=16, choices=ObjectionFollowUp.choices, blank=True,
-                                 default=ObjectionFollowUp.NONE)
+    follow_up = models.CharField(
+        _("follow-up"), max_length=16, choices=ObjectionFollowUp.choices, blank=True, default=ObjectionFollowUp.NONE
+    )
 
     class Meta:
         verbose_name = _("objection")

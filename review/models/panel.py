@@ -16,7 +16,11 @@ class ReviewerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
     organization_name = models.CharField(_("organisation"), max_length=200)
     organization = models.ForeignKey(
-        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("The registered organisation the expert works for, when there is one."),
     )
     expertise = models.CharField(_("expertise"), max_length=300, blank=True)
@@ -49,11 +53,15 @@ class ReviewPlan(ChoiceLabels, models.Model):
         _("aggregation"), max_length=16, choices=AggregationRule.choices, default=AggregationRule.TRIMMED_MEAN
     )
     trim_min_reviews = models.PositiveSmallIntegerField(
-        _("trim from this many reviews"), default=5,
+        _("trim from this many reviews"),
+        default=5,
         help_text=_("The trimmed mean drops the highest and lowest only with at least this many reviews."),
     )
     disagreement_spread = models.DecimalField(
-        _("disagreement threshold (points)"), max_digits=4, decimal_places=2, default=Decimal("2.00"),
+        _("disagreement threshold (points)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("2.00"),
         help_text=_("A candidate is flagged when its reviewers' totals differ by more than this."),
     )
     due_on = models.DateField(_("reviews due"), null=True, blank=True)

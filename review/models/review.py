@@ -63,7 +63,9 @@ class Review(ChoiceLabels, models.Model):
     assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")
     scores = models.JSONField(default=dict, encoder=DjangoJSONEncoder, help_text="criterion number → score")
     justifications = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
-    recommendation = models.CharField(_("overall recommendation"), max_length=16, choices=Recommendation.choices, blank=True)
+    recommendation = models.CharField(
+        _("overall recommendation"), max_length=16, choices=Recommendation.choices, blank=True
+    )
     comment = models.TextField(_("overall comment"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

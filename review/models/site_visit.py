@@ -13,8 +13,9 @@ class SiteVisit(models.Model):
 
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="site_visits")
     visited_on = models.DateField(_("date of the visit"))
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="site_visits",
-                                     verbose_name=_("panel members present"))
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="site_visits", verbose_name=_("panel members present")
+    )
     findings = models.TextField(_("findings"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

@@ -1,8 +1,8 @@
 """Reads that span models; reads of one workflow's pages live in a submodule (hearing, committee)."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, OuterRef
 
@@ -33,7 +33,8 @@ def confirmed_candidates(survey):
 
     return (
         ConfirmedCandidate.objects.filter(confirmation__survey=survey, removed_at__isnull=True)
-        .select_related("candidate").order_by("candidate__field_code", "candidate__number")
+        .select_related("candidate")
+        .order_by("candidate__field_code", "candidate__number")
     )
 
 
@@ -44,7 +45,8 @@ def effective_resolutions(survey) -> dict:
 
     in_force = (
         Resolution.objects.filter(meeting__survey=survey, correction__isnull=True)
-        .select_related("meeting").order_by("candidate_id", "recorded_at", "pk")
+        .select_related("meeting")
+        .order_by("candidate_id", "recorded_at", "pk")
     )
     result = {}
     for resolution in in_force:
@@ -113,8 +115,9 @@ def designated_complexes(*, q: str = "", field: str = "", province: str = "", st
 
     entries = DesignatedComplex.objects.select_related("notice")
     if q:
-        entries = entries.filter(Q(number__icontains=q) | Q(name__icontains=q) | Q(city__icontains=q)
-                                 | Q(location__icontains=q))
+        entries = entries.filter(
+            Q(number__icontains=q) | Q(name__icontains=q) | Q(city__icontains=q) | Q(location__icontains=q)
+        )
     if field:
         entries = entries.filter(field_code=field)
     if province:
@@ -122,17 +125,27 @@ def designated_complexes(*, q: str = "", field: str = "", province: str = "", st
     if status in EntryStatus.values:
         entries = entries.filter(status=status)
     return entries.order_by("number")
+
+
 def reviewer_blind_set_calls(reviewer):
     """The calls in which the reviewer has applications to read (pledge signed, no conflict): each offers the
     blind set as one ZIP."""
     from review.enums import AssignmentStatus
     from surveys.models import Survey
 
-    return list(Survey.objects.filter(
-        candidates__assignments__reviewer=reviewer,
-        candidates__assignments__status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED],
-    ).distinct().only("pk", "title", "title_en").order_by("-pk"))
+    return list(
+        Survey.objects.filter(
+            candidates__assignments__reviewer=reviewer,
+            candidates__assignments__status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED],
+        )
+        .distinct()
+        .only("pk", "title", "title_en")
+        .order_by("-pk")
+    )
+
+
 # -- what an applicant reads after the results -------------------------------------------------------------------
+
 
 @dataclass
 class CriterionSummary:
@@ -175,9 +188,12 @@ def evaluation_summary(application) -> EvaluationSummary | None:
     top = root(application.candidate_id)
     candidate_ids = [pk for pk in parents if root(pk) == top]
     reviews = list(
-        Review.objects.filter(assignment__candidate_id__in=candidate_ids, submitted_at__isnull=False,
-                              assignment__status=AssignmentStatus.SUBMITTED, assignment__layer=1)
-        .only("scores", "justifications", "comment")
+        Review.objects.filter(
+            assignment__candidate_id__in=candidate_ids,
+            submitted_at__isnull=False,
+            assignment__status=AssignmentStatus.SUBMITTED,
+            assignment__layer=1,
+        ).only("scores", "justifications", "comment")
     )
     if not reviews:
         return None
@@ -193,9 +209,15 @@ def evaluation_summary(application) -> EvaluationSummary | None:
             except (InvalidOperation, AttributeError):
                 continue
         mean = (sum(values) / len(values)).quantize(Decimal("0.01"), ROUND_HALF_UP) if values else None
-        comments = sorted(text.strip() for review in reviews
-                          if isinstance(text := (review.justifications or {}).get(key), str) and text.strip())
-        criteria.append(CriterionSummary(number=criterion.number, title=criterion.display_title, mean=mean,
-                                         scored=len(values), comments=comments))
+        comments = sorted(
+            text.strip()
+            for review in reviews
+            if isinstance(text := (review.justifications or {}).get(key), str) and text.strip()
+        )
+        criteria.append(
+            CriterionSummary(
+                number=criterion.number, title=criterion.display_title, mean=mean, scored=len(values), comments=comments
+            )
+        )
     overall = sorted(review.comment.strip() for review in reviews if review.comment.strip())
     return EvaluationSummary(reviews=len(reviews), criteria=criteria, comments=overall)

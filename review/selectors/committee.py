@@ -41,14 +41,17 @@ def ranking(survey: Survey, *, field_code: str | None = None) -> list[Ranked]:
     """
     plan = review_plan(survey)
     criteria = list(survey.criteria.all())
-    candidates = Candidate.objects.filter(survey=survey, merged_into__isnull=True).select_related("subcommittee_decision")
+    candidates = Candidate.objects.filter(survey=survey, merged_into__isnull=True).select_related(
+        "subcommittee_decision"
+    )
     if field_code is not None:
         candidates = candidates.filter(field_code=field_code)
     candidates = list(candidates.order_by("number"))
     submitted = {candidate.pk: [] for candidate in candidates}
     reviews = (
         Review.objects.filter(assignment__candidate__in=list(submitted), assignment__status=AssignmentStatus.SUBMITTED)
-        .select_related("assignment").order_by("assignment__pseudonym")
+        .select_related("assignment")
+        .order_by("assignment__pseudonym")
     )
     for review in reviews:
         submitted[review.assignment.candidate_id].append(review)
@@ -70,8 +73,12 @@ def field_summaries(survey: Survey) -> list[FieldSummary]:
     counts = stored_scores.field_counts(survey)
     empty = stored_scores.FieldCounts(0, 0, 0)
     return [
-        FieldSummary(field=f, candidates=counts.get(f.code, empty).candidates,
-                     decided=counts.get(f.code, empty).decided, flagged=counts.get(f.code, empty).flagged)
+        FieldSummary(
+            field=f,
+            candidates=counts.get(f.code, empty).candidates,
+            decided=counts.get(f.code, empty).decided,
+            flagged=counts.get(f.code, empty).flagged,
+        )
         for f in survey.fields.order_by("order", "code")
     ]
 
@@ -108,7 +115,8 @@ def standings(survey: Survey, field_code: str, *, show: str = RankingShow.ALL, q
     if query:
         rows = rows.filter(Q(number__icontains=query) | Q(candidate__title__icontains=query))
     ordered = rows.select_related("candidate__subcommittee_decision").order_by(
-        F("value").desc(nulls_last=True), "number")
+        F("value").desc(nulls_last=True), "number"
+    )
     return ordered, first.get, len(values) if show == RankingShow.ALL and not query else None
 
 
@@ -126,7 +134,8 @@ def confirmation_lists(survey: Survey) -> ConfirmationLists:
     """The subcommittees' recommended candidates of a call, and those still without a recommendation."""
     candidates = (
         Candidate.objects.filter(survey=survey, merged_into__isnull=True)
-        .select_related("subcommittee_decision").order_by("field_code", "number")
+        .select_related("subcommittee_decision")
+        .order_by("field_code", "number")
     )
     recommended, undecided = [], []
     for candidate in candidates:

@@ -73,14 +73,19 @@ def figures(score_maps: list[dict[int, Decimal]], *, plan, weights: dict[int, De
     value, dropped = _apply(rule, totals, plan.trim_min_reviews)
     per_criterion = {}
     for number in sorted(weights):
-        result, _dropped = _apply(rule, [scores[number] for scores in score_maps if number in scores],
-                                  plan.trim_min_reviews)
+        result, _dropped = _apply(
+            rule, [scores[number] for scores in score_maps if number in scores], plan.trim_min_reviews
+        )
         if result is not None:
             per_criterion[number] = result.quantize(TWO, ROUND_HALF_UP)
     spread = (max(totals) - min(totals)) if totals else None
     return Figures(
-        totals=totals, value=value.quantize(TWO, ROUND_HALF_UP) if value is not None else None, dropped=dropped,
-        per_criterion=per_criterion, spread=spread, flagged=spread is not None and spread > plan.disagreement_spread,
+        totals=totals,
+        value=value.quantize(TWO, ROUND_HALF_UP) if value is not None else None,
+        dropped=dropped,
+        per_criterion=per_criterion,
+        spread=spread,
+        flagged=spread is not None and spread > plan.disagreement_spread,
     )
 
 
@@ -97,15 +102,19 @@ def aggregate(candidate, *, plan, criteria=None, reviews=None) -> Aggregate:
     weights = {c.number: c.weight for c in criteria}
     if reviews is None:
         reviews = (
-            Review.objects.filter(assignment__candidate=candidate, assignment__status=AssignmentStatus.SUBMITTED,
-                                  assignment__layer=1)
-            .select_related("assignment").order_by("assignment__pseudonym")
+            Review.objects.filter(
+                assignment__candidate=candidate, assignment__status=AssignmentStatus.SUBMITTED, assignment__layer=1
+            )
+            .select_related("assignment")
+            .order_by("assignment__pseudonym")
         )
     reviews = list(reviews)
     score_maps = [score_map(review.scores) for review in reviews]
     numbers = figures(score_maps, plan=plan, weights=weights)
-    totals = [ReviewerTotal(review.assignment.label, scores, total, review.recommendation)
-              for review, scores, total in zip(reviews, score_maps, numbers.totals)]
+    totals = [
+        ReviewerTotal(review.assignment.label, scores, total, review.recommendation)
+        for review, scores, total in zip(reviews, score_maps, numbers.totals)
+    ]
     rule = plan.aggregation
     used = [t for i, t in enumerate(totals) if i not in numbers.dropped]
     dropped = [t for i, t in enumerate(totals) if i in numbers.dropped]
@@ -114,21 +123,42 @@ def aggregate(candidate, *, plan, criteria=None, reviews=None) -> Aggregate:
         _("Each reviewer's total is the weighted mean of their criterion scores (weights: %(weights)s).")
         % {"weights": ", ".join(f"{n}={w.normalize()}" for n, w in sorted(weights.items()))},
     ]
-    steps += [f"{t.pseudonym}: " + ", ".join(f"{n}={s.normalize()}" for n, s in sorted(t.scores.items()))
-              + f" → {t.total}" for t in totals]
+    steps += [
+        f"{t.pseudonym}: " + ", ".join(f"{n}={s.normalize()}" for n, s in sorted(t.scores.items())) + f" → {t.total}"
+        for t in totals
+    ]
     if rule == AggregationRule.TRIMMED_MEAN and dropped:
-        steps.append(_("Trimmed mean over %(n)d reviews: dropped the highest and the lowest (%(dropped)s).")
-                     % {"n": len(totals), "dropped": ", ".join(f"{t.pseudonym} {t.total}" for t in dropped)})
+        steps.append(
+            _("Trimmed mean over %(n)d reviews: dropped the highest and the lowest (%(dropped)s).")
+            % {"n": len(totals), "dropped": ", ".join(f"{t.pseudonym} {t.total}" for t in dropped)}
+        )
     elif rule == AggregationRule.TRIMMED_MEAN:
-        steps.append(_("Trimmed mean needs at least %(n)d reviews; with fewer, the plain mean is used.")
-                     % {"n": max(plan.trim_min_reviews, 3)})
-    steps.append(_("%(rule)s of %(values)s = %(value)s") % {
-        "rule": AggregationRule(rule).label, "values": ", ".join(str(t.total) for t in used),
-        "value": numbers.value if numbers.value is not None else "—"})
+        steps.append(
+            _("Trimmed mean needs at least %(n)d reviews; with fewer, the plain mean is used.")
+            % {"n": max(plan.trim_min_reviews, 3)}
+        )
+    steps.append(
+        _("%(rule)s of %(values)s = %(value)s")
+        % {
+            "rule": AggregationRule(rule).label,
+            "values": ", ".join(str(t.total) for t in used),
+            "value": numbers.value if numbers.value is not None else "—",
+        }
+    )
     if spread is not None:
-        steps.append(_("Spread between the highest and lowest total: %(spread)s (flag above %(limit)s).")
-                     % {"spread": spread, "limit": plan.disagreement_spread})
+        steps.append(
+            _("Spread between the highest and lowest total: %(spread)s (flag above %(limit)s).")
+            % {"spread": spread, "limit": plan.disagreement_spread}
+        )
     return Aggregate(
-        candidate_number=candidate.number, rule=rule, reviews=totals, used=used, dropped=dropped, value=numbers.value,
-        per_criterion=numbers.per_criterion, spread=spread, flagged=numbers.flagged, steps=steps,
+        candidate_number=candidate.number,
+        rule=rule,
+        reviews=totals,
+        used=used,
+        dropped=dropped,
+        value=numbers.value,
+        per_criterion=numbers.per_criterion,
+        spread=spread,
+        flagged=numbers.flagged,
+        steps=steps,
     )

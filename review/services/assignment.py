@@ -111,13 +111,23 @@ def _panel_reviewers(candidate: Candidate, layer: int = 1):
 
 def _create(candidate: Candidate, reviewer: User, *, actor, due_on, layer: int = 1) -> Assignment:
     assignment = Assignment.objects.create(
-        candidate=candidate, reviewer=reviewer, pseudonym=_pseudonym(candidate, layer), assigned_by=actor,
-        due_on=due_on, layer=layer,
+        candidate=candidate,
+        reviewer=reviewer,
+        pseudonym=_pseudonym(candidate, layer),
+        assigned_by=actor,
+        due_on=due_on,
+        layer=layer,
     )
-    audit_log(AuditAction.ASSIGNED, actor=actor, obj=assignment,
-              after={"candidate": candidate.number, "reviewer": reviewer.pk, "layer": layer})
+    audit_log(
+        AuditAction.ASSIGNED,
+        actor=actor,
+        obj=assignment,
+        after={"candidate": candidate.number, "reviewer": reviewer.pk, "layer": layer},
+    )
     mail_queue(
-        "review_assigned", to=reviewer.email, recipient_user=reviewer,
+        "review_assigned",
+        to=reviewer.email,
+        recipient_user=reviewer,
         context={"assignment": assignment, "candidate": candidate},
         topic=f"review.assignment:{assignment.pk}",
     )
@@ -157,7 +167,8 @@ def _fill(candidate: Candidate, *, quota: Quota, actor) -> int:
     facts = conflict_facts(candidate)
     already = Assignment.objects.filter(candidate=candidate).values("reviewer_id")
     pool = (
-        _panel_reviewers(candidate, quota.layer).exclude(pk__in=already)
+        _panel_reviewers(candidate, quota.layer)
+        .exclude(pk__in=already)
         .select_related("reviewer_profile")
         .annotate(load=Count("assignments", filter=Q(assignments__status__in=ACTIVE_ASSIGNMENTS)))
         .order_by("load", "pk")
@@ -205,8 +216,13 @@ def _check_other_layer(candidate: Candidate, reviewer: User, layer: int) -> None
         return
     if existing.layer != layer:
         raise DomainError(
-            _("This expert already evaluates this candidate in layer %(other)d; nobody sits in two layers for the "
-              "same candidate.") % {"other": existing.layer}, code="other_layer")
+            _(
+                "This expert already evaluates this candidate in layer %(other)d; nobody sits in two layers for the "
+                "same candidate."
+            )
+            % {"other": existing.layer},
+            code="other_layer",
+        )
     raise DomainError(_("This reviewer is already assigned to this candidate."))
 
 
@@ -220,8 +236,9 @@ def assign_by_hand(candidate: Candidate, reviewer: User, *, actor, layer: int = 
     _check_other_layer(candidate, reviewer, layer)
     reason = conflict_reason(reviewer, conflict_facts(candidate))
     if reason:
-        raise DomainError(_("This reviewer cannot review this candidate: %(reason)s.") % {"reason": reason},
-                          code="conflict")
+        raise DomainError(
+            _("This reviewer cannot review this candidate: %(reason)s.") % {"reason": reason}, code="conflict"
+        )
     quota = layer_quota(candidate.survey, layer)
     return _create(candidate, reviewer, actor=actor, due_on=quota.due_on, layer=layer)
 
@@ -233,7 +250,9 @@ def replace(assignment: Assignment, *, actor) -> int:
     audit_log(AuditAction.REPLACED, actor=actor, obj=assignment, after={"replacements": added})
     for admin in people_with_role(Role.ADMIN):
         mail_queue(
-            "review_replaced", to=admin.email, recipient_user=admin,
+            "review_replaced",
+            to=admin.email,
+            recipient_user=admin,
             context={"assignment": assignment, "candidate": assignment.candidate, "added": added},
             topic=f"review.assignment:{assignment.pk}",
         )

@@ -19,10 +19,7 @@ from surveys.services.blind_copies import blind_copy_for
 MASK = "○○○"
 
 #: Characters a name is matched without: white space (also zero-width and no-break), hyphens and dashes, dots.
-IGNORED = frozenset(
-    "-‐‑‒–—―−﹘﹣－_.·•․‧・｡。､、,，'’`\"()[]{}（）「」『』"
-    "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-)
+IGNORED = frozenset("-‐‑‒–—―−﹘﹣－_.·•․‧・｡。､、,，'’`\"()[]{}（）「」『』\u00ad\u200b\u200c\u200d\u2060\ufeff")
 #: Separators allowed between the digit groups of a number.
 SEP = r"[\s\-‐‑‒–—―−－.·/]*"
 D = r"[0-9０-９]"
@@ -40,8 +37,29 @@ BUSINESS_NUMBER = re.compile(rf"(?<![0-9０-９]){D}{{3}}{SEP}{D}{{2}}{SEP}{D}{{
 CORPORATE_NUMBER = re.compile(rf"(?<![0-9０-９]){D}{{6}}{SEP}{D}{{7}}(?![0-9０-９])")
 PATTERNS = (EMAIL, CORPORATE_NUMBER, BUSINESS_NUMBER, PHONE, INTERNATIONAL_PHONE)
 #: Legal-form words around an organisation's name; the bare name is masked too.
-AFFIXES = ("주식회사", "(주)", "㈜", "유한회사", "(유)", "재단법인", "(재)", "사단법인", "(사)", "㈔",
-           "co.,ltd.", "co.,ltd", "co.ltd", "corporation", "corp.", "inc.", "inc", "ltd.", "ltd", "llc", "co.")
+AFFIXES = (
+    "주식회사",
+    "(주)",
+    "㈜",
+    "유한회사",
+    "(유)",
+    "재단법인",
+    "(재)",
+    "사단법인",
+    "(사)",
+    "㈔",
+    "co.,ltd.",
+    "co.,ltd",
+    "co.ltd",
+    "corporation",
+    "corp.",
+    "inc.",
+    "inc",
+    "ltd.",
+    "ltd",
+    "llc",
+    "co.",
+)
 HIDDEN_SECTIONS = {"contact"}
 HIDDEN_FIELDS = {"contact_name", "contact_department", "contact_phone", "contact_email"}
 #: The hits listed per attachment for intake (enough to show the problem, not a page of numbers).
@@ -84,7 +102,7 @@ def _keys(name: str) -> set[str]:
         if "".join(unicodedata.normalize("NFKC", affix).casefold().split()) not in written:
             continue  # “(주)” strips “주” only where the name has “(주)” or “㈜”
         affix_key = name_key(affix)
-        keys |= {k[len(affix_key):] for k in keys if k.startswith(affix_key)}
+        keys |= {k[len(affix_key) :] for k in keys if k.startswith(affix_key)}
         keys |= {k[: -len(affix_key)] for k in keys if k.endswith(affix_key)}
     return {k for k in keys if len(k) >= 2}
 
@@ -102,16 +120,25 @@ def _is_latin_word_char(ch: str) -> bool:
 
 def _spans(text: str, names) -> list[tuple[int, int]]:
     """Where in ``text`` a name, an e-mail address, a phone or a registration number stands."""
-    spans = [match.span() for pattern in PATTERNS for match in pattern.finditer(text)
-             if pattern is not INTERNATIONAL_PHONE or 8 <= sum(c.isdigit() for c in match.group()) <= 15]
+    spans = [
+        match.span()
+        for pattern in PATTERNS
+        for match in pattern.finditer(text)
+        if pattern is not INTERNATIONAL_PHONE or 8 <= sum(c.isdigit() for c in match.group()) <= 15
+    ]
     keys = tuple(sorted({key for name in names for key in _keys(name)}))
     pattern = _name_pattern(keys)
     if pattern is not None:
         folded, origin = normalise(text)
         for match in pattern.finditer(folded):
             start, end = origin[match.start()], origin[match.end() - 1] + 1
-            if len(match.group()) <= SHORT_LATIN and match.group().isascii() and (
-                (start > 0 and _is_latin_word_char(text[start - 1])) or (end < len(text) and _is_latin_word_char(text[end]))
+            if (
+                len(match.group()) <= SHORT_LATIN
+                and match.group().isascii()
+                and (
+                    (start > 0 and _is_latin_word_char(text[start - 1]))
+                    or (end < len(text) and _is_latin_word_char(text[end]))
+                )
             ):
                 continue
             spans.append((start, end))
@@ -198,7 +225,9 @@ def blind_titles(candidates) -> dict[int, str]:
     by_candidate = {candidate.pk: [] for candidate in candidates}
     for application in _applications_of(by_candidate):
         by_candidate[application.candidate_id].append(application)
-    return {candidate.pk: redact(candidate.title, applicant_names(by_candidate[candidate.pk])) for candidate in candidates}
+    return {
+        candidate.pk: redact(candidate.title, applicant_names(by_candidate[candidate.pk])) for candidate in candidates
+    }
 
 
 def reviews_are_blind(survey) -> bool:
@@ -240,12 +269,17 @@ def _attachment_rows(survey, snapshot: list[dict]) -> list[dict]:
     rows = []
     for number, original in enumerate((a for a in snapshot if not a.get("blind_of")), start=1):
         source = blind_versions.get(original["id"]) if survey.blind_version_required else original
-        rows.append({
-            "index": number, "id": original["id"], "source_id": source["id"] if source else None,
-            "kind": (source or original).get("kind", ""), "size": (source or original).get("size", 0),
-            "sha256": (source or original)["sha256"],
-            "withheld": source is None or source.get("kind", "") not in BLINDABLE_KINDS,
-        })
+        rows.append(
+            {
+                "index": number,
+                "id": original["id"],
+                "source_id": source["id"] if source else None,
+                "kind": (source or original).get("kind", ""),
+                "size": (source or original).get("size", 0),
+                "sha256": (source or original)["sha256"],
+                "withheld": source is None or source.get("kind", "") not in BLINDABLE_KINDS,
+            }
+        )
     return rows
 
 
@@ -284,18 +318,32 @@ def attachment_scan(application, snapshot: list[dict]) -> list[dict]:
         copy = blind_copy_for(attachment)
         hits = identifying_hits(copy.text, names)[:MAX_HITS] if copy.status == BlindCopy.Status.READY else []
         if hits or copy.status != BlindCopy.Status.READY:
-            findings.append({"id": attachment.pk, "name": attachment.original_name, "hits": hits,
-                             "status": copy.status, "status_label": copy.get_status_display(),
-                             "blind_version": bool(entry.get("blind_of"))})
+            findings.append(
+                {
+                    "id": attachment.pk,
+                    "name": attachment.original_name,
+                    "hits": hits,
+                    "status": copy.status,
+                    "status_label": copy.get_status_display(),
+                    "blind_version": bool(entry.get("blind_of")),
+                }
+            )
     return findings
+
+
 def blind_pdf(assignment) -> bytes:
     """The reviewer's rendering of the redacted application: the review page's PDF and the blind bundle's."""
     from portal.services.pdf import render_pdf
     from surveys.selectors import field_names
 
     candidate = assignment.candidate
-    return render_pdf("review/pdf/blind.html", {
-        "candidate": candidate, "assignment": assignment, "title": blind_title(candidate),
-        "field_name": field_names([candidate.field_code]).get(candidate.field_code, candidate.field_code),
-        "proposals": blind_proposals(candidate),
-    })
+    return render_pdf(
+        "review/pdf/blind.html",
+        {
+            "candidate": candidate,
+            "assignment": assignment,
+            "title": blind_title(candidate),
+            "field_name": field_names([candidate.field_code]).get(candidate.field_code, candidate.field_code),
+            "proposals": blind_proposals(candidate),
+        },
+    )

@@ -46,10 +46,15 @@ def _request(survey: Survey, kind: str, *, actor, filters: dict) -> Bundle:
     from review.tasks import build_bundle
 
     with transaction.atomic():
-        bundle = Bundle.objects.create(survey=survey, kind=kind, filters=filters, requested_by=actor,
-                                       expires_at=timezone.now() + KEEP_FOR)
-        audit_log(AuditAction.BUNDLE_REQUESTED, actor=actor, obj=survey,
-                  after={"bundle": bundle.pk, "kind": kind, "filters": filters})
+        bundle = Bundle.objects.create(
+            survey=survey, kind=kind, filters=filters, requested_by=actor, expires_at=timezone.now() + KEEP_FOR
+        )
+        audit_log(
+            AuditAction.BUNDLE_REQUESTED,
+            actor=actor,
+            obj=survey,
+            after={"bundle": bundle.pk, "kind": kind, "filters": filters},
+        )
         transaction.on_commit(lambda: build_bundle.delay(bundle.pk))
     return bundle
 
@@ -62,8 +67,11 @@ def intake_bundle_request(survey: Survey, *, filters: dict, actor) -> Bundle:
 
 
 def readable_assignments(reviewer, survey: Survey):
-    return (Assignment.objects.filter(reviewer=reviewer, candidate__survey=survey, status__in=READABLE)
-            .select_related("candidate", "candidate__survey").order_by("candidate__number"))
+    return (
+        Assignment.objects.filter(reviewer=reviewer, candidate__survey=survey, status__in=READABLE)
+        .select_related("candidate", "candidate__survey")
+        .order_by("candidate__number")
+    )
 
 
 def blind_bundle_request(survey: Survey, *, actor) -> Bundle:
@@ -74,6 +82,7 @@ def blind_bundle_request(survey: Survey, *, actor) -> Bundle:
 
 
 # -- building --------------------------------------------------------------------------------------------------------
+
 
 class _Writer:
     def __init__(self, archive: zipfile.ZipFile):
@@ -115,32 +124,43 @@ def _intake_items(bundle: Bundle):
             if not version.pdf:
                 version_pdf_render(version.pk)
                 version.refresh_from_db()
-            folder = f"{_safe(application.field_code or '-')}/{_safe(application.receipt_number or str(application.pk))}"
+            folder = (
+                f"{_safe(application.field_code or '-')}/{_safe(application.receipt_number or str(application.pk))}"
+            )
             files.append((f"{folder}/{_safe(version.receipt_number)}-v{version.number}.pdf", _read(version.pdf)))
             stored = {a.pk: a for a in Attachment.objects.filter(pk__in=[a["id"] for a in version.attachments])}
             for index, info in enumerate(version.attachments, start=1):
                 attachment = stored.get(info["id"])
                 if attachment is not None:
-                    files.append((f"{folder}/attachments/{index:02d}-{_safe(info.get('name') or attachment.original_name)}",
-                                  _read(attachment.file)))
+                    files.append(
+                        (
+                            f"{folder}/attachments/{index:02d}-{_safe(info.get('name') or attachment.original_name)}",
+                            _read(attachment.file),
+                        )
+                    )
         yield files
 
 
 def _blind_items(bundle: Bundle):
     from review.services.blind import blind_pdf, blind_proposals
 
-    assignments = list(readable_assignments(bundle.requested_by, bundle.survey)
-                       .filter(pk__in=bundle.filters.get("assignments", [])))
+    assignments = list(
+        readable_assignments(bundle.requested_by, bundle.survey).filter(pk__in=bundle.filters.get("assignments", []))
+    )
     candidate_ids = [a.candidate_id for a in assignments]
-    ids = list(Application.objects.filter(candidate_id__in=candidate_ids, status=ApplicationStatus.ACCEPTED)
-               .values_list("pk", flat=True))
+    ids = list(
+        Application.objects.filter(candidate_id__in=candidate_ids, status=ApplicationStatus.ACCEPTED).values_list(
+            "pk", flat=True
+        )
+    )
     yield len(assignments), ids
     for assignment in assignments:
         number = _safe(assignment.candidate.number)
         files = [(f"{number}/{number}.pdf", blind_pdf(assignment))]
         proposals = blind_proposals(assignment.candidate)
-        stored = {a.pk: a for a in Attachment.objects.filter(
-            pk__in=[info["id"] for p in proposals for info in p.attachments])}
+        stored = {
+            a.pk: a for a in Attachment.objects.filter(pk__in=[info["id"] for p in proposals for info in p.attachments])
+        }
         for proposal in proposals:
             for info in proposal.attachments:
                 if info["id"] in stored:
@@ -156,7 +176,9 @@ def bundle_filename(bundle: Bundle) -> str:
 def bundle_build(bundle_id: int) -> str:
     """Build the ZIP once, recording progress per application (or assignment); a built one stays as it is."""
     with transaction.atomic():
-        bundle = Bundle.objects.select_for_update().select_related("survey", "requested_by").filter(pk=bundle_id).first()
+        bundle = (
+            Bundle.objects.select_for_update().select_related("survey", "requested_by").filter(pk=bundle_id).first()
+        )
         if bundle is None:
             return "missing"
         if bundle.status == RenderStatus.DONE:
@@ -187,22 +209,30 @@ def bundle_build(bundle_id: int) -> str:
                 bundle.status, bundle.done, bundle.finished_at = RenderStatus.DONE, bundle.total, timezone.now()
                 bundle.size, bundle.sha256 = size, digest.hexdigest()
                 bundle.save(update_fields=["file", "status", "done", "finished_at", "size", "sha256"])
-                audit_log(AuditAction.BUNDLE_BUILT, obj=bundle.survey,
-                          after={"bundle": bundle.pk, "kind": bundle.kind, "size": size, "sha256": bundle.sha256})
+                audit_log(
+                    AuditAction.BUNDLE_BUILT,
+                    obj=bundle.survey,
+                    after={"bundle": bundle.pk, "kind": bundle.kind, "size": size, "sha256": bundle.sha256},
+                )
     except Exception as error:  # the requester sees the failure instead of a silent queue
         logger.exception("Bundle %s failed", bundle_id)
         Bundle.objects.filter(pk=bundle_id).update(
-            status=RenderStatus.FAILED, error=str(error)[:2000] or error.__class__.__name__, finished_at=timezone.now())
+            status=RenderStatus.FAILED, error=str(error)[:2000] or error.__class__.__name__, finished_at=timezone.now()
+        )
         return "failed"
     return "built"
 
 
 # -- reading ---------------------------------------------------------------------------------------------------------
 
+
 def bundle_for(user, pk: int) -> Bundle | None:
     """The bundle if ``user`` asked for it, may still read what it holds, and it has not expired."""
-    bundle = Bundle.objects.select_related("survey").filter(pk=pk, requested_by_id=user.pk,
-                                                              expires_at__gt=timezone.now()).first()
+    bundle = (
+        Bundle.objects.select_related("survey")
+        .filter(pk=pk, requested_by_id=user.pk, expires_at__gt=timezone.now())
+        .first()
+    )
     if bundle is None:
         return None
     if bundle.kind == BundleKind.INTAKE:
@@ -217,10 +247,18 @@ def bundle_downloaded(bundle: Bundle, user) -> None:
     from surveys.services.access import access_record_all
 
     with transaction.atomic():
-        access_record_all(user, [Application(pk=pk) for pk in bundle.application_ids], AccessAction.BUNDLE,
-                          detail=f"{bundle.kind} bundle {bundle.pk}")
-        audit_log(AuditAction.BUNDLE_DOWNLOADED, actor=user, obj=bundle.survey,
-                  after={"bundle": bundle.pk, "kind": bundle.kind, "applications": len(bundle.application_ids)})
+        access_record_all(
+            user,
+            [Application(pk=pk) for pk in bundle.application_ids],
+            AccessAction.BUNDLE,
+            detail=f"{bundle.kind} bundle {bundle.pk}",
+        )
+        audit_log(
+            AuditAction.BUNDLE_DOWNLOADED,
+            actor=user,
+            obj=bundle.survey,
+            after={"bundle": bundle.pk, "kind": bundle.kind, "applications": len(bundle.application_ids)},
+        )
 
 
 def bundles_expire(now=None) -> int:

@@ -24,11 +24,16 @@ DECISION_FIELDS = ["recommendation", "rationale", "conditions", "aggregate"]
 def closed_reason(survey: Survey) -> str | None:
     """Why the subcommittee records of a call cannot change now, or None while they can."""
     if not survey.in_gate("recommending"):
-        return _("Subcommittee records can be changed only while the call is in the stage “%(open)s” (now: %(stage)s).") % {
+        return _(
+            "Subcommittee records can be changed only while the call is in the stage “%(open)s” (now: %(stage)s)."
+        ) % {
             "open": ", ".join(str(survey.pipeline.label(s)) for s in survey.pipeline.gates["recommending"]),
-            "stage": survey.stage_label}
+            "stage": survey.stage_label,
+        }
     if CommitteeConfirmation.objects.filter(survey=survey).exists():
-        return _("The Technical Coordination Committee has confirmed the candidate list; subcommittee records are closed.")
+        return _(
+            "The Technical Coordination Committee has confirmed the candidate list; subcommittee records are closed."
+        )
     return None
 
 
@@ -41,8 +46,9 @@ def _open(survey: Survey) -> Survey:
 
 
 @transaction.atomic
-def meeting_save(survey: Survey, *, field_code: str, held_on: date, attendees: str, minutes: str,
-                 actor) -> SubcommitteeMeeting:
+def meeting_save(
+    survey: Survey, *, field_code: str, held_on: date, attendees: str, minutes: str, actor
+) -> SubcommitteeMeeting:
     """Record (or correct) the subcommittee meeting of one field."""
     survey = _open(survey)
     if not survey.fields.filter(code=field_code).exists():
@@ -50,23 +56,32 @@ def meeting_save(survey: Survey, *, field_code: str, held_on: date, attendees: s
     existing = SubcommitteeMeeting.objects.filter(survey=survey, field_code=field_code).first()
     before = snapshot(existing, MEETING_FIELDS) if existing else None
     meeting, _created = SubcommitteeMeeting.objects.update_or_create(
-        survey=survey, field_code=field_code,
+        survey=survey,
+        field_code=field_code,
         defaults={"held_on": held_on, "attendees": attendees.strip(), "minutes": minutes.strip(), "updated_by": actor},
     )
-    audit_log(AuditAction.SUBCOMMITTEE_MEETING_SAVED, actor=actor, obj=meeting, before=before,
-              after={"field": field_code, **snapshot(meeting, MEETING_FIELDS)})
+    audit_log(
+        AuditAction.SUBCOMMITTEE_MEETING_SAVED,
+        actor=actor,
+        obj=meeting,
+        before=before,
+        after={"field": field_code, **snapshot(meeting, MEETING_FIELDS)},
+    )
     return meeting
 
 
 def recommendation_choices(survey: Survey) -> list[tuple[str, str]]:
     """The recommendations the subcommittee of this kind of call may make."""
-    return [(value, SubcommitteeRecommendation(value).label) for value in RECOMMENDATIONS_BY_KIND.get(
-        survey.kind, RECOMMENDATIONS_BY_KIND["technology"])]
+    return [
+        (value, SubcommitteeRecommendation(value).label)
+        for value in RECOMMENDATIONS_BY_KIND.get(survey.kind, RECOMMENDATIONS_BY_KIND["technology"])
+    ]
 
 
 @transaction.atomic
-def decision_record(candidate: Candidate, *, recommendation: str, rationale: str, actor,
-                    conditions: str = "") -> SubcommitteeDecision:
+def decision_record(
+    candidate: Candidate, *, recommendation: str, rationale: str, actor, conditions: str = ""
+) -> SubcommitteeDecision:
     """The subcommittee's recommendation for a candidate, with the aggregate it had at the time."""
     survey = _open(candidate.survey)
     candidate = Candidate.objects.get(pk=candidate.pk)
@@ -87,12 +102,24 @@ def decision_record(candidate: Candidate, *, recommendation: str, rationale: str
         raise DomainError(_("Record the subcommittee meeting of this field first."), code="meeting")
     existing = SubcommitteeDecision.objects.filter(candidate=candidate).first()
     before = snapshot(existing, DECISION_FIELDS) if existing else None
-    decision, _created = SubcommitteeDecision.objects.update_or_create(candidate=candidate, defaults={
-        "meeting": meeting, "recommendation": recommendation, "rationale": rationale, "conditions": conditions,
-        "aggregate": aggregate(candidate, plan=review_plan(survey)).value, "decided_by": actor,
-    })
-    audit_log(AuditAction.SUBCOMMITTEE_DECIDED, actor=actor, obj=candidate, before=before,
-              after=snapshot(decision, DECISION_FIELDS))
+    decision, _created = SubcommitteeDecision.objects.update_or_create(
+        candidate=candidate,
+        defaults={
+            "meeting": meeting,
+            "recommendation": recommendation,
+            "rationale": rationale,
+            "conditions": conditions,
+            "aggregate": aggregate(candidate, plan=review_plan(survey)).value,
+            "decided_by": actor,
+        },
+    )
+    audit_log(
+        AuditAction.SUBCOMMITTEE_DECIDED,
+        actor=actor,
+        obj=candidate,
+        before=before,
+        after=snapshot(decision, DECISION_FIELDS),
+    )
     return decision
 
 
@@ -108,22 +135,34 @@ def confirmation_leads_to_hearing(survey: Survey) -> bool:
 
 
 @transaction.atomic
-def committee_confirm(survey: Survey, *, candidate_ids: list[int], held_on: date, minutes: str,
-                      hearing_starts_on: date | None = None, hearing_ends_on: date | None = None,
-                      actor) -> CommitteeConfirmation:
+def committee_confirm(
+    survey: Survey,
+    *,
+    candidate_ids: list[int],
+    held_on: date,
+    minutes: str,
+    hearing_starts_on: date | None = None,
+    hearing_ends_on: date | None = None,
+    actor,
+) -> CommitteeConfirmation:
     """Confirm the call's candidate list and move the call to its next stage: the hearing (with its window)
     where the call has one, else the national committee."""
     if not actor.has_perm("review.deliberate"):
         raise DomainError(_("Only the committee secretary or the ministry may confirm the list."), code="permission")
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if CommitteeConfirmation.objects.filter(survey=survey).exists():
-        raise DomainError(_("The Technical Coordination Committee has already confirmed this call's list."), code="done")
+        raise DomainError(
+            _("The Technical Coordination Committee has already confirmed this call's list."), code="done"
+        )
     if not survey.in_gate("recommending"):
         raise DomainError(_("The list can be confirmed only while the subcommittee's records are open."), code="stage")
     lists = confirmation_lists(survey)
     if lists.undecided:
-        raise DomainError(_("These candidates have no subcommittee recommendation yet: %(list)s.") % {
-            "list": ", ".join(c.number for c in lists.undecided)}, code="undecided")
+        raise DomainError(
+            _("These candidates have no subcommittee recommendation yet: %(list)s.")
+            % {"list": ", ".join(c.number for c in lists.undecided)},
+            code="undecided",
+        )
     allowed = {c.pk: c for c in lists.recommended}
     chosen = [allowed[pk] for pk in dict.fromkeys(candidate_ids) if pk in allowed]
     if len(chosen) != len(set(candidate_ids)):
@@ -140,14 +179,23 @@ def committee_confirm(survey: Survey, *, candidate_ids: list[int], held_on: date
     else:
         hearing_starts_on, hearing_ends_on = survey.hearing_starts_on, survey.hearing_ends_on
     confirmation = CommitteeConfirmation.objects.create(
-        survey=survey, held_on=held_on, minutes=minutes.strip(), confirmed_by=actor)
+        survey=survey, held_on=held_on, minutes=minutes.strip(), confirmed_by=actor
+    )
     ConfirmedCandidate.objects.bulk_create(ConfirmedCandidate(confirmation=confirmation, candidate=c) for c in chosen)
     before = snapshot(survey, ["hearing_starts_on", "hearing_ends_on"])
     survey.hearing_starts_on, survey.hearing_ends_on = hearing_starts_on, hearing_ends_on
     survey.save(update_fields=["hearing_starts_on", "hearing_ends_on", "updated_at"])
-    audit_log(AuditAction.COMMITTEE_CONFIRMED, actor=actor, obj=survey, before=before, after={
-        "held_on": held_on, "candidates": [c.number for c in chosen],
-        "hearing_starts_on": hearing_starts_on, "hearing_ends_on": hearing_ends_on,
-    })
+    audit_log(
+        AuditAction.COMMITTEE_CONFIRMED,
+        actor=actor,
+        obj=survey,
+        before=before,
+        after={
+            "held_on": held_on,
+            "candidates": [c.number for c in chosen],
+            "hearing_starts_on": hearing_starts_on,
+            "hearing_ends_on": hearing_ends_on,
+        },
+    )
     survey_transition(survey, to=survey.pipeline.next_stage(survey), actor=actor)
     return confirmation

@@ -18,8 +18,8 @@ from portal.services.signing import SignedBytes
 from portal.tasks import enqueue
 from review.enums import AuditAction, RenderStatus, Stance
 from review.models import CommitteeBook, HearingComment, SubcommitteeMeeting
-from review.services.blind import blind_proposals, blind_titles, candidate_names, redact
 from review.selectors.committee import Ranked, ranking
+from review.services.blind import blind_proposals, blind_titles, candidate_names, redact
 from surveys.models import Field, Survey
 
 logger = logging.getLogger(__name__)
@@ -67,23 +67,59 @@ def score_sheet(survey: Survey, *, field_code: str) -> bytes:
     titles = blind_titles(row.candidate for row in rows)
     labels = dict(Recommendation.choices)
     reviews = [
-        [row.candidate.number, titles[row.candidate.pk], total.pseudonym,
-         *[total.scores.get(c.number) for c in criteria], total.total, str(labels.get(total.recommendation, ""))]
-        for row in sorted(rows, key=lambda r: r.candidate.number) for total in row.result.reviews
+        [
+            row.candidate.number,
+            titles[row.candidate.pk],
+            total.pseudonym,
+            *[total.scores.get(c.number) for c in criteria],
+            total.total,
+            str(labels.get(total.recommendation, "")),
+        ]
+        for row in sorted(rows, key=lambda r: r.candidate.number)
+        for total in row.result.reviews
     ]
     workbook = Workbook()
-    _sheet(workbook, _("Scores"), [
-        _("Candidate number"), _("Technology name"), _("Reviewer"),
-        *[f"{c.number}. {c.display_title}" for c in criteria], _("Weighted total"), _("Overall recommendation"),
-    ], reviews, first=True)
-    _sheet(workbook, _("Aggregates"), [
-        _("Rank"), _("Candidate number"), _("Technology name"), _("Submitted reviews"), _("Aggregate"), _("Spread"),
-        _("Disagreement"), _("Subcommittee recommendation"),
-    ], [
-        [row.rank, row.candidate.number, titles[row.candidate.pk], len(row.result.reviews), row.result.value,
-         row.result.spread, _("Yes") if row.result.flagged else _("No"), _recommendation(row)]
-        for row in rows
-    ])
+    _sheet(
+        workbook,
+        _("Scores"),
+        [
+            _("Candidate number"),
+            _("Technology name"),
+            _("Reviewer"),
+            *[f"{c.number}. {c.display_title}" for c in criteria],
+            _("Weighted total"),
+            _("Overall recommendation"),
+        ],
+        reviews,
+        first=True,
+    )
+    _sheet(
+        workbook,
+        _("Aggregates"),
+        [
+            _("Rank"),
+            _("Candidate number"),
+            _("Technology name"),
+            _("Submitted reviews"),
+            _("Aggregate"),
+            _("Spread"),
+            _("Disagreement"),
+            _("Subcommittee recommendation"),
+        ],
+        [
+            [
+                row.rank,
+                row.candidate.number,
+                titles[row.candidate.pk],
+                len(row.result.reviews),
+                row.result.value,
+                row.result.spread,
+                _("Yes") if row.result.flagged else _("No"),
+                _recommendation(row),
+            ]
+            for row in rows
+        ],
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -123,13 +159,18 @@ def books_requeue() -> int:
 
     now = timezone.now()
     with transaction.atomic():
-        stale = list(CommitteeBook.objects.select_for_update(skip_locked=True)
-                     .filter(status__in=PENDING, queued_at__lt=_stale_before()).order_by("queued_at")[:100])
+        stale = list(
+            CommitteeBook.objects.select_for_update(skip_locked=True)
+            .filter(status__in=PENDING, queued_at__lt=_stale_before())
+            .order_by("queued_at")[:100]
+        )
         requeued = 0
         for book in stale:
             if book.attempts >= settings.ARTEFACT_MAX_ATTEMPTS:
                 book.status, book.finished_at = RenderStatus.FAILED, now
-                book.error = book.error or _("The book could not be rendered after %(n)s attempts.") % {"n": book.attempts}
+                book.error = book.error or _("The book could not be rendered after %(n)s attempts.") % {
+                    "n": book.attempts
+                }
                 book.save(update_fields=["status", "finished_at", "error"])
                 continue
             book.status, book.queued_at = RenderStatus.QUEUED, now
@@ -143,8 +184,12 @@ def _summary(candidate, names: list[str]) -> list[list[tuple[str, str]]]:
     """Name, field and summary of each application under the candidate, redacted."""
     proposals = []
     for proposal in blind_proposals(candidate):
-        rows = [(label, value) for _title, section in proposal.sections
-                for name, label, value in section if name in SUMMARY_FIELDS]
+        rows = [
+            (label, value)
+            for _title, section in proposal.sections
+            for name, label, value in section
+            if name in SUMMARY_FIELDS
+        ]
         proposals.append([(label, redact(value, names)) for label, value in rows])
     return proposals
 
@@ -164,8 +209,15 @@ def _section(row: Ranked, criteria) -> dict:
         "decision": decision,
         "rationale": redact(decision.rationale, names) if decision else "",
         "stances": [(label, sum(1 for c in comments if c.stance == value)) for value, label in Stance.choices],
-        "comments": [{"stance": c.get_stance_display(), "created_at": c.created_at, "body": redact(c.body, names),
-                      "answer": redact(c.answer, names)} for c in comments],
+        "comments": [
+            {
+                "stance": c.get_stance_display(),
+                "created_at": c.created_at,
+                "body": redact(c.body, names),
+                "answer": redact(c.answer, names),
+            }
+            for c in comments
+        ],
     }
 
 
@@ -179,11 +231,16 @@ def _build(book: CommitteeBook) -> SignedBytes:
         sections.append(_section(row, criteria))
         CommitteeBook.objects.filter(pk=book.pk).update(done=done)
     field = Field.objects.filter(code=book.field_code).first()
-    return render_signed_pdf("review/pdf/committee_book.html", {
-        "survey": survey, "field_name": field.display_name if field else book.field_code,
-        "meeting": SubcommitteeMeeting.objects.filter(survey=survey, field_code=book.field_code).first(),
-        "sections": sections, "generated_at": timezone.now(),
-    })
+    return render_signed_pdf(
+        "review/pdf/committee_book.html",
+        {
+            "survey": survey,
+            "field_name": field.display_name if field else book.field_code,
+            "meeting": SubcommitteeMeeting.objects.filter(survey=survey, field_code=book.field_code).first(),
+            "sections": sections,
+            "generated_at": timezone.now(),
+        },
+    )
 
 
 def book_filename(book: CommitteeBook) -> str:
@@ -204,7 +261,8 @@ def book_render(book_id: int) -> str:
     except Exception as error:  # the secretary sees the failure on the book instead of a silent queue
         logger.exception("Committee book %s failed", book_id)
         CommitteeBook.objects.filter(pk=book_id).update(
-            status=RenderStatus.FAILED, error=str(error)[:2000] or error.__class__.__name__, finished_at=timezone.now())
+            status=RenderStatus.FAILED, error=str(error)[:2000] or error.__class__.__name__, finished_at=timezone.now()
+        )
         return "failed"
     with transaction.atomic():
         book = CommitteeBook.objects.select_for_update().select_related("survey").get(pk=book_id)
@@ -213,9 +271,17 @@ def book_render(book_id: int) -> str:
         book.file.save(book_filename(book), ContentFile(result.data), save=False)
         book.status, book.done, book.finished_at = RenderStatus.DONE, book.total, timezone.now()
         book.save(update_fields=["file", "status", "done", "finished_at"])
-        document_record(book, kind=DocumentKind.BOOK, reference=f"{book.survey.code}-{book.field_code}",
-                        label=str(book.pk), stored_name=book.file.name, result=result)
-        audit_log(AuditAction.BOOK_RENDERED, obj=book.survey, after={"book": book.pk, "field": book.field_code,
-                                                                         "size": len(result.data),
-                                                                         "signed": result.signed})
+        document_record(
+            book,
+            kind=DocumentKind.BOOK,
+            reference=f"{book.survey.code}-{book.field_code}",
+            label=str(book.pk),
+            stored_name=book.file.name,
+            result=result,
+        )
+        audit_log(
+            AuditAction.BOOK_RENDERED,
+            obj=book.survey,
+            after={"book": book.pk, "field": book.field_code, "size": len(result.data), "signed": result.signed},
+        )
     return "rendered"

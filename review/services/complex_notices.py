@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
 from review.enums import (
-    COMPLEX_AMENDMENTS, COMPLEX_AUDIT, DESIGNATING_DECISIONS, AuditAction, ComplexAction, EntryStatus,
+    COMPLEX_AMENDMENTS,
+    COMPLEX_AUDIT,
+    DESIGNATING_DECISIONS,
+    AuditAction,
+    ComplexAction,
+    EntryStatus,
 )
 from review.models import ComplexEvent, ComplexNoticeItem, DesignatedComplex, Notice, SubcommitteeDecision
 from review.services import notices
@@ -32,14 +37,26 @@ from surveys.selectors import field_names
 #: The parts of a complex item the ministry edits in the draft.
 ITEM_FIELDS = ["name", "province", "city", "location", "area_m2", "anchor_companies", "conditions"]
 #: What a register entry's history keeps at each step.
-ENTRY_FIELDS = ["number", "name", "field_code", "province", "city", "location", "area_m2", "anchor_companies",
-                "conditions", "conditions_met_at", "status"]
+ENTRY_FIELDS = [
+    "number",
+    "name",
+    "field_code",
+    "province",
+    "city",
+    "location",
+    "area_m2",
+    "anchor_companies",
+    "conditions",
+    "conditions_met_at",
+    "status",
+]
 AREA_LIMIT = Decimal(10) ** 12
 PROVINCE_CODES = {code for code, _name, _name_en in PROVINCES}
 ANCHORS = RowsField(columns=ANCHOR_COLUMNS, min_rows=0, max_rows=30, required=False)
 
 
 # -- reading -------------------------------------------------------------------------------------------------------
+
 
 def province_name(code: str) -> str:
     """A province code (``surveys.criteria.PROVINCES``) as its name in the current language."""
@@ -86,8 +103,11 @@ def anchors_of(rows) -> Anchors:
 
 def clean_anchors(rows) -> list[dict]:
     """Only the four columns of an anchor company, numbers as typed."""
-    return [{column.key: str(row.get(column.key, "") or "").strip() for column in ANCHOR_COLUMNS}
-            for row in (rows if isinstance(rows, list) else []) if isinstance(row, dict)]
+    return [
+        {column.key: str(row.get(column.key, "") or "").strip() for column in ANCHOR_COLUMNS}
+        for row in (rows if isinstance(rows, list) else [])
+        if isinstance(row, dict)
+    ]
 
 
 @dataclass(frozen=True)
@@ -104,13 +124,20 @@ class ComplexRow:
 def complex_rows(sources) -> list[ComplexRow]:
     """Notice items, register entries or history snapshots (dicts) ready to show: one query for field names."""
     sources = list(sources)
-    get = [(s.get if isinstance(s, dict) else (lambda name, default="", s=s: getattr(s, name, default)))
-           for s in sources]
+    get = [
+        (s.get if isinstance(s, dict) else (lambda name, default="", s=s: getattr(s, name, default))) for s in sources
+    ]
     names = field_names({g("field_code", "") for g in get})
-    return [ComplexRow(source=s, field_name=names.get(g("field_code", ""), g("field_code", "")),
-                       province_name=province_name(g("province", "")), area=area_text(g("area_m2", "")),
-                       anchors=anchors_of(g("anchor_companies", [])))
-            for s, g in zip(sources, get)]
+    return [
+        ComplexRow(
+            source=s,
+            field_name=names.get(g("field_code", ""), g("field_code", "")),
+            province_name=province_name(g("province", "")),
+            area=area_text(g("area_m2", "")),
+            anchors=anchors_of(g("anchor_companies", [])),
+        )
+        for s, g in zip(sources, get)
+    ]
 
 
 def notice_pdf_context(notice: Notice) -> dict:
@@ -118,12 +145,13 @@ def notice_pdf_context(notice: Notice) -> dict:
 
 
 def location_of(source) -> str:
-    """"충청북도 청주시 오창읍 …": province, city and address in one line."""
+    """ "충청북도 청주시 오창읍 …": province, city and address in one line."""
     get = source.get if isinstance(source, dict) else (lambda name, default="": getattr(source, name, default))
     return " ".join(part for part in (province_name(get("province", "")), get("city", ""), get("location", "")) if part)
 
 
 # -- drafting ------------------------------------------------------------------------------------------------------
+
 
 def refuse_unless_complex(notice: Notice) -> None:
     if notice.lists_selection:
@@ -135,8 +163,11 @@ def refuse_unless_complex(notice: Notice) -> None:
 def _latest_versions(candidates) -> dict[int, ApplicationVersion]:
     """candidate id → the latest submitted version of its applications (one query)."""
     latest = {}
-    versions = (ApplicationVersion.objects.filter(application__candidate__in=candidates)
-                .select_related("application").order_by("submitted_at", "pk"))
+    versions = (
+        ApplicationVersion.objects.filter(application__candidate__in=candidates)
+        .select_related("application")
+        .order_by("submitted_at", "pk")
+    )
     for version in versions:
         latest[version.application.candidate_id] = version
     return latest
@@ -156,9 +187,12 @@ def _plan_text(candidate: Candidate, version: ApplicationVersion | None) -> dict
         return answer_of(answers, key, kind=SurveyKind.COMPLEX, default=default)
 
     return {
-        "name": (answer("title") or candidate.title)[:200], "field_code": candidate.field_code or answer("field"),
-        "province": str(answer("province"))[:4], "city": str(answer("city"))[:100],
-        "location": str(answer("address"))[:300], "area_m2": _plan_area(answer("area_m2")),
+        "name": (answer("title") or candidate.title)[:200],
+        "field_code": candidate.field_code or answer("field"),
+        "province": str(answer("province"))[:4],
+        "city": str(answer("city"))[:100],
+        "location": str(answer("address"))[:300],
+        "area_m2": _plan_area(answer("area_m2")),
         "anchor_companies": clean_anchors(answer("anchor_companies", [])),
     }
 
@@ -179,11 +213,19 @@ def complex_items_draft(notice: Notice, candidates: list[Candidate], *, in_force
     refuse_unless_complex(notice)
     versions = _latest_versions(candidates)
     conditions = conditions_of(candidates, in_force)
-    return ComplexNoticeItem.objects.bulk_create([
-        ComplexNoticeItem(notice=notice, order=index, action=ComplexAction.DESIGNATE, candidate=candidate,
-                          conditions=conditions[candidate.pk], **_plan_text(candidate, versions.get(candidate.pk)))
-        for index, candidate in enumerate(candidates, start=1)
-    ])
+    return ComplexNoticeItem.objects.bulk_create(
+        [
+            ComplexNoticeItem(
+                notice=notice,
+                order=index,
+                action=ComplexAction.DESIGNATE,
+                candidate=candidate,
+                conditions=conditions[candidate.pk],
+                **_plan_text(candidate, versions.get(candidate.pk)),
+            )
+            for index, candidate in enumerate(candidates, start=1)
+        ]
+    )
 
 
 def _lock_item(item: ComplexNoticeItem) -> tuple[Notice, ComplexNoticeItem]:
@@ -192,33 +234,65 @@ def _lock_item(item: ComplexNoticeItem) -> tuple[Notice, ComplexNoticeItem]:
     return notice, ComplexNoticeItem.objects.select_for_update().get(pk=item.pk)
 
 
-def _clean_text(*, name: str, province: str, city: str, location: str, area_m2, anchor_companies, conditions: str) -> dict:
+def _clean_text(
+    *, name: str, province: str, city: str, location: str, area_m2, anchor_companies, conditions: str
+) -> dict:
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Give the name of the complex."), code="name")
     if province not in PROVINCE_CODES:
         raise DomainError(_("Choose the metropolitan city or province of the site."), code="province")
-    return {"name": name, "province": province, "city": (city or "").strip(), "location": (location or "").strip(),
-            "area_m2": parse_area(area_m2), "anchor_companies": clean_anchors(anchor_companies),
-            "conditions": (conditions or "").strip()}
+    return {
+        "name": name,
+        "province": province,
+        "city": (city or "").strip(),
+        "location": (location or "").strip(),
+        "area_m2": parse_area(area_m2),
+        "anchor_companies": clean_anchors(anchor_companies),
+        "conditions": (conditions or "").strip(),
+    }
 
 
 @transaction.atomic
-def complex_item_update(item: ComplexNoticeItem, *, actor, name: str, province: str, area_m2, city: str = "",
-                        location: str = "", anchor_companies=(), conditions: str = "") -> ComplexNoticeItem:
+def complex_item_update(
+    item: ComplexNoticeItem,
+    *,
+    actor,
+    name: str,
+    province: str,
+    area_m2,
+    city: str = "",
+    location: str = "",
+    anchor_companies=(),
+    conditions: str = "",
+) -> ComplexNoticeItem:
     """Edit one complex's text (name, site, area, anchor companies, conditions) while the notice is a draft."""
     notice, item = _lock_item(item)
     if item.action != ComplexAction.DESIGNATE:
-        raise DomainError(_("A change to a designated complex carries the register's text; remove it and add it "
-                            "again to change it."), code="action")
+        raise DomainError(
+            _("A change to a designated complex carries the register's text; remove it and add it again to change it."),
+            code="action",
+        )
     before = snapshot(item, ITEM_FIELDS)
-    data = _clean_text(name=name, province=province, city=city, location=location, area_m2=area_m2,
-                       anchor_companies=list(anchor_companies), conditions=conditions)
+    data = _clean_text(
+        name=name,
+        province=province,
+        city=city,
+        location=location,
+        area_m2=area_m2,
+        anchor_companies=list(anchor_companies),
+        conditions=conditions,
+    )
     for key, value in data.items():
         setattr(item, key, value)
     item.save(update_fields=ITEM_FIELDS)
-    audit_log(AuditAction.NOTICE_ITEM_UPDATED, actor=actor, obj=notice, before=before,
-              after={"item": item.pk, **snapshot(item, ITEM_FIELDS)})
+    audit_log(
+        AuditAction.NOTICE_ITEM_UPDATED,
+        actor=actor,
+        obj=notice,
+        before=before,
+        after={"item": item.pk, **snapshot(item, ITEM_FIELDS)},
+    )
     return item
 
 
@@ -246,8 +320,9 @@ def _next_order(notice: Notice) -> int:
 
 
 @transaction.atomic
-def complex_item_amend(notice: Notice, *, entry: DesignatedComplex, action: str, actor, area_m2=None,
-                       note: str = "") -> ComplexNoticeItem:
+def complex_item_amend(
+    notice: Notice, *, entry: DesignatedComplex, action: str, actor, area_m2=None, note: str = ""
+) -> ComplexNoticeItem:
     """Add a change to a designated complex to a draft notice: a change of area, its conditions met, a revocation."""
     notice = notices._lock_draft(notice)
     refuse_unless_complex(notice)
@@ -256,13 +331,26 @@ def complex_item_amend(notice: Notice, *, entry: DesignatedComplex, action: str,
     if notice.complex_items.filter(entry=entry).exists():
         raise DomainError(_("This notice already has an item for that complex."), code="entry")
     item = ComplexNoticeItem.objects.create(
-        notice=notice, order=_next_order(notice), action=action, entry=entry,
-        candidate_id=entry.candidate_id, note=(note or "").strip(),
-        **{**snapshot(entry, ["name", "field_code", "province", "city", "location", "area_m2", "anchor_companies",
-                              "conditions"]), **({"area_m2": area} if area is not None else {})},
+        notice=notice,
+        order=_next_order(notice),
+        action=action,
+        entry=entry,
+        candidate_id=entry.candidate_id,
+        note=(note or "").strip(),
+        **{
+            **snapshot(
+                entry,
+                ["name", "field_code", "province", "city", "location", "area_m2", "anchor_companies", "conditions"],
+            ),
+            **({"area_m2": area} if area is not None else {}),
+        },
     )
-    audit_log(AuditAction.NOTICE_ITEM_ADDED, actor=actor, obj=notice,
-              after={"item": item.pk, "action": action, "entry": entry.number, "area_m2": item.area_m2})
+    audit_log(
+        AuditAction.NOTICE_ITEM_ADDED,
+        actor=actor,
+        obj=notice,
+        after={"item": item.pk, "action": action, "entry": entry.number, "area_m2": item.area_m2},
+    )
     return item
 
 
@@ -276,6 +364,7 @@ def complex_item_remove(item: ComplexNoticeItem, *, actor) -> None:
 
 # -- publishing and the register -----------------------------------------------------------------------------------
 
+
 def _entry_snapshot(entry: DesignatedComplex) -> dict:
     return snapshot(entry, ENTRY_FIELDS)
 
@@ -287,17 +376,35 @@ def _next_number(year: int) -> str:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('review.designated_complex.number'))")
     prefix = f"{year}-CX-"
     taken = DesignatedComplex.objects.filter(number__startswith=prefix).values_list("number", flat=True)
-    last = max((int(n[len(prefix):]) for n in taken if n[len(prefix):].isdigit()), default=0)
+    last = max((int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()), default=0)
     return f"{prefix}{last + 1:03d}"
 
 
-def _record(entry: DesignatedComplex, action: str, *, actor, notice: Notice | None = None, note: str = "",
-            before: dict | None = None) -> ComplexEvent:
+def _record(
+    entry: DesignatedComplex,
+    action: str,
+    *,
+    actor,
+    notice: Notice | None = None,
+    note: str = "",
+    before: dict | None = None,
+) -> ComplexEvent:
     after = _entry_snapshot(entry)
-    event = ComplexEvent.objects.create(entry=entry, notice=notice, actor=actor if getattr(actor, "pk", None) else None,
-                                        action=action, snapshot=after, note=note)
-    audit_log(COMPLEX_AUDIT[action], actor=actor, obj=entry, before=before,
-              after={**after, "notice": notice.number if notice else None, "note": note})
+    event = ComplexEvent.objects.create(
+        entry=entry,
+        notice=notice,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        snapshot=after,
+        note=note,
+    )
+    audit_log(
+        COMPLEX_AUDIT[action],
+        actor=actor,
+        obj=entry,
+        before=before,
+        after={**after, "notice": notice.number if notice else None, "note": note},
+    )
     return event
 
 
@@ -313,15 +420,24 @@ def _apply_change(entry: DesignatedComplex, action: str, *, area: Decimal | None
 def _designate(item: ComplexNoticeItem, notice: Notice, *, in_force: dict, year: int, actor) -> DesignatedComplex:
     resolution = in_force.get(item.candidate_id)
     if resolution is None or resolution.decision not in DESIGNATING_DECISIONS or not resolution.meeting.is_closed:
-        raise DomainError(_("“%(title)s” has no designation resolution of a closed meeting in force; remove the item.")
-                          % {"title": item.name}, code="resolution")
+        raise DomainError(
+            _("“%(title)s” has no designation resolution of a closed meeting in force; remove the item.")
+            % {"title": item.name},
+            code="resolution",
+        )
     if DesignatedComplex.objects.filter(candidate_id=item.candidate_id).exists():
-        raise DomainError(_("“%(name)s” is already in the register of complexes; add a change to its entry instead.")
-                          % {"name": item.name}, code="registered")
+        raise DomainError(
+            _("“%(name)s” is already in the register of complexes; add a change to its entry instead.")
+            % {"name": item.name},
+            code="registered",
+        )
     entry = DesignatedComplex.objects.create(
-        number=_next_number(year), candidate_id=item.candidate_id, notice=notice,
-        **snapshot(item, ["name", "field_code", "province", "city", "location", "area_m2", "anchor_companies",
-                          "conditions"]),
+        number=_next_number(year),
+        candidate_id=item.candidate_id,
+        notice=notice,
+        **snapshot(
+            item, ["name", "field_code", "province", "city", "location", "area_m2", "anchor_companies", "conditions"]
+        ),
     )
     ComplexNoticeItem.objects.filter(pk=item.pk).update(entry=entry)
     _record(entry, ComplexAction.DESIGNATE, actor=actor, notice=notice)
@@ -350,8 +466,9 @@ def complex_items_publish(notice: Notice, *, in_force: dict, actor, now) -> list
 
 
 @transaction.atomic
-def complex_entry_amend(entry: DesignatedComplex, *, action: str, reason: str, actor,
-                        area_m2=None) -> DesignatedComplex:
+def complex_entry_amend(
+    entry: DesignatedComplex, *, action: str, reason: str, actor, area_m2=None
+) -> DesignatedComplex:
     """The ministry's direct change to a designated complex, with its reason: a change of area, the conditions
     recorded as met, or a revocation. Each adds a step to the complex's public history."""
     entry = DesignatedComplex.objects.select_for_update().get(pk=entry.pk)

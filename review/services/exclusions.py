@@ -29,19 +29,28 @@ def exclusion_add(application, *, actor, name: str = "", email: str = "", reason
         raise DomainError(_("Give the reason for the exclusion."), code="reason")
     existing = ExclusionRequest.objects.select_for_update().filter(application=application)
     if existing.count() >= MAX_EXCLUSIONS:
-        raise DomainError(_("An application may ask to exclude at most %(n)d experts.") % {"n": MAX_EXCLUSIONS},
-                          code="limit")
+        raise DomainError(
+            _("An application may ask to exclude at most %(n)d experts.") % {"n": MAX_EXCLUSIONS}, code="limit"
+        )
     if email and existing.filter(email__iexact=email).exists():
         raise DomainError(_("This expert is already on the list."), code="duplicate")
     request = ExclusionRequest.objects.create(application=application, name=name, email=email, reason=reason)
-    audit_log(AuditAction.EXCLUSION_ADDED, actor=actor, obj=application,
-              after={"name": name, "email": email, "reason": reason})
+    audit_log(
+        AuditAction.EXCLUSION_ADDED,
+        actor=actor,
+        obj=application,
+        after={"name": name, "email": email, "reason": reason},
+    )
     return request
 
 
 @transaction.atomic
 def exclusion_remove(request: ExclusionRequest, *, actor) -> None:
     _check_open(request.application)
-    audit_log(AuditAction.EXCLUSION_REMOVED, actor=actor, obj=request.application,
-              before={"name": request.name, "email": request.email, "reason": request.reason})
+    audit_log(
+        AuditAction.EXCLUSION_REMOVED,
+        actor=actor,
+        obj=request.application,
+        before={"name": request.name, "email": request.email, "reason": request.reason},
+    )
     request.delete()

@@ -26,7 +26,8 @@ def window_open(survey: Survey, *, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return (
         survey.in_gate("hearing_commenting")
-        and survey.hearing_starts_on is not None and survey.hearing_ends_on is not None
+        and survey.hearing_starts_on is not None
+        and survey.hearing_ends_on is not None
         and survey.hearing_starts_on <= today <= survey.hearing_ends_on
     )
 
@@ -40,8 +41,10 @@ def window_refusal(survey: Survey, *, today: date | None = None) -> str:
         return _("The comment period of this call is not open.")
     dates = {"start": survey.hearing_starts_on.isoformat(), "end": survey.hearing_ends_on.isoformat()}
     if today < survey.hearing_starts_on:
-        return _("The comment period has not started yet: "
-                 "comments are accepted from %(start)s to %(end)s (Korea time).") % dates
+        return (
+            _("The comment period has not started yet: comments are accepted from %(start)s to %(end)s (Korea time).")
+            % dates
+        )
     return _("The comment period ended on %(end)s (Korea time); comments are no longer accepted.") % dates
 
 
@@ -72,15 +75,22 @@ def hearing_comment_add(candidate: Candidate, *, stance: str, body: str, actor) 
     if len(body) > MAX_COMMENT:
         raise DomainError(_("A comment may have at most %(n)d characters.") % {"n": MAX_COMMENT}, code="body")
     comment = HearingComment.objects.create(candidate=candidate, author=actor, stance=stance, body=body)
-    audit_log(AuditAction.HEARING_COMMENTED, actor=actor, obj=comment,
-              after={"candidate": candidate.number, "stance": stance, "body": body})
+    audit_log(
+        AuditAction.HEARING_COMMENTED,
+        actor=actor,
+        obj=comment,
+        after={"candidate": candidate.number, "stance": stance, "body": body},
+    )
     return comment
 
 
 def _state(comment: HearingComment, candidate: Candidate, entry: ConfirmedCandidate) -> dict:
     return {
-        "answer": comment.answer, "change": comment.change, "change_summary": comment.change_summary,
-        "title": candidate.title, "removed": entry.removed_at is not None,
+        "answer": comment.answer,
+        "change": comment.change,
+        "change_summary": comment.change_summary,
+        "title": candidate.title,
+        "removed": entry.removed_at is not None,
     }
 
 
@@ -97,7 +107,9 @@ def _checked_summary(change: str, summary: str, *, candidate: Candidate, title_a
     if change == HearingChange.NONE:
         return ""
     if change == HearingChange.AMENDED and title_after and title_after != candidate.title:
-        names = applicant_names(accepted_applications([candidate.pk]))  # the summary is public: mask the titles like the list does
+        names = applicant_names(
+            accepted_applications([candidate.pk])
+        )  # the summary is public: mask the titles like the list does
         return _title_change(summary, redact(candidate.title, names), redact(title_after, names))
     if not summary:
         raise DomainError(_("Describe the change this comment caused."), code="change_summary")
@@ -120,7 +132,13 @@ def _apply_removal(entry: ConfirmedCandidate, comment: HearingComment, change: s
 
 @transaction.atomic
 def hearing_comment_answer(
-    comment: HearingComment, *, answer: str, change: str, change_summary: str = "", title: str = "", actor,
+    comment: HearingComment,
+    *,
+    answer: str,
+    change: str,
+    change_summary: str = "",
+    title: str = "",
+    actor,
 ) -> HearingComment:
     """The ministry's public answer and the change the comment caused; editing an answer is audited too."""
     comment = HearingComment.objects.select_for_update().select_related("author").get(pk=comment.pk)
@@ -141,16 +159,26 @@ def hearing_comment_answer(
     if title and title != candidate.title:
         candidate.title = title
         candidate.save(update_fields=["title"])
-        audit_log(AuditAction.HEARING_CANDIDATE_AMENDED, actor=actor, obj=candidate, before={"title": before["title"]},
-                  after={"title": title, "comment": comment.pk})
+        audit_log(
+            AuditAction.HEARING_CANDIDATE_AMENDED,
+            actor=actor,
+            obj=candidate,
+            before={"title": before["title"]},
+            after={"title": title, "comment": comment.pk},
+        )
     first = not comment.answer
     comment.answer, comment.change, comment.change_summary = answer, change, summary
     comment.answered_by = actor
     comment.answered_at = timezone.now()
     comment.save(update_fields=["answer", "change", "change_summary", "answered_by", "answered_at"])
     after = _state(comment, candidate, entry)
-    audit_log(AuditAction.HEARING_ANSWERED if first else AuditAction.HEARING_ANSWER_EDITED, actor=actor, obj=comment, before=None if first else before,
-              after=after)
+    audit_log(
+        AuditAction.HEARING_ANSWERED if first else AuditAction.HEARING_ANSWER_EDITED,
+        actor=actor,
+        obj=comment,
+        before=None if first else before,
+        after=after,
+    )
     if any(before[part] != after[part] for part in MAILED_PARTS):
         _mail_answer(comment, candidate)
     return comment

@@ -23,25 +23,37 @@ def _check_state(assignment: Assignment, layer: EvaluationLayer) -> None:
         raise DomainError(_("Judgements are recorded only while the panel evaluation is under way."), code="stage")
 
 
-def check_judgement(layer: EvaluationLayer, *, essential, essential_reason: str, adjustment: int,
-                    adjustment_reason: str, submit: bool) -> None:
+def check_judgement(
+    layer: EvaluationLayer, *, essential, essential_reason: str, adjustment: int, adjustment_reason: str, submit: bool
+) -> None:
     """The layer's rules; ``DomainError.code`` names the field at fault."""
     if abs(adjustment) > layer.max_adjustment:
-        raise DomainError(_("The ranking may move by at most %(n)d places up or down.") % {"n": layer.max_adjustment},
-                          code="adjustment")
+        raise DomainError(
+            _("The ranking may move by at most %(n)d places up or down.") % {"n": layer.max_adjustment},
+            code="adjustment",
+        )
     if adjustment and not adjustment_reason:
         raise DomainError(_("Give the reason for moving the candidate in the ranking."), code="adjustment_reason")
     if submit and essential is None:
         raise DomainError(_("Say whether international cooperation is essential."), code="essential")
     if submit and not essential_reason:
-        raise DomainError(_("Give the reasons for your judgement on international cooperation."),
-                          code="essential_reason")
+        raise DomainError(
+            _("Give the reasons for your judgement on international cooperation."), code="essential_reason"
+        )
 
 
 @transaction.atomic
-def judgement_save(assignment: Assignment, *, reviewer, essential: bool | None, essential_reason: str = "",
-                   adjustment: int = 0, adjustment_reason: str = "", comment: str = "",
-                   submit: bool = False) -> PanelJudgement:
+def judgement_save(
+    assignment: Assignment,
+    *,
+    reviewer,
+    essential: bool | None,
+    essential_reason: str = "",
+    adjustment: int = 0,
+    adjustment_reason: str = "",
+    comment: str = "",
+    submit: bool = False,
+) -> PanelJudgement:
     """Save a draft or submit; a submitted judgement never changes."""
     assignment = _lock(assignment, reviewer)
     if assignment.layer == 1:
@@ -49,8 +61,14 @@ def judgement_save(assignment: Assignment, *, reviewer, essential: bool | None, 
     layer = EvaluationLayer.objects.get(survey_id=assignment.candidate.survey_id, number=assignment.layer)
     _check_state(assignment, layer)
     essential_reason, adjustment_reason = essential_reason.strip(), adjustment_reason.strip()
-    check_judgement(layer, essential=essential, essential_reason=essential_reason, adjustment=adjustment,
-                    adjustment_reason=adjustment_reason, submit=submit)
+    check_judgement(
+        layer,
+        essential=essential,
+        essential_reason=essential_reason,
+        adjustment=adjustment,
+        adjustment_reason=adjustment_reason,
+        submit=submit,
+    )
     judgement, _created = PanelJudgement.objects.get_or_create(assignment=assignment)
     judgement.essential, judgement.essential_reason = essential, essential_reason
     judgement.adjustment, judgement.adjustment_reason = adjustment, adjustment_reason
@@ -60,6 +78,10 @@ def judgement_save(assignment: Assignment, *, reviewer, essential: bool | None, 
         _move(assignment, AssignmentStatus.SUBMITTED)
         assignment.save(update_fields=["status"])
     judgement.save()
-    audit_log(AuditAction.JUDGEMENT_SUBMITTED if submit else AuditAction.JUDGEMENT_SAVED, actor=reviewer,
-              obj=assignment, after={"layer": layer.number, "essential": essential, "adjustment": adjustment})
+    audit_log(
+        AuditAction.JUDGEMENT_SUBMITTED if submit else AuditAction.JUDGEMENT_SAVED,
+        actor=reviewer,
+        obj=assignment,
+        after={"layer": layer.number, "essential": essential, "adjustment": adjustment},
+    )
     return judgement

@@ -58,8 +58,12 @@ def ensure_layers(survey: Survey) -> list[EvaluationLayer]:
     layers = list(EvaluationLayer.objects.filter(survey=survey).order_by("number"))
     if not layers:
         EvaluationLayer.objects.bulk_create(
-            [EvaluationLayer(survey=survey, number=number, kind=kind, name=name)
-             for number, kind, name in DEFAULT_LAYERS], ignore_conflicts=True)
+            [
+                EvaluationLayer(survey=survey, number=number, kind=kind, name=name)
+                for number, kind, name in DEFAULT_LAYERS
+            ],
+            ignore_conflicts=True,
+        )
         layers = list(EvaluationLayer.objects.filter(survey=survey).order_by("number"))
     return layers
 
@@ -78,15 +82,17 @@ def layers_save(survey: Survey, *, count: int, rules: dict[int, dict], actor) ->
     """Set the number of layers (2 or 3) and each layer's rules, before the expert evaluation starts."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if not survey.in_gate("layer_setup"):
-        raise DomainError(_("The evaluation layers can no longer change: the expert evaluation has started."),
-                          code="stage")
+        raise DomainError(
+            _("The evaluation layers can no longer change: the expert evaluation has started."), code="stage"
+        )
     if count not in (2, MAX_LAYERS):
         raise DomainError(_("A call is evaluated in two or three layers."), code="count")
     ensure_layers(survey)
     EvaluationLayer.objects.filter(survey=survey, number__gt=count).delete()
     if count == MAX_LAYERS:
-        EvaluationLayer.objects.get_or_create(survey=survey, number=3,
-                                              defaults={"kind": LayerKind.PANEL, "name": THIRD_LAYER_NAME})
+        EvaluationLayer.objects.get_or_create(
+            survey=survey, number=3, defaults={"kind": LayerKind.PANEL, "name": THIRD_LAYER_NAME}
+        )
     layers = list(EvaluationLayer.objects.filter(survey=survey).order_by("number"))
     for layer in layers:
         for name, value in (rules.get(layer.number) or {}).items():
@@ -94,8 +100,14 @@ def layers_save(survey: Survey, *, count: int, rules: dict[int, dict], actor) ->
                 setattr(layer, name, value)
         layer.save()
     _sync_plan(survey, layers[0])
-    audit_log(AuditAction.LAYERS_CHANGED, actor=actor, obj=survey, after={
-        "layers": [{"number": l.number, **{f: str(getattr(l, f)) for f in RULE_FIELDS}} for l in layers]})
+    audit_log(
+        AuditAction.LAYERS_CHANGED,
+        actor=actor,
+        obj=survey,
+        after={
+            "layers": [{"number": layer.number, **{f: str(getattr(layer, f)) for f in RULE_FIELDS}} for layer in layers]
+        },
+    )
     return layers
 
 
@@ -110,6 +122,7 @@ def _sync_plan(survey: Survey, first: EvaluationLayer) -> None:
 
 # -- assignment ---------------------------------------------------------------------------------------------------
 
+
 def check_assignable(survey: Survey, number: int) -> EvaluationLayer | None:
     """Refuse an assignment in layer ``number`` unless the layer exists, is open and follows a closed layer."""
     if not uses_layers(survey):
@@ -121,23 +134,32 @@ def check_assignable(survey: Survey, number: int) -> EvaluationLayer | None:
     if layer is None:
         raise DomainError(_("This call has no evaluation layer %(n)d.") % {"n": number}, code="layer")
     if layer.is_closed:
-        raise DomainError(_("Layer %(n)d is closed; no one can be assigned to it any more.") % {"n": number},
-                          code="layer")
+        raise DomainError(
+            _("Layer %(n)d is closed; no one can be assigned to it any more.") % {"n": number}, code="layer"
+        )
     previous = layers.get(number - 1)
     if previous is not None and not previous.is_closed:
-        raise DomainError(_("Layer %(n)d can be assigned only once layer %(previous)d is closed.")
-                          % {"n": number, "previous": previous.number}, code="layer")
+        raise DomainError(
+            _("Layer %(n)d can be assigned only once layer %(previous)d is closed.")
+            % {"n": number, "previous": previous.number},
+            code="layer",
+        )
     return layer
 
 
 # -- categories ---------------------------------------------------------------------------------------------------
 
+
 def candidate_categories(survey: Survey) -> dict[int, int | None]:
     """Candidate id → the category its first application names (one query, whatever the number)."""
     section, key = ANSWER_PATHS[SurveyKind.INTERNATIONAL_RND]["category"]
     valid = {str(pk): pk for pk in survey.categories.values_list("pk", flat=True)}
-    rows = (Application.objects.filter(candidate__survey=survey).order_by("candidate_id", "pk")
-            .annotate(chosen=KT(f"answers__{section}__{key}")).values_list("candidate_id", "chosen"))
+    rows = (
+        Application.objects.filter(candidate__survey=survey)
+        .order_by("candidate_id", "pk")
+        .annotate(chosen=KT(f"answers__{section}__{key}"))
+        .values_list("candidate_id", "chosen")
+    )
     found: dict[int, int | None] = {}
     for candidate_id, chosen in rows:
         if found.get(candidate_id) is None:
@@ -169,20 +191,29 @@ def _score_key(row):
 
 # -- closing ------------------------------------------------------------------------------------------------------
 
+
 def open_assignments(layer: EvaluationLayer) -> list[str]:
     """Numbers of the candidates whose assignments in the layer are neither submitted nor ended."""
-    return sorted(set(Assignment.objects.filter(
-        candidate__survey_id=layer.survey_id, layer=layer.number, status__in=OPEN_STATUSES,
-    ).values_list("candidate__number", flat=True)))
+    return sorted(
+        set(
+            Assignment.objects.filter(
+                candidate__survey_id=layer.survey_id,
+                layer=layer.number,
+                status__in=OPEN_STATUSES,
+            ).values_list("candidate__number", flat=True)
+        )
+    )
 
 
 def _check_closable(survey: Survey, layer: EvaluationLayer) -> None:
     if layer.is_closed:
         raise DomainError(_("Layer %(n)d is already closed.") % {"n": layer.number}, code="closed")
     if survey.stage != LAYER_STAGE[layer.kind]:
-        raise DomainError(_("Layer %(n)d can be closed only in the stage “%(stage)s”.")
-                          % {"n": layer.number, "stage": survey.pipeline.label(LAYER_STAGE[layer.kind])},
-                          code="stage")
+        raise DomainError(
+            _("Layer %(n)d can be closed only in the stage “%(stage)s”.")
+            % {"n": layer.number, "stage": survey.pipeline.label(LAYER_STAGE[layer.kind])},
+            code="stage",
+        )
     previous = EvaluationLayer.objects.filter(survey=survey, number=layer.number - 1).first()
     if previous is not None and not previous.is_closed:
         raise DomainError(_("Close layer %(n)d first.") % {"n": previous.number}, code="order")
@@ -190,7 +221,9 @@ def _check_closable(survey: Survey, layer: EvaluationLayer) -> None:
     if waiting:
         raise DomainError(
             _("Layer %(n)d cannot be closed: evaluations are still open for %(list)s.")
-            % {"n": layer.number, "list": ", ".join(waiting)}, code="open")
+            % {"n": layer.number, "list": ", ".join(waiting)},
+            code="open",
+        )
 
 
 @transaction.atomic
@@ -209,16 +242,35 @@ def layer_close(layer: EvaluationLayer, *, actor) -> list[LayerOutcome]:
     now = timezone.now()
     LayerOutcome.objects.filter(layer=layer).delete()
     outcomes = LayerOutcome.objects.bulk_create(
-        LayerOutcome(layer=layer, candidate=row["candidate"], category_id=row["category"], score=row["score"],
-                     rank=row["rank"], essential=row.get("essential"), essential_yes=row.get("yes", 0),
-                     essential_no=row.get("no", 0), adjustment=row.get("adjustment", Decimal(0)),
-                     members=row["members"], basis=row.get("basis", ""), detail=row["detail"], computed_at=now)
-        for row in rows)
+        LayerOutcome(
+            layer=layer,
+            candidate=row["candidate"],
+            category_id=row["category"],
+            score=row["score"],
+            rank=row["rank"],
+            essential=row.get("essential"),
+            essential_yes=row.get("yes", 0),
+            essential_no=row.get("no", 0),
+            adjustment=row.get("adjustment", Decimal(0)),
+            members=row["members"],
+            basis=row.get("basis", ""),
+            detail=row["detail"],
+            computed_at=now,
+        )
+        for row in rows
+    )
     layer.closed_at, layer.closed_by = now, actor
     layer.save(update_fields=["closed_at", "closed_by"])
-    audit_log(AuditAction.LAYER_CLOSED, actor=actor, obj=layer, after={
-        "layer": layer.number, "candidates": len(outcomes),
-        "ranks": {row["number"]: row["rank"] for row in rows}})
+    audit_log(
+        AuditAction.LAYER_CLOSED,
+        actor=actor,
+        obj=layer,
+        after={
+            "layer": layer.number,
+            "candidates": len(outcomes),
+            "ranks": {row["number"]: row["rank"] for row in rows},
+        },
+    )
     return outcomes
 
 
@@ -228,10 +280,12 @@ def _scoring_rows(survey: Survey, layer: EvaluationLayer, rows: list[dict]) -> N
     stored_scores.refresh(survey, ids)
     stored = {s.candidate_id: s for s in CandidateScore.objects.filter(candidate_id__in=ids)}
     texts: dict[int, list[dict]] = {}
-    reviews = Review.objects.filter(assignment__candidate_id__in=ids, assignment__layer=1,
-                                    assignment__status=AssignmentStatus.SUBMITTED)
-    for candidate_id, justifications, comment in reviews.values_list("assignment__candidate_id", "justifications",
-                                                                      "comment"):
+    reviews = Review.objects.filter(
+        assignment__candidate_id__in=ids, assignment__layer=1, assignment__status=AssignmentStatus.SUBMITTED
+    )
+    for candidate_id, justifications, comment in reviews.values_list(
+        "assignment__candidate_id", "justifications", "comment"
+    ):
         found = texts.setdefault(candidate_id, [])
         found += [{"criterion": int(n), "text": t} for n, t in justifications.items() if t]
         if comment:
@@ -258,8 +312,9 @@ def _review_totals(survey: Survey, ids: list[int]) -> dict[int, list[str]]:
 
     weights = {c.number: c.weight for c in survey.criteria.all()}
     totals: dict[int, list[str]] = {}
-    reviews = Review.objects.filter(assignment__candidate_id__in=ids, assignment__layer=1,
-                                    assignment__status=AssignmentStatus.SUBMITTED)
+    reviews = Review.objects.filter(
+        assignment__candidate_id__in=ids, assignment__layer=1, assignment__status=AssignmentStatus.SUBMITTED
+    )
     for candidate_id, raw in reviews.values_list("assignment__candidate_id", "scores"):
         scores = {n: s for n, s in score_map(raw).items() if n in weights}
         if scores:
@@ -279,22 +334,35 @@ def essential_by_rule(rule: str, yes: int, no: int) -> bool | None:
 def _panel_rows(layer: EvaluationLayer, rows: list[dict]) -> None:
     """A panel layer: votes on essentiality by the layer's rule, and the mean adjustment applied to the
     previous layer's rank (ties broken by the layer-1 score)."""
-    previous = {o.candidate_id: o for o in LayerOutcome.objects.filter(layer__survey_id=layer.survey_id,
-                                                                       layer__number=layer.number - 1)}
+    previous = {
+        o.candidate_id: o
+        for o in LayerOutcome.objects.filter(layer__survey_id=layer.survey_id, layer__number=layer.number - 1)
+    }
     judged: dict[int, list] = {}
     for judgement in PanelJudgement.objects.filter(
-            assignment__candidate__survey_id=layer.survey_id, assignment__layer=layer.number,
-            assignment__status=AssignmentStatus.SUBMITTED).select_related("assignment"):
+        assignment__candidate__survey_id=layer.survey_id,
+        assignment__layer=layer.number,
+        assignment__status=AssignmentStatus.SUBMITTED,
+    ).select_related("assignment"):
         judged.setdefault(judgement.assignment.candidate_id, []).append(judgement)
     for row in rows:
         before = previous.get(row["candidate"].pk)
         judgements = judged.get(row["candidate"].pk, [])
         yes = sum(1 for j in judgements if j.essential)
         no = sum(1 for j in judgements if j.essential is False)
-        mean = (Decimal(sum(j.adjustment for j in judgements)) / len(judgements)).quantize(TWO, ROUND_HALF_UP) \
-            if judgements else Decimal(0)
-        row.update(score=before.score if before else None, members=len(judgements), yes=yes, no=no,
-                   essential=essential_by_rule(layer.essential_rule, yes, no), adjustment=mean)
+        mean = (
+            (Decimal(sum(j.adjustment for j in judgements)) / len(judgements)).quantize(TWO, ROUND_HALF_UP)
+            if judgements
+            else Decimal(0)
+        )
+        row.update(
+            score=before.score if before else None,
+            members=len(judgements),
+            yes=yes,
+            no=no,
+            essential=essential_by_rule(layer.essential_rule, yes, no),
+            adjustment=mean,
+        )
         previous_rank = before.rank if before and before.rank else None
         row["sort"] = (previous_rank is None, (previous_rank or 0) - mean)
         row["detail"] = _panel_detail(judgements, previous_rank, f"{layer.pk}:{row['candidate'].pk}")
@@ -307,20 +375,26 @@ def _panel_detail(judgements, previous_rank, seed: str) -> dict:
         "votes": _shuffled([{"essential": j.essential, "reason": j.essential_reason} for j in judgements], seed),
         "adjustments": sorted(j.adjustment for j in judgements),
         "adjustment_reasons": _shuffled(
-            [{"places": j.adjustment, "reason": j.adjustment_reason} for j in judgements if j.adjustment], seed),
+            [{"places": j.adjustment, "reason": j.adjustment_reason} for j in judgements if j.adjustment], seed
+        ),
         "comments": _shuffled([j.comment for j in judgements if j.comment], seed),
     }
 
 
 # -- what a panel member reads ----------------------------------------------------------------------------------
 
+
 def earlier_outcomes(candidate: Candidate, number: int) -> list[LayerOutcome]:
     """The closed layers before ``number`` and their outcomes for the candidate, first layer first."""
-    return list(LayerOutcome.objects.filter(candidate=candidate, layer__number__lt=number)
-                .select_related("layer", "category").order_by("layer__number"))
+    return list(
+        LayerOutcome.objects.filter(candidate=candidate, layer__number__lt=number)
+        .select_related("layer", "category")
+        .order_by("layer__number")
+    )
 
 
 # -- stage moves --------------------------------------------------------------------------------------------------
+
 
 def transition_guard(survey: Survey, to: str) -> None:
     """Registered with surveys: an international R&D call leaves a layer's stage only with the layer closed."""
@@ -335,8 +409,9 @@ def transition_guard(survey: Survey, to: str) -> None:
         return
     if waiting:
         raise DomainError(
-            _("Close the evaluation layers first: %(list)s.") % {"list": ", ".join(str(l) for l in waiting)},
-            code="layers")
+            _("Close the evaluation layers first: %(list)s.") % {"list": ", ".join(str(layer) for layer in waiting)},
+            code="layers",
+        )
 
 
 def layer_counts_q(number: int) -> dict:
@@ -348,5 +423,7 @@ def layer_counts_q(number: int) -> dict:
     in_layer = Q(assignments__layer=number)
     return {
         f"assigned_{number}": Count("assignments", filter=in_layer & Q(assignments__status__in=ACTIVE_ASSIGNMENTS)),
-        f"submitted_{number}": Count("assignments", filter=in_layer & Q(assignments__status=AssignmentStatus.SUBMITTED)),
+        f"submitted_{number}": Count(
+            "assignments", filter=in_layer & Q(assignments__status=AssignmentStatus.SUBMITTED)
+        ),
     }

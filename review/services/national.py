@@ -14,15 +14,24 @@ from review.selectors import confirmed_candidates, effective_resolutions
 from surveys.enums import SurveyStage
 from surveys.models import Candidate, Survey
 
-
 MEETING_FIELDS = ["title", "held_on", "attendees", "chair", "members_total", "members_present", "minutes"]
-RESOLUTION_FIELDS = ["candidate", "decision", "votes_for", "votes_against", "votes_abstain", "reason", "conditions",
-                     "corrects"]
+RESOLUTION_FIELDS = [
+    "candidate",
+    "decision",
+    "votes_for",
+    "votes_against",
+    "votes_abstain",
+    "reason",
+    "conditions",
+    "corrects",
+]
 
 
 def decision_choices(survey: Survey) -> list[tuple[str, str]]:
     """The resolutions the committee may pass on this kind of call."""
-    return [(value, Decision(value).label) for value in DECISIONS_BY_KIND.get(survey.kind, DECISIONS_BY_KIND["technology"])]
+    return [
+        (value, Decision(value).label) for value in DECISIONS_BY_KIND.get(survey.kind, DECISIONS_BY_KIND["technology"])
+    ]
 
 
 def _lock_meeting(meeting: NationalMeeting) -> NationalMeeting:
@@ -31,11 +40,14 @@ def _lock_meeting(meeting: NationalMeeting) -> NationalMeeting:
 
 def _refuse_closed(meeting: NationalMeeting) -> None:
     if meeting.is_closed:
-        raise DomainError(_("The meeting is closed; nothing in it can change. Record a correction instead."),
-                          code="closed")
+        raise DomainError(
+            _("The meeting is closed; nothing in it can change. Record a correction instead."), code="closed"
+        )
 
 
-def _clean_resolution(survey: Survey, *, decision: str, reason: str, votes: dict, conditions: str = "") -> tuple[str, str]:
+def _clean_resolution(
+    survey: Survey, *, decision: str, reason: str, votes: dict, conditions: str = ""
+) -> tuple[str, str]:
     if decision not in dict(decision_choices(survey)):
         raise DomainError(_("Choose one of the resolutions offered."), code="decision")
     reason = (reason or "").strip()
@@ -60,14 +72,25 @@ def quorum_problem(meeting: NationalMeeting) -> str:
     if meeting.members_present > meeting.members_total:
         return str(_("More members present than in office: check the numbers."))
     if meeting.members_present * 2 <= meeting.members_total:
-        return str(_("The quorum (a majority of the members in office) was not present: %(present)d of %(total)d.")
-                   % {"present": meeting.members_present, "total": meeting.members_total})
+        return str(
+            _("The quorum (a majority of the members in office) was not present: %(present)d of %(total)d.")
+            % {"present": meeting.members_present, "total": meeting.members_total}
+        )
     return ""
 
 
 @transaction.atomic
-def meeting_create(survey: Survey, *, title: str, held_on, attendees: str = "", actor, chair: str = "",
-                   members_total=None, members_present=None) -> NationalMeeting:
+def meeting_create(
+    survey: Survey,
+    *,
+    title: str,
+    held_on,
+    attendees: str = "",
+    actor,
+    chair: str = "",
+    members_total=None,
+    members_present=None,
+) -> NationalMeeting:
     """Open a meeting; only while the call is in the national committee stage."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if not survey.in_gate("deliberation"):
@@ -77,8 +100,14 @@ def meeting_create(survey: Survey, *, title: str, held_on, attendees: str = "", 
             code="stage",
         )
     meeting = NationalMeeting.objects.create(
-        survey=survey, title=title.strip(), held_on=held_on, attendees=attendees.strip(), created_by=actor,
-        chair=(chair or "").strip(), members_total=members_total, members_present=members_present,
+        survey=survey,
+        title=title.strip(),
+        held_on=held_on,
+        attendees=attendees.strip(),
+        created_by=actor,
+        chair=(chair or "").strip(),
+        members_total=members_total,
+        members_present=members_present,
     )
     audit_log(AuditAction.NATIONAL_MEETING_CREATED, actor=actor, obj=meeting, after=snapshot(meeting, MEETING_FIELDS))
     return meeting
@@ -98,8 +127,13 @@ def meeting_update(meeting: NationalMeeting, *, actor, **data) -> NationalMeetin
     changed = [name for name in MEETING_FIELDS if before[name] != after[name]]
     if changed:
         meeting.save(update_fields=changed)
-        audit_log(AuditAction.NATIONAL_MEETING_UPDATED, actor=actor, obj=meeting,
-                  before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+        audit_log(
+            AuditAction.NATIONAL_MEETING_UPDATED,
+            actor=actor,
+            obj=meeting,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
     return meeting
 
 
@@ -114,20 +148,35 @@ def meeting_close(meeting: NationalMeeting, *, actor) -> NationalMeeting:
     meeting.closed_at = timezone.now()
     meeting.closed_by = actor
     meeting.save(update_fields=["closed_at", "closed_by"])
-    audit_log(AuditAction.NATIONAL_MEETING_CLOSED, actor=actor, obj=meeting,
-              after={"resolutions": meeting.resolutions.count(), "closed_at": meeting.closed_at.isoformat()})
+    audit_log(
+        AuditAction.NATIONAL_MEETING_CLOSED,
+        actor=actor,
+        obj=meeting,
+        after={"resolutions": meeting.resolutions.count(), "closed_at": meeting.closed_at.isoformat()},
+    )
     return meeting
 
 
 @transaction.atomic
-def resolution_record(meeting: NationalMeeting, candidate: Candidate, *, decision: str, reason: str, actor,
-                      votes_for=None, votes_against=None, votes_abstain=None, conditions: str = "") -> Resolution:
+def resolution_record(
+    meeting: NationalMeeting,
+    candidate: Candidate,
+    *,
+    decision: str,
+    reason: str,
+    actor,
+    votes_for=None,
+    votes_against=None,
+    votes_abstain=None,
+    conditions: str = "",
+) -> Resolution:
     """Record, or while the meeting is open change, the resolution on one candidate of the agenda."""
     meeting = _lock_meeting(meeting)
     _refuse_closed(meeting)
     votes = {"votes_for": votes_for, "votes_against": votes_against, "votes_abstain": votes_abstain}
-    reason, conditions = _clean_resolution(meeting.survey, decision=decision, reason=reason, votes=votes,
-                                           conditions=conditions)
+    reason, conditions = _clean_resolution(
+        meeting.survey, decision=decision, reason=reason, votes=votes, conditions=conditions
+    )
     if not confirmed_candidates(meeting.survey).filter(candidate=candidate).exists():
         raise DomainError(_("This candidate is not on the confirmed list of the call."), code="agenda")
     resolution = Resolution.objects.filter(meeting=meeting, candidate=candidate, corrects__isnull=True).first()
@@ -139,32 +188,58 @@ def resolution_record(meeting: NationalMeeting, candidate: Candidate, *, decisio
         setattr(resolution, name, value)
     resolution.recorded_by = actor
     resolution.save()
-    audit_log(AuditAction.RESOLUTION_RECORDED, actor=actor, obj=resolution, before=before,
-              after=snapshot(resolution, RESOLUTION_FIELDS))
+    audit_log(
+        AuditAction.RESOLUTION_RECORDED,
+        actor=actor,
+        obj=resolution,
+        before=before,
+        after=snapshot(resolution, RESOLUTION_FIELDS),
+    )
     return resolution
 
 
 @transaction.atomic
-def resolution_correct(resolution: Resolution, *, decision: str, reason: str, actor,
-                       votes_for=None, votes_against=None, votes_abstain=None, conditions: str = "") -> Resolution:
+def resolution_correct(
+    resolution: Resolution,
+    *,
+    decision: str,
+    reason: str,
+    actor,
+    votes_for=None,
+    votes_against=None,
+    votes_abstain=None,
+    conditions: str = "",
+) -> Resolution:
     """Record a correction of a closed meeting's resolution: a new resolution naming the old one."""
     meeting = _lock_meeting(resolution.meeting)
     if not meeting.is_closed:
         raise DomainError(_("While the meeting is open, change the resolution itself."), code="open")
     resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
     if Resolution.objects.filter(corrects=resolution).exists():
-        raise DomainError(_("This resolution has already been corrected; correct the latest correction."),
-                          code="corrected")
+        raise DomainError(
+            _("This resolution has already been corrected; correct the latest correction."), code="corrected"
+        )
     votes = {"votes_for": votes_for, "votes_against": votes_against, "votes_abstain": votes_abstain}
-    reason, conditions = _clean_resolution(meeting.survey, decision=decision, reason=reason, votes=votes,
-                                           conditions=conditions)
-    correction = Resolution.objects.create(
-        meeting=meeting, candidate_id=resolution.candidate_id, decision=decision, reason=reason, corrects=resolution,
-        conditions=conditions,
-        recorded_by=actor, **votes,
+    reason, conditions = _clean_resolution(
+        meeting.survey, decision=decision, reason=reason, votes=votes, conditions=conditions
     )
-    audit_log(AuditAction.RESOLUTION_CORRECTED, actor=actor, obj=correction,
-              before=snapshot(resolution, RESOLUTION_FIELDS), after=snapshot(correction, RESOLUTION_FIELDS))
+    correction = Resolution.objects.create(
+        meeting=meeting,
+        candidate_id=resolution.candidate_id,
+        decision=decision,
+        reason=reason,
+        corrects=resolution,
+        conditions=conditions,
+        recorded_by=actor,
+        **votes,
+    )
+    audit_log(
+        AuditAction.RESOLUTION_CORRECTED,
+        actor=actor,
+        obj=correction,
+        before=snapshot(resolution, RESOLUTION_FIELDS),
+        after=snapshot(correction, RESOLUTION_FIELDS),
+    )
     return correction
 
 
@@ -196,10 +271,12 @@ def meeting_agenda(meeting: NationalMeeting) -> list[AgendaItem]:
     entries = list(confirmed_candidates(meeting.survey))
     ids = [entry.candidate_id for entry in entries]
     recommendations = {d.candidate_id: d for d in SubcommitteeDecision.objects.filter(candidate_id__in=ids)}
-    items = {entry.candidate_id: AgendaItem(entry.candidate, recommendations.get(entry.candidate_id))
-             for entry in entries}
-    for resolution in (Resolution.objects.filter(meeting=meeting).select_related("recorded_by")
-                       .order_by("recorded_at", "pk")):
+    items = {
+        entry.candidate_id: AgendaItem(entry.candidate, recommendations.get(entry.candidate_id)) for entry in entries
+    }
+    for resolution in (
+        Resolution.objects.filter(meeting=meeting).select_related("recorded_by").order_by("recorded_at", "pk")
+    ):
         if resolution.candidate_id in items:
             items[resolution.candidate_id].resolutions.append(resolution)
     for candidate_id, resolution in effective_resolutions(meeting.survey).items():

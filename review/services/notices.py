@@ -22,8 +22,8 @@ from review.models import DesignatedComplex, Notice, NoticeItem, RegisterEntry, 
 from review.selectors import effective_resolutions
 from review.services import complex_notices, results, selection
 from review.tasks import render_notice_pdf
-from surveys.enums import SurveyStage
 from surveys.application_schema import answer_of
+from surveys.enums import SurveyStage
 from surveys.models import Application, Candidate, Field, Survey
 from surveys.selectors import field_names
 from surveys.services.calls import survey_transition
@@ -59,7 +59,9 @@ def _answers_text(candidate: Candidate, application: Application | None) -> dict
     kind = candidate.survey.kind
     answers = application.answers if application else {}
     return {
-        "title": candidate.title or answer_of(answers, "title", kind=kind) or (application.title if application else ""),
+        "title": candidate.title
+        or answer_of(answers, "title", kind=kind)
+        or (application.title if application else ""),
         "field_code": candidate.field_code or (application.field_code if application else ""),
         "scope": str(answer_of(answers, "summary", kind=kind)),
         "specification": str(answer_of(answers, "specification", kind=kind)),
@@ -83,8 +85,11 @@ def designated_candidates(survey: Survey, in_force: dict | None = None) -> list[
     ids = [cid for cid, r in in_force.items() if r.decision in DESIGNATING_DECISIONS and r.meeting.is_closed]
     register = DesignatedComplex if _lists_complexes(survey) else RegisterEntry
     registered = set(register.objects.filter(candidate_id__in=ids).values_list("candidate_id", flat=True))
-    return list(Candidate.objects.filter(pk__in=set(ids) - registered, merged_into__isnull=True)
-                .order_by("field_code", "number"))
+    return list(
+        Candidate.objects.filter(pk__in=set(ids) - registered, merged_into__isnull=True).order_by(
+            "field_code", "number"
+        )
+    )
 
 
 def _technology_items_draft(notice: Notice) -> list[str]:
@@ -92,11 +97,18 @@ def _technology_items_draft(notice: Notice) -> list[str]:
     first_application = {}
     for application in Application.objects.filter(candidate__in=candidates).order_by("-pk"):
         first_application[application.candidate_id] = application
-    NoticeItem.objects.bulk_create([
-        NoticeItem(notice=notice, order=index, action=NoticeAction.DESIGNATE, candidate=candidate,
-                   **_answers_text(candidate, first_application.get(candidate.pk)))
-        for index, candidate in enumerate(candidates, start=1)
-    ])
+    NoticeItem.objects.bulk_create(
+        [
+            NoticeItem(
+                notice=notice,
+                order=index,
+                action=NoticeAction.DESIGNATE,
+                candidate=candidate,
+                **_answers_text(candidate, first_application.get(candidate.pk)),
+            )
+            for index, candidate in enumerate(candidates, start=1)
+        ]
+    )
     return [c.number for c in candidates]
 
 
@@ -113,8 +125,9 @@ def _technology_items_publish(notice: Notice, *, actor, now) -> list[str]:
 
 
 def _complex_items_publish(notice: Notice, *, actor, now) -> list[str]:
-    entries = complex_notices.complex_items_publish(notice, in_force=effective_resolutions(notice.survey),
-                                                    actor=actor, now=now)
+    entries = complex_notices.complex_items_publish(
+        notice, in_force=effective_resolutions(notice.survey), actor=actor, now=now
+    )
     return [entry.number for entry in entries]
 
 
@@ -145,29 +158,47 @@ def notice_kind(notice_or_survey) -> NoticeKind:
     key = survey.pipeline.outcome.key
     if key == "complex":
         return NoticeKind(
-            items=lambda n: n.complex_items.all(), check_draft=_no_check, draft=_complex_items_draft,
-            publish=_complex_items_publish, pdf_template="review/pdf/complex_notice.html",
+            items=lambda n: n.complex_items.all(),
+            check_draft=_no_check,
+            draft=_complex_items_draft,
+            publish=_complex_items_publish,
+            pdf_template="review/pdf/complex_notice.html",
             pdf_context=complex_notices.notice_pdf_context,
-            empty_message=_("The notice has no complexes; add at least one item before publishing."))
+            empty_message=_("The notice has no complexes; add at least one item before publishing."),
+        )
     if key == "rnd":
         return NoticeKind(
-            items=lambda n: n.selection_items.all(), check_draft=selection.check_draft,
-            draft=selection.selection_items_draft, publish=selection.selection_items_publish,
-            pdf_template="review/pdf/selection_notice.html", pdf_context=selection.notice_pdf_context,
-            empty_message=_("The announcement lists no selected candidates; no category selected any."))
+            items=lambda n: n.selection_items.all(),
+            check_draft=selection.check_draft,
+            draft=selection.selection_items_draft,
+            publish=selection.selection_items_publish,
+            pdf_template="review/pdf/selection_notice.html",
+            pdf_context=selection.notice_pdf_context,
+            empty_message=_("The announcement lists no selected candidates; no category selected any."),
+        )
     return NoticeKind(
-        items=lambda n: n.items.all(), check_draft=_no_check, draft=_technology_items_draft,
-        publish=_technology_items_publish, pdf_template="review/pdf/notice.html", pdf_context=notice_pdf_context,
-        empty_message=_("The notice has no technologies; add at least one item before publishing."))
+        items=lambda n: n.items.all(),
+        check_draft=_no_check,
+        draft=_technology_items_draft,
+        publish=_technology_items_publish,
+        pdf_template="review/pdf/notice.html",
+        pdf_context=notice_pdf_context,
+        empty_message=_("The notice has no technologies; add at least one item before publishing."),
+    )
 
 
 def _check_drafting_stage(survey: Survey) -> None:
     if not survey.in_gate("notice_drafting"):
         raise DomainError(
             _("A notice can be drafted once the call reaches the stage “%(stage)s”; it is now in “%(current)s”.")
-            % {"stage": survey.pipeline.label(min(survey.pipeline.gate(survey, "notice_drafting"),
-                                                  key=survey.pipeline.stages.index)),
-               "current": survey.stage_label}, code="stage")
+            % {
+                "stage": survey.pipeline.label(
+                    min(survey.pipeline.gate(survey, "notice_drafting"), key=survey.pipeline.stages.index)
+                ),
+                "current": survey.stage_label,
+            },
+            code="stage",
+        )
 
 
 @transaction.atomic
@@ -184,13 +215,20 @@ def notice_draft(survey: Survey, *, number: str, title: str, effective_on, actor
         raise _taken_error()
     try:
         with transaction.atomic():
-            notice = Notice.objects.create(survey=survey, number=number, title=title.strip(), preamble=preamble.strip(),
-                                           effective_on=effective_on, created_by=actor)
+            notice = Notice.objects.create(
+                survey=survey,
+                number=number,
+                title=title.strip(),
+                preamble=preamble.strip(),
+                effective_on=effective_on,
+                created_by=actor,
+            )
     except IntegrityError:
         raise _taken_error() from None
     listed = kind.draft(notice)
-    audit_log(AuditAction.NOTICE_DRAFTED, actor=actor, obj=notice,
-              after={**snapshot(notice, NOTICE_FIELDS), "items": listed})
+    audit_log(
+        AuditAction.NOTICE_DRAFTED, actor=actor, obj=notice, after={**snapshot(notice, NOTICE_FIELDS), "items": listed}
+    )
     return notice
 
 
@@ -208,8 +246,13 @@ def notice_update(notice: Notice, *, actor, **data) -> Notice:
     changed = [name for name in NOTICE_FIELDS if getattr(notice, name) != before[name]]
     if changed:
         notice.save(update_fields=changed)
-        audit_log(AuditAction.NOTICE_UPDATED, actor=actor, obj=notice, before={k: before[k] for k in changed},
-                  after=snapshot(notice, changed))
+        audit_log(
+            AuditAction.NOTICE_UPDATED,
+            actor=actor,
+            obj=notice,
+            before={k: before[k] for k in changed},
+            after=snapshot(notice, changed),
+        )
     return notice
 
 
@@ -219,8 +262,9 @@ def _next_order(notice: Notice) -> int:
 
 
 @transaction.atomic
-def notice_item_update(item: NoticeItem, *, actor, title: str, scope: str = "", specification: str = "",
-                       sensitive=()) -> NoticeItem:
+def notice_item_update(
+    item: NoticeItem, *, actor, title: str, scope: str = "", specification: str = "", sensitive=()
+) -> NoticeItem:
     """Edit one technology's text and which parts are security-sensitive, while the notice is a draft."""
     _refuse_technology(_lock_draft(item.notice))
     item = NoticeItem.objects.select_for_update().get(pk=item.pk)
@@ -232,8 +276,13 @@ def notice_item_update(item: NoticeItem, *, actor, title: str, scope: str = "", 
     if not item.title:
         raise DomainError(_("Give the technology's name."), code="title")
     item.save(update_fields=ITEM_FIELDS)
-    audit_log(AuditAction.NOTICE_ITEM_UPDATED, actor=actor, obj=item.notice, before=before,
-              after={"item": item.pk, **snapshot(item, ITEM_FIELDS)})
+    audit_log(
+        AuditAction.NOTICE_ITEM_UPDATED,
+        actor=actor,
+        obj=item.notice,
+        before=before,
+        after={"item": item.pk, **snapshot(item, ITEM_FIELDS)},
+    )
     return item
 
 
@@ -247,8 +296,9 @@ def _active_entry(notice: Notice, entry: RegisterEntry) -> RegisterEntry:
 
 
 @transaction.atomic
-def notice_item_amend(notice: Notice, *, entry: RegisterEntry, actor, title: str, scope: str = "",
-                      specification: str = "", sensitive=()) -> NoticeItem:
+def notice_item_amend(
+    notice: Notice, *, entry: RegisterEntry, actor, title: str, scope: str = "", specification: str = "", sensitive=()
+) -> NoticeItem:
     """Add an amendment of a register entry: its new text."""
     notice = _lock_draft(notice)
     _refuse_technology(notice)
@@ -256,12 +306,23 @@ def notice_item_amend(notice: Notice, *, entry: RegisterEntry, actor, title: str
     if not title.strip():
         raise DomainError(_("Give the technology's name."), code="title")
     item = NoticeItem.objects.create(
-        notice=notice, order=_next_order(notice), action=NoticeAction.AMEND, entry=entry,
-        candidate_id=entry.candidate_id, field_code=entry.field_code, title=title.strip(), scope=scope.strip(),
-        specification=specification.strip(), sensitive=_clean_sensitive(sensitive),
+        notice=notice,
+        order=_next_order(notice),
+        action=NoticeAction.AMEND,
+        entry=entry,
+        candidate_id=entry.candidate_id,
+        field_code=entry.field_code,
+        title=title.strip(),
+        scope=scope.strip(),
+        specification=specification.strip(),
+        sensitive=_clean_sensitive(sensitive),
     )
-    audit_log(AuditAction.NOTICE_ITEM_ADDED, actor=actor, obj=notice,
-              after={"item": item.pk, "action": item.action, "entry": entry.number})
+    audit_log(
+        AuditAction.NOTICE_ITEM_ADDED,
+        actor=actor,
+        obj=notice,
+        after={"item": item.pk, "action": item.action, "entry": entry.number},
+    )
     return item
 
 
@@ -272,12 +333,23 @@ def notice_item_revoke(notice: Notice, *, entry: RegisterEntry, actor) -> Notice
     _refuse_technology(notice)
     entry = _active_entry(notice, entry)
     item = NoticeItem.objects.create(
-        notice=notice, order=_next_order(notice), action=NoticeAction.REVOKE, entry=entry,
-        candidate_id=entry.candidate_id, field_code=entry.field_code, title=entry.title, scope=entry.scope,
-        specification=entry.specification, sensitive=list(entry.sensitive),
+        notice=notice,
+        order=_next_order(notice),
+        action=NoticeAction.REVOKE,
+        entry=entry,
+        candidate_id=entry.candidate_id,
+        field_code=entry.field_code,
+        title=entry.title,
+        scope=entry.scope,
+        specification=entry.specification,
+        sensitive=list(entry.sensitive),
     )
-    audit_log(AuditAction.NOTICE_ITEM_ADDED, actor=actor, obj=notice,
-              after={"item": item.pk, "action": item.action, "entry": entry.number})
+    audit_log(
+        AuditAction.NOTICE_ITEM_ADDED,
+        actor=actor,
+        obj=notice,
+        after={"item": item.pk, "action": item.action, "entry": entry.number},
+    )
     return item
 
 
@@ -290,8 +362,10 @@ def notice_item_remove(item: NoticeItem, *, actor) -> None:
 
 
 def _entry_snapshot(entry: RegisterEntry, notice: Notice) -> dict:
-    return {**snapshot(entry, ["number", "title", "field_code", "scope", "specification", "sensitive", "status"]),
-            "notice": notice.number}
+    return {
+        **snapshot(entry, ["number", "title", "field_code", "scope", "specification", "sensitive", "status"]),
+        "notice": notice.number,
+    }
 
 
 def _next_entry_number(field_code: str, year: int) -> str:
@@ -299,34 +373,45 @@ def _next_entry_number(field_code: str, year: int) -> str:
     list(Field.objects.select_for_update().filter(code=field_code))
     prefix = f"{year}-{field_code}-"
     taken = RegisterEntry.objects.filter(number__startswith=prefix).values_list("number", flat=True)
-    last = max((int(n[len(prefix):]) for n in taken if n[len(prefix):].isdigit()), default=0)
+    last = max((int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()), default=0)
     return f"{prefix}{last + 1:02d}"
 
 
 def _check_designation(item: NoticeItem, in_force: dict) -> None:
     resolution = in_force.get(item.candidate_id)
     if resolution is None or resolution.decision not in DESIGNATING_DECISIONS or not resolution.meeting.is_closed:
-        raise DomainError(_("“%(title)s” has no designation resolution of a closed meeting in force; remove the item.")
-                          % {"title": item.title}, code="resolution")
+        raise DomainError(
+            _("“%(title)s” has no designation resolution of a closed meeting in force; remove the item.")
+            % {"title": item.title},
+            code="resolution",
+        )
     if RegisterEntry.objects.filter(candidate_id=item.candidate_id).exists():
-        raise DomainError(_("“%(title)s” is already in the register; amend its entry instead.") % {"title": item.title},
-                          code="registered")
+        raise DomainError(
+            _("“%(title)s” is already in the register; amend its entry instead.") % {"title": item.title},
+            code="registered",
+        )
 
 
 def _apply_item(item: NoticeItem, notice: Notice, *, in_force: dict, year: int) -> RegisterEntry:
     if item.action == NoticeAction.DESIGNATE:
         _check_designation(item, in_force)
         entry = RegisterEntry.objects.create(
-            number=_next_entry_number(item.field_code, year), title=item.title, field_code=item.field_code,
-            scope=item.scope, specification=item.specification, sensitive=_clean_sensitive(item.sensitive),
-            candidate_id=item.candidate_id, notice=notice,
+            number=_next_entry_number(item.field_code, year),
+            title=item.title,
+            field_code=item.field_code,
+            scope=item.scope,
+            specification=item.specification,
+            sensitive=_clean_sensitive(item.sensitive),
+            candidate_id=item.candidate_id,
+            notice=notice,
         )
         NoticeItem.objects.filter(pk=item.pk).update(entry=entry)
     else:
         entry = RegisterEntry.objects.select_for_update().get(pk=item.entry_id)
         if entry.status != EntryStatus.ACTIVE:
-            raise DomainError(_("Register entry %(number)s is no longer active.") % {"number": entry.number},
-                              code="entry")
+            raise DomainError(
+                _("Register entry %(number)s is no longer active.") % {"number": entry.number}, code="entry"
+            )
         if item.action == NoticeAction.AMEND:
             entry.title, entry.scope, entry.specification = item.title, item.scope, item.specification
             entry.sensitive = _clean_sensitive(item.sensitive)
@@ -334,7 +419,9 @@ def _apply_item(item: NoticeItem, notice: Notice, *, in_force: dict, year: int) 
             entry.status = EntryStatus.REVOKED
         entry.notice = notice
         entry.save()
-    RegisterEvent.objects.create(entry=entry, notice=notice, action=item.action, snapshot=_entry_snapshot(entry, notice))
+    RegisterEvent.objects.create(
+        entry=entry, notice=notice, action=item.action, snapshot=_entry_snapshot(entry, notice)
+    )
     return entry
 
 
@@ -352,12 +439,22 @@ def notice_publish(notice: Notice, *, actor) -> Notice:
     notice.status, notice.published_at, notice.published_by = NoticeStatus.PUBLISHED, now, actor
     notice.pdf_status, notice.pdf_requested_at = ArtefactStatus.PENDING, now
     notice.save(update_fields=["status", "published_at", "published_by", "pdf_status", "pdf_requested_at"])
-    if notice.survey.stage != SurveyStage.NOTICE and notice.survey.pipeline.has_stage(notice.survey, SurveyStage.NOTICE) \
-            and SurveyStage.NOTICE in notice.survey.pipeline.transitions(notice.survey):
+    if (
+        notice.survey.stage != SurveyStage.NOTICE
+        and notice.survey.pipeline.has_stage(notice.survey, SurveyStage.NOTICE)
+        and SurveyStage.NOTICE in notice.survey.pipeline.transitions(notice.survey)
+    ):
         survey_transition(notice.survey, to=SurveyStage.NOTICE, actor=actor)
-    audit_log(AuditAction.NOTICE_PUBLISHED, actor=actor, obj=notice,
-              after={"number": notice.number, "entries": entries,
-                     "actions": [getattr(item, "action", "select") for item in items]})
+    audit_log(
+        AuditAction.NOTICE_PUBLISHED,
+        actor=actor,
+        obj=notice,
+        after={
+            "number": notice.number,
+            "entries": entries,
+            "actions": [getattr(item, "action", "select") for item in items],
+        },
+    )
     results.results_publish(notice, actor=actor)
     enqueue(render_notice_pdf, notice.pk)
     return notice
@@ -378,7 +475,8 @@ def public_text(source) -> PublicText:
     get = source.get if isinstance(source, dict) else (lambda name, default="": getattr(source, name, default))
     sensitive = set(get("sensitive", []) or [])
     return PublicText(
-        title=get("title", ""), field_code=get("field_code", ""),
+        title=get("title", ""),
+        field_code=get("field_code", ""),
         scope=None if "scope" in sensitive else get("scope", ""),
         specification=None if "specification" in sensitive else get("specification", ""),
     )
@@ -396,8 +494,10 @@ def public_search(queryset, q: str):
 def notice_pdf_context(notice: Notice) -> dict:
     items = list(notice.items.select_related("entry"))
     names = field_names(item.field_code for item in items)
-    return {"notice": notice, "rows": [(item, public_text(item), names.get(item.field_code, item.field_code))
-                                       for item in items]}
+    return {
+        "notice": notice,
+        "rows": [(item, public_text(item), names.get(item.field_code, item.field_code)) for item in items],
+    }
 
 
 def notice_pdf_render(notice_id: int) -> str:
@@ -418,7 +518,8 @@ def notice_pdf_render(notice_id: int) -> str:
     except Exception:
         logger.exception("PDF of notice %s failed", notice_id)
         notices.filter(pdf="", pdf_attempts__gte=settings.ARTEFACT_MAX_ATTEMPTS).update(
-            pdf_status=ArtefactStatus.FAILED)
+            pdf_status=ArtefactStatus.FAILED
+        )
         raise
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice_id)
@@ -426,8 +527,17 @@ def notice_pdf_render(notice_id: int) -> str:
             return "exists"
         stored = store_bytes(result.data, folder="review/notices", filename=f"notice-{notice.pk}.pdf")
         notices.filter(pdf="").update(pdf=stored.name, pdf_sha256=stored.sha256, pdf_status=ArtefactStatus.READY)
-        document_record(locked, kind=DocumentKind.NOTICE, reference=locked.number or str(locked.pk), label="",
-                        stored_name=stored.name, result=result)
-        audit_log(AuditAction.NOTICE_PDF_RENDERED, obj=locked,
-                  after={"sha256": stored.sha256, "size": stored.size, "signed": result.signed})
+        document_record(
+            locked,
+            kind=DocumentKind.NOTICE,
+            reference=locked.number or str(locked.pk),
+            label="",
+            stored_name=stored.name,
+            result=result,
+        )
+        audit_log(
+            AuditAction.NOTICE_PDF_RENDERED,
+            obj=locked,
+            after={"sha256": stored.sha256, "size": stored.size, "signed": result.signed},
+        )
     return "rendered"

@@ -31,8 +31,12 @@ def reviewer_add(panel: Panel, *, email: str, name: str, organization_name: str,
     user = membership.user
     organization = Organization.objects.filter(name=organization_name.strip()).first()
     ReviewerProfile.objects.update_or_create(
-        user=user, defaults={"organization_name": organization_name.strip(), "organization": organization,
-                             "expertise": expertise.strip()},
+        user=user,
+        defaults={
+            "organization_name": organization_name.strip(),
+            "organization": organization,
+            "expertise": expertise.strip(),
+        },
     )
     member, created = PanelMember.objects.get_or_create(panel=panel, reviewer=user)
     if created:
@@ -49,7 +53,9 @@ class PoolImport:
 def reviewers_import(panel: Panel, *, upload, actor) -> PoolImport:
     """Import experts from CSV/XLSX (성명, 소속, 전문분야, 이메일); each bad row is reported."""
     rows = read_table(
-        upload, columns=HEADERS, required={"name", "organization", "email"},
+        upload,
+        columns=HEADERS,
+        required={"name", "organization", "email"},
         header_error=_("The first row must name the columns 성명, 소속, 전문분야 and 이메일."),
     )
     result = PoolImport()
@@ -63,17 +69,29 @@ def reviewers_import(panel: Panel, *, upload, actor) -> PoolImport:
         try:
             validate_email(row["email"])
         except ValidationError:
-            result.errors.append((line, _("“%(email)s” is not a valid e-mail address.") % {"email": row["email"] or "—"}))
+            result.errors.append(
+                (line, _("“%(email)s” is not a valid e-mail address.") % {"email": row["email"] or "—"})
+            )
             continue
         try:
-            reviewer_add(panel, email=row["email"], name=row["name"], organization_name=row["organization"],
-                         expertise=row.get("expertise", ""), actor=actor)
+            reviewer_add(
+                panel,
+                email=row["email"],
+                name=row["name"],
+                organization_name=row["organization"],
+                expertise=row.get("expertise", ""),
+                actor=actor,
+            )
         except DomainError as error:
             result.errors.append((line, str(error)))
             continue
         result.added += 1
-    audit_log(AuditAction.REVIEWERS_IMPORTED, actor=actor, obj=panel,
-              after={"added": result.added, "errors": len(result.errors)})
+    audit_log(
+        AuditAction.REVIEWERS_IMPORTED,
+        actor=actor,
+        obj=panel,
+        after={"added": result.added, "errors": len(result.errors)},
+    )
     return result
 
 
@@ -84,6 +102,7 @@ def panel_for(survey, field_code: str, layer: int = 1) -> Panel:
     name = f"{survey.code} · {field_obj.name if field_obj else field_code}"
     if layer > 1:
         name = f"{name} · {layer}"
-    panel, _created = Panel.objects.get_or_create(survey=survey, field_code=field_code, layer=layer,
-                                                  defaults={"name": name})
+    panel, _created = Panel.objects.get_or_create(
+        survey=survey, field_code=field_code, layer=layer, defaults={"name": name}
+    )
     return panel

@@ -16,12 +16,27 @@ from portal.selectors import people_with_role
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
 from review.enums import (
-    FOLLOW_UP_TRANSITIONS, AuditAction, Decision, ObjectionFollowUp, ObjectionGround, ObjectionOutcome,
-    ObjectionStatus, Outcome, SelectionDecision,
+    FOLLOW_UP_TRANSITIONS,
+    AuditAction,
+    Decision,
+    ObjectionFollowUp,
+    ObjectionGround,
+    ObjectionOutcome,
+    ObjectionStatus,
+    Outcome,
+    SelectionDecision,
 )
 from review.models import (
-    Assignment, ConfirmedCandidate, Notice, Objection, ObjectionOpinion, ObjectionStep, Result, ReviewerConflict,
-    SelectionProposal, SubcommitteeDecision,
+    Assignment,
+    ConfirmedCandidate,
+    Notice,
+    Objection,
+    ObjectionOpinion,
+    ObjectionStep,
+    Result,
+    ReviewerConflict,
+    SelectionProposal,
+    SubcommitteeDecision,
 )
 from review.selectors import effective_resolutions
 from review.services.assignment import applications_conflict_facts, profile_conflict
@@ -57,14 +72,19 @@ def _notify_applicant(application: Application, template: str, *, context: dict,
     sent = 0
     for person in _applicant_people(application):
         mail = mail_queue(
-            template, to=person.email, recipient_user=person, context={"application": application, **context},
-            topic=f"surveys.application:{application.pk}", dedupe_key=f"{key}:{person.pk}",
+            template,
+            to=person.email,
+            recipient_user=person,
+            context={"application": application, **context},
+            topic=f"surveys.application:{application.pk}",
+            dedupe_key=f"{key}:{person.pk}",
         )
         sent += mail is not None
     return sent
 
 
 # -- results ------------------------------------------------------------------------------------------------------
+
 
 def _root(candidate_id: int | None, parents: dict[int, int | None]) -> int | None:
     """Follow merges to the candidate that carried on."""
@@ -91,10 +111,14 @@ def _facts(survey) -> _Facts:
         parents=dict(Candidate.objects.filter(survey=survey).values_list("pk", "merged_into_id")),
         resolutions=effective_resolutions(survey),
         decisions={d.candidate_id: d for d in SubcommitteeDecision.objects.filter(candidate__survey=survey)},
-        removed=set(ConfirmedCandidate.objects.filter(confirmation__survey=survey, removed_at__isnull=False)
-                    .values_list("candidate_id", flat=True)),
+        removed=set(
+            ConfirmedCandidate.objects.filter(confirmation__survey=survey, removed_at__isnull=False).values_list(
+                "candidate_id", flat=True
+            )
+        ),
         selection={p.candidate_id: p for p in SelectionProposal.objects.filter(category__survey=survey)}
-        if selects else None,
+        if selects
+        else None,
     )
 
 
@@ -146,7 +170,8 @@ def results_publish(notice: Notice, *, actor) -> list[Result]:
     applications = list(
         Application.objects.select_for_update(of=("self",))
         .filter(survey=survey, status__in=RECEIVED_STATUSES, result__isnull=True)
-        .select_related("created_by", "organization", "survey").order_by("pk")
+        .select_related("created_by", "organization", "survey")
+        .order_by("pk")
     )
     if not applications:
         return []
@@ -158,36 +183,57 @@ def results_publish(notice: Notice, *, actor) -> list[Result]:
         with translation.override(settings.LANGUAGE_CODE):
             outcome, reason = _outcome(application, facts)
         result = Result.objects.create(
-            application=application, notice=notice, outcome=outcome, reason=reason,
-            published_at=published_at, objection_until=until,
+            application=application,
+            notice=notice,
+            outcome=outcome,
+            reason=reason,
+            published_at=published_at,
+            objection_until=until,
         )
-        audit_log(AuditAction.RESULT_PUBLISHED, actor=actor, obj=application,
-                  after={"result": result.pk, "outcome": outcome, "notice": notice.number})
-        _notify_applicant(application, "result_published", context={"result": result, "notice": notice},
-                          key=f"result:{application.pk}")
+        audit_log(
+            AuditAction.RESULT_PUBLISHED,
+            actor=actor,
+            obj=application,
+            after={"result": result.pk, "outcome": outcome, "notice": notice.number},
+        )
+        _notify_applicant(
+            application,
+            "result_published",
+            context={"result": result, "notice": notice},
+            key=f"result:{application.pk}",
+        )
         created.append(result)
     return created
 
 
 # -- objections ---------------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def objection_lodge(result: Result, *, ground: str, body: str, actor) -> Objection:
     """An applicant's objection, within the window and with no other objection to the result still open."""
     result = Result.objects.select_for_update().select_related("application__survey").get(pk=result.pk)
     if not objection_window_open(result):
-        raise DomainError(_("The objection period ended at %(until)s.") % {"until": kst(result.objection_until, "Y-m-d H:i")},
-                          code="closed")
+        raise DomainError(
+            _("The objection period ended at %(until)s.") % {"until": kst(result.objection_until, "Y-m-d H:i")},
+            code="closed",
+        )
     if result.objections.exclude(status=ObjectionStatus.DECIDED).exists():
-        raise DomainError(_("An objection to this result is already being handled. You can object again once it "
-                            "has been decided."), code="open")
+        raise DomainError(
+            _("An objection to this result is already being handled. You can object again once it has been decided."),
+            code="open",
+        )
     if ground not in ObjectionGround.values:
         raise DomainError(_("Choose the ground of the objection."), code="ground")
     if not body.strip():
         raise DomainError(_("Explain the objection."), code="body")
     objection = Objection.objects.create(result=result, ground=ground, body=body.strip(), submitted_by=actor)
-    audit_log(AuditAction.OBJECTION_LODGED, actor=actor, obj=objection,
-              after={"application": result.application_id, "ground": ground, "status": objection.status})
+    audit_log(
+        AuditAction.OBJECTION_LODGED,
+        actor=actor,
+        obj=objection,
+        after={"application": result.application_id, "ground": ground, "status": objection.status},
+    )
     _notify_admins(objection)
     return objection
 
@@ -195,9 +241,12 @@ def objection_lodge(result: Result, *, ground: str, body: str, actor) -> Objecti
 def _notify_admins(objection: Objection) -> None:
     for admin in people_with_role(Role.ADMIN):
         mail_queue(
-            "objection_lodged", to=admin.email, recipient_user=admin,
+            "objection_lodged",
+            to=admin.email,
+            recipient_user=admin,
             context={"objection": objection, "application": objection.result.application},
-            topic=f"review.objection:{objection.pk}", dedupe_key=f"objection:{objection.pk}:lodged:{admin.pk}",
+            topic=f"review.objection:{objection.pk}",
+            dedupe_key=f"objection:{objection.pk}:lodged:{admin.pk}",
         )
 
 
@@ -226,18 +275,27 @@ def objection_reviewers(objection: Objection) -> list[User]:
     pool = (
         people_with_role(Role.REVIEWER)
         .exclude(pk__in=Assignment.objects.filter(candidate_id__in=group.candidate_ids).values("reviewer_id"))
-        .exclude(pk__in=ReviewerConflict.objects.filter(organization_id__in=facts.organization_ids).values("reviewer_id"))
-        .exclude(pk__in=Membership.objects.filter(organization_id__in=facts.organization_ids, is_active=True)
-                 .values("user_id"))
+        .exclude(
+            pk__in=ReviewerConflict.objects.filter(organization_id__in=facts.organization_ids).values("reviewer_id")
+        )
+        .exclude(
+            pk__in=Membership.objects.filter(organization_id__in=facts.organization_ids, is_active=True).values(
+                "user_id"
+            )
+        )
         .exclude(pk__in=objection.opinions.values("reviewer_id"))
-        .select_related("reviewer_profile").distinct().order_by("name", "pk")
+        .select_related("reviewer_profile")
+        .distinct()
+        .order_by("name", "pk")
     )
     return [reviewer for reviewer in pool if profile_conflict(reviewer, facts) is None]
 
 
 def no_reviewers_message(objection: Objection) -> str:
-    return _("Every reviewer in the pool reviewed this candidate, has a conflict of interest with the applicant or "
-             "was already asked. Add experts to the panel of the field, then send the objection to them.")
+    return _(
+        "Every reviewer in the pool reviewed this candidate, has a conflict of interest with the applicant or "
+        "was already asked. Add experts to the panel of the field, then send the objection to them."
+    )
 
 
 def objection_panel(objection: Objection) -> tuple[int, str] | None:
@@ -262,18 +320,29 @@ def objection_route(objection: Objection, *, reviewers: list[User], actor) -> li
     if not reviewers:
         raise DomainError(_("Choose at least one reviewer."), code="empty")
     if any(reviewer.pk not in allowed for reviewer in reviewers):
-        raise DomainError(_("A chosen reviewer reviewed this candidate, has a conflict of interest or was already "
-                            "asked."), code="conflict")
-    opinions = [ObjectionOpinion.objects.create(objection=objection, reviewer=reviewer, routed_by=actor)
-                for reviewer in reviewers]
+        raise DomainError(
+            _("A chosen reviewer reviewed this candidate, has a conflict of interest or was already asked."),
+            code="conflict",
+        )
+    opinions = [
+        ObjectionOpinion.objects.create(objection=objection, reviewer=reviewer, routed_by=actor)
+        for reviewer in reviewers
+    ]
     before = objection.status
     objection.status = ObjectionStatus.ROUTED
     objection.save(update_fields=["status"])
-    audit_log(AuditAction.OBJECTION_ROUTED, actor=actor, obj=objection, before={"status": before},
-              after={"status": objection.status, "reviewers": [reviewer.pk for reviewer in reviewers]})
+    audit_log(
+        AuditAction.OBJECTION_ROUTED,
+        actor=actor,
+        obj=objection,
+        before={"status": before},
+        after={"status": objection.status, "reviewers": [reviewer.pk for reviewer in reviewers]},
+    )
     for opinion in opinions:
         mail_queue(
-            "objection_routed", to=opinion.reviewer.email, recipient_user=opinion.reviewer,
+            "objection_routed",
+            to=opinion.reviewer.email,
+            recipient_user=opinion.reviewer,
             context={"objection": objection, "survey": objection.result.application.survey},
             topic=f"review.objection:{objection.pk}",
             dedupe_key=f"objection:{objection.pk}:routed:{opinion.reviewer_id}",
@@ -295,18 +364,24 @@ def opinion_submit(opinion: ObjectionOpinion, *, reviewer, text: str) -> Objecti
     opinion.opinion = text.strip()
     opinion.submitted_at = timezone.now()
     opinion.save(update_fields=["opinion", "submitted_at"])
-    audit_log(AuditAction.OPINION_SUBMITTED, actor=reviewer, obj=opinion.objection,
-              before={"submitted": before["submitted_at"] is not None},
-              after={"opinion": opinion.pk, "submitted": True})
+    audit_log(
+        AuditAction.OPINION_SUBMITTED,
+        actor=reviewer,
+        obj=opinion.objection,
+        before={"submitted": before["submitted_at"] is not None},
+        after={"opinion": opinion.pk, "submitted": True},
+    )
     return opinion
 
 
 @transaction.atomic
 def objection_decide(objection: Objection, *, outcome: str, reason: str, actor) -> Objection:
     """Record the outcome and tell the applicant, once."""
-    objection = (Objection.objects.select_for_update()
-                 .select_related("result__application__created_by", "result__application__survey")
-                 .get(pk=objection.pk))
+    objection = (
+        Objection.objects.select_for_update()
+        .select_related("result__application__created_by", "result__application__survey")
+        .get(pk=objection.pk)
+    )
     if objection.status == ObjectionStatus.DECIDED:
         raise DomainError(_("This objection has already been decided."), code="decided")
     if outcome not in ObjectionOutcome.values:
@@ -320,13 +395,22 @@ def objection_decide(objection: Objection, *, outcome: str, reason: str, actor) 
     objection.decided_by = actor
     objection.decided_at = timezone.now()
     objection.save(update_fields=["status", "outcome", "outcome_reason", "decided_by", "decided_at"])
-    audit_log(AuditAction.OBJECTION_DECIDED, actor=actor, obj=objection, before={"status": before},
-              after={"status": objection.status, "outcome": outcome})
+    audit_log(
+        AuditAction.OBJECTION_DECIDED,
+        actor=actor,
+        obj=objection,
+        before={"status": before},
+        after={"status": objection.status, "outcome": outcome},
+    )
     if outcome == ObjectionOutcome.UPHELD:  # an upheld objection is reviewed again: the follow-up starts here
         _follow_up_move(objection, to=ObjectionFollowUp.RE_REVIEW, note=objection.outcome_reason, actor=actor)
     application = objection.result.application
-    _notify_applicant(application, "objection_decided", context={"objection": objection, "result": objection.result},
-                      key=f"objection:{objection.pk}:decided")
+    _notify_applicant(
+        application,
+        "objection_decided",
+        context={"objection": objection, "result": objection.result},
+        key=f"objection:{objection.pk}:decided",
+    )
     return objection
 
 
@@ -341,8 +425,13 @@ def _follow_up_move(objection: Objection, *, to: str, note: str, actor, decision
     objection.follow_up = to
     objection.save(update_fields=["follow_up"])
     step = ObjectionStep.objects.create(objection=objection, state=to, note=note, decision=decision, actor=actor)
-    audit_log(AuditAction.OBJECTION_FOLLOW_UP, actor=actor, obj=objection, before={"follow_up": before},
-              after={"follow_up": to, "decision": decision, "step": step.pk})
+    audit_log(
+        AuditAction.OBJECTION_FOLLOW_UP,
+        actor=actor,
+        obj=objection,
+        before={"follow_up": before},
+        after={"follow_up": to, "decision": decision, "step": step.pk},
+    )
     return step
 
 
@@ -350,9 +439,11 @@ def _follow_up_move(objection: Objection, *, to: str, note: str, actor, decision
 def objection_follow_up(objection: Objection, *, to: str, note: str, actor, decision: str = "") -> Objection:
     """The next step of an upheld objection: the re-review's findings referred to the national committee, then the
     committee's re-deliberation with its decision. Each step is recorded, audited and told to the applicant."""
-    objection = (Objection.objects.select_for_update()
-                 .select_related("result__application__created_by", "result__application__survey")
-                 .get(pk=objection.pk))
+    objection = (
+        Objection.objects.select_for_update()
+        .select_related("result__application__created_by", "result__application__survey")
+        .get(pk=objection.pk)
+    )
     if objection.outcome != ObjectionOutcome.UPHELD:
         raise DomainError(_("Only an upheld objection has a follow-up."), code="follow_up")
     if not note.strip():
@@ -362,13 +453,17 @@ def objection_follow_up(objection: Objection, *, to: str, note: str, actor, deci
     if to != ObjectionFollowUp.CONCLUDED:
         decision = ""
     step = _follow_up_move(objection, to=to, note=note.strip(), actor=actor, decision=decision)
-    _notify_applicant(objection.result.application, "objection_follow_up",
-                      context={"objection": objection, "result": objection.result, "step": step},
-                      key=f"objection:{objection.pk}:follow_up:{to}")
+    _notify_applicant(
+        objection.result.application,
+        "objection_follow_up",
+        context={"objection": objection, "result": objection.result, "step": step},
+        key=f"objection:{objection.pk}:follow_up:{to}",
+    )
     return objection
 
 
 # -- what a routed reviewer reads ---------------------------------------------------------------------------------
+
 
 @dataclass
 class BlindObjection:
@@ -397,7 +492,11 @@ def blind_objection(objection: Objection) -> BlindObjection:
     else:
         title = application.title
     return BlindObjection(
-        title=redact(title, names), ground=objection.get_ground_display(), body=redact(objection.body, names),
-        outcome=result.outcome_display, reason=redact(result.reason, names),
-        notice_number=result.notice.number, submitted_at=objection.submitted_at,
+        title=redact(title, names),
+        ground=objection.get_ground_display(),
+        body=redact(objection.body, names),
+        outcome=result.outcome_display,
+        reason=redact(result.reason, names),
+        notice_number=result.notice.number,
+        submitted_at=objection.submitted_at,
     )

@@ -39,12 +39,52 @@ def _move(assignment: Assignment, to: str) -> None:
 
 # Titles and honorifics a signer may add or leave out: "이도현 교수", "이도현", "Dr. Lee" all sign for
 # the same registered name. Longer titles come first so that "책임연구원" is not read as "연구원".
-NAME_TITLES = sorted({
-    "교수", "명예교수", "부교수", "조교수", "박사", "연구원", "책임연구원", "선임연구원", "수석연구원", "전임연구원",
-    "연구위원", "위원", "위원장", "대표", "대표이사", "이사", "전무", "상무", "원장", "소장", "센터장", "본부장",
-    "단장", "실장", "부장", "팀장", "과장", "차장", "님", "선생님", "변호사", "변리사", "회계사",
-    "prof", "professor", "dr", "mr", "mrs", "ms", "phd",
-}, key=len, reverse=True)
+NAME_TITLES = sorted(
+    {
+        "교수",
+        "명예교수",
+        "부교수",
+        "조교수",
+        "박사",
+        "연구원",
+        "책임연구원",
+        "선임연구원",
+        "수석연구원",
+        "전임연구원",
+        "연구위원",
+        "위원",
+        "위원장",
+        "대표",
+        "대표이사",
+        "이사",
+        "전무",
+        "상무",
+        "원장",
+        "소장",
+        "센터장",
+        "본부장",
+        "단장",
+        "실장",
+        "부장",
+        "팀장",
+        "과장",
+        "차장",
+        "님",
+        "선생님",
+        "변호사",
+        "변리사",
+        "회계사",
+        "prof",
+        "professor",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "phd",
+    },
+    key=len,
+    reverse=True,
+)
 
 
 def signature_key(name: str) -> str:
@@ -75,10 +115,12 @@ def has_pledged(survey, reviewer) -> bool:
 def pledge_sign(survey, *, reviewer, signed_name: str) -> Pledge:
     signed_name = " ".join(signed_name.split())
     if not signature_matches(signed_name, reviewer.name):
-        raise DomainError(_("Type your name as registered (%(name)s) to sign; a title may be left out.")
-                          % {"name": reviewer.name})
+        raise DomainError(
+            _("Type your name as registered (%(name)s) to sign; a title may be left out.") % {"name": reviewer.name}
+        )
     pledge, created = Pledge.objects.get_or_create(
-        survey=survey, reviewer=reviewer,
+        survey=survey,
+        reviewer=reviewer,
         defaults={"text": PLEDGE_TEXT, "signed_name": signed_name, "ip_address": current_ip.get()},
     )
     if created:
@@ -98,8 +140,12 @@ def declare(assignment: Assignment, *, reviewer, has_conflict: bool, note: str =
     assignment.declared_at = timezone.now()
     assignment.declaration_note = note.strip()
     assignment.save(update_fields=["status", "declared_at", "declaration_note"])
-    audit_log(AuditAction.CONFLICTED if has_conflict else AuditAction.DECLARED, actor=reviewer, obj=assignment,
-              after={"conflict": has_conflict})
+    audit_log(
+        AuditAction.CONFLICTED if has_conflict else AuditAction.DECLARED,
+        actor=reviewer,
+        obj=assignment,
+        after={"conflict": has_conflict},
+    )
     if has_conflict:
         replace(assignment, actor=reviewer)
     return assignment
@@ -154,8 +200,16 @@ def _clean_scores(survey, scores: dict, justifications: dict) -> tuple[dict, dic
 
 
 @transaction.atomic
-def review_save(assignment: Assignment, *, reviewer, scores: dict, justifications: dict, recommendation: str,
-                comment: str = "", submit: bool = False) -> Review:
+def review_save(
+    assignment: Assignment,
+    *,
+    reviewer,
+    scores: dict,
+    justifications: dict,
+    recommendation: str,
+    comment: str = "",
+    submit: bool = False,
+) -> Review:
     """Save a draft or submit. A submitted review never changes."""
     assignment = _lock(assignment, reviewer)
     if assignment.status == AssignmentStatus.SUBMITTED:
@@ -186,6 +240,10 @@ def review_save(assignment: Assignment, *, reviewer, scores: dict, justification
     review.save()
     if submit:
         stored_scores.refresh(survey, [assignment.candidate_id])
-    audit_log(AuditAction.REVIEW_SUBMITTED if submit else AuditAction.REVIEW_SAVED, actor=reviewer, obj=assignment,
-              after={"scores": clean_scores, "recommendation": recommendation})
+    audit_log(
+        AuditAction.REVIEW_SUBMITTED if submit else AuditAction.REVIEW_SAVED,
+        actor=reviewer,
+        obj=assignment,
+        after={"scores": clean_scores, "recommendation": recommendation},
+    )
     return review

@@ -52,33 +52,51 @@ def refresh(survey: Survey, candidate_ids=None) -> int:
     criteria = list(survey.criteria.all())
     weights = {c.number: c.weight for c in criteria}
     stamp = basis(plan, criteria)
-    candidates = (Candidate.objects.filter(survey=survey).select_for_update().order_by("pk")
-                  .values_list("pk", "field_code", "number", "merged_into_id"))
+    candidates = (
+        Candidate.objects.filter(survey=survey)
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", "field_code", "number", "merged_into_id")
+    )
     if candidate_ids is None:
         found = list(candidates)
     else:
         wanted, found = sorted(set(candidate_ids)), []
         for start in range(0, len(wanted), BATCH):
-            found += candidates.filter(pk__in=wanted[start:start + BATCH])
+            found += candidates.filter(pk__in=wanted[start : start + BATCH])
     now = timezone.now()
     for start in range(0, len(found), BATCH):
-        chunk = found[start:start + BATCH]
+        chunk = found[start : start + BATCH]
         maps = defaultdict(list)
-        reviews = Review.objects.filter(assignment__candidate__in=[row[0] for row in chunk],
-                                        assignment__status=AssignmentStatus.SUBMITTED, assignment__layer=1)
+        reviews = Review.objects.filter(
+            assignment__candidate__in=[row[0] for row in chunk],
+            assignment__status=AssignmentStatus.SUBMITTED,
+            assignment__layer=1,
+        )
         for candidate_id, raw in reviews.values_list("assignment__candidate_id", "scores"):
             maps[candidate_id].append(score_map(raw))
         rows = []
         for candidate_id, field_code, number, merged_into in chunk:
             numbers = figures(maps[candidate_id], plan=plan, weights=weights)
-            rows.append(CandidateScore(
-                candidate_id=candidate_id, survey=survey, field_code=field_code, number=number,
-                active=merged_into is None, value=numbers.value, reviews=len(numbers.totals), spread=numbers.spread,
-                flagged=numbers.flagged, basis=stamp, computed_at=now,
-                per_criterion={str(n): str(v) for n, v in numbers.per_criterion.items()},
-            ))
-        CandidateScore.objects.bulk_create(rows, update_conflicts=True, unique_fields=["candidate"],
-                                           update_fields=[*COPIED, *FIGURES])
+            rows.append(
+                CandidateScore(
+                    candidate_id=candidate_id,
+                    survey=survey,
+                    field_code=field_code,
+                    number=number,
+                    active=merged_into is None,
+                    value=numbers.value,
+                    reviews=len(numbers.totals),
+                    spread=numbers.spread,
+                    flagged=numbers.flagged,
+                    basis=stamp,
+                    computed_at=now,
+                    per_criterion={str(n): str(v) for n, v in numbers.per_criterion.items()},
+                )
+            )
+        CandidateScore.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["candidate"], update_fields=[*COPIED, *FIGURES]
+        )
     return len(found)
 
 
@@ -110,8 +128,11 @@ def field_values(survey: Survey, field_code: str) -> list:
     how_many = candidates.order_by().values("survey").annotate(n=Count("pk")).values("n")
 
     def read():  # the count is an uncorrelated subquery: computed once, sent with every row
-        return list(CandidateScore.objects.filter(survey=survey, field_code=field_code)
-                    .annotate(candidates=Subquery(how_many)).values_list("value", "basis", "active", "candidates"))
+        return list(
+            CandidateScore.objects.filter(survey=survey, field_code=field_code)
+            .annotate(candidates=Subquery(how_many))
+            .values_list("value", "basis", "active", "candidates")
+        )
 
     stored = read()
     expected = stored[0][3] if stored else candidates.count()
@@ -132,8 +153,13 @@ def field_counts(survey: Survey) -> dict[str, FieldCounts]:
     """Per field of the call: candidates, those with a subcommittee recommendation, those flagged."""
     ensure(survey)
     rows = (
-        CandidateScore.objects.filter(survey=survey, active=True).order_by().values("field_code")
-        .annotate(n=Count("pk"), decided=Count("candidate__subcommittee_decision"),
-                  flagged=Count("pk", filter=Q(flagged=True)))
+        CandidateScore.objects.filter(survey=survey, active=True)
+        .order_by()
+        .values("field_code")
+        .annotate(
+            n=Count("pk"),
+            decided=Count("candidate__subcommittee_decision"),
+            flagged=Count("pk", filter=Q(flagged=True)),
+        )
     )
     return {row["field_code"]: FieldCounts(row["n"], row["decided"], row["flagged"]) for row in rows}

@@ -19,7 +19,13 @@ from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
 from review.enums import AuditAction, SelectionDecision
 from review.models import (
-    CategoryClosure, EvaluationLayer, LayerOutcome, Notice, SelectionItem, SelectionMeeting, SelectionProposal,
+    CategoryClosure,
+    EvaluationLayer,
+    LayerOutcome,
+    Notice,
+    SelectionItem,
+    SelectionMeeting,
+    SelectionProposal,
 )
 from surveys.application_schema import answer_of
 from surveys.models import Application, Candidate, Category, Survey
@@ -28,6 +34,7 @@ MEETING_FIELDS = ["held_on", "place", "chair", "members_present", "minutes"]
 
 
 # -- reading the proposals ------------------------------------------------------------------------------------------
+
 
 def final_layer(survey: Survey) -> EvaluationLayer | None:
     """The call's last layer: its outcome is what the selection starts from."""
@@ -55,8 +62,13 @@ def _year(row) -> int | None:
 def first_year_budget(application: Application | None) -> Decimal | None:
     """The total of the budget row with the earliest year (KRW 100 million)."""
     rows = answer_of(application, "budget", default=[]) if application is not None else []
-    dated = [(year, row) for row in (rows if isinstance(rows, list) else []) if isinstance(row, dict)
-             for year in [_year(row)] if year is not None]
+    dated = [
+        (year, row)
+        for row in (rows if isinstance(rows, list) else [])
+        if isinstance(row, dict)
+        for year in [_year(row)]
+        if year is not None
+    ]
     if not dated:
         return None
     try:
@@ -74,8 +86,9 @@ def country_names(codes) -> list[str]:
 def latest_applications(candidate_ids) -> dict[int, Application]:
     """candidate id → its latest received application (one query)."""
     latest = {}
-    for application in (Application.objects.filter(candidate_id__in=list(candidate_ids))
-                        .select_related("survey").order_by("pk")):
+    for application in (
+        Application.objects.filter(candidate_id__in=list(candidate_ids)).select_related("survey").order_by("pk")
+    ):
         latest[application.candidate_id] = application
     return latest
 
@@ -107,19 +120,28 @@ class ProposalRow:
 
 def category_outcomes(category: Category):
     layer = final_layer(category.survey)
-    return (LayerOutcome.objects.filter(layer=layer, category=category).select_related("candidate")
-            .order_by("rank", "candidate__number"))
+    return (
+        LayerOutcome.objects.filter(layer=layer, category=category)
+        .select_related("candidate")
+        .order_by("rank", "candidate__number")
+    )
 
 
 def category_rows(category: Category) -> list[ProposalRow]:
     """The category's candidates in the proposal's order (the final layer's rank where nothing is proposed yet)."""
     outcomes = list(category_outcomes(category))
-    proposals = {p.candidate_id: p for p in SelectionProposal.objects.filter(category=category)
-                 .select_related("meeting")}
+    proposals = {
+        p.candidate_id: p for p in SelectionProposal.objects.filter(category=category).select_related("meeting")
+    }
     applications = latest_applications(o.candidate_id for o in outcomes)
-    rows = [ProposalRow(outcome=o, proposal=proposals.get(o.candidate_id),
-                        countries=country_names(partner_countries(applications.get(o.candidate_id))))
-            for o in outcomes]
+    rows = [
+        ProposalRow(
+            outcome=o,
+            proposal=proposals.get(o.candidate_id),
+            countries=country_names(partner_countries(applications.get(o.candidate_id))),
+        )
+        for o in outcomes
+    ]
     return sorted(rows, key=lambda row: (row.rank, row.candidate.number))
 
 
@@ -136,21 +158,33 @@ class CategoryState:
 def category_states(survey: Survey) -> list[CategoryState]:
     """Each category with its counts (three queries whatever the number of candidates)."""
     layer = final_layer(survey)
-    counts = dict(LayerOutcome.objects.filter(layer=layer).values("category").annotate(n=Count("pk"))
-                  .values_list("category", "n"))
-    proposals = {row["category"]: row for row in SelectionProposal.objects.filter(category__survey=survey)
-                 .values("category").annotate(
-                     proposed=Count("pk", filter=Q(proposed=True)),
-                     selected=Count("pk", filter=Q(decision=SelectionDecision.SELECTED)),
-                     decided=Count("pk", filter=~Q(decision="")))}
+    counts = dict(
+        LayerOutcome.objects.filter(layer=layer).values("category").annotate(n=Count("pk")).values_list("category", "n")
+    )
+    proposals = {
+        row["category"]: row
+        for row in SelectionProposal.objects.filter(category__survey=survey)
+        .values("category")
+        .annotate(
+            proposed=Count("pk", filter=Q(proposed=True)),
+            selected=Count("pk", filter=Q(decision=SelectionDecision.SELECTED)),
+            decided=Count("pk", filter=~Q(decision="")),
+        )
+    }
     closures = {c.category_id: c for c in CategoryClosure.objects.filter(category__survey=survey)}
     states = []
     for category in survey.categories.all():
         row = proposals.get(category.pk, {})
-        states.append(CategoryState(
-            category=category, candidates=counts.get(category.pk, 0), proposed=row.get("proposed", 0),
-            selected=row.get("selected", 0), undecided=counts.get(category.pk, 0) - row.get("decided", 0),
-            closure=closures.get(category.pk)))
+        states.append(
+            CategoryState(
+                category=category,
+                candidates=counts.get(category.pk, 0),
+                proposed=row.get("proposed", 0),
+                selected=row.get("selected", 0),
+                undecided=counts.get(category.pk, 0) - row.get("decided", 0),
+                closure=closures.get(category.pk),
+            )
+        )
     return states
 
 
@@ -161,22 +195,33 @@ def all_closed(survey: Survey) -> bool:
 
 # -- the secretary's proposal ---------------------------------------------------------------------------------------
 
+
 def _check_gate(survey: Survey) -> None:
     if not survey.in_gate("recommending"):
-        raise DomainError(_("The selection can be proposed and decided only while the call is in “%(stage)s”; it is "
-                            "now in “%(current)s”.") % {"stage": survey.pipeline.label("selection"),
-                                                         "current": survey.stage_label}, code="stage")
+        raise DomainError(
+            _(
+                "The selection can be proposed and decided only while the call is in “%(stage)s”; it is "
+                "now in “%(current)s”."
+            )
+            % {"stage": survey.pipeline.label("selection"), "current": survey.stage_label},
+            code="stage",
+        )
 
 
 def _check_open(category: Category) -> None:
     if CategoryClosure.objects.filter(category=category).exists():
-        raise DomainError(_("The selection of “%(category)s” is closed; it can no longer change.")
-                          % {"category": category.name}, code="closed")
+        raise DomainError(
+            _("The selection of “%(category)s” is closed; it can no longer change.") % {"category": category.name},
+            code="closed",
+        )
 
 
 def _not_essential(outcome: LayerOutcome) -> DomainError:
-    return DomainError(_("“%(title)s”: the panel judged that international cooperation is not essential, so it "
-                         "cannot be selected.") % {"title": outcome.candidate.title}, code="essential")
+    return DomainError(
+        _("“%(title)s”: the panel judged that international cooperation is not essential, so it cannot be selected.")
+        % {"title": outcome.candidate.title},
+        code="essential",
+    )
 
 
 @dataclass
@@ -195,9 +240,11 @@ def _check_choice(choice: Choice, outcome: LayerOutcome | None) -> None:
     if choice.proposed and outcome.essential is False:
         raise _not_essential(outcome)
     if outcome.rank is not None and choice.rank != outcome.rank and not choice.note.strip():
-        raise DomainError(_("“%(title)s” is moved from place %(panel)d to %(rank)d: give the reason in its note.")
-                          % {"title": outcome.candidate.title, "panel": outcome.rank, "rank": choice.rank},
-                          code="note")
+        raise DomainError(
+            _("“%(title)s” is moved from place %(panel)d to %(rank)d: give the reason in its note.")
+            % {"title": outcome.candidate.title, "panel": outcome.rank, "rank": choice.rank},
+            code="note",
+        )
 
 
 @transaction.atomic
@@ -207,8 +254,9 @@ def proposal_save(category: Category, *, choices: list[Choice], actor) -> list[S
     _check_gate(category.survey)
     _check_open(category)
     if SelectionProposal.objects.filter(category=category).exclude(decision="").exists():
-        raise DomainError(_("The committee has begun deciding this category; the proposal can no longer change."),
-                          code="decided")
+        raise DomainError(
+            _("The committee has begun deciding this category; the proposal can no longer change."), code="decided"
+        )
     outcomes = {o.candidate_id: o for o in category_outcomes(category)}
     ranks = [choice.rank for choice in choices]
     if any(rank < 1 for rank in ranks) or len(set(ranks)) != len(ranks):
@@ -219,16 +267,29 @@ def proposal_save(category: Category, *, choices: list[Choice], actor) -> list[S
     for choice in choices:
         proposal, _created = SelectionProposal.objects.update_or_create(
             candidate_id=choice.candidate_id,
-            defaults={"category": category, "rank": choice.rank, "proposed": choice.proposed,
-                      "note": choice.note.strip(), "proposed_by": actor})
+            defaults={
+                "category": category,
+                "rank": choice.rank,
+                "proposed": choice.proposed,
+                "note": choice.note.strip(),
+                "proposed_by": actor,
+            },
+        )
         saved.append(proposal)
-    audit_log(AuditAction.SELECTION_PROPOSED, actor=actor, obj=category,
-              after={"proposed": [p.candidate_id for p in saved if p.proposed],
-                     "order": [p.candidate_id for p in sorted(saved, key=lambda p: p.rank)]})
+    audit_log(
+        AuditAction.SELECTION_PROPOSED,
+        actor=actor,
+        obj=category,
+        after={
+            "proposed": [p.candidate_id for p in saved if p.proposed],
+            "order": [p.candidate_id for p in sorted(saved, key=lambda p: p.rank)],
+        },
+    )
     return saved
 
 
 # -- the selection committee ----------------------------------------------------------------------------------------
+
 
 def _clean_meeting(data: dict) -> dict:
     data = {name: data.get(name) for name in MEETING_FIELDS}
@@ -267,8 +328,9 @@ def _expected(proposal: SelectionProposal) -> str:
 
 
 @transaction.atomic
-def decision_record(proposal: SelectionProposal, *, meeting: SelectionMeeting, decision: str, reason: str = "",
-                    actor) -> SelectionProposal:
+def decision_record(
+    proposal: SelectionProposal, *, meeting: SelectionMeeting, decision: str, reason: str = "", actor
+) -> SelectionProposal:
     """The committee's decision on one proposal; a decision that departs from the proposal needs its reason."""
     meeting = _lock_open_meeting(meeting)
     proposal = SelectionProposal.objects.select_for_update().select_related("category", "candidate").get(pk=proposal.pk)
@@ -279,8 +341,11 @@ def decision_record(proposal: SelectionProposal, *, meeting: SelectionMeeting, d
         raise DomainError(_("Choose selected, reserve or not selected."), code="decision")
     reason = (reason or "").strip()
     if decision != _expected(proposal) and not reason:
-        raise DomainError(_("The decision on “%(title)s” departs from the secretary's proposal: give the reasons.")
-                          % {"title": proposal.candidate.title}, code="reason")
+        raise DomainError(
+            _("The decision on “%(title)s” departs from the secretary's proposal: give the reasons.")
+            % {"title": proposal.candidate.title},
+            code="reason",
+        )
     if decision == SelectionDecision.SELECTED:
         outcome = LayerOutcome.objects.filter(layer=final_layer(meeting.survey), candidate=proposal.candidate).first()
         if outcome is not None and outcome.essential is False:
@@ -289,9 +354,13 @@ def decision_record(proposal: SelectionProposal, *, meeting: SelectionMeeting, d
     proposal.decision, proposal.reason, proposal.meeting = decision, reason, meeting
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
     proposal.save(update_fields=["decision", "reason", "meeting", "decided_by", "decided_at"])
-    audit_log(AuditAction.SELECTION_DECIDED, actor=actor, obj=proposal, before=before,
-              after={"decision": decision, "reason": reason, "meeting": meeting.pk,
-                     "candidate": proposal.candidate.number})
+    audit_log(
+        AuditAction.SELECTION_DECIDED,
+        actor=actor,
+        obj=proposal,
+        before=before,
+        after={"decision": decision, "reason": reason, "meeting": meeting.pk, "candidate": proposal.candidate.number},
+    )
     return proposal
 
 
@@ -304,20 +373,33 @@ def category_close(category: Category, *, meeting: SelectionMeeting, actor) -> C
         raise DomainError(_("This category belongs to another call."), code="survey")
     _check_open(category)
     candidates = set(category_outcomes(category).values_list("candidate_id", flat=True))
-    decided = set(SelectionProposal.objects.filter(category=category, candidate_id__in=candidates)
-                  .exclude(decision="").values_list("candidate_id", flat=True))
+    decided = set(
+        SelectionProposal.objects.filter(category=category, candidate_id__in=candidates)
+        .exclude(decision="")
+        .values_list("candidate_id", flat=True)
+    )
     if candidates - decided:
-        raise DomainError(_("%(n)d candidates of “%(category)s” are still undecided; decide each one before closing.")
-                          % {"n": len(candidates - decided), "category": category.name}, code="undecided")
+        raise DomainError(
+            _("%(n)d candidates of “%(category)s” are still undecided; decide each one before closing.")
+            % {"n": len(candidates - decided), "category": category.name},
+            code="undecided",
+        )
     selected = SelectionProposal.objects.filter(category=category, decision=SelectionDecision.SELECTED).count()
     if selected > category.quota:
-        raise DomainError(_("“%(category)s”: %(selected)d selected exceed its quota of %(quota)d.")
-                          % {"category": category.name, "selected": selected, "quota": category.quota},
-                          code="quota")
-    closure = CategoryClosure.objects.create(category=category, meeting=meeting, selected=selected,
-                                             quota=category.quota, closed_by=actor)
-    audit_log(AuditAction.SELECTION_CATEGORY_CLOSED, actor=actor, obj=category,
-              after={"meeting": meeting.pk, "selected": selected, "quota": category.quota})
+        raise DomainError(
+            _("“%(category)s”: %(selected)d selected exceed its quota of %(quota)d.")
+            % {"category": category.name, "selected": selected, "quota": category.quota},
+            code="quota",
+        )
+    closure = CategoryClosure.objects.create(
+        category=category, meeting=meeting, selected=selected, quota=category.quota, closed_by=actor
+    )
+    audit_log(
+        AuditAction.SELECTION_CATEGORY_CLOSED,
+        actor=actor,
+        obj=category,
+        after={"meeting": meeting.pk, "selected": selected, "quota": category.quota},
+    )
     return closure
 
 
@@ -326,30 +408,40 @@ def meeting_close(meeting: SelectionMeeting, *, actor) -> SelectionMeeting:
     meeting = _lock_open_meeting(meeting)
     meeting.closed_at, meeting.closed_by = timezone.now(), actor
     meeting.save(update_fields=["closed_at", "closed_by"])
-    audit_log(AuditAction.SELECTION_MEETING_CLOSED, actor=actor, obj=meeting,
-              after={"closed_at": meeting.closed_at, "decisions": meeting.decisions.count()})
+    audit_log(
+        AuditAction.SELECTION_MEETING_CLOSED,
+        actor=actor,
+        obj=meeting,
+        after={"closed_at": meeting.closed_at, "decisions": meeting.decisions.count()},
+    )
     return meeting
 
 
 # -- the selection announcement -------------------------------------------------------------------------------------
 
+
 def refuse_unless_selection(notice: Notice) -> None:
     if not notice.lists_selection:
-        raise DomainError(_("Only a selection announcement lists selected international R&D candidates."),
-                          code="kind")
+        raise DomainError(_("Only a selection announcement lists selected international R&D candidates."), code="kind")
 
 
 def check_draft(survey: Survey) -> None:
     """The announcement may be drafted once the committee closed every category."""
     if not all_closed(survey):
-        raise DomainError(_("The selection announcement can be drafted once the selection committee has closed "
-                            "every category."), code="open_categories")
+        raise DomainError(
+            _("The selection announcement can be drafted once the selection committee has closed every category."),
+            code="open_categories",
+        )
 
 
 def selected_proposals(survey: Survey):
-    return (SelectionProposal.objects.filter(category__survey=survey, decision=SelectionDecision.SELECTED,
-                                             category__closure__isnull=False)
-            .select_related("category", "candidate").order_by("category__order", "category__pk", "rank"))
+    return (
+        SelectionProposal.objects.filter(
+            category__survey=survey, decision=SelectionDecision.SELECTED, category__closure__isnull=False
+        )
+        .select_related("category", "candidate")
+        .order_by("category__order", "category__pk", "rank")
+    )
 
 
 def selection_items_draft(notice: Notice) -> list[str]:
@@ -362,12 +454,19 @@ def selection_items_draft(notice: Notice) -> list[str]:
     for proposal in proposals:
         orders[proposal.category_id] = orders.get(proposal.category_id, 0) + 1
         application, candidate = applications.get(proposal.candidate_id), proposal.candidate
-        items.append(SelectionItem(
-            notice=notice, category=proposal.category, candidate=candidate, order=orders[proposal.category_id],
-            title=(candidate.title or (answer_of(application, "title") if application else ""))[:200],
-            field_code=candidate.field_code or (application.field_code if application else ""),
-            partner_countries=partner_countries(application), first_year_budget=first_year_budget(application),
-            horizon_years=proposal.category.horizon_years))
+        items.append(
+            SelectionItem(
+                notice=notice,
+                category=proposal.category,
+                candidate=candidate,
+                order=orders[proposal.category_id],
+                title=(candidate.title or (answer_of(application, "title") if application else ""))[:200],
+                field_code=candidate.field_code or (application.field_code if application else ""),
+                partner_countries=partner_countries(application),
+                first_year_budget=first_year_budget(application),
+                horizon_years=proposal.category.horizon_years,
+            )
+        )
     SelectionItem.objects.bulk_create(items)
     return [proposal.candidate.number for proposal in proposals]
 
@@ -378,8 +477,11 @@ def selection_items_publish(notice: Notice, *, actor, now) -> list[str]:
     selected = set(selected_proposals(notice.survey).values_list("candidate_id", flat=True))
     for item in notice.selection_items.all():
         if item.candidate_id not in selected:
-            raise DomainError(_("“%(title)s” is not selected in a closed category; draft the announcement again.")
-                              % {"title": item.title}, code="selection")
+            raise DomainError(
+                _("“%(title)s” is not selected in a closed category; draft the announcement again.")
+                % {"title": item.title},
+                code="selection",
+            )
     return []
 
 
@@ -397,10 +499,15 @@ def selection_rows(items) -> list[SelectionRow]:
 
     items = list(items)
     names = field_names({item.field_code for item in items})
-    return [SelectionRow(item=item, field_name=names.get(item.field_code, item.field_code),
-                         countries=country_names(item.partner_countries)) for item in items]
+    return [
+        SelectionRow(
+            item=item,
+            field_name=names.get(item.field_code, item.field_code),
+            countries=country_names(item.partner_countries),
+        )
+        for item in items
+    ]
 
 
 def notice_pdf_context(notice: Notice) -> dict:
     return {"notice": notice, "rows": selection_rows(notice.selection_items.select_related("category"))}
-

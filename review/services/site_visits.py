@@ -24,7 +24,9 @@ def panel_members_of(candidate: Candidate):
     """The panel members assigned to the plan: those who may be recorded as present."""
     from portal.models import User
 
-    return User.objects.filter(pk__in=Assignment.objects.filter(candidate=candidate).values("reviewer")).order_by("name")
+    return User.objects.filter(pk__in=Assignment.objects.filter(candidate=candidate).values("reviewer")).order_by(
+        "name"
+    )
 
 
 @transaction.atomic
@@ -32,8 +34,9 @@ def site_visit_record(candidate: Candidate, *, visited_on: date, members, findin
     """Record a site visit with who was present, the findings and photos; audited."""
     candidate = Candidate.objects.select_for_update().select_related("survey").get(pk=candidate.pk)
     if not candidate.survey.in_gate("site_visits"):
-        raise DomainError(_("Site visits are recorded while the advisory panel or the subcommittee reviews the plans."),
-                          code="stage")
+        raise DomainError(
+            _("Site visits are recorded while the advisory panel or the subcommittee reviews the plans."), code="stage"
+        )
     if visited_on > timezone.localdate():
         raise DomainError(_("A site visit cannot be recorded before it happens."), code="date")
     findings = (findings or "").strip()
@@ -62,9 +65,18 @@ def site_visit_record(candidate: Candidate, *, visited_on: date, members, findin
     visit = SiteVisit.objects.create(candidate=candidate, visited_on=visited_on, findings=findings, recorded_by=actor)
     visit.members.set(members)
     for upload, sha256 in checked:
-        SiteVisitPhoto.objects.create(visit=visit, file=upload, original_name=safe_original_name(upload.name),
-                                      size=upload.size, sha256=sha256)
-    audit_log(AuditAction.SITE_VISIT_RECORDED, actor=actor, obj=candidate, after={
-        "visit": visit.pk, "visited_on": visited_on.isoformat(), "members": sorted(m.pk for m in members),
-        "photos": [sha for _upload, sha in checked]})
+        SiteVisitPhoto.objects.create(
+            visit=visit, file=upload, original_name=safe_original_name(upload.name), size=upload.size, sha256=sha256
+        )
+    audit_log(
+        AuditAction.SITE_VISIT_RECORDED,
+        actor=actor,
+        obj=candidate,
+        after={
+            "visit": visit.pk,
+            "visited_on": visited_on.isoformat(),
+            "members": sorted(m.pk for m in members),
+            "photos": [sha for _upload, sha in checked],
+        },
+    )
     return visit

@@ -1,6 +1,7 @@
 """The committee secretary's screens: rankings, subcommittee records, the committee's confirmation, books."""
 
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -34,10 +35,15 @@ def _field(survey: Survey, field_code: str):
 @deliberate
 def index(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
-    return render(request, "review/committee/index.html", {
-        "survey": survey, "summaries": reads.field_summaries(survey),
-        "confirmation": CommitteeConfirmation.objects.filter(survey=survey).first(),
-    })
+    return render(
+        request,
+        "review/committee/index.html",
+        {
+            "survey": survey,
+            "summaries": reads.field_summaries(survey),
+            "confirmation": CommitteeConfirmation.objects.filter(survey=survey).first(),
+        },
+    )
 
 
 PAGE_SIZE = 50
@@ -67,8 +73,14 @@ class DecisionEntry:
 
     @classmethod
     def from_form(cls, form: SubcommitteeDecisionForm) -> "DecisionEntry":
-        return cls(form.prefix, form["recommendation"].value() or "", form["rationale"].value() or "",
-                   form["conditions"].value() or "", {name: list(errors) for name, errors in form.errors.items()}, tuple(form.non_field_errors()))
+        return cls(
+            form.prefix,
+            form["recommendation"].value() or "",
+            form["rationale"].value() or "",
+            form["conditions"].value() or "",
+            {name: list(errors) for name, errors in form.errors.items()},
+            tuple(form.non_field_errors()),
+        )
 
 
 def _decision_prefix(candidate) -> str:
@@ -94,8 +106,11 @@ def _posted_candidate(request, survey, field_code) -> CandidateScore | None:
     posted = id_from(request.POST.get("candidate", ""))
     if posted is None:
         return None
-    return (CandidateScore.objects.filter(survey=survey, field_code=field_code, active=True, candidate_id=posted)
-            .select_related("candidate__subcommittee_decision").first())
+    return (
+        CandidateScore.objects.filter(survey=survey, field_code=field_code, active=True, candidate_id=posted)
+        .select_related("candidate__subcommittee_decision")
+        .first()
+    )
 
 
 def _field_post(request, survey, field_code, which, meeting_form, posted, posted_form):
@@ -141,7 +156,9 @@ def field(request, pk: int, field_code: str):
     which = request.POST.get("form") if request.method == "POST" else None
     meeting_form = SubcommitteeMeetingForm(
         request.POST if which == "meeting" else None,
-        initial={"held_on": meeting.held_on, "attendees": meeting.attendees, "minutes": meeting.minutes} if meeting else {},
+        initial={"held_on": meeting.held_on, "attendees": meeting.attendees, "minutes": meeting.minutes}
+        if meeting
+        else {},
     )
     posted = _posted_candidate(request, survey, field_code) if which == "decision" else None
     scores = list(page.object_list)
@@ -157,16 +174,28 @@ def field(request, pk: int, field_code: str):
         if done is not None:
             return done
     rows = reads.standing_rows(scores, rank_of)
-    return render(request, "review/committee/field.html", {
-        "survey": survey, "field": the_field, "meeting": meeting, "meeting_form": meeting_form,
-        "rows": list(zip(rows, _entries(request, rows, posted, posted_form))), "page": page, "filters": filters,
-        "show": show, "decide_query": _without(request, "decide"),
-        "decision_labels": SubcommitteeDecisionForm.base_fields,
-        "recommendation_choices": committee.recommendation_choices(survey),
-        "with_conditions": "designate_cond" in dict(committee.recommendation_choices(survey)),
-        "show_choices": RankingShow.choices, "closed": committee.closed_reason(survey),
-        "book": CommitteeBook.objects.filter(survey=survey, field_code=field_code).first(),
-    }, status=status)
+    return render(
+        request,
+        "review/committee/field.html",
+        {
+            "survey": survey,
+            "field": the_field,
+            "meeting": meeting,
+            "meeting_form": meeting_form,
+            "rows": list(zip(rows, _entries(request, rows, posted, posted_form))),
+            "page": page,
+            "filters": filters,
+            "show": show,
+            "decide_query": _without(request, "decide"),
+            "decision_labels": SubcommitteeDecisionForm.base_fields,
+            "recommendation_choices": committee.recommendation_choices(survey),
+            "with_conditions": "designate_cond" in dict(committee.recommendation_choices(survey)),
+            "show_choices": RankingShow.choices,
+            "closed": committee.closed_reason(survey),
+            "book": CommitteeBook.objects.filter(survey=survey, field_code=field_code).first(),
+        },
+        status=status,
+    )
 
 
 @deliberate
@@ -183,22 +212,37 @@ def confirm(request, pk: int):
         data = form.cleaned_data
         try:
             committee.committee_confirm(
-                survey, candidate_ids=[c.pk for c in data["candidates"]], held_on=data["held_on"],
-                minutes=data["minutes"], hearing_starts_on=data["hearing_starts_on"],
-                hearing_ends_on=data["hearing_ends_on"], actor=request.user,
+                survey,
+                candidate_ids=[c.pk for c in data["candidates"]],
+                held_on=data["held_on"],
+                minutes=data["minutes"],
+                hearing_starts_on=data["hearing_starts_on"],
+                hearing_ends_on=data["hearing_ends_on"],
+                actor=request.user,
             )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The candidate list was confirmed and the call moved to the stage “%(stage)s”.")
-                             % {"stage": Survey.objects.get(pk=survey.pk).stage_label})
+            messages.success(
+                request,
+                _("The candidate list was confirmed and the call moved to the stage “%(stage)s”.")
+                % {"stage": Survey.objects.get(pk=survey.pk).stage_label},
+            )
             return redirect("review:committee", pk=survey.pk)
     confirmation = CommitteeConfirmation.objects.filter(survey=survey).first()
-    return render(request, "review/committee/confirm.html", {
-        "survey": survey, "form": form, "lists": lists, "confirmation": confirmation,
-        "entries": confirmation.entries.select_related("candidate") if confirmation else [],
-        "with_hearing": committee.confirmation_leads_to_hearing(survey),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/committee/confirm.html",
+        {
+            "survey": survey,
+            "form": form,
+            "lists": lists,
+            "confirmation": confirmation,
+            "entries": confirmation.entries.select_related("candidate") if confirmation else [],
+            "with_hearing": committee.confirmation_leads_to_hearing(survey),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @deliberate
@@ -224,8 +268,9 @@ def book_create(request, pk: int, field_code: str):
 
 
 def _book(pk: int, field_code: str, book_id: int) -> CommitteeBook:
-    return get_object_or_404(CommitteeBook.objects.select_related("survey"), pk=book_id, survey_id=pk,
-                             field_code=field_code)
+    return get_object_or_404(
+        CommitteeBook.objects.select_related("survey"), pk=book_id, survey_id=pk, field_code=field_code
+    )
 
 
 @deliberate

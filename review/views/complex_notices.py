@@ -39,9 +39,16 @@ def complex_item(request, pk: int):
         else:
             messages.success(request, _("“%(title)s” was saved.") % {"title": form.cleaned_data["name"]})
             return redirect("review:notice_edit", pk=item.notice_id)
-    return render(request, "review/notices/complex_item_edit.html", {
-        "item": item, "notice": item.notice, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/notices/complex_item_edit.html",
+        {
+            "item": item,
+            "notice": item.notice,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
@@ -59,18 +66,31 @@ def complex_amend(request, pk: int):
     notice = get_object_or_404(Notice.objects.select_related("survey"), pk=pk)
     if notice.is_published or not notice.lists_complexes:
         raise Http404
-    entries = (DesignatedComplex.objects.filter(status=EntryStatus.ACTIVE).exclude(notice_items__notice=notice)
-               .order_by("number"))
+    entries = (
+        DesignatedComplex.objects.filter(status=EntryStatus.ACTIVE)
+        .exclude(notice_items__notice=notice)
+        .order_by("number")
+    )
     form = ComplexAmendForm(request.POST or None, entries=entries)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            service.complex_item_amend(notice, entry=data["entry"], action=data["action"], area_m2=data["area_m2"],
-                                       note=data["reason"], actor=request.user)
+            service.complex_item_amend(
+                notice,
+                entry=data["entry"],
+                action=data["action"],
+                area_m2=data["area_m2"],
+                note=data["reason"],
+                actor=request.user,
+            )
         except DomainError as error:
             form.add_error(error.code if error.code in form.fields else None, error.message)
         else:
             messages.success(request, _("The change to %(number)s was added.") % {"number": data["entry"].number})
             return redirect("review:notice_edit", pk=notice.pk)
-    return render(request, "review/notices/complex_amend.html", {"notice": notice, "form": form, "entries": entries},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/notices/complex_amend.html",
+        {"notice": notice, "form": form, "entries": entries},
+        status=400 if request.method == "POST" else 200,
+    )

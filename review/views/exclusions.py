@@ -33,11 +33,18 @@ def exclusion_list(request, pk: int):
         else:
             messages.success(request, _("The expert was added to your exclusion list."))
             return redirect("review:exclusions", pk=application.pk)
-    return render(request, "review/exclusions.html", {
-        "application": application, "form": form,
-        "exclusions": application.exclusion_requests.order_by("created_at"),
-        "is_open": application.survey.in_gate("filing"), "limit": service.MAX_EXCLUSIONS,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/exclusions.html",
+        {
+            "application": application,
+            "form": form,
+            "exclusions": application.exclusion_requests.order_by("created_at"),
+            "is_open": application.survey.in_gate("filing"),
+            "limit": service.MAX_EXCLUSIONS,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

@@ -33,20 +33,27 @@ def hearing_list(request, pk: int):
     entries = list(reads.hearing_entries(survey))
     titles = blind_titles(entry.candidate for entry in entries)
     fields = field_names()
-    rows = [(entry, titles[entry.candidate_id], fields.get(entry.candidate.field_code, entry.candidate.field_code))
-            for entry in entries]
-    return render(request, "review/hearing/list.html", {
-        "survey": survey,
-        "rows": [row for row in rows if row[0].removed_at is None],
-        "removed_rows": [row for row in rows if row[0].removed_at is not None],
-        "is_open": hearing.window_open(survey),
-    })
+    rows = [
+        (entry, titles[entry.candidate_id], fields.get(entry.candidate.field_code, entry.candidate.field_code))
+        for entry in entries
+    ]
+    return render(
+        request,
+        "review/hearing/list.html",
+        {
+            "survey": survey,
+            "rows": [row for row in rows if row[0].removed_at is None],
+            "removed_rows": [row for row in rows if row[0].removed_at is not None],
+            "is_open": hearing.window_open(survey),
+        },
+    )
 
 
 def hearing_candidate(request, pk: int):
     """One candidate: its public summary, every comment with its masked author, the answers and the changes."""
     candidate = get_object_or_404(
-        Candidate.objects.select_related("survey").filter(gate_q("hearing_public", "survey__")), pk=pk,
+        Candidate.objects.select_related("survey").filter(gate_q("hearing_public", "survey__")),
+        pk=pk,
         confirmed__isnull=False,
     )
     if request.method == "POST" and not request.user.is_authenticated:
@@ -63,17 +70,22 @@ def hearing_candidate(request, pk: int):
     entry = ConfirmedCandidate.objects.select_related("removed_by").get(candidate=candidate)
     refusal = hearing.window_refusal(candidate.survey)
     comments = candidate.hearing_comments.select_related("author").order_by("created_at", "pk")
-    return render(request, "review/hearing/candidate.html", {
-        "survey": candidate.survey,
-        "candidate": candidate,
-        "entry": entry,
-        "public": reads.public_summary(candidate),
-        "field_name": field_names().get(candidate.field_code, candidate.field_code),
-        "comments": [(comment, hearing.mask_name(comment.author.name)) for comment in comments],
-        "form": form,
-        "refusal": refusal,
-        "is_open": not refusal,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/hearing/candidate.html",
+        {
+            "survey": candidate.survey,
+            "candidate": candidate,
+            "entry": entry,
+            "public": reads.public_summary(candidate),
+            "field_name": field_names().get(candidate.field_code, candidate.field_code),
+            "comments": [(comment, hearing.mask_name(comment.author.name)) for comment in comments],
+            "form": form,
+            "refusal": refusal,
+            "is_open": not refusal,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _filters(request) -> dict:
@@ -97,10 +109,17 @@ def hearing_manage(request, pk: int):
     )
     page = Paginator(comments, PER_PAGE).get_page(request.GET.get("page"))
     candidates = Candidate.objects.filter(survey=survey, confirmed__isnull=False).order_by("number")
-    return render(request, "review/hearing/manage.html", {
-        "survey": survey, "page": page, "filters": filters, "candidates": candidates,
-        "may_answer": request.user.has_perm("review.answer_hearing_now", survey),
-    })
+    return render(
+        request,
+        "review/hearing/manage.html",
+        {
+            "survey": survey,
+            "page": page,
+            "filters": filters,
+            "candidates": candidates,
+            "may_answer": request.user.has_perm("review.answer_hearing_now", survey),
+        },
+    )
 
 
 @answer_hearing
@@ -108,8 +127,12 @@ def hearing_answer(request, pk: int):
     """The ministry's answer to one comment: the text, the change it caused and, when amended, the new name."""
     comment = get_object_or_404(HearingComment.objects.select_related("candidate__survey", "author"), pk=pk)
     candidate = comment.candidate
-    initial = {"answer": comment.answer, "change": comment.change, "change_summary": comment.change_summary,
-               "title": candidate.title}
+    initial = {
+        "answer": comment.answer,
+        "change": comment.change,
+        "change_summary": comment.change_summary,
+        "title": candidate.title,
+    }
     form = HearingAnswerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,9 +141,18 @@ def hearing_answer(request, pk: int):
             _add_error(form, error)
         else:
             messages.success(
-                request, _("The answer was saved and published; the commenter is mailed when its text changes."))
+                request, _("The answer was saved and published; the commenter is mailed when its text changes.")
+            )
             return redirect("review:hearing_manage", pk=candidate.survey_id)
-    return render(request, "review/hearing/answer.html", {
-        "survey": candidate.survey, "comment": comment, "candidate": candidate, "form": form,
-        "may_answer": request.user.has_perm("review.answer_hearing_now", candidate.survey),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/hearing/answer.html",
+        {
+            "survey": candidate.survey,
+            "comment": comment,
+            "candidate": candidate,
+            "form": form,
+            "may_answer": request.user.has_perm("review.answer_hearing_now", candidate.survey),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

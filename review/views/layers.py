@@ -34,8 +34,9 @@ def _international(pk: int) -> Survey:
 def _rules_forms(survey: Survey, current: list[EvaluationLayer], data) -> list[LayerRulesForm]:
     by_number = {layer.number: layer for layer in current}
     third = EvaluationLayer(survey=survey, number=MAX_LAYERS, kind=LayerKind.PANEL, name=layers.THIRD_LAYER_NAME)
-    return [LayerRulesForm(data, instance=by_number.get(n) or third, prefix=f"layer{n}")
-            for n in range(1, MAX_LAYERS + 1)]
+    return [
+        LayerRulesForm(data, instance=by_number.get(n) or third, prefix=f"layer{n}") for n in range(1, MAX_LAYERS + 1)
+    ]
 
 
 @run_layers
@@ -49,19 +50,32 @@ def setup(request, pk: int):
     forms = _rules_forms(survey, current, data)
     if request.method == "POST":
         if count_form.is_valid():
-            wanted = forms[:count_form.cleaned_data["count"]]
+            wanted = forms[: count_form.cleaned_data["count"]]
             if all([form.is_valid() for form in wanted]):  # noqa: C419 (every form shows its errors)
                 try:
-                    layers.layers_save(survey, count=count_form.cleaned_data["count"], actor=request.user,
-                                       rules={form.instance.number: form.cleaned_data for form in wanted})
+                    layers.layers_save(
+                        survey,
+                        count=count_form.cleaned_data["count"],
+                        actor=request.user,
+                        rules={form.instance.number: form.cleaned_data for form in wanted},
+                    )
                 except DomainError as error:
                     count_form.add_error(None, error.message)
                 else:
                     messages.success(request, _("The evaluation layers were saved."))
                     return redirect("review:layers_setup", pk=survey.pk)
-    return render(request, "review/layers/setup.html", {
-        "survey": survey, "count_form": count_form, "forms": forms, "editable": editable, "layers": current,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/layers/setup.html",
+        {
+            "survey": survey,
+            "count_form": count_form,
+            "forms": forms,
+            "editable": editable,
+            "layers": current,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _dashboard_groups(survey: Survey, current: list[EvaluationLayer]) -> list[dict]:
@@ -69,16 +83,23 @@ def _dashboard_groups(survey: Survey, current: list[EvaluationLayer]) -> list[di
     annotations = {}
     for layer in current:
         annotations.update(layers.layer_counts_q(layer.number))
-    candidates = (Candidate.objects.filter(survey=survey, merged_into__isnull=True)
-                  .annotate(**annotations).order_by("number"))
+    candidates = (
+        Candidate.objects.filter(survey=survey, merged_into__isnull=True).annotate(**annotations).order_by("number")
+    )
     outcomes = {(o.layer_id, o.candidate_id): o for o in LayerOutcome.objects.filter(layer__survey=survey)}
     chosen = layers.candidate_categories(survey)
     groups = {category.pk: {"category": category, "rows": []} for category in survey.categories.all()}
     groups[None] = {"category": None, "rows": []}
     for candidate in candidates:
-        cells = [{"layer": layer, "assigned": getattr(candidate, f"assigned_{layer.number}"),
-                  "submitted": getattr(candidate, f"submitted_{layer.number}"),
-                  "outcome": outcomes.get((layer.pk, candidate.pk))} for layer in current]
+        cells = [
+            {
+                "layer": layer,
+                "assigned": getattr(candidate, f"assigned_{layer.number}"),
+                "submitted": getattr(candidate, f"submitted_{layer.number}"),
+                "outcome": outcomes.get((layer.pk, candidate.pk)),
+            }
+            for layer in current
+        ]
         groups[chosen.get(candidate.pk)]["rows"].append({"candidate": candidate, "cells": cells})
     return [group for key, group in groups.items() if key is not None or group["rows"]]
 
@@ -95,11 +116,18 @@ def dashboard(request, pk: int):
                 totals[cell["layer"].number]["assigned"] += cell["assigned"]
                 totals[cell["layer"].number]["submitted"] += cell["submitted"]
     summaries = [{"layer": layer, **totals[layer.number]} for layer in current]
-    return render(request, "review/layers/dashboard.html", {
-        "survey": survey, "groups": groups, "summaries": summaries, "layers": current,
-        "field_codes": list(survey.fields.values_list("code", flat=True)),
-        "can_assign": request.user.has_perm("review.manage"),
-    })
+    return render(
+        request,
+        "review/layers/dashboard.html",
+        {
+            "survey": survey,
+            "groups": groups,
+            "summaries": summaries,
+            "layers": current,
+            "field_codes": list(survey.fields.values_list("code", flat=True)),
+            "can_assign": request.user.has_perm("review.manage"),
+        },
+    )
 
 
 def _layer(survey: Survey, number: int) -> EvaluationLayer:
@@ -116,8 +144,10 @@ def close(request, pk: int, number: int):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Layer %(n)d was closed; %(count)d outcomes were computed.")
-                         % {"n": number, "count": len(outcomes)})
+        messages.success(
+            request,
+            _("Layer %(n)d was closed; %(count)d outcomes were computed.") % {"n": number, "count": len(outcomes)},
+        )
     return redirect("review:layers", pk=survey.pk)
 
 
@@ -133,9 +163,11 @@ def assign(request, pk: int, number: int):
     else:
         messages.success(request, _("%(n)d assignments were made.") % {"n": result.created})
         if result.short:
-            messages.warning(request, _("Not enough members without conflicts for: %(list)s. Add members to the "
-                                        "layer's panels.")
-                             % {"list": ", ".join(f"{n} (−{missing})" for n, missing in result.short)})
+            messages.warning(
+                request,
+                _("Not enough members without conflicts for: %(list)s. Add members to the layer's panels.")
+                % {"list": ", ".join(f"{n} (−{missing})" for n, missing in result.short)},
+            )
     return redirect("review:layers", pk=survey.pk)
 
 
@@ -144,14 +176,24 @@ def computed(request, pk: int, number: int):
     """How the layer's outcome was computed: its rules, counts and each candidate's anonymous inputs."""
     survey = _international(pk)
     layer = _layer(survey, number)
-    outcomes = list(LayerOutcome.objects.filter(layer=layer).select_related("candidate", "category")
-                    .order_by("category__order", "category_id", "rank", "candidate__number"))
+    outcomes = list(
+        LayerOutcome.objects.filter(layer=layer)
+        .select_related("candidate", "category")
+        .order_by("category__order", "category_id", "rank", "candidate__number")
+    )
     plan = assigning.review_plan(survey) if not layer.is_panel else None
-    return render(request, "review/layers/computed.html", {
-        "survey": survey, "layer": layer, "outcomes": outcomes, "plan": plan,
-        "judged": sum(o.members for o in outcomes),
-        "criteria": {str(c.number): c for c in survey.criteria.all()},
-    })
+    return render(
+        request,
+        "review/layers/computed.html",
+        {
+            "survey": survey,
+            "layer": layer,
+            "outcomes": outcomes,
+            "plan": plan,
+            "judged": sum(o.members for o in outcomes),
+            "criteria": {str(c.number): c for c in survey.criteria.all()},
+        },
+    )
 
 
 @login_required
@@ -169,9 +211,13 @@ def judgement(request, pk: int):
     saved = PanelJudgement.objects.filter(assignment=assignment).first()
     initial = {}
     if saved:
-        initial = {"essential": {True: "yes", False: "no"}.get(saved.essential, ""),
-                   "essential_reason": saved.essential_reason, "adjustment": saved.adjustment,
-                   "adjustment_reason": saved.adjustment_reason, "comment": saved.comment}
+        initial = {
+            "essential": {True: "yes", False: "no"}.get(saved.essential, ""),
+            "essential_reason": saved.essential_reason,
+            "adjustment": saved.adjustment,
+            "adjustment_reason": saved.adjustment_reason,
+            "comment": saved.comment,
+        }
     form = JudgementForm(request.POST if request.method == "POST" else None, layer=layer, initial=initial)
     if request.method == "GET":
         _record(request, assignment, AccessAction.REVIEW_VIEW)
@@ -185,10 +231,21 @@ def judgement(request, pk: int):
             messages.success(request, _("Your judgement was submitted.") if submit else _("Your draft was saved."))
             return redirect("review:layer_judgement", pk=assignment.pk)
     candidate = assignment.candidate
-    return render(request, "review/layers/judgement.html", {
-        "assignment": assignment, "candidate": candidate, "survey": survey, "layer": layer, "form": form,
-        "judgement": saved, "earlier": layers.earlier_outcomes(candidate, layer.number),
-        "proposals": blind_proposals(candidate), "title": blind_title(candidate),
-        "criteria": {str(c.number): c for c in survey.criteria.all()},
-        "field_name": field_names([candidate.field_code]).get(candidate.field_code, candidate.field_code),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/layers/judgement.html",
+        {
+            "assignment": assignment,
+            "candidate": candidate,
+            "survey": survey,
+            "layer": layer,
+            "form": form,
+            "judgement": saved,
+            "earlier": layers.earlier_outcomes(candidate, layer.number),
+            "proposals": blind_proposals(candidate),
+            "title": blind_title(candidate),
+            "criteria": {str(c.number): c for c in survey.criteria.all()},
+            "field_name": field_names([candidate.field_code]).get(candidate.field_code, candidate.field_code),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

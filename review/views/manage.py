@@ -1,8 +1,8 @@
 """The ministry admin's review screens: plan, panels, assignments, aggregates."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from portal.enums import Role
 from portal.exceptions import DomainError
-from portal.selectors import people_with_role
 from portal.filters import search_terms
 from portal.permissions import permission_or_404
+from portal.selectors import people_with_role
 from portal.services.audit import audit_log
 from review.enums import ACTIVE_ASSIGNMENTS, AuditAction
 from review.forms import ManualAssignForm, ReviewerForm, ReviewerImportForm, ReviewPlanForm
@@ -37,8 +37,12 @@ def overview(request, pk: int):
     form = ReviewPlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         form.save()
-        audit_log(AuditAction.PLAN_CHANGED, actor=request.user, obj=survey, after={
-            k: str(v) for k, v in form.cleaned_data.items()})
+        audit_log(
+            AuditAction.PLAN_CHANGED,
+            actor=request.user,
+            obj=survey,
+            after={k: str(v) for k, v in form.cleaned_data.items()},
+        )
         messages.success(request, _("The review plan was saved."))
         return redirect("review:overview", pk=survey.pk)
     stored_scores.ensure(survey)
@@ -49,15 +53,29 @@ def overview(request, pk: int):
     if filters["q"]:
         candidates = candidates.filter(Q(number__icontains=filters["q"]) | Q(title__icontains=filters["q"]))
     page = Paginator(
-        candidates.select_related("score").order_by("number").prefetch_related(
-            Prefetch("assignments", queryset=Assignment.objects.select_related("reviewer").order_by("pseudonym"))),
+        candidates.select_related("score")
+        .order_by("number")
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("reviewer").order_by("pseudonym"))
+        ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     panels = Panel.objects.filter(survey=survey, layer=1).annotate(size=Count("members"))
     field_codes = list(survey.fields.values_list("code", flat=True))
-    return render(request, "review/manage/overview.html", {
-        "survey": survey, "site_visits": "site_visits" in survey.pipeline.gates, "form": form, "page": page, "filters": filters, "panels": panels, "field_codes": field_codes,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/manage/overview.html",
+        {
+            "survey": survey,
+            "site_visits": "site_visits" in survey.pipeline.gates,
+            "form": form,
+            "page": page,
+            "filters": filters,
+            "panels": panels,
+            "field_codes": field_codes,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
@@ -67,8 +85,11 @@ def auto_assign(request, pk: int):
     result = assigning.assign_automatically(survey, actor=request.user)
     messages.success(request, _("%(n)d assignments were made.") % {"n": result.created})
     if result.short:
-        messages.warning(request, _("Not enough reviewers without conflicts for: %(list)s. Add reviewers to the panels.")
-                         % {"list": ", ".join(f"{number} (−{n})" for number, n in result.short)})
+        messages.warning(
+            request,
+            _("Not enough reviewers without conflicts for: %(list)s. Add reviewers to the panels.")
+            % {"list": ", ".join(f"{number} (−{n})" for number, n in result.short)},
+        )
     return redirect("review:overview", pk=survey.pk)
 
 
@@ -82,7 +103,9 @@ def panel(request, pk: int, field_code: str, layer: int = 1):
         raise Http404
     the_panel = pool.panel_for(survey, field_code, layer)
     form = ReviewerForm(request.POST if request.POST.get("form") == "one" else None)
-    import_form = ReviewerImportForm(request.POST if request.POST.get("form") == "import" else None, request.FILES or None)
+    import_form = ReviewerImportForm(
+        request.POST if request.POST.get("form") == "import" else None, request.FILES or None
+    )
     result = None
     status = 200
     if request.method == "POST":
@@ -93,7 +116,10 @@ def panel(request, pk: int, field_code: str, layer: int = 1):
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("The reviewer was added and invited; they set up two-factor authentication at first log-in."))
+                messages.success(
+                    request,
+                    _("The reviewer was added and invited; they set up two-factor authentication at first log-in."),
+                )
                 return redirect(request.path)
         elif request.POST.get("form") == "import" and import_form.is_valid():
             try:
@@ -103,33 +129,54 @@ def panel(request, pk: int, field_code: str, layer: int = 1):
             else:
                 status = 200
                 messages.success(request, _("%(n)d reviewers added.") % {"n": result.added})
-    members = the_panel.members.select_related("reviewer__reviewer_profile").annotate(
-        load=Count("reviewer__assignments", filter=Q(reviewer__assignments__status__in=ACTIVE_ASSIGNMENTS))
-    ).order_by("reviewer__name")
-    return render(request, "review/manage/panel.html", {
-        "survey": survey, "panel": the_panel, "members": members, "form": form, "import_form": import_form,
-        "result": result,
-    }, status=status)
+    members = (
+        the_panel.members.select_related("reviewer__reviewer_profile")
+        .annotate(load=Count("reviewer__assignments", filter=Q(reviewer__assignments__status__in=ACTIVE_ASSIGNMENTS)))
+        .order_by("reviewer__name")
+    )
+    return render(
+        request,
+        "review/manage/panel.html",
+        {
+            "survey": survey,
+            "panel": the_panel,
+            "members": members,
+            "form": form,
+            "import_form": import_form,
+            "result": result,
+        },
+        status=status,
+    )
 
 
 @manage
 def candidate_assign(request, pk: int):
     candidate = get_object_or_404(Candidate.objects.select_related("survey"), pk=pk)
-    reviewers = people_with_role(Role.REVIEWER).exclude(
-        assignments__candidate=candidate).select_related("reviewer_profile").distinct().order_by("name")
+    reviewers = (
+        people_with_role(Role.REVIEWER)
+        .exclude(assignments__candidate=candidate)
+        .select_related("reviewer_profile")
+        .distinct()
+        .order_by("name")
+    )
     open_layers = [layer for layer in ensure_layers(candidate.survey) if not layer.is_closed]
     form = ManualAssignForm(request.POST or None, queryset=reviewers, layers=open_layers)
     if request.method == "POST" and form.is_valid():
         try:
-            assigning.assign_by_hand(candidate, form.cleaned_data["reviewer"], actor=request.user,
-                                     layer=form.cleaned_data.get("layer") or 1)
+            assigning.assign_by_hand(
+                candidate, form.cleaned_data["reviewer"], actor=request.user, layer=form.cleaned_data.get("layer") or 1
+            )
         except DomainError as error:
             form.add_error("reviewer", error.message)
         else:
             messages.success(request, _("The reviewer was assigned."))
             return redirect("review:overview", pk=candidate.survey_id)
-    return render(request, "review/manage/assign.html", {"candidate": candidate, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/manage/assign.html",
+        {"candidate": candidate, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @permission_or_404("review.see_scores")
@@ -137,7 +184,13 @@ def candidate_aggregate(request, pk: int):
     """How the aggregate was computed: each raw score and the rule applied."""
     candidate = get_object_or_404(Candidate.objects.select_related("survey"), pk=pk)
     plan = assigning.review_plan(candidate.survey)
-    return render(request, "review/manage/aggregate.html", {
-        "candidate": candidate, "plan": plan, "result": aggregate(candidate, plan=plan),
-        "criteria": candidate.survey.criteria.order_by("number"),
-    })
+    return render(
+        request,
+        "review/manage/aggregate.html",
+        {
+            "candidate": candidate,
+            "plan": plan,
+            "result": aggregate(candidate, plan=plan),
+            "criteria": candidate.survey.criteria.order_by("number"),
+        },
+    )

@@ -30,10 +30,17 @@ def meeting_list(request, pk: int):
             messages.success(request, _("The meeting was created. Record a resolution for each candidate."))
             return redirect("review:national_meeting", pk=meeting.pk)
     meetings = survey.national_meetings.all()
-    return render(request, "review/national/meeting_list.html", {
-        "survey": survey, "form": form, "meetings": meetings,
-        "can_create": survey.in_gate("deliberation"),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/national/meeting_list.html",
+        {
+            "survey": survey,
+            "form": form,
+            "meetings": meetings,
+            "can_create": survey.in_gate("deliberation"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _meeting(pk: int) -> NationalMeeting:
@@ -44,10 +51,11 @@ def _resolution_form(item, data=None, *, choices=None):
     current = item.current
     initial = {}
     if current is not None:
-        initial = {name: getattr(current, name) for name in
-                   ("decision", "votes_for", "votes_against", "votes_abstain", "reason", "conditions")}
-    return ResolutionForm(data, prefix=f"c{item.candidate.pk}", initial=initial,
-                          choices=choices)
+        initial = {
+            name: getattr(current, name)
+            for name in ("decision", "votes_for", "votes_against", "votes_abstain", "reason", "conditions")
+        }
+    return ResolutionForm(data, prefix=f"c{item.candidate.pk}", initial=initial, choices=choices)
 
 
 def _meeting_page(request, meeting, *, record_form=None, bound=None, status=200):
@@ -59,9 +67,17 @@ def _meeting_page(request, meeting, *, record_form=None, bound=None, status=200)
         rows.append((item, None if meeting.is_closed else form))
     if record_form is None:
         record_form = MeetingRecordForm(initial={name: getattr(meeting, name) for name in service.MEETING_FIELDS})
-    return render(request, "review/national/meeting_detail.html", {
-        "meeting": meeting, "survey": meeting.survey, "rows": rows, "record_form": record_form,
-    }, status=status)
+    return render(
+        request,
+        "review/national/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "survey": meeting.survey,
+            "rows": rows,
+            "record_form": record_form,
+        },
+        status=status,
+    )
 
 
 @deliberate
@@ -117,7 +133,9 @@ def meeting_close(request, pk: int):
     except DomainError as error:
         messages.error(request, error.message)
         return _meeting_page(request, meeting, status=400)
-    messages.success(request, _("The meeting was closed. Its resolutions are now final; corrections are recorded separately."))
+    messages.success(
+        request, _("The meeting was closed. Its resolutions are now final; corrections are recorded separately.")
+    )
     return redirect("review:national_meeting", pk=meeting.pk)
 
 
@@ -125,10 +143,13 @@ def meeting_close(request, pk: int):
 def resolution_correct(request, pk: int):
     """Record a correction of a closed meeting's resolution."""
     resolution = get_object_or_404(Resolution.objects.select_related("meeting__survey", "candidate"), pk=pk)
-    initial = {name: getattr(resolution, name) for name in ("decision", "votes_for", "votes_against", "votes_abstain",
-                                                             "conditions")}
-    form = ResolutionForm(request.POST or None, initial=initial,
-                          choices=service.decision_choices(resolution.meeting.survey))
+    initial = {
+        name: getattr(resolution, name)
+        for name in ("decision", "votes_for", "votes_against", "votes_abstain", "conditions")
+    }
+    form = ResolutionForm(
+        request.POST or None, initial=initial, choices=service.decision_choices(resolution.meeting.survey)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             service.resolution_correct(resolution, actor=request.user, **form.cleaned_data)
@@ -138,8 +159,14 @@ def resolution_correct(request, pk: int):
             messages.success(request, _("The correction was recorded."))
             url = reverse("review:national_meeting", kwargs={"pk": resolution.meeting_id})
             return redirect(f"{url}#candidate-{resolution.candidate_id}")
-    return render(request, "review/national/resolution_correct.html", {
-        "resolution": resolution, "meeting": resolution.meeting, "form": form,
-        "correction": Resolution.objects.filter(corrects=resolution).first(),
-    }, status=400 if request.method == "POST" else 200)
-
+    return render(
+        request,
+        "review/national/resolution_correct.html",
+        {
+            "resolution": resolution,
+            "meeting": resolution.meeting,
+            "form": form,
+            "correction": Resolution.objects.filter(corrects=resolution).first(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

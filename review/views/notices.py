@@ -31,20 +31,34 @@ def notice_list(request, pk: int):
             form.add_error("number" if error.code == "number" else None, error.message)
         else:
             if notice.lists_complexes:
-                messages.success(request, _("The notice was drafted with %(n)d designated complexes.")
-                                 % {"n": notice.complex_items.count()})
+                messages.success(
+                    request,
+                    _("The notice was drafted with %(n)d designated complexes.") % {"n": notice.complex_items.count()},
+                )
             elif notice.lists_selection:
-                messages.success(request, _("The selection announcement was drafted with %(n)d selected candidates.")
-                                 % {"n": notice.selection_items.count()})
+                messages.success(
+                    request,
+                    _("The selection announcement was drafted with %(n)d selected candidates.")
+                    % {"n": notice.selection_items.count()},
+                )
             else:
-                messages.success(request, _("The notice was drafted with %(n)d designated technologies.")
-                                 % {"n": notice.items.count()})
+                messages.success(
+                    request,
+                    _("The notice was drafted with %(n)d designated technologies.") % {"n": notice.items.count()},
+                )
             return redirect("review:notice_edit", pk=notice.pk)
-    return render(request, "review/notices/notice_list.html", {
-        "survey": survey, "form": form, "notices": survey.notices.all(),
-        "designated": service.designated_candidates(survey),
-        "can_draft": survey.in_gate("notice_drafting"),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/notices/notice_list.html",
+        {
+            "survey": survey,
+            "form": form,
+            "notices": survey.notices.all(),
+            "designated": service.designated_candidates(survey),
+            "can_draft": survey.in_gate("notice_drafting"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _notice(pk: int) -> Notice:
@@ -61,8 +75,11 @@ def _draft(pk: int) -> Notice:
 
 
 def _active_entries(notice: Notice):
-    return (RegisterEntry.objects.filter(status=EntryStatus.ACTIVE).exclude(notice_items__notice=notice)
-            .order_by("field_code", "number"))
+    return (
+        RegisterEntry.objects.filter(status=EntryStatus.ACTIVE)
+        .exclude(notice_items__notice=notice)
+        .order_by("field_code", "number")
+    )
 
 
 @publish
@@ -86,21 +103,42 @@ def notice_edit(request, pk: int):
 
 def _notice_page(request, notice, *, form=None, status=200):
     if notice.lists_selection:
-        return render(request, "review/notices/selection_notice_edit.html", {
-            "notice": notice, "survey": notice.survey, "form": form or NoticeForm(instance=notice),
-            "rows": selection.selection_rows(notice.selection_items.select_related("category", "notice")),
-        }, status=status)
+        return render(
+            request,
+            "review/notices/selection_notice_edit.html",
+            {
+                "notice": notice,
+                "survey": notice.survey,
+                "form": form or NoticeForm(instance=notice),
+                "rows": selection.selection_rows(notice.selection_items.select_related("category", "notice")),
+            },
+            status=status,
+        )
     if notice.lists_complexes:
-        return render(request, "review/notices/complex_notice_edit.html", {
-            "notice": notice, "survey": notice.survey, "form": form or NoticeForm(instance=notice),
-            "rows": complex_notices.complex_rows(notice.complex_items.select_related("entry", "candidate")),
-        }, status=status)
+        return render(
+            request,
+            "review/notices/complex_notice_edit.html",
+            {
+                "notice": notice,
+                "survey": notice.survey,
+                "form": form or NoticeForm(instance=notice),
+                "rows": complex_notices.complex_rows(notice.complex_items.select_related("entry", "candidate")),
+            },
+            status=status,
+        )
     items = list(notice.items.select_related("entry", "candidate"))
-    return render(request, "review/notices/notice_edit.html", {
-        "notice": notice, "survey": notice.survey, "form": form or NoticeForm(instance=notice),
-        "items": [(item, service.public_text(item)) for item in items],
-        "field_names": field_names(item.field_code for item in items),
-    }, status=status)
+    return render(
+        request,
+        "review/notices/notice_edit.html",
+        {
+            "notice": notice,
+            "survey": notice.survey,
+            "form": form or NoticeForm(instance=notice),
+            "items": [(item, service.public_text(item)) for item in items],
+            "field_names": field_names(item.field_code for item in items),
+        },
+        status=status,
+    )
 
 
 @publish
@@ -118,8 +156,12 @@ def notice_item(request, pk: int):
         else:
             messages.success(request, _("“%(title)s” was saved.") % {"title": form.cleaned_data["title"]})
             return redirect("review:notice_edit", pk=item.notice_id)
-    return render(request, "review/notices/item_edit.html", {"item": item, "notice": item.notice, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/notices/item_edit.html",
+        {"item": item, "notice": item.notice, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
@@ -148,11 +190,21 @@ def notice_amend(request, pk: int):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The amendment of %(number)s was added.") % {"number": form.cleaned_data["entry"].number})
+            messages.success(
+                request, _("The amendment of %(number)s was added.") % {"number": form.cleaned_data["entry"].number}
+            )
             return redirect("review:notice_edit", pk=notice.pk)
-    return render(request, "review/notices/amend.html", {
-        "notice": notice, "form": form, "entries": entries, "chosen": chosen,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/notices/amend.html",
+        {
+            "notice": notice,
+            "form": form,
+            "entries": entries,
+            "chosen": chosen,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @publish
@@ -165,10 +217,16 @@ def notice_revoke(request, pk: int):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The revocation of %(number)s was added.") % {"number": form.cleaned_data["entry"].number})
+            messages.success(
+                request, _("The revocation of %(number)s was added.") % {"number": form.cleaned_data["entry"].number}
+            )
             return redirect("review:notice_edit", pk=notice.pk)
-    return render(request, "review/notices/revoke.html", {"notice": notice, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/notices/revoke.html",
+        {"notice": notice, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST

@@ -29,19 +29,33 @@ def _published(pk: int) -> Notice:
 def notice_public(request, pk: int):
     notice = _published(pk)
     if notice.lists_selection:
-        return render(request, "review/register/selection_notice.html", {
-            "notice": notice, "rows": selection_rows(notice.selection_items.select_related("category", "notice")),
-        })
+        return render(
+            request,
+            "review/register/selection_notice.html",
+            {
+                "notice": notice,
+                "rows": selection_rows(notice.selection_items.select_related("category", "notice")),
+            },
+        )
     if notice.lists_complexes:
-        return render(request, "review/register/complex_notice.html", {
-            "notice": notice, "rows": complex_rows(notice.complex_items.select_related("entry")),
-        })
+        return render(
+            request,
+            "review/register/complex_notice.html",
+            {
+                "notice": notice,
+                "rows": complex_rows(notice.complex_items.select_related("entry")),
+            },
+        )
     items = list(notice.items.select_related("entry"))
     names = field_names(item.field_code for item in items)
-    return render(request, "review/register/notice.html", {
-        "notice": notice,
-        "rows": [(item, public_text(item), names.get(item.field_code, item.field_code)) for item in items],
-    })
+    return render(
+        request,
+        "review/register/notice.html",
+        {
+            "notice": notice,
+            "rows": [(item, public_text(item), names.get(item.field_code, item.field_code)) for item in items],
+        },
+    )
 
 
 def notice_pdf(request, pk: int):
@@ -61,8 +75,10 @@ def register(request):
     count, changed_at = public_register_state()
     changed = changed_at.isoformat() if changed_at else "-"
     query = "&".join(sorted(request.GET.urlencode().split("&")))  # the pagination links repeat it
-    key = "review:register:" + hashlib.sha256(
-        f"{translation.get_language()}|{count}|{changed}|{query}".encode()).hexdigest()
+    key = (
+        "review:register:"
+        + hashlib.sha256(f"{translation.get_language()}|{count}|{changed}|{query}".encode()).hexdigest()
+    )
     listing = cache.get(key)
     if listing is None:
         listing = render_to_string("review/register/_listing.html", _listing(request, filters), request=request)
@@ -75,7 +91,9 @@ def _listing(request, filters) -> dict:
     codes = list(RegisterEntry.objects.order_by("field_code").values_list("field_code", flat=True).distinct())
     names = field_names(codes)
     return {
-        "page": page, "filters": filters, "statuses": EntryStatus.choices,
+        "page": page,
+        "filters": filters,
+        "statuses": EntryStatus.choices,
         "fields": [(code, names.get(code, code)) for code in codes],
         "rows": [(entry, public_text(entry), names.get(entry.field_code, entry.field_code)) for entry in page],
     }
@@ -84,8 +102,13 @@ def _listing(request, filters) -> dict:
 def register_entry(request, pk: int):
     entry = get_object_or_404(RegisterEntry.objects.select_related("notice"), pk=pk)
     events = list(entry.events.select_related("notice"))
-    return render(request, "review/register/entry.html", {
-        "entry": entry, "text": public_text(entry),
-        "field_name": field_names([entry.field_code]).get(entry.field_code, entry.field_code),
-        "events": [(event, public_text(event.snapshot)) for event in events],
-    })
+    return render(
+        request,
+        "review/register/entry.html",
+        {
+            "entry": entry,
+            "text": public_text(entry),
+            "field_name": field_names([entry.field_code]).get(entry.field_code, entry.field_code),
+            "events": [(event, public_text(event.snapshot)) for event in events],
+        },
+    )

@@ -11,7 +11,11 @@ from portal.exceptions import DomainError
 from portal.permissions import permission_or_404
 from review.enums import FOLLOW_UP_TRANSITIONS, ObjectionFollowUp, ObjectionStatus
 from review.forms import (
-    ObjectionDecisionForm, ObjectionFollowUpForm, ObjectionForm, ObjectionOpinionForm, ObjectionRouteForm,
+    ObjectionDecisionForm,
+    ObjectionFollowUpForm,
+    ObjectionForm,
+    ObjectionOpinionForm,
+    ObjectionRouteForm,
 )
 from review.models import Objection, ObjectionOpinion, Result
 from review.selectors import evaluation_summary, survey_objections
@@ -47,11 +51,19 @@ def objection_lodge(request, pk: int):
                 messages.success(request, _("Your objection was received. You will be told the outcome by e-mail."))
                 return redirect("surveys:application_detail", pk=pk)
     objections = list(result.objections.prefetch_related("steps").order_by("-submitted_at"))
-    return render(request, "review/results/objection_form.html", {
-        "result": result, "application": result.application, "form": form, "objections": objections,
-        "window_open": service.objection_window_open(result),
-        "has_open": any(o.status != ObjectionStatus.DECIDED for o in objections),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/results/objection_form.html",
+        {
+            "result": result,
+            "application": result.application,
+            "form": form,
+            "objections": objections,
+            "window_open": service.objection_window_open(result),
+            "has_open": any(o.status != ObjectionStatus.DECIDED for o in objections),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -59,17 +71,28 @@ def evaluation(request, pk: int):
     """The applicant's evaluation summary: only once the results are published, only to the application's
     organisation (anything else is a 404)."""
     result = _result_for_member(request, pk)
-    return render(request, "review/results/evaluation.html", {
-        "result": result, "application": result.application, "summary": evaluation_summary(result.application),
-    })
+    return render(
+        request,
+        "review/results/evaluation.html",
+        {
+            "result": result,
+            "application": result.application,
+            "summary": evaluation_summary(result.application),
+        },
+    )
 
 
 @handle
 def objection_list(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
-    return render(request, "review/results/objection_list.html", {
-        "survey": survey, "objections": list(survey_objections(survey)),
-    })
+    return render(
+        request,
+        "review/results/objection_list.html",
+        {
+            "survey": survey,
+            "objections": list(survey_objections(survey)),
+        },
+    )
 
 
 def _route(request, objection, form) -> bool:
@@ -99,8 +122,15 @@ def _decide(request, objection, form) -> bool:
 @handle
 def objection_manage(request, pk: int):
     objection = get_object_or_404(
-        Objection.objects.select_related("result__application__survey", "result__application__organization",
-                                         "result__notice", "submitted_by", "decided_by"), pk=pk)
+        Objection.objects.select_related(
+            "result__application__survey",
+            "result__application__organization",
+            "result__notice",
+            "submitted_by",
+            "decided_by",
+        ),
+        pk=pk,
+    )
     action = request.POST.get("action") if request.method == "POST" else None
     decided = objection.status == ObjectionStatus.DECIDED
     eligible = [] if decided else service.objection_reviewers(objection)
@@ -113,26 +143,43 @@ def objection_manage(request, pk: int):
     next_step = next(iter(FOLLOW_UP_TRANSITIONS[objection.follow_up]), None) if objection.follow_up else None
     follow_up_form = None
     if next_step:
-        follow_up_form = ObjectionFollowUpForm(request.POST if action == "follow_up" else None,
-                                               concluding=next_step == ObjectionFollowUp.CONCLUDED)
+        follow_up_form = ObjectionFollowUpForm(
+            request.POST if action == "follow_up" else None, concluding=next_step == ObjectionFollowUp.CONCLUDED
+        )
         if action == "follow_up" and _follow_up(request, objection, follow_up_form, next_step):
             return redirect("review:objection_manage", pk=objection.pk)
     opinions = objection.opinions.select_related("reviewer__reviewer_profile").order_by("routed_at", "pk")
-    return render(request, "review/results/objection_detail.html", {
-        "objection": objection, "result": objection.result, "application": objection.result.application,
-        "opinions": opinions, "route_form": route_form, "decide_form": decide_form, "eligible": eligible,
-        "decided": decided, "panel": None if decided or eligible else service.objection_panel(objection),
-        "next_step": next_step and ObjectionFollowUp(next_step),
-        "follow_up_form": follow_up_form,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/results/objection_detail.html",
+        {
+            "objection": objection,
+            "result": objection.result,
+            "application": objection.result.application,
+            "opinions": opinions,
+            "route_form": route_form,
+            "decide_form": decide_form,
+            "eligible": eligible,
+            "decided": decided,
+            "panel": None if decided or eligible else service.objection_panel(objection),
+            "next_step": next_step and ObjectionFollowUp(next_step),
+            "follow_up_form": follow_up_form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _follow_up(request, objection, form, next_step) -> bool:
     if not form.is_valid():
         return False
     try:
-        service.objection_follow_up(objection, to=next_step, note=form.cleaned_data["note"],
-                                    decision=form.cleaned_data.get("decision", ""), actor=request.user)
+        service.objection_follow_up(
+            objection,
+            to=next_step,
+            note=form.cleaned_data["note"],
+            decision=form.cleaned_data.get("decision", ""),
+            actor=request.user,
+        )
     except DomainError as error:
         form.add_error(None, error.message)
         return False
@@ -146,7 +193,8 @@ def objection_opinion(request, pk: int):
         raise Http404
     opinion = get_object_or_404(
         ObjectionOpinion.objects.select_related("objection__result__application", "objection__result__notice"),
-        objection_id=pk, reviewer=request.user,
+        objection_id=pk,
+        reviewer=request.user,
     )
     objection = opinion.objection
     form = ObjectionOpinionForm(request.POST or None, initial={"opinion": opinion.opinion})
@@ -158,7 +206,15 @@ def objection_opinion(request, pk: int):
         else:
             messages.success(request, _("Your opinion was saved. You can change it until the objection is decided."))
             return redirect("dashboard", role=Role.REVIEWER.value)
-    return render(request, "review/results/opinion.html", {
-        "opinion": opinion, "objection": objection, "blind": service.blind_objection(objection), "form": form,
-        "decided": objection.status == ObjectionStatus.DECIDED,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/results/opinion.html",
+        {
+            "opinion": opinion,
+            "objection": objection,
+            "blind": service.blind_objection(objection),
+            "form": form,
+            "decided": objection.status == ObjectionStatus.DECIDED,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

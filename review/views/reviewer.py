@@ -28,8 +28,9 @@ def _assignment(request, pk: int) -> Assignment:
 
 def _record(request, assignment: Assignment, action: str) -> None:
     """Log the reviewer's access to every application behind the candidate."""
-    access_record_all(request.user, assignment.candidate.applications.only("pk"), action,
-                      detail=assignment.candidate.number)
+    access_record_all(
+        request.user, assignment.candidate.applications.only("pk"), action, detail=assignment.candidate.number
+    )
 
 
 @login_required
@@ -46,10 +47,17 @@ def pledge(request, pk: int):
         else:
             messages.success(request, _("Pledge signed. Declare your conflicts of interest for each candidate."))
             return redirect("dashboard", role="reviewer")
-    return render(request, "review/reviewer/pledge.html", {
-        "survey": survey, "form": form, "text": reviewing.PLEDGE_TEXT,
-        "signed": reviewing.has_pledged(survey, request.user),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "review/reviewer/pledge.html",
+        {
+            "survey": survey,
+            "form": form,
+            "text": reviewing.PLEDGE_TEXT,
+            "signed": reviewing.has_pledged(survey, request.user),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -57,8 +65,15 @@ def assignment_detail(request, pk: int):
     assignment = _assignment(request, pk)
     survey = assignment.candidate.survey
     pledged = reviewing.has_pledged(survey, request.user)
-    context = {"assignment": assignment, "candidate": assignment.candidate, "survey": survey, "pledged": pledged,
-               "field_name": field_names([assignment.candidate.field_code]).get(assignment.candidate.field_code, assignment.candidate.field_code)}
+    context = {
+        "assignment": assignment,
+        "candidate": assignment.candidate,
+        "survey": survey,
+        "pledged": pledged,
+        "field_name": field_names([assignment.candidate.field_code]).get(
+            assignment.candidate.field_code, assignment.candidate.field_code
+        ),
+    }
     if not pledged or assignment.status == AssignmentStatus.ASSIGNED:
         return _declaration(request, assignment, context)
     if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
@@ -82,14 +97,24 @@ def assignment_detail(request, pk: int):
     others = []
     if assignment.status == AssignmentStatus.SUBMITTED:
         others = (
-            Review.objects.filter(assignment__candidate=assignment.candidate, assignment__status=AssignmentStatus.SUBMITTED,
-                                  assignment__layer=1)
-            .exclude(assignment=assignment).select_related("assignment").order_by("assignment__pseudonym")
+            Review.objects.filter(
+                assignment__candidate=assignment.candidate,
+                assignment__status=AssignmentStatus.SUBMITTED,
+                assignment__layer=1,
+            )
+            .exclude(assignment=assignment)
+            .select_related("assignment")
+            .order_by("assignment__pseudonym")
         )
     context.update(site_visits="site_visits" in assignment.candidate.survey.pipeline.gates)
-    context.update(proposals=blind_proposals(assignment.candidate), title=blind_title(assignment.candidate),
-                   form=form, review=review, others=others,
-                   criteria={str(c.number): c for c in survey.criteria.all()})
+    context.update(
+        proposals=blind_proposals(assignment.candidate),
+        title=blind_title(assignment.candidate),
+        form=form,
+        review=review,
+        others=others,
+        criteria={str(c.number): c for c in survey.criteria.all()},
+    )
     return render(request, "review/reviewer/assignment.html", context, status=status)
 
 
@@ -142,7 +167,9 @@ def attachment(request, pk: int, attachment_id: int):
     if copy.status != BlindCopy.Status.READY:
         raise Http404
     access_record(request.user, source.application, AccessAction.REVIEW_ATTACHMENT, detail=assignment.candidate.number)
-    return attachment_response(copy.file, f"{assignment.candidate.number}-{label}-{info['index']}.{info['kind'] or 'bin'}")
+    return attachment_response(
+        copy.file, f"{assignment.candidate.number}-{label}-{info['index']}.{info['kind'] or 'bin'}"
+    )
 
 
 @login_required

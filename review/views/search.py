@@ -28,7 +28,13 @@ def search(request):
         section.title = TITLES[section.key]
         for item in section.items:
             item.link = result_link(section.key, item, request.user)
-    return render(request, "review/search.html", {
-        "q": query, "sections": sections, "too_short": bool(query) and len(query) < MIN_LENGTH,
-        "found": sum(len(s.items) for s in sections),
-    })
+    return render(
+        request,
+        "review/search.html",
+        {
+            "q": query,
+            "sections": sections,
+            "too_short": bool(query) and len(query) < MIN_LENGTH,
+            "found": sum(len(s.items) for s in sections),
+        },
+    )

@@ -48,11 +48,20 @@ def selection_overview(request, pk: int):
         else:
             messages.success(request, _("The selection committee meeting was recorded."))
             return redirect("review:selection_meeting", pk=meeting.pk)
-    return render(request, "review/selection/overview.html", {
-        "survey": survey, "states": service.category_states(survey), "form": form,
-        "meetings": survey.selection_meetings.all(), "open": survey.in_gate("recommending"),
-        "layer": service.final_layer(survey), "all_closed": service.all_closed(survey),
-    }, status=_status(request))
+    return render(
+        request,
+        "review/selection/overview.html",
+        {
+            "survey": survey,
+            "states": service.category_states(survey),
+            "form": form,
+            "meetings": survey.selection_meetings.all(),
+            "open": survey.in_gate("recommending"),
+            "layer": service.final_layer(survey),
+            "all_closed": service.all_closed(survey),
+        },
+        status=_status(request),
+    )
 
 
 @deliberate
@@ -71,11 +80,19 @@ def selection_proposal(request, pk: int):
         else:
             messages.success(request, _("The proposal for “%(category)s” was saved.") % {"category": category.name})
             return redirect("review:selection_proposal", pk=category.pk)
-    return render(request, "review/selection/proposal.html", {
-        "category": category, "survey": category.survey, "form": form,
-        "proposed": sum(1 for row in rows if row.proposed), "open": category.survey.in_gate("recommending"),
-        "closed": hasattr(category, "closure"),
-    }, status=_status(request))
+    return render(
+        request,
+        "review/selection/proposal.html",
+        {
+            "category": category,
+            "survey": category.survey,
+            "form": form,
+            "proposed": sum(1 for row in rows if row.proposed),
+            "open": category.survey.in_gate("recommending"),
+            "closed": hasattr(category, "closure"),
+        },
+        status=_status(request),
+    )
 
 
 def _meeting(pk: int) -> SelectionMeeting:
@@ -89,10 +106,18 @@ def _meeting_page(request, meeting, *, forms=None, status=200):
     for state in states:
         rows = service.category_rows(state.category)
         sections.append((state, [(row, forms.get(row.proposal.pk) if row.proposal else None) for row in rows]))
-    return render(request, "review/selection/meeting.html", {
-        "meeting": meeting, "survey": meeting.survey, "sections": sections, "blank": DecisionForm(),
-        "open": meeting.closed_at is None and meeting.survey.in_gate("recommending"),
-    }, status=status)
+    return render(
+        request,
+        "review/selection/meeting.html",
+        {
+            "meeting": meeting,
+            "survey": meeting.survey,
+            "sections": sections,
+            "blank": DecisionForm(),
+            "open": meeting.closed_at is None and meeting.survey.in_gate("recommending"),
+        },
+        status=status,
+    )
 
 
 @deliberate
@@ -105,8 +130,9 @@ def selection_meeting(request, pk: int):
 def selection_decide(request, pk: int, proposal_pk: int):
     """The committee's decision on one proposal; a refused decision comes back with what was typed."""
     meeting = _meeting(pk)
-    proposal = get_object_or_404(SelectionProposal.objects.select_related("category"), pk=proposal_pk,
-                                 category__survey=meeting.survey)
+    proposal = get_object_or_404(
+        SelectionProposal.objects.select_related("category"), pk=proposal_pk, category__survey=meeting.survey
+    )
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -115,8 +141,9 @@ def selection_decide(request, pk: int, proposal_pk: int):
             form.add_error("reason" if error.code == "reason" else None, error.message)
         else:
             messages.success(request, _("The decision was recorded."))
-            return redirect(reverse("review:selection_meeting", kwargs={"pk": meeting.pk})
-                            + f"#category-{proposal.category_id}")
+            return redirect(
+                reverse("review:selection_meeting", kwargs={"pk": meeting.pk}) + f"#category-{proposal.category_id}"
+            )
     return _meeting_page(request, meeting, forms={proposal.pk: form}, status=400)
 
 
@@ -130,8 +157,11 @@ def selection_category_close(request, pk: int, category_pk: int):
     except DomainError as error:
         messages.error(request, error.message)
         return _meeting_page(request, meeting, status=400)
-    messages.success(request, _("“%(category)s” was closed with %(selected)d selected of a quota of %(quota)d.")
-                     % {"category": category.name, "selected": closure.selected, "quota": closure.quota})
+    messages.success(
+        request,
+        _("“%(category)s” was closed with %(selected)d selected of a quota of %(quota)d.")
+        % {"category": category.name, "selected": closure.selected, "quota": closure.quota},
+    )
     return redirect("review:selection_meeting", pk=meeting.pk)
 
 
@@ -150,21 +180,36 @@ def selection_meeting_close(request, pk: int):
 
 # -- the public list ------------------------------------------------------------------------------------------------
 
+
 def rnd_selected(request):
     """Selected international R&D candidates of published announcements, per category; search and category filter."""
     filters = search_terms(request, ("q", "category"))
-    items = (SelectionItem.objects.filter(notice__status=NoticeStatus.PUBLISHED)
-             .select_related("category", "notice").order_by("-notice__published_at", "category__order",
-                                                             "category__pk", "order", "pk"))
+    items = (
+        SelectionItem.objects.filter(notice__status=NoticeStatus.PUBLISHED)
+        .select_related("category", "notice")
+        .order_by("-notice__published_at", "category__order", "category__pk", "order", "pk")
+    )
     if filters["q"]:
         items = items.filter(Q(title__icontains=filters["q"]) | Q(notice__number__icontains=filters["q"]))
     category_id = id_from(filters["category"])
     if category_id is not None:
         items = items.filter(category_id=category_id)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    categories = (Category.objects.filter(pk__in=SelectionItem.objects.filter(notice__status=NoticeStatus.PUBLISHED)
-                                          .values("category_id")).select_related("survey").order_by("survey", "order"))
-    return render(request, "review/register/selected.html", {
-        "page": page, "filters": filters, "rows": service.selection_rows(page), "categories": categories,
-        "category_id": category_id,
-    })
+    categories = (
+        Category.objects.filter(
+            pk__in=SelectionItem.objects.filter(notice__status=NoticeStatus.PUBLISHED).values("category_id")
+        )
+        .select_related("survey")
+        .order_by("survey", "order")
+    )
+    return render(
+        request,
+        "review/register/selected.html",
+        {
+            "page": page,
+            "filters": filters,
+            "rows": service.selection_rows(page),
+            "categories": categories,
+            "category_id": category_id,
+        },
+    )

@@ -32,11 +32,15 @@ class MultipleFileField(forms.FileField):
 
 
 class SiteVisitForm(forms.Form):
-    visited_on = forms.DateField(label=gettext_lazy("Date of the visit"),
-                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    members = forms.ModelMultipleChoiceField(label=gettext_lazy("Panel members present"), queryset=None,
-                                             widget=forms.CheckboxSelectMultiple)
-    findings = forms.CharField(label=gettext_lazy("Findings"), max_length=8000, widget=forms.Textarea(attrs={"rows": 6}))
+    visited_on = forms.DateField(
+        label=gettext_lazy("Date of the visit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Panel members present"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    findings = forms.CharField(
+        label=gettext_lazy("Findings"), max_length=8000, widget=forms.Textarea(attrs={"rows": 6})
+    )
     photos = MultipleFileField(label=gettext_lazy("Photos (JPG, PNG or PDF, at most 10)"), required=False)
 
     def __init__(self, *args, candidate, **kwargs):
@@ -52,7 +56,9 @@ def _candidate(request, pk):
 @permission_or_404("review.view_site_visits", _candidate)
 def site_visit_list(request, pk: int, obj):
     candidate = obj
-    may_record = request.user.has_perm("review.record_site_visit", candidate) and candidate.survey.in_gate("site_visits")
+    may_record = request.user.has_perm("review.record_site_visit", candidate) and candidate.survey.in_gate(
+        "site_visits"
+    )
     form = SiteVisitForm(request.POST or None, request.FILES or None, candidate=candidate) if may_record else None
     status = 200
     if request.method == "POST":
@@ -67,11 +73,22 @@ def site_visit_list(request, pk: int, obj):
             else:
                 messages.success(request, _("The site visit was recorded."))
                 return redirect("review:site_visits", pk=candidate.pk)
-    visits = (SiteVisit.objects.filter(candidate=candidate).select_related("recorded_by")
-              .prefetch_related("members", "photos"))
-    return render(request, "review/site_visits/list.html", {
-        "candidate": candidate, "survey": candidate.survey, "visits": visits, "form": form,
-    }, status=status)
+    visits = (
+        SiteVisit.objects.filter(candidate=candidate)
+        .select_related("recorded_by")
+        .prefetch_related("members", "photos")
+    )
+    return render(
+        request,
+        "review/site_visits/list.html",
+        {
+            "candidate": candidate,
+            "survey": candidate.survey,
+            "visits": visits,
+            "form": form,
+        },
+        status=status,
+    )
 
 
 def _photo(request, pk):

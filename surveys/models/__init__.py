@@ -28,4 +28,16 @@ __all__ = [
     "Attachment",
     "BlindCopy",
     "DeadlineExtension",
-    "ReceiptCounter", "Briefing", "BriefingSignup", "Category", "ListedTechnology", "Criterion", "Field", "GuidanceFile", "Inquiry", "Question", "Recipient", "Survey"]
+    "ReceiptCounter",
+    "Briefing",
+    "BriefingSignup",
+    "Category",
+    "ListedTechnology",
+    "Criterion",
+    "Field",
+    "GuidanceFile",
+    "Inquiry",
+    "Question",
+    "Recipient",
+    "Survey",
+]

@@ -33,10 +33,13 @@ class AccessEvent(ChoiceLabels, models.Model):
     """One view or download of an application's content. Append-only; kept for ``ACCESS_LOG_RETENTION_DAYS``."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("account"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("account")
+    )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    application = models.ForeignKey("surveys.Application", on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("application"))
+    application = models.ForeignKey(
+        "surveys.Application", on_delete=models.PROTECT, related_name="+", verbose_name=_("application")
+    )
     action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
 

@@ -21,22 +21,39 @@ class Application(ChoiceLabels, models.Model):
     # looked up by (Meta.indexes), not alone: every index of this table is weighed for each of its joins
     # when PostgreSQL plans a list's query, and that weighing cost more than running the query.
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="applications", db_index=False)
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="applications",
-                                     db_index=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
     status = models.CharField(
-        _("status"), max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT,
+        _("status"),
+        max_length=24,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.DIRECT)
     association = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="collected_applications",
-        verbose_name=_("through association"), db_index=False,
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="collected_applications",
+        verbose_name=_("through association"),
+        db_index=False,
     )
     candidate = models.ForeignKey(
-        "Candidate", on_delete=models.SET_NULL, null=True, blank=True, related_name="applications",
+        "Candidate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
         verbose_name=_("candidate"),
     )
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
         verbose_name=_("duplicate of"),
     )
     correction_due = models.DateField(_("correction due"), null=True, blank=True)
@@ -61,7 +78,8 @@ class Application(ChoiceLabels, models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-updated_at"]
         indexes = [
-            models.Index(fields=["survey", "status"]), models.Index(fields=["organization", "survey"]),
+            models.Index(fields=["survey", "status"]),
+            models.Index(fields=["organization", "survey"]),
             models.Index(fields=["survey", "field_code"], name="application_survey_field"),
             # The intake list's default order, and the latest change of a call's applications (its summary's key).
             models.Index(fields=["survey", "-submitted_at", "id"], name="application_received_order"),
@@ -96,8 +114,9 @@ class ApplicationVersion(ChoiceLabels, models.Model):
     pdf = models.FileField(upload_to=random_name("surveys/receipts"), blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     # The PDF's own state, outside the immutable snapshot: queued (again) at pdf_requested_at.
-    pdf_status = models.CharField(max_length=8, choices=ArtefactStatus.choices, default=ArtefactStatus.PENDING,
-                                  db_default=ArtefactStatus.PENDING)
+    pdf_status = models.CharField(
+        max_length=8, choices=ArtefactStatus.choices, default=ArtefactStatus.PENDING, db_default=ArtefactStatus.PENDING
+    )
     pdf_requested_at = models.DateTimeField(default=timezone.now, db_default=Now())
     pdf_attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
 
@@ -122,7 +141,11 @@ class ApplicationVersion(ChoiceLabels, models.Model):
 class Attachment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="attachments")
     question = models.ForeignKey(
-        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Question,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="Set when the file answers one of the call's file questions.",
     )
     file = models.FileField(upload_to=random_name("surveys/attachments"))
@@ -134,11 +157,17 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     blind_of = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="blind_versions",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="blind_versions",
         help_text="Set on the blind version of another attachment, for calls that ask for one.",
     )
     partner_row = models.PositiveSmallIntegerField(
-        _("partner institution"), null=True, blank=True,
+        _("partner institution"),
+        null=True,
+        blank=True,
         help_text="Set on the agreement of a partner institution: its row in the proposal's partner list, from 1.",
     )
 

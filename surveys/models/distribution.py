@@ -19,16 +19,12 @@ class Recipient(ChoiceLabels, models.Model):
         MANUAL = "manual", _("Added by hand")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="recipients")
-    organization = models.ForeignKey(
-        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     organization_name = models.CharField(_("organisation"), max_length=200)
     name = models.CharField(_("person"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"))
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
-    mail = models.ForeignKey(
-        OutboundMail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    mail = models.ForeignKey(OutboundMail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     invitations_sent = models.PositiveSmallIntegerField(_("invitations"), default=0)
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
     declined_by = models.ForeignKey(
@@ -58,7 +54,9 @@ class Recipient(ChoiceLabels, models.Model):
             pk = signing.Signer(salt=cls.DECLINE_SALT).unsign(token)
         except signing.BadSignature:
             return None
-        return cls.objects.select_related("survey").filter(pk=int(pk)).first() if pk.isascii() and pk.isdigit() else None
+        return (
+            cls.objects.select_related("survey").filter(pk=int(pk)).first() if pk.isascii() and pk.isdigit() else None
+        )
 
     @property
     def delivery_status(self) -> str:

@@ -25,7 +25,8 @@ class Inquiry(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     is_published = models.BooleanField(
-        _("publish in the FAQ"), default=True,
+        _("publish in the FAQ"),
+        default=True,
         help_text=_("Published answers appear on the call page without the asker's name."),
     )
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)

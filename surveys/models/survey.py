@@ -44,16 +44,20 @@ class Survey(ChoiceLabels, models.Model):
     description = models.TextField(_("description"))
     description_en = models.TextField(_("English description"), blank=True)
     legal_basis = models.CharField(
-        _("legal basis"), max_length=300, blank=True,
+        _("legal basis"),
+        max_length=300,
+        blank=True,
         default="국가첨단전략산업법 제11조, 같은 법 시행령 제14조",
     )
     code = models.CharField(
-        _("receipt code"), max_length=10,
+        _("receipt code"),
+        max_length=10,
         help_text=_("Letters used in receipt numbers, e.g. ROB gives 2026-ROB-0001."),
     )
     fields = models.ManyToManyField(Field, related_name="surveys", verbose_name=_("fields"))
     eligible_types = models.JSONField(
-        _("eligible organisation types"), default=list,
+        _("eligible organisation types"),
+        default=list,
         help_text=_("Organisation types that may apply."),
     )
     stage = models.CharField(
@@ -67,33 +71,40 @@ class Survey(ChoiceLabels, models.Model):
     committee_on = models.DateField(_("national committee"), null=True, blank=True)
     notice_on = models.DateField(_("notice"), null=True, blank=True)
     with_hearing = models.BooleanField(
-        _("public hearing"), default=False,
+        _("public hearing"),
+        default=False,
         help_text=_("Specialised-complex calls hold a hearing on the candidate list only when the call asks for one."),
     )
     contact = models.CharField(_("contact for questions"), max_length=200, blank=True)
     association_channel = models.CharField(
-        _("association channel"), max_length=16, choices=AssociationChannel.choices,
+        _("association channel"),
+        max_length=16,
+        choices=AssociationChannel.choices,
         default=AssociationChannel.OPTIONAL,
     )
     score_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     score_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
     half_points = models.BooleanField(_("half points allowed"), default=False)
     blind_version_required = models.BooleanField(
-        _("blind version of each attachment required"), default=False,
-        help_text=_("Applicants upload, for each attachment, a version without their names, numbers and contact "
-                    "details; reviewers receive only that version."),
+        _("blind version of each attachment required"),
+        default=False,
+        help_text=_(
+            "Applicants upload, for each attachment, a version without their names, numbers and contact "
+            "details; reviewers receive only that version."
+        ),
     )
     score_anchors = models.JSONField(
-        _("score descriptions"), default=default_score_anchors, blank=True,
+        _("score descriptions"),
+        default=default_score_anchors,
+        blank=True,
         help_text=_("What each score means, from the lowest to the highest, one per line."),
     )
     objection_days = models.PositiveSmallIntegerField(
-        _("objection window (days)"), default=14,
+        _("objection window (days)"),
+        default=14,
         help_text=_("Applicants may object to their result for this many days after the notice is published."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -218,12 +229,13 @@ class Briefing(models.Model):
     starts_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=300)
     description = models.TextField(_("details"), blank=True)
-    materials = models.FileField(
-        _("materials"), upload_to=random_name("surveys/briefings"), blank=True
-    )
+    materials = models.FileField(_("materials"), upload_to=random_name("surveys/briefings"), blank=True)
     materials_name = models.CharField(max_length=255, blank=True)
     seats = models.PositiveIntegerField(
-        _("seats"), null=True, blank=True, help_text=_("Leave empty when sign-up is not needed or not limited."),
+        _("seats"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when sign-up is not needed or not limited."),
     )
     signup_open = models.BooleanField(_("sign-up open"), default=False)
 
@@ -283,8 +295,9 @@ class BriefingSignup(models.Model):
 
     briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="signups")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="briefing_signups")
-    organization = models.ForeignKey("portal.Organization", on_delete=models.PROTECT, related_name="+",
-                                     null=True, blank=True)
+    organization = models.ForeignKey(
+        "portal.Organization", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     attendees = models.PositiveSmallIntegerField(_("people attending"), default=1)
     question = models.TextField(_("question for the session"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -18,10 +18,14 @@ def access_record(user, application, action: str, *, detail: str = "") -> Access
 def access_record_all(user, applications, action: str, *, detail: str = "") -> None:
     """One row per application, in one insert."""
     ip = current_ip.get()
-    AccessEvent.objects.bulk_create([
-        AccessEvent(user=user, application_id=application.pk, action=action, detail=str(detail)[:200], ip_address=ip)
-        for application in applications
-    ])
+    AccessEvent.objects.bulk_create(
+        [
+            AccessEvent(
+                user=user, application_id=application.pk, action=action, detail=str(detail)[:200], ip_address=ip
+            )
+            for application in applications
+        ]
+    )
 
 
 def access_purge(now=None) -> int:

@@ -30,18 +30,18 @@ from surveys.enums import (
     Channel,
     ProvenanceKind,
 )
-from surveys.services.blind_copies import queue_blind_copies
-from surveys.services.workflow import application_transition, record_step
-from surveys.tasks import render_version_pdf
 from surveys.models import (
     Application,
-    AssociationDeadline,
     ApplicationVersion,
+    AssociationDeadline,
     Attachment,
     DeadlineExtension,
     ReceiptCounter,
     Survey,
 )
+from surveys.services.blind_copies import queue_blind_copies
+from surveys.services.workflow import application_transition, record_step
+from surveys.tasks import render_version_pdf
 
 NUMBER_FIELDS = (forms.DecimalField, forms.IntegerField, forms.FloatField)
 
@@ -51,9 +51,11 @@ ATTACHMENT_TYPES = {"pdf", "hwp", "hwpx", "docx", "xlsx", "pptx", "png", "jpg", 
 class StaleDraft(DomainError):
     def __init__(self):
         super().__init__(
-            _("Someone else in your organisation saved this application after you opened it. "
-              "Your text is kept below: copy what you need, reload the page to see their changes, "
-              "and save again."),
+            _(
+                "Someone else in your organisation saved this application after you opened it. "
+                "Your text is kept below: copy what you need, reload the page to see their changes, "
+                "and save again."
+            ),
             code="stale",
         )
 
@@ -61,8 +63,10 @@ class StaleDraft(DomainError):
 class SubmitInProgress(DomainError):
     def __init__(self):
         super().__init__(
-            _("This application is already being submitted, or was just submitted, by another request. "
-              "Wait a moment and open it again to see its receipt."),
+            _(
+                "This application is already being submitted, or was just submitted, by another request. "
+                "Wait a moment and open it again to see its receipt."
+            ),
             code="busy",
         )
 
@@ -81,6 +85,7 @@ class Missing:
 
 
 # -- the clock -----------------------------------------------------------------------------
+
 
 def database_now() -> datetime:
     """The database server's clock at this moment (not the transaction's start)."""
@@ -126,7 +131,10 @@ def association_deadline(application: Application) -> datetime | None:
 
 def _deadline_error(deadline: datetime) -> DomainError:
     return DomainError(
-        _("The deadline (%(deadline)s KST) has passed. Your draft is kept, but it can no longer be changed or submitted.")
+        _(
+            "The deadline (%(deadline)s KST) has passed. "
+            "Your draft is kept, but it can no longer be changed or submitted."
+        )
         % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
         code="deadline",
     )
@@ -158,6 +166,7 @@ def check_window(application: Application, now: datetime) -> None:
 
 # -- answers -------------------------------------------------------------------------------
 
+
 def _json_value(value):
     if isinstance(value, Decimal):
         return number_json(value)
@@ -176,8 +185,9 @@ def clean_answers(cleaned_data: dict) -> dict:
 
 def satisfied_file_questions(application: Application) -> set[int]:
     return set(
-        application.attachments.filter(removed_at__isnull=True, question__isnull=False)
-        .values_list("question_id", flat=True)
+        application.attachments.filter(removed_at__isnull=True, question__isnull=False).values_list(
+            "question_id", flat=True
+        )
     )
 
 
@@ -204,8 +214,15 @@ def completeness(application: Application, satisfied: set[int] | None = None) ->
         covered = {a.blind_of_id for a in current if a.blind_of_id}
         for attachment in current:
             if attachment.blind_of_id is None and attachment.pk not in covered:
-                missing.append(Missing("attachments", str(_("Attachments")), f"blind-{attachment.pk}",
-                                       attachment.original_name, str(_("A blind version of this file is required."))))
+                missing.append(
+                    Missing(
+                        "attachments",
+                        str(_("Attachments")),
+                        f"blind-{attachment.pk}",
+                        attachment.original_name,
+                        str(_("A blind version of this file is required.")),
+                    )
+                )
     missing.extend(_missing_agreements(application))
     return missing
 
@@ -225,22 +242,30 @@ def _missing_agreements(application: Application) -> list[Missing]:
     if not rows:
         return []
     attached = set(
-        application.attachments.filter(removed_at__isnull=True, blind_of__isnull=True, partner_row__isnull=False)
-        .values_list("partner_row", flat=True)
+        application.attachments.filter(
+            removed_at__isnull=True, blind_of__isnull=True, partner_row__isnull=False
+        ).values_list("partner_row", flat=True)
     )
     missing = []
     for number, row in enumerate(rows, start=1):
         if row.get("agreement") in SIGNED_AGREEMENTS and number not in attached:
-            missing.append(Missing(
-                "attachments", str(_("Attachments")), f"partner-{number}",
-                str(_("Partner %(number)d: %(institution)s") % {"number": number,
-                                                                 "institution": row.get("institution", "")}),
-                str(_("Attach the signed agreement (LOI, MoU or contract) with this partner.")),
-            ))
+            missing.append(
+                Missing(
+                    "attachments",
+                    str(_("Attachments")),
+                    f"partner-{number}",
+                    str(
+                        _("Partner %(number)d: %(institution)s")
+                        % {"number": number, "institution": row.get("institution", "")}
+                    ),
+                    str(_("Attach the signed agreement (LOI, MoU or contract) with this partner.")),
+                )
+            )
     return missing
 
 
 # -- drafts --------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def choose_channel(survey: Survey, organization, association=None) -> tuple[str, object]:
@@ -267,14 +292,22 @@ def application_create(survey: Survey, *, organization, actor, association=None)
         raise DomainError(_("Organisations of this type cannot apply to this call."), code="eligibility")
     channel, association = choose_channel(survey, organization, association)
     application = Application(
-        survey=survey, organization=organization, created_by=actor, updated_by=actor,
-        channel=channel, association=association,
+        survey=survey,
+        organization=organization,
+        created_by=actor,
+        updated_by=actor,
+        channel=channel,
+        association=association,
     )
     _check_open(application, database_now())
     application.save()
     record_step(application, kind=ProvenanceKind.DRAFTED, actor=actor, organization=organization)
-    audit_log(ApplicationAction.CREATED, actor=actor, obj=application,
-              after={"survey": survey.pk, "channel": channel, "association": association.pk if association else None})
+    audit_log(
+        ApplicationAction.CREATED,
+        actor=actor,
+        obj=application,
+        after={"survey": survey.pk, "channel": channel, "association": association.pk if association else None},
+    )
     return application
 
 
@@ -289,7 +322,9 @@ def _is_stale(application: Application, revision: int, actor) -> bool:
 @transaction.atomic
 def application_save_draft(application: Application, *, section: str, data: dict, revision: int, actor) -> Application:
     """Save one section's answers. A save that started before a colleague's save is refused."""
-    application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
+    )
     if _is_stale(application, revision, actor):
         raise StaleDraft()
     _check_open(application, database_now())
@@ -303,8 +338,12 @@ def application_save_draft(application: Application, *, section: str, data: dict
     application.updated_by = actor
     application.save(update_fields=["answers", "title", "field_code", "revision", "updated_by", "updated_at"])
     changed = sorted(k for k in set(before) | set(data) if before.get(k) != data.get(k))
-    audit_log(ApplicationAction.DRAFT_SAVED, actor=actor, obj=application,
-              after={"section": section, "fields": changed, "revision": application.revision})
+    audit_log(
+        ApplicationAction.DRAFT_SAVED,
+        actor=actor,
+        obj=application,
+        after={"section": section, "fields": changed, "revision": application.revision},
+    )
     return application
 
 
@@ -334,6 +373,7 @@ def _check_lengths(survey, section: str, data: dict) -> None:
 
 # -- submission ----------------------------------------------------------------------------
 
+
 def goes_to_association(application: Application) -> bool:
     """Does a submission go to the association? Until the association has forwarded it to MOTIE;
     after that, amendments, corrections MOTIE asked for and undone withdrawals go to MOTIE."""
@@ -352,8 +392,16 @@ def _next_receipt_number(survey: Survey, now: datetime) -> str:
 
 def _attachment_snapshot(application: Application) -> list[dict]:
     return [
-        {"id": a.pk, "name": a.original_name, "kind": a.kind, "size": a.size, "sha256": a.sha256,
-         "question": a.question_id, "blind_of": a.blind_of_id, "partner_row": a.partner_row}
+        {
+            "id": a.pk,
+            "name": a.original_name,
+            "kind": a.kind,
+            "size": a.size,
+            "sha256": a.sha256,
+            "question": a.question_id,
+            "blind_of": a.blind_of_id,
+            "partner_row": a.partner_row,
+        }
         for a in application.attachments.filter(removed_at__isnull=True).order_by("pk")
     ]
 
@@ -389,7 +437,8 @@ def _lock_for_submit(pk: int) -> Application:
 def _just_submitted(application: Application, revision: int) -> bool:
     """Whether the submit that moved this application past ``revision`` was a submission of exactly it."""
     if application.revision != revision + 1 or application.status not in (
-        ApplicationStatus.SUBMITTED, ApplicationStatus.ASSOCIATION_REVIEW
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.ASSOCIATION_REVIEW,
     ):
         return False
     latest = application.versions.filter(number=application.version_count).values_list("answers", flat=True).first()
@@ -412,8 +461,10 @@ def _application_submit(application: Application, *, actor, revision: int | None
     internal = association_deadline(application) if to_association else None
     if internal and application.status != ApplicationStatus.RETURNED_BY_ASSOCIATION and now >= internal:
         raise DomainError(
-            _("Your association's collection deadline (%(deadline)s KST) has passed. Ask the association, "
-              "which may return it to you for correction.")
+            _(
+                "Your association's collection deadline (%(deadline)s KST) has passed. Ask the association, "
+                "which may return it to you for correction."
+            )
             % {"deadline": timezone.localtime(internal).strftime("%Y-%m-%d %H:%M")},
             code="deadline",
         )
@@ -441,8 +492,12 @@ def _application_submit(application: Application, *, actor, revision: int | None
     application.missing_count = 0
     application.correction_due = None
     application_transition(
-        application, to=target, actor=actor, kind=ProvenanceKind.SUBMITTED,
-        organization=application.organization, version_number=version.number,
+        application,
+        to=target,
+        actor=actor,
+        kind=ProvenanceKind.SUBMITTED,
+        organization=application.organization,
+        version_number=version.number,
         action=ApplicationAction.AMENDED if amended else ApplicationAction.SUBMITTED,
         update_fields=["receipt_number", "version_count", "submitted_at", "missing_count", "correction_due"],
     )
@@ -460,43 +515,60 @@ def _application_submit(application: Application, *, actor, revision: int | None
 
 @transaction.atomic
 def application_withdraw(application: Application, *, actor) -> Application:
-    application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
+    )
     if application.status == ApplicationStatus.DRAFT:
         raise DomainError(_("A draft is not submitted; there is nothing to withdraw."), code="state")
     check_window(application, database_now())
     return application_transition(
-        application, to=ApplicationStatus.WITHDRAWN, actor=actor, kind=ProvenanceKind.WITHDRAWN,
-        organization=application.organization, action=ApplicationAction.WITHDRAWN,
+        application,
+        to=ApplicationStatus.WITHDRAWN,
+        actor=actor,
+        kind=ProvenanceKind.WITHDRAWN,
+        organization=application.organization,
+        action=ApplicationAction.WITHDRAWN,
     )
 
 
 @transaction.atomic
 def application_restore(application: Application, *, actor) -> Application:
     """Undo a withdrawal before the deadline: the last submitted version counts again."""
-    application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
+    )
     if application.status != ApplicationStatus.WITHDRAWN:
         raise DomainError(_("This application is not withdrawn."), code="state")
     target = ApplicationStatus.ASSOCIATION_REVIEW if goes_to_association(application) else ApplicationStatus.SUBMITTED
     check_window(application, database_now())
     return application_transition(
-        application, to=target, actor=actor, kind=ProvenanceKind.RESTORED,
-        organization=application.organization, action=ApplicationAction.RESTORED,
+        application,
+        to=target,
+        actor=actor,
+        kind=ProvenanceKind.RESTORED,
+        organization=application.organization,
+        action=ApplicationAction.RESTORED,
     )
 
 
 # -- attachments ---------------------------------------------------------------------------
 
+
 @transaction.atomic
-def attachment_add(application: Application, *, upload, actor, question=None, blind_of=None,
-                   partner_row: int | None = None) -> Attachment:
+def attachment_add(
+    application: Application, *, upload, actor, question=None, blind_of=None, partner_row: int | None = None
+) -> Attachment:
     """Attach a file; with ``blind_of``, the blind version of that attachment (replacing an earlier one); with
     ``partner_row``, the agreement with that partner institution (replacing an earlier one)."""
-    application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
+    )
     _check_open(application, database_now())
     if partner_row is not None and not 1 <= partner_row <= len(partner_rows(application)):
         raise DomainError(_("That partner institution is no longer in the proposal; reload the page."), code="state")
-    if blind_of is not None and (blind_of.application_id != application.pk or blind_of.removed_at is not None
-                                 or blind_of.blind_of_id is not None):
+    if blind_of is not None and (
+        blind_of.application_id != application.pk or blind_of.removed_at is not None or blind_of.blind_of_id is not None
+    ):
         raise DomainError(_("That file is no longer attached; reload the page."), code="state")
     kind = check_upload(upload, allowed=ATTACHMENT_TYPES, max_size=settings.ATTACHMENT_MAX_FILE_SIZE)
     used = application.attachments.filter(removed_at__isnull=True).aggregate(total=Sum("size"))["total"] or 0
@@ -515,27 +587,49 @@ def attachment_add(application: Application, *, upload, actor, question=None, bl
         application.attachments.filter(blind_of__in=replaced, removed_at__isnull=True).update(removed_at=timezone.now())
         replaced.update(removed_at=timezone.now())
     if partner_row is not None:  # one agreement per partner: the earlier one goes, with its blind version
-        replaced = application.attachments.filter(partner_row=partner_row, blind_of__isnull=True, removed_at__isnull=True)
+        replaced = application.attachments.filter(
+            partner_row=partner_row, blind_of__isnull=True, removed_at__isnull=True
+        )
         application.attachments.filter(blind_of__in=replaced, removed_at__isnull=True).update(removed_at=timezone.now())
         replaced.update(removed_at=timezone.now())
     if blind_of is not None:
         application.attachments.filter(blind_of=blind_of, removed_at__isnull=True).update(removed_at=timezone.now())
     attachment = Attachment.objects.create(
-        application=application, question=question, file=upload, original_name=safe_original_name(upload.name),
-        kind=kind, size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor, blind_of=blind_of,
+        application=application,
+        question=question,
+        file=upload,
+        original_name=safe_original_name(upload.name),
+        kind=kind,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+        blind_of=blind_of,
         partner_row=partner_row,
     )
     Application.objects.filter(pk=application.pk).update(revision=application.revision + 1, updated_by=actor)
-    audit_log(ApplicationAction.ATTACHMENT_ADDED, actor=actor, obj=application,
-              after={"attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256,
-                     "blind_of": attachment.blind_of_id, "partner_row": partner_row})
+    audit_log(
+        ApplicationAction.ATTACHMENT_ADDED,
+        actor=actor,
+        obj=application,
+        after={
+            "attachment": attachment.pk,
+            "name": attachment.original_name,
+            "sha256": attachment.sha256,
+            "blind_of": attachment.blind_of_id,
+            "partner_row": partner_row,
+        },
+    )
     return attachment
 
 
 @transaction.atomic
 def attachment_remove(attachment: Attachment, *, actor) -> Attachment:
     """Take a file off the draft. Its content stays stored: submitted versions may refer to it."""
-    application = Application.objects.select_for_update().select_related("survey", "organization").get(pk=attachment.application_id)
+    application = (
+        Application.objects.select_for_update()
+        .select_related("survey", "organization")
+        .get(pk=attachment.application_id)
+    )
     _check_open(application, database_now())
     attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
     if attachment.removed_at is None:
@@ -543,12 +637,17 @@ def attachment_remove(attachment: Attachment, *, actor) -> Attachment:
         attachment.save(update_fields=["removed_at"])
         attachment.blind_versions.filter(removed_at__isnull=True).update(removed_at=attachment.removed_at)
         Application.objects.filter(pk=application.pk).update(revision=application.revision + 1, updated_by=actor)
-        audit_log(ApplicationAction.ATTACHMENT_REMOVED, actor=actor, obj=application,
-                  after={"attachment": attachment.pk, "name": attachment.original_name})
+        audit_log(
+            ApplicationAction.ATTACHMENT_REMOVED,
+            actor=actor,
+            obj=application,
+            after={"attachment": attachment.pk, "name": attachment.original_name},
+        )
     return attachment
 
 
 # -- extensions ----------------------------------------------------------------------------
+
 
 @transaction.atomic
 def extension_grant(survey: Survey, *, organization, deadline: datetime, reason: str, actor) -> DeadlineExtension:
@@ -558,15 +657,21 @@ def extension_grant(survey: Survey, *, organization, deadline: datetime, reason:
     if deadline <= survey.deadline:
         raise DomainError(_("An extension must end after the call's deadline."))
     extension, created = DeadlineExtension.objects.update_or_create(
-        survey=survey, organization=organization,
+        survey=survey,
+        organization=organization,
         defaults={"deadline": deadline, "reason": reason, "granted_by": actor},
     )
-    audit_log(ApplicationAction.EXTENSION_GRANTED, actor=actor, obj=extension,
-              after={"organization": organization.pk, "deadline": deadline.isoformat(), "reason": reason})
+    audit_log(
+        ApplicationAction.EXTENSION_GRANTED,
+        actor=actor,
+        obj=extension,
+        after={"organization": organization.pk, "deadline": deadline.isoformat(), "reason": reason},
+    )
     return extension
 
 
 # -- versions ------------------------------------------------------------------------------
+
 
 def answer_display(form_field, value) -> str:
     """One stored answer as text, as its form field names it (choice labels, rows with their totals)."""
@@ -599,7 +704,9 @@ def labelled_answers(survey: Survey, answers: dict) -> list[tuple[str, list[tupl
 
 def version_diff(survey: Survey, old: ApplicationVersion, new: ApplicationVersion) -> list[tuple[str, str, str, str]]:
     """What changed between two versions: [(section title, label, old value, new value)]."""
-    old_rows = {(s, name): (label, value) for s, rows in labelled_answers(survey, old.answers) for name, label, value in rows}
+    old_rows = {
+        (s, name): (label, value) for s, rows in labelled_answers(survey, old.answers) for name, label, value in rows
+    }
     changes = []
     for section, rows in labelled_answers(survey, new.answers):
         for name, label, value in rows:

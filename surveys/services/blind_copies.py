@@ -49,22 +49,28 @@ EMPTY_PROPERTIES = {
     ),
 }
 #: Attributes that name a person in comments, tracked changes and co-authoring (Word, Excel, PowerPoint).
-PERSON_ATTRIBUTES = re.compile(r'(?<![\w:])((?:\w+:)?(?:author|initials|userId|providerId|displayName|lastModifiedBy))="[^"]*"')
+PERSON_ATTRIBUTES = re.compile(
+    r'(?<![\w:])((?:\w+:)?(?:author|initials|userId|providerId|displayName|lastModifiedBy))="[^"]*"'
+)
 #: PowerPoint's comment author list names people in a plain “name” attribute.
 AUTHOR_NAMES = re.compile(r'(?<![\w:])(name)="[^"]*"')
 AUTHOR_LISTS = re.compile(r"^ppt/(commentAuthors|authors)\.xml$")
-PERSON_PARTS = re.compile(r"^(word/(comments|people|document|footnotes|endnotes|header\d*|footer\d*)[^/]*\.xml"
-                          r"|xl/(comments\d*\.xml|persons/.*\.xml|threadedComments/.*\.xml)"
-                          r"|ppt/(commentAuthors\.xml|authors\.xml|comments/.*\.xml))$")
+PERSON_PARTS = re.compile(
+    r"^(word/(comments|people|document|footnotes|endnotes|header\d*|footer\d*)[^/]*\.xml"
+    r"|xl/(comments\d*\.xml|persons/.*\.xml|threadedComments/.*\.xml)"
+    r"|ppt/(commentAuthors\.xml|authors\.xml|comments/.*\.xml))$"
+)
 XLSX_AUTHORS = re.compile(r"<author>[^<]*</author>")
 #: HWPX: the package metadata (title, creator, last saved by, dates) in Contents/content.hpf.
 HPF_METADATA = re.compile(r"(<(?:\w+:)?metadata\b[^>]*>).*?(</(?:\w+:)?metadata>)", re.DOTALL)
 HWPX_METADATA_PARTS = ("META-INF/container.rdf",)
 #: The parts whose text is scanned: the document body, not its styles or relationships.
-TEXT_PARTS = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml"
-                        r"|xl/(sharedStrings\.xml|worksheets/[^/]+\.xml|comments\d*\.xml)"
-                        r"|ppt/(slides|notesSlides)/[^/]+\.xml"
-                        r"|Contents/section\d+\.xml|Contents/header\.xml|Preview/PrvText\.txt)$")
+TEXT_PARTS = re.compile(
+    r"^(word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml"
+    r"|xl/(sharedStrings\.xml|worksheets/[^/]+\.xml|comments\d*\.xml)"
+    r"|ppt/(slides|notesSlides)/[^/]+\.xml"
+    r"|Contents/section\d+\.xml|Contents/header\.xml|Preview/PrvText\.txt)$"
+)
 XML_TEXT = re.compile(r">([^<]+)<")
 
 
@@ -73,6 +79,7 @@ class Unreadable(Exception):
 
 
 # -- PDF ------------------------------------------------------------------------------------------------------------
+
 
 def _pdf_reader(data: bytes):
     from pypdf import PdfReader
@@ -136,6 +143,7 @@ def pdf_text(data: bytes) -> str:
 
 
 # -- OOXML and HWPX -------------------------------------------------------------------------------------------------
+
 
 def _entries(data: bytes):
     """The zip's entries and their content, refusing archives that unpack past the limits."""
@@ -211,6 +219,7 @@ def zipped_text(data: bytes) -> str:
 
 # -- images ---------------------------------------------------------------------------------------------------------
 
+
 def strip_image(data: bytes, kind: str) -> bytes:
     """The picture re-encoded from its pixels only: no EXIF (camera owner, GPS), XMP or text chunks."""
     from PIL import Image, ImageOps
@@ -231,6 +240,7 @@ def strip_image(data: bytes, kind: str) -> bytes:
 
 
 # -- the stored copy ------------------------------------------------------------------------------------------------
+
 
 def _storable(text: str) -> str:
     """Text PostgreSQL accepts: no NUL characters, no lone surrogates (extracted text may hold both)."""
@@ -290,9 +300,8 @@ def blind_copies_make(attachment_ids) -> int:
 
 def queue_blind_copies(attachment_ids) -> None:
     """After the commit, have a worker make the blind copies (reviewers' downloads make any still missing)."""
-    from surveys.tasks import make_blind_copies
-
     from portal.tasks import enqueue
+    from surveys.tasks import make_blind_copies
 
     ids = sorted(set(attachment_ids))
     if ids:  # enqueue never fails the request: a broker outage leaves the copies to be made on first use

@@ -22,7 +22,9 @@ def seats_left(briefing: Briefing) -> int | None:
 
 
 @transaction.atomic
-def briefing_signup(briefing: Briefing, *, user, organization, attendees: int = 1, question: str = "") -> BriefingSignup:
+def briefing_signup(
+    briefing: Briefing, *, user, organization, attendees: int = 1, question: str = ""
+) -> BriefingSignup:
     """Take seats at a briefing for one's organisation; refused when full, closed or past."""
     briefing = Briefing.objects.select_for_update().select_related("survey").get(pk=briefing.pk)
     if not briefing.signup_open or not briefing.survey.is_public:
@@ -35,12 +37,21 @@ def briefing_signup(briefing: Briefing, *, user, organization, attendees: int = 
     taken = seats_taken(briefing) - (existing.attendees if existing else 0)
     if briefing.seats is not None and taken + attendees > briefing.seats:
         left = max(briefing.seats - taken, 0)
-        raise DomainError(_("Not enough seats are left: %(left)d of %(seats)d.") % {"left": left, "seats": briefing.seats},
-                          code="full")
-    signup, _created = BriefingSignup.objects.update_or_create(briefing=briefing, user=user, defaults={
-        "organization": organization, "attendees": attendees, "question": (question or "").strip()[:2000]})
-    audit_log(AuditAction.BRIEFING_SIGNED_UP, actor=user, obj=briefing,
-              after={"attendees": attendees, "organization": organization.pk if organization else None})
+        raise DomainError(
+            _("Not enough seats are left: %(left)d of %(seats)d.") % {"left": left, "seats": briefing.seats},
+            code="full",
+        )
+    signup, _created = BriefingSignup.objects.update_or_create(
+        briefing=briefing,
+        user=user,
+        defaults={"organization": organization, "attendees": attendees, "question": (question or "").strip()[:2000]},
+    )
+    audit_log(
+        AuditAction.BRIEFING_SIGNED_UP,
+        actor=user,
+        obj=briefing,
+        after={"attendees": attendees, "organization": organization.pk if organization else None},
+    )
     return signup
 
 

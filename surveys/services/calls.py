@@ -11,10 +11,28 @@ from surveys.models import Category, Criterion, Survey
 from surveys.pipelines import check_transition_guards, pipeline_of
 
 EDITABLE_FIELDS = [
-    "kind", "title", "title_en", "description", "description_en", "legal_basis", "code",
-    "eligible_types", "opens_at", "deadline", "review_starts_on", "hearing_starts_on",
-    "hearing_ends_on", "committee_on", "notice_on", "contact",
-    "score_min", "score_max", "half_points", "score_anchors", "association_channel", "with_hearing",
+    "kind",
+    "title",
+    "title_en",
+    "description",
+    "description_en",
+    "legal_basis",
+    "code",
+    "eligible_types",
+    "opens_at",
+    "deadline",
+    "review_starts_on",
+    "hearing_starts_on",
+    "hearing_ends_on",
+    "committee_on",
+    "notice_on",
+    "contact",
+    "score_min",
+    "score_max",
+    "half_points",
+    "score_anchors",
+    "association_channel",
+    "with_hearing",
     "blind_version_required",
 ]
 
@@ -47,7 +65,8 @@ def _create_default_criteria(survey: Survey) -> None:
 
         Category.objects.bulk_create(
             Category(survey=survey, order=order, name=name, name_en=name_en, horizon_years=years, quota=quota)
-            for order, (name, name_en, years, quota) in enumerate(INTERNATIONAL_CATEGORIES))
+            for order, (name, name_en, years, quota) in enumerate(INTERNATIONAL_CATEGORIES)
+        )
 
 
 def _has_default_criteria(survey: Survey, kind: str) -> bool:
@@ -68,8 +87,9 @@ def survey_update(survey: Survey, *, data: dict, fields, actor) -> Survey:
         raise DomainError(_("The kind of a published call cannot change."), code="state")
     _check_dates(survey)
     if survey.stage not in pipeline_of(survey).stages:
-        raise DomainError(_("This kind of call has no stage “%(stage)s”.") % {"stage": SurveyStage(survey.stage).label},
-                          code="state")
+        raise DomainError(
+            _("This kind of call has no stage “%(stage)s”.") % {"stage": SurveyStage(survey.stage).label}, code="state"
+        )
     if survey.kind != before["kind"] and _has_default_criteria(survey, before["kind"]):
         # A draft call whose criteria are still the old kind's defaults takes the new kind's.
         survey.criteria.all().delete()
@@ -83,8 +103,11 @@ def survey_update(survey: Survey, *, data: dict, fields, actor) -> Survey:
     after = snapshot(survey, EDITABLE_FIELDS)
     changed = {k: v for k, v in after.items() if before[k] != v}
     audit_log(
-        AuditAction.SURVEY_UPDATED, actor=actor, obj=survey,
-        before={k: before[k] for k in changed}, after=changed,
+        AuditAction.SURVEY_UPDATED,
+        actor=actor,
+        obj=survey,
+        before={k: before[k] for k in changed},
+        after=changed,
     )
     return survey
 
@@ -98,7 +121,11 @@ def early_move(survey: Survey, now=None) -> str:
     now = now or timezone.now()
     if survey.stage == SurveyStage.COLLECTION and survey.deadline and now < survey.deadline:
         return "collection"
-    if survey.stage == SurveyStage.HEARING and survey.hearing_ends_on and timezone.localdate(now) <= survey.hearing_ends_on:
+    if (
+        survey.stage == SurveyStage.HEARING
+        and survey.hearing_ends_on
+        and timezone.localdate(now) <= survey.hearing_ends_on
+    ):
         return "hearing"
     return ""
 
@@ -111,8 +138,11 @@ def organizations_cut_short(survey: Survey):
 
     unfinished = [A.DRAFT, A.ASSOCIATION_REVIEW, A.RETURNED_BY_ASSOCIATION, A.RETURNED]
     organizations = survey.applications.filter(status__in=unfinished).values("organization")
-    return (User.objects.filter(memberships__organization__in=organizations, memberships__is_active=True,
-                                is_active=True).distinct().order_by("pk"))
+    return (
+        User.objects.filter(memberships__organization__in=organizations, memberships__is_active=True, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def allowed_transitions(survey: Survey) -> dict[str, bool]:
@@ -153,11 +183,18 @@ def survey_transition(survey: Survey, *, to: str, actor, reason: str = "", confi
     if early and not reason:
         raise DomainError(
             _("The deadline of “%(current)s” has not passed yet: write why the stage ends early.")
-            % {"current": pipeline.label(survey.stage)}, code="reason")
+            % {"current": pipeline.label(survey.stage)},
+            code="reason",
+        )
     if early and not confirmed:
         raise DomainError(
-            _("The deadline of “%(current)s” has not passed yet. Confirm that it ends early; the organisations "
-              "concerned will be told.") % {"current": pipeline.label(survey.stage)}, code="confirm")
+            _(
+                "The deadline of “%(current)s” has not passed yet. Confirm that it ends early; the organisations "
+                "concerned will be told."
+            )
+            % {"current": pipeline.label(survey.stage)},
+            code="confirm",
+        )
     if to != SurveyStage.DRAFT:
         _check_publishable(survey)
     check_transition_guards(survey, to)
@@ -182,9 +219,14 @@ def _announce_early_close(survey: Survey, *, reason: str) -> None:
 
     stamp = timezone.now().strftime("%Y%m%d%H%M%S")
     for person in organizations_cut_short(survey):
-        mail_queue("collection_closed_early", to=person.email, recipient_user=person,
-                   context={"survey": survey, "reason": reason, "person": person},
-                   topic=f"surveys.survey:{survey.pk}", dedupe_key=f"surveys.closed_early:{survey.pk}:{stamp}:{person.pk}")
+        mail_queue(
+            "collection_closed_early",
+            to=person.email,
+            recipient_user=person,
+            context={"survey": survey, "reason": reason, "person": person},
+            topic=f"surveys.survey:{survey.pk}",
+            dedupe_key=f"surveys.closed_early:{survey.pk}:{stamp}:{person.pk}",
+        )
 
 
 def _check_publishable(survey: Survey) -> None:
@@ -197,6 +239,7 @@ def _check_publishable(survey: Survey) -> None:
         missing.append(_("criteria"))
     if missing:
         raise DomainError(
-            _("The call cannot be published yet; it lacks: %(missing)s.") % {"missing": ", ".join(str(m) for m in missing)},
+            _("The call cannot be published yet; it lacks: %(missing)s.")
+            % {"missing": ", ".join(str(m) for m in missing)},
             code="incomplete",
         )

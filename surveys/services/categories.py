@@ -39,9 +39,13 @@ def listed_technologies_import(survey: Survey, *, upload, actor, replace: bool =
     good rows are added (after the current list, or instead of it with ``replace``)."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     _check_open(survey)
-    rows = read_table(upload, columns=LIST_HEADERS, required={"title", "field", "category"}, max_rows=MAX_LIST_ROWS,
-                      header_error=_("The first row must name the columns 기술명 (technology), 분야 (field) and "
-                                     "유형 (category)."))
+    rows = read_table(
+        upload,
+        columns=LIST_HEADERS,
+        required={"title", "field", "category"},
+        max_rows=MAX_LIST_ROWS,
+        header_error=_("The first row must name the columns 기술명 (technology), 분야 (field) and 유형 (category)."),
+    )
     fields = {}
     for f in survey.fields.all():
         fields.update({f.code.lower(): f.code, f.name.lower(): f.code, (f.name_en or f.code).lower(): f.code})
@@ -51,10 +55,12 @@ def listed_technologies_import(survey: Survey, *, upload, actor, replace: bool =
     result = ListImport()
     if replace:
         if survey.applications.exclude(answers__basic__listed_technology__isnull=True).exists():
-            raise DomainError(_("Applications already name technologies of the list; add to it instead of replacing it."),
-                              code="in_use")
+            raise DomainError(
+                _("Applications already name technologies of the list; add to it instead of replacing it."),
+                code="in_use",
+            )
         survey.listed_technologies.all().delete()
-    number = (survey.listed_technologies.order_by("-number").values_list("number", flat=True).first() or 0)
+    number = survey.listed_technologies.order_by("-number").values_list("number", flat=True).first() or 0
     taken = {t.lower() for t in survey.listed_technologies.values_list("title", flat=True)}
     new = []
     for line, row in rows:
@@ -71,7 +77,9 @@ def listed_technologies_import(survey: Survey, *, upload, actor, replace: bool =
             continue
         category = categories.get(category_name.lower())
         if category is None:
-            result.errors.append((line, _("“%(category)s” is not a category of this call.") % {"category": category_name or "—"}))
+            result.errors.append(
+                (line, _("“%(category)s” is not a category of this call.") % {"category": category_name or "—"})
+            )
             continue
         if title.lower() in taken:
             result.errors.append((line, _("“%(title)s” is already on the list.") % {"title": title}))
@@ -82,7 +90,15 @@ def listed_technologies_import(survey: Survey, *, upload, actor, replace: bool =
     ListedTechnology.objects.bulk_create(new)
     result.added = len(new)
     renew_form_stamp([survey.pk], survey=survey)
-    audit_log(AuditAction.CANDIDATE_LIST_IMPORTED, actor=actor, obj=survey,
-              after={"file": getattr(upload, "name", ""), "added": result.added, "errors": len(result.errors),
-                     "replace": replace})
+    audit_log(
+        AuditAction.CANDIDATE_LIST_IMPORTED,
+        actor=actor,
+        obj=survey,
+        after={
+            "file": getattr(upload, "name", ""),
+            "added": result.added,
+            "errors": len(result.errors),
+            "replace": replace,
+        },
+    )
     return result

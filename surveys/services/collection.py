@@ -12,8 +12,10 @@ from surveys.services.workflow import application_transition
 
 
 def _lock(application: Application, association) -> Application:
-    application = Application.objects.select_for_update().select_related("survey", "organization", "created_by").get(
-        pk=application.pk
+    application = (
+        Application.objects.select_for_update()
+        .select_related("survey", "organization", "created_by")
+        .get(pk=application.pk)
     )
     if application.association_id != association.pk:
         raise DomainError(_("This application was not submitted through your association."), code="forbidden")
@@ -30,9 +32,14 @@ def association_return(application: Application, *, association, actor, comment:
         raise DomainError(_("The correction date cannot be in the past."))
     application.correction_due = correction_due
     return application_transition(
-        application, to=ApplicationStatus.RETURNED_BY_ASSOCIATION, actor=actor,
-        kind=ProvenanceKind.RETURNED_BY_ASSOCIATION, note=comment, organization=association,
-        action=ApplicationAction.RETURNED, update_fields=["correction_due"],
+        application,
+        to=ApplicationStatus.RETURNED_BY_ASSOCIATION,
+        actor=actor,
+        kind=ProvenanceKind.RETURNED_BY_ASSOCIATION,
+        note=comment,
+        organization=association,
+        action=ApplicationAction.RETURNED,
+        update_fields=["correction_due"],
     )
 
 
@@ -43,8 +50,13 @@ def association_endorse(application: Application, *, association, actor, opinion
         raise DomainError(_("Write the association's opinion; it goes to MOTIE with the application."))
     application = _lock(application, association)
     return application_transition(
-        application, to=ApplicationStatus.ENDORSED, actor=actor, kind=ProvenanceKind.ENDORSED, note=opinion,
-        organization=association, action=ApplicationAction.ENDORSED,
+        application,
+        to=ApplicationStatus.ENDORSED,
+        actor=actor,
+        kind=ProvenanceKind.ENDORSED,
+        note=opinion,
+        organization=association,
+        action=ApplicationAction.ENDORSED,
     )
 
 
@@ -58,27 +70,39 @@ def association_forward(applications, *, association, survey: Survey, actor, cov
     if not ids:
         raise DomainError(_("Choose at least one endorsed application."))
     locked = list(
-        Application.objects.select_for_update().select_related("survey", "organization", "created_by")
-        .filter(pk__in=ids).order_by("pk")
+        Application.objects.select_for_update()
+        .select_related("survey", "organization", "created_by")
+        .filter(pk__in=ids)
+        .order_by("pk")
     )
-    not_ready = [a for a in locked if a.association_id != association.pk or a.survey_id != survey.pk
-                 or a.status != ApplicationStatus.ENDORSED]
+    not_ready = [
+        a
+        for a in locked
+        if a.association_id != association.pk or a.survey_id != survey.pk or a.status != ApplicationStatus.ENDORSED
+    ]
     if not_ready or len(locked) != len(ids):
         raise DomainError(
             _("Only endorsed applications of your association can be forwarded: %(list)s.")
             % {"list": ", ".join(str(a) for a in not_ready) or "—"},
             code="state",
         )
-    batch = ForwardBatch.objects.create(survey=survey, association=association, cover_letter=cover_letter,
-                                        forwarded_by=actor)
+    batch = ForwardBatch.objects.create(
+        survey=survey, association=association, cover_letter=cover_letter, forwarded_by=actor
+    )
     batch.applications.set(locked)
     for application in locked:
         application_transition(
-            application, to=ApplicationStatus.SUBMITTED, actor=actor, kind=ProvenanceKind.FORWARDED,
-            note=cover_letter, organization=association, action=ApplicationAction.FORWARDED,
+            application,
+            to=ApplicationStatus.SUBMITTED,
+            actor=actor,
+            kind=ProvenanceKind.FORWARDED,
+            note=cover_letter,
+            organization=association,
+            action=ApplicationAction.FORWARDED,
         )
-    audit_log(ApplicationAction.FORWARDED, actor=actor, obj=batch,
-              after={"applications": ids, "association": association.pk})
+    audit_log(
+        ApplicationAction.FORWARDED, actor=actor, obj=batch, after={"applications": ids, "association": association.pk}
+    )
     return batch
 
 
@@ -89,6 +113,10 @@ def association_deadline_set(survey: Survey, *, association, deadline, actor) ->
     record, _created = AssociationDeadline.objects.update_or_create(
         survey=survey, association=association, defaults={"deadline": deadline, "set_by": actor}
     )
-    audit_log(ApplicationAction.ASSOCIATION_DEADLINE, actor=actor, obj=survey,
-              after={"association": association.pk, "deadline": deadline.isoformat()})
+    audit_log(
+        ApplicationAction.ASSOCIATION_DEADLINE,
+        actor=actor,
+        obj=survey,
+        after={"association": association.pk, "deadline": deadline.isoformat()},
+    )
     return record

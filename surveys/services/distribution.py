@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.exceptions import DomainError
 from portal.enums import FILING_ROLES, Role
+from portal.exceptions import DomainError
 from portal.models import Membership, Organization
 from portal.services.audit import audit_log
 from portal.services.mail import mail_queue
@@ -38,8 +38,9 @@ def issuing_organization_ids() -> set[int]:
     """The ministry that issues calls: the organisations its admins and committee secretaries work for.
     It does not invite itself, whichever types are chosen."""
     return set(
-        Membership.objects.filter(role__in=(Role.ADMIN, Role.SECRETARY), is_active=True, organization__isnull=False)
-        .values_list("organization_id", flat=True)
+        Membership.objects.filter(
+            role__in=(Role.ADMIN, Role.SECRETARY), is_active=True, organization__isnull=False
+        ).values_list("organization_id", flat=True)
     )
 
 
@@ -53,8 +54,9 @@ def recipients_add_by_selection(survey: Survey, *, types: list[str], fields, act
     if fields:
         organizations = organizations.filter(Q(fields__in=fields) | Q(fields__parent__in=fields)).distinct()
     memberships = (
-        Membership.objects.filter(organization__in=organizations, role__in=FILING_ROLES, is_active=True,
-                                  user__is_active=True)
+        Membership.objects.filter(
+            organization__in=organizations, role__in=FILING_ROLES, is_active=True, user__is_active=True
+        )
         .select_related("user", "organization")
         .order_by("organization__name", "-is_manager")
     )
@@ -65,14 +67,21 @@ def recipients_add_by_selection(survey: Survey, *, types: list[str], fields, act
         if email in existing:
             continue
         existing.add(email)
-        new.append(Recipient(
-            survey=survey, organization=membership.organization,
-            organization_name=membership.organization.name, name=membership.user.name,
-            email=email, source=Recipient.Source.SELECTION,
-        ))
+        new.append(
+            Recipient(
+                survey=survey,
+                organization=membership.organization,
+                organization_name=membership.organization.name,
+                name=membership.user.name,
+                email=email,
+                source=Recipient.Source.SELECTION,
+            )
+        )
     Recipient.objects.bulk_create(new)
     audit_log(
-        AuditAction.RECIPIENTS_ADDED, actor=actor, obj=survey,
+        AuditAction.RECIPIENTS_ADDED,
+        actor=actor,
+        obj=survey,
         after={"types": types, "fields": [f.code for f in fields], "added": len(new)},
     )
     return len(new)
@@ -82,7 +91,10 @@ def recipients_add_by_selection(survey: Survey, *, types: list[str], fields, act
 def recipients_import(survey: Survey, *, upload, actor) -> ImportResult:
     """Import recipients from CSV or XLSX. Good rows are added; each bad row is reported."""
     rows = read_table(
-        upload, columns=IMPORT_HEADERS, required={"organization", "email"}, max_rows=MAX_IMPORT_ROWS,
+        upload,
+        columns=IMPORT_HEADERS,
+        required={"organization", "email"},
+        max_rows=MAX_IMPORT_ROWS,
         header_error=_("The first row must name the columns 기관명 (organisation), 담당자 (name) and 이메일 (e-mail)."),
     )
     result = ImportResult()
@@ -104,15 +116,22 @@ def recipients_import(survey: Survey, *, upload, actor) -> ImportResult:
             result.duplicates.append((line, email))
             continue
         existing.add(email)
-        new.append(Recipient(
-            survey=survey, organization=organizations.get(organization_name),
-            organization_name=organization_name[:200], name=name[:100], email=email,
-            source=Recipient.Source.IMPORT,
-        ))
+        new.append(
+            Recipient(
+                survey=survey,
+                organization=organizations.get(organization_name),
+                organization_name=organization_name[:200],
+                name=name[:100],
+                email=email,
+                source=Recipient.Source.IMPORT,
+            )
+        )
     Recipient.objects.bulk_create(new)
     result.added = len(new)
     audit_log(
-        AuditAction.RECIPIENTS_IMPORTED, actor=actor, obj=survey,
+        AuditAction.RECIPIENTS_IMPORTED,
+        actor=actor,
+        obj=survey,
         after={"file": upload.name, "added": result.added, "skipped": result.skipped, "errors": len(result.errors)},
     )
     return result
@@ -153,7 +172,6 @@ def invitation_resend(recipient: Recipient, *, actor) -> Recipient:
     return recipient
 
 
-
 def invited_user(email: str):
     """The active account behind an invited address, for the language of its mail; None when there is none."""
     from portal.models import User
@@ -179,8 +197,11 @@ def invitation_decline(recipient: Recipient, *, actor=None, via: str) -> Recipie
     actor = actor if getattr(actor, "is_authenticated", False) else None
     rows = list(recipients_of_same_organization(recipient).select_for_update().filter(declined_at__isnull=True))
     Recipient.objects.filter(pk__in=[row.pk for row in rows]).update(declined_at=now, declined_by=actor)
-    audit_log(AuditAction.INVITATION_DECLINED, actor=actor, obj=recipient,
-              after={"survey": recipient.survey_id, "via": via, "recipients": sorted(row.pk for row in rows)})
+    audit_log(
+        AuditAction.INVITATION_DECLINED,
+        actor=actor,
+        obj=recipient,
+        after={"survey": recipient.survey_id, "via": via, "recipients": sorted(row.pk for row in rows)},
+    )
     recipient.declined_at, recipient.declined_by = now, actor
     return recipient
-

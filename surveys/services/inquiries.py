@@ -37,8 +37,11 @@ def inquiry_answer(inquiry: Inquiry, *, answer: str, publish: bool, actor) -> In
     inquiry.answered_at = timezone.now()
     inquiry.save(update_fields=["answer", "is_published", "answered_by", "answered_at"])
     audit_log(
-        AuditAction.INQUIRY_ANSWERED, actor=actor, obj=inquiry,
-        before=before, after={"answer": answer, "is_published": publish},
+        AuditAction.INQUIRY_ANSWERED,
+        actor=actor,
+        obj=inquiry,
+        before=before,
+        after={"answer": answer, "is_published": publish},
     )
     if first_answer:
         mail_queue(

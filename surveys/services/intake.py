@@ -13,8 +13,10 @@ from surveys.signals import candidates_changed
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("survey", "organization", "created_by").get(
-        pk=application.pk
+    return (
+        Application.objects.select_for_update()
+        .select_related("survey", "organization", "created_by")
+        .get(pk=application.pk)
     )
 
 
@@ -28,7 +30,7 @@ def _next_candidate_number(survey: Survey) -> str:
     Survey.objects.select_for_update().get(pk=survey.pk)
     prefix = f"{survey.code}-T"
     taken = Candidate.objects.filter(number__startswith=prefix).values_list("number", flat=True)
-    last = max((int(n[len(prefix):]) for n in taken if n[len(prefix):].isdigit()), default=0)
+    last = max((int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()), default=0)
     return f"{prefix}{last + 1:03d}"
 
 
@@ -37,13 +39,21 @@ def intake_accept(application: Application, *, actor, note: str = "") -> Applica
     application = _lock(application)
     if application.candidate_id is None:
         application.candidate = Candidate.objects.create(
-            survey=application.survey, number=_next_candidate_number(application.survey),
-            title=application.title, field_code=application.field_code,
+            survey=application.survey,
+            number=_next_candidate_number(application.survey),
+            title=application.title,
+            field_code=application.field_code,
         )
         candidates_changed.send(Candidate, survey=application.survey, candidate_ids=[application.candidate_id])
     return application_transition(
-        application, to=ApplicationStatus.ACCEPTED, actor=actor, kind=ProvenanceKind.ACCEPTED, note=note.strip(),
-        organization=_motie(actor), action=ApplicationAction.ACCEPTED, update_fields=["candidate"],
+        application,
+        to=ApplicationStatus.ACCEPTED,
+        actor=actor,
+        kind=ProvenanceKind.ACCEPTED,
+        note=note.strip(),
+        organization=_motie(actor),
+        action=ApplicationAction.ACCEPTED,
+        update_fields=["candidate"],
     )
 
 
@@ -58,26 +68,40 @@ def intake_return(application: Application, *, actor, reason: str, correction_du
     application.correction_due = correction_due
     application.return_reason = reason
     return application_transition(
-        application, to=ApplicationStatus.RETURNED, actor=actor, kind=ProvenanceKind.RETURNED, note=reason,
-        organization=_motie(actor), action=ApplicationAction.RETURNED, update_fields=["correction_due", "return_reason"],
+        application,
+        to=ApplicationStatus.RETURNED,
+        actor=actor,
+        kind=ProvenanceKind.RETURNED,
+        note=reason,
+        organization=_motie(actor),
+        action=ApplicationAction.RETURNED,
+        update_fields=["correction_due", "return_reason"],
     )
 
 
 def blind_version_reason(findings: list[dict]) -> str:
     """The return reason that asks for blind attachments, listing what names the applicant in which file."""
-    lines = [_("Reviewers read the attachments without knowing who applied, but these attachments identify you. "
-               "Upload versions without your organisation's or people's names, business number, phone numbers and "
-               "e-mail addresses (in the text and in the document properties), then submit again.")]
+    lines = [
+        _(
+            "Reviewers read the attachments without knowing who applied, but these attachments identify you. "
+            "Upload versions without your organisation's or people's names, business number, phone numbers and "
+            "e-mail addresses (in the text and in the document properties), then submit again."
+        )
+    ]
     for finding in findings:
         if finding["hits"]:
             lines.append(_("%(file)s: %(hits)s") % {"file": finding["name"], "hits": ", ".join(finding["hits"])})
         else:
-            lines.append(_("%(file)s: cannot be made blind (%(why)s); upload it as PDF.")
-                         % {"file": finding["name"], "why": finding["status_label"]})
+            lines.append(
+                _("%(file)s: cannot be made blind (%(why)s); upload it as PDF.")
+                % {"file": finding["name"], "why": finding["status_label"]}
+            )
     return "\n".join(lines)[:4000]
 
 
-def intake_request_blind_version(application: Application, *, actor, findings: list[dict], correction_due) -> Application:
+def intake_request_blind_version(
+    application: Application, *, actor, findings: list[dict], correction_due
+) -> Application:
     """Ask the applicant for blind attachments: a return for correction whose reason lists the findings."""
     if not findings:
         raise DomainError(_("No attachment of this application names the applicant."), code="state")
@@ -91,8 +115,13 @@ def intake_mark_duplicate(application: Application, *, of: Application, actor, n
     application = _lock(application)
     application.duplicate_of = of
     return application_transition(
-        application, to=ApplicationStatus.DUPLICATE, actor=actor, kind=ProvenanceKind.DUPLICATE,
-        note=note.strip() or str(of), organization=_motie(actor), action=ApplicationAction.DUPLICATE,
+        application,
+        to=ApplicationStatus.DUPLICATE,
+        actor=actor,
+        kind=ProvenanceKind.DUPLICATE,
+        note=note.strip() or str(of),
+        organization=_motie(actor),
+        action=ApplicationAction.DUPLICATE,
         update_fields=["duplicate_of"],
     )
 
@@ -101,7 +130,9 @@ def intake_mark_duplicate(application: Application, *, of: Application, actor, n
 def candidate_merge(target: Candidate, sources: list[Candidate], *, actor, title: str = "") -> Candidate:
     """Merge candidates into one. Every application keeps its versions and provenance."""
     target = Candidate.objects.select_for_update().get(pk=target.pk)
-    sources = [c for c in Candidate.objects.select_for_update().filter(pk__in=[s.pk for s in sources]) if c.pk != target.pk]
+    sources = [
+        c for c in Candidate.objects.select_for_update().filter(pk__in=[s.pk for s in sources]) if c.pk != target.pk
+    ]
     if not sources:
         raise DomainError(_("Choose at least one other candidate to merge."))
     if any(c.survey_id != target.survey_id or c.merged_into_id for c in sources) or target.merged_into_id:
@@ -115,11 +146,20 @@ def candidate_merge(target: Candidate, sources: list[Candidate], *, actor, title
         target.title = title.strip()[:200]
         target.save(update_fields=["title"])
     for application in moved:
-        record_step(application, kind=ProvenanceKind.MERGED, actor=actor, organization=_motie(actor),
-                    note=f"{target.number} {target.title}")
+        record_step(
+            application,
+            kind=ProvenanceKind.MERGED,
+            actor=actor,
+            organization=_motie(actor),
+            note=f"{target.number} {target.title}",
+        )
     candidates_changed.send(Candidate, survey=target.survey, candidate_ids=[target.pk, *(c.pk for c in sources)])
-    audit_log(ApplicationAction.MERGED, actor=actor, obj=target,
-              after={"merged": [c.number for c in sources], "applications": [a.pk for a in moved], "title": target.title})
+    audit_log(
+        ApplicationAction.MERGED,
+        actor=actor,
+        obj=target,
+        after={"merged": [c.number for c in sources], "applications": [a.pk for a in moved], "title": target.title},
+    )
     return target
 
 
@@ -128,7 +168,9 @@ def survey_refresh_completeness(survey: Survey) -> int:
     from surveys.services.applications import completeness
 
     changed = 0
-    received = Application.objects.filter(survey=survey).exclude(status=ApplicationStatus.DRAFT).select_related("survey")
+    received = (
+        Application.objects.filter(survey=survey).exclude(status=ApplicationStatus.DRAFT).select_related("survey")
+    )
     for application in received:
         latest = application.versions.order_by("-number").first()
         if latest is None:
@@ -139,4 +181,3 @@ def survey_refresh_completeness(survey: Survey) -> int:
             Application.objects.filter(pk=application.pk).update(missing_count=count)
             changed += 1
     return changed
-

@@ -53,7 +53,8 @@ def version_pdf_render(version_id: int) -> str:
     except Exception:
         logging.getLogger(__name__).exception("PDF of version %s failed", version_id)
         versions.filter(pdf="", pdf_attempts__gte=settings.ARTEFACT_MAX_ATTEMPTS).update(
-            pdf_status=ArtefactStatus.FAILED)
+            pdf_status=ArtefactStatus.FAILED
+        )
         raise
     filename = f"{version.receipt_number}-v{version.number}.pdf"
     with transaction.atomic():
@@ -62,8 +63,17 @@ def version_pdf_render(version_id: int) -> str:
             return "exists"
         stored = store_bytes(result.data, folder="surveys/receipts", filename=filename)
         versions.filter(pdf="").update(pdf=stored.name, pdf_sha256=stored.sha256, pdf_status=ArtefactStatus.READY)
-        document_record(locked, kind=DocumentKind.RECEIPT, reference=locked.receipt_number,
-                        label=f"v{locked.number}", stored_name=stored.name, result=result)
-        audit_log(ApplicationAction.PDF_RENDERED, obj=locked,
-                  after={"sha256": stored.sha256, "size": stored.size, "signed": result.signed})
+        document_record(
+            locked,
+            kind=DocumentKind.RECEIPT,
+            reference=locked.receipt_number,
+            label=f"v{locked.number}",
+            stored_name=stored.name,
+            result=result,
+        )
+        audit_log(
+            ApplicationAction.PDF_RENDERED,
+            obj=locked,
+            after={"sha256": stored.sha256, "size": stored.size, "signed": result.signed},
+        )
     return "rendered"

@@ -70,18 +70,17 @@ def _queue(template, *, to, user, context, topic, key) -> bool:
 def draft_reminders_send(now: datetime) -> int:
     sent = 0
     for window, label in THRESHOLDS:
-        drafts = (
-            Application.objects.filter(
-                status=ApplicationStatus.DRAFT,
-                survey__stage__in=[SurveyStage.COLLECTION],
-                survey__deadline__gt=now,
-                survey__deadline__lte=now + window,
-            )
-            .select_related("survey", "created_by", "organization")
-        )
+        drafts = Application.objects.filter(
+            status=ApplicationStatus.DRAFT,
+            survey__stage__in=[SurveyStage.COLLECTION],
+            survey__deadline__gt=now,
+            survey__deadline__lte=now + window,
+        ).select_related("survey", "created_by", "organization")
         for application in drafts:
             sent += _queue(
-                "deadline_reminder", to=application.created_by.email, user=application.created_by,
+                "deadline_reminder",
+                to=application.created_by.email,
+                user=application.created_by,
                 context={"application": application, "survey": application.survey},
                 topic=f"surveys.application:{application.pk}",
                 key=f"surveys.reminder:{application.pk}:{label}",
@@ -98,12 +97,15 @@ def invitation_reminders_send(now: datetime) -> int:
     )
     recipients = list(
         Recipient.objects.filter(
-            mail__isnull=False, declined_at__isnull=True,
+            mail__isnull=False,
+            declined_at__isnull=True,
             survey__stage__in=[SurveyStage.DISTRIBUTION, SurveyStage.COLLECTION],
-            survey__deadline__gt=now, survey__deadline__lte=now + longest,
+            survey__deadline__gt=now,
+            survey__deadline__lte=now + longest,
         )
         .exclude(Exists(started))
-        .select_related("survey").order_by("pk")
+        .select_related("survey")
+        .order_by("pk")
     )
     due = {}
     for recipient in recipients:
@@ -117,9 +119,12 @@ def invitation_reminders_send(now: datetime) -> int:
         if key in sent_keys:
             continue
         sent += _queue(
-            "invitation_reminder", to=recipient.email, user=users.get(recipient.email.lower()),
+            "invitation_reminder",
+            to=recipient.email,
+            user=users.get(recipient.email.lower()),
             context={"recipient": recipient, "survey": recipient.survey, "decline_token": recipient.decline_token},
-            topic=f"surveys.invitation:{recipient.pk}", key=key,
+            topic=f"surveys.invitation:{recipient.pk}",
+            key=key,
         )
     return sent
 
@@ -129,9 +134,11 @@ def correction_reminders_send(today: date) -> int:
     applications = (
         Application.objects.filter(
             status__in=[ApplicationStatus.RETURNED, ApplicationStatus.RETURNED_BY_ASSOCIATION],
-            correction_due__gte=today, correction_due__lte=today + timedelta(days=max(d for d, _ in DAY_THRESHOLDS)),
+            correction_due__gte=today,
+            correction_due__lte=today + timedelta(days=max(d for d, _ in DAY_THRESHOLDS)),
         )
-        .select_related("survey", "created_by", "organization").order_by("pk")
+        .select_related("survey", "created_by", "organization")
+        .order_by("pk")
     )
     sent = 0
     for application in applications:
@@ -140,9 +147,12 @@ def correction_reminders_send(today: date) -> int:
             continue
         key = f"surveys.correction_reminder:{application.pk}:{application.correction_due:%Y%m%d}:{label}"
         sent += _queue(
-            "correction_reminder", to=application.created_by.email, user=application.created_by,
+            "correction_reminder",
+            to=application.created_by.email,
+            user=application.created_by,
             context={"application": application, "survey": application.survey},
-            topic=f"surveys.application:{application.pk}", key=key,
+            topic=f"surveys.application:{application.pk}",
+            key=key,
         )
     return sent
 
@@ -153,7 +163,9 @@ def association_reminders_send(now: datetime) -> int:
     longest = max(window for window, _ in THRESHOLDS)
     deadlines = list(
         AssociationDeadline.objects.filter(
-            survey__stage=SurveyStage.COLLECTION, deadline__gt=now, deadline__lte=now + longest,
+            survey__stage=SurveyStage.COLLECTION,
+            deadline__gt=now,
+            deadline__lte=now + longest,
         ).select_related("survey", "association")
     )
     sent = 0
@@ -166,15 +178,18 @@ def association_reminders_send(now: datetime) -> int:
         if waiting:
             for staff in people_with_role(Role.ASSOCIATION_STAFF, organization=internal.association):
                 sent += _queue(
-                    "association_deadline_reminder", to=staff.email, user=staff,
+                    "association_deadline_reminder",
+                    to=staff.email,
+                    user=staff,
                     context={"internal": internal, "survey": internal.survey, "waiting": waiting},
                     topic=f"surveys.association_deadline:{internal.pk}",
-                    key=f"surveys.association_reminder:{internal.pk}:{staff.pk}:"
-                        f"{internal.deadline:%Y%m%d%H%M}:{label}",
+                    key=f"surveys.association_reminder:{internal.pk}:{staff.pk}:{internal.deadline:%Y%m%d%H%M}:{label}",
                 )
         for application in applications.filter(status__in=MEMBER_OPEN).select_related("created_by").order_by("pk"):
             sent += _queue(
-                "member_deadline_reminder", to=application.created_by.email, user=application.created_by,
+                "member_deadline_reminder",
+                to=application.created_by.email,
+                user=application.created_by,
                 context={"internal": internal, "survey": internal.survey, "application": application},
                 topic=f"surveys.application:{application.pk}",
                 key=f"surveys.member_reminder:{application.pk}:{internal.deadline:%Y%m%d%H%M}:{label}",

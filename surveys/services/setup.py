@@ -24,14 +24,18 @@ def _check_gate(survey: Survey, gate: str) -> Survey:
     if survey.in_gate(gate):
         return survey
     if gate == "setup":
-        raise DomainError(_("The criteria and extra questions cannot change once the review has begun."),
-                          code="stage")
+        raise DomainError(_("The criteria and extra questions cannot change once the review has begun."), code="stage")
     raise DomainError(_("A call cannot be edited after its notice."), code="stage")
 
 
 def _conflict() -> DomainError:
-    return DomainError(_("The list changed while you were editing it (or the form was altered), so nothing "
-                         "was saved. Your entries are below; reload the page to see the saved list."), code="conflict")
+    return DomainError(
+        _(
+            "The list changed while you were editing it (or the form was altered), so nothing "
+            "was saved. Your entries are below; reload the page to see the saved list."
+        ),
+        code="conflict",
+    )
 
 
 def _formset_save(survey: Survey, formset, *, gate: str, action: str, actor, after=None) -> None:
@@ -64,13 +68,14 @@ def categories_save(survey: Survey, formset, *, actor) -> None:
         return {"categories": [(c.name, c.horizon_years, c.quota) for c in locked.categories.all()]}
 
     try:
-        _formset_save(survey, formset, gate="editable", action=AuditAction.CATEGORIES_CHANGED, actor=actor,
-                      after=after)
+        _formset_save(survey, formset, gate="editable", action=AuditAction.CATEGORIES_CHANGED, actor=actor, after=after)
     except DomainError as error:
         if error.code != "conflict":
             raise
-        raise DomainError(_("Two categories have the same name, or the list changed while you were editing it; "
-                            "nothing was saved."), code="conflict") from None
+        raise DomainError(
+            _("Two categories have the same name, or the list changed while you were editing it; nothing was saved."),
+            code="conflict",
+        ) from None
 
 
 @transaction.atomic
@@ -79,7 +84,11 @@ def guidance_add(survey: Survey, *, title: str, upload, actor) -> GuidanceFile:
     check_upload(upload, allowed=GUIDANCE_TYPES, max_size=GUIDANCE_MAX)
     survey = _check_gate(survey, "editable")
     guidance = GuidanceFile.objects.create(
-        survey=survey, title=title, file=upload, original_name=safe_original_name(upload.name), size=upload.size,
+        survey=survey,
+        title=title,
+        file=upload,
+        original_name=safe_original_name(upload.name),
+        size=upload.size,
     )
     audit_log(AuditAction.GUIDANCE_ADDED, actor=actor, obj=guidance, after={"name": guidance.original_name})
     return guidance
@@ -101,6 +110,10 @@ def briefing_save(briefing: Briefing, *, upload, actor) -> Briefing:
         briefing.materials_name = safe_original_name(upload.name)
     _check_gate(briefing.survey, "editable")
     briefing.save()
-    audit_log(AuditAction.BRIEFING_SAVED, actor=actor, obj=briefing,
-              after={"starts_at": briefing.starts_at.isoformat(), "place": briefing.place})
+    audit_log(
+        AuditAction.BRIEFING_SAVED,
+        actor=actor,
+        obj=briefing,
+        after={"starts_at": briefing.starts_at.isoformat(), "place": briefing.place},
+    )
     return briefing

@@ -61,27 +61,45 @@ def application_transition(
     application.revision += 1
     application.save(update_fields=["status", "updated_by", "revision", "updated_at", *(update_fields or [])])
     ApplicationEvent.objects.create(
-        application=application, kind=kind, actor=actor, organization=organization, note=note,
+        application=application,
+        kind=kind,
+        actor=actor,
+        organization=organization,
+        note=note,
         version_number=version_number,
     )
-    audit_log(action, actor=actor, obj=application, before={"status": before},
-              after={"status": to, "step": kind, "note": note})
+    audit_log(
+        action,
+        actor=actor,
+        obj=application,
+        before={"status": before},
+        after={"status": to, "step": kind, "note": note},
+    )
     for person in _people_affected(application, kind, to):
         mail_queue(
             "application_status",
             to=person.email,
             recipient_user=person,
-            context={"application": application, "status": ApplicationStatus(to).label, "note": note,
-                     "kind": ProvenanceKind(kind).label},
+            context={
+                "application": application,
+                "status": ApplicationStatus(to).label,
+                "note": note,
+                "kind": ProvenanceKind(kind).label,
+            },
             topic=f"surveys.application:{application.pk}",
         )
     return application
 
 
-def record_step(application: Application, *, kind: str, actor, note: str = "", organization=None,
-                version_number: int | None = None) -> ApplicationEvent:
+def record_step(
+    application: Application, *, kind: str, actor, note: str = "", organization=None, version_number: int | None = None
+) -> ApplicationEvent:
     """A provenance step without a status change (drafting, merging)."""
     return ApplicationEvent.objects.create(
-        application=application, kind=kind, actor=actor, organization=organization, note=note,
+        application=application,
+        kind=kind,
+        actor=actor,
+        organization=organization,
+        note=note,
         version_number=version_number,
     )

@@ -34,5 +34,6 @@ def kst(value, fmt="Y-m-d (D) H:i"):
 
 @register.filter
 def in_gate(survey, name: str) -> bool:
-    """Whether the call's gate ``name`` (``surveys.pipelines``) is open: ``{% if survey|in_gate:"hearing_public" %}``."""
+    """Whether the call's gate ``name`` (``surveys.pipelines``) is open:
+    ``{% if survey|in_gate:"hearing_public" %}``."""
     return survey is not None and survey.in_gate(name)

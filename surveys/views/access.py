@@ -32,7 +32,14 @@ def access_log(request):
     if error:
         errors.append(error)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "surveys/manage/access_log.html", {
-        "page": page, "filters": filters, "actions": AccessAction.choices,
-        "form_errors": " ".join(sorted(set(errors))),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "surveys/manage/access_log.html",
+        {
+            "page": page,
+            "filters": filters,
+            "actions": AccessAction.choices,
+            "form_errors": " ".join(sorted(set(errors))),
+        },
+        status=400 if errors else 200,
+    )

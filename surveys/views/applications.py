@@ -13,14 +13,13 @@ from django.views.decorators.http import require_POST
 from portal.downloads import attachment_response, file_response
 from portal.exceptions import DomainError
 from portal.forms import id_from
-from portal.services.documents import served_file
 from portal.numbers import number_json, number_value
+from portal.services.documents import served_file
 from surveys import selectors
 from surveys.application_schema import section_by_key, section_form_class, sections_for
 from surveys.enums import APPLICATION_TRANSITIONS, EDITABLE_STATUSES, ApplicationStatus
 from surveys.forms import AttachmentForm
-from surveys.models import Application, ApplicationVersion, Attachment, Survey
-from surveys.models import AccessAction
+from surveys.models import AccessAction, Application, ApplicationVersion, Attachment, Survey
 from surveys.services import applications as service
 from surveys.services.access import access_record
 
@@ -52,9 +51,13 @@ def _deadline_context(application: Application) -> dict:
 
 @login_required
 def application_list(request):
-    return render(request, "surveys/application/list.html", {
-        "applications": selectors.applications_for_user(request.user),
-    })
+    return render(
+        request,
+        "surveys/application/list.html",
+        {
+            "applications": selectors.applications_for_user(request.user),
+        },
+    )
 
 
 @login_required
@@ -74,8 +77,9 @@ def application_start(request, pk: int):
         if association is None:
             raise Http404
     try:
-        application = service.application_create(survey, organization=organization, actor=request.user,
-                                                  association=association)
+        application = service.application_create(
+            survey, organization=organization, actor=request.user, association=association
+        )
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("surveys:call_detail", pk=survey.pk)
@@ -151,13 +155,17 @@ def application_edit(request, pk: int, section: str):
         return _refused(request, application, current, form, message, status=400)
 
     if request.htmx:
-        return render(request, "surveys/application/_autosave.html", {"application": application, "saved_at": timezone.now()})
+        return render(
+            request, "surveys/application/_autosave.html", {"application": application, "saved_at": timezone.now()}
+        )
     format_errors = {k: v for k, v in form.errors.items() if any(e.code != "required" for e in v.as_data())}
     action = "save" if format_errors else request.POST.get("action", "save")
     if action in ("next", "previous"):
         return _step(application, current, forward=action == "next")
     messages.success(request, _("The draft was saved."))
-    form = _section_form(application, current, data=request.POST) if format_errors else _section_form(application, current)
+    form = (
+        _section_form(application, current, data=request.POST) if format_errors else _section_form(application, current)
+    )
     if format_errors:
         form.is_valid()
         for name in list(form.errors):
@@ -229,14 +237,21 @@ def application_attachments(request, pk: int):
         blind_of = None
         if request.POST.get("blind_of"):
             blind_of = application.attachments.filter(
-                pk=id_from(request.POST.get("blind_of")) or 0, removed_at__isnull=True, blind_of__isnull=True,
+                pk=id_from(request.POST.get("blind_of")) or 0,
+                removed_at__isnull=True,
+                blind_of__isnull=True,
             ).first()
             if blind_of is None:
                 form.add_error(None, _("That file is no longer attached; reload the page."))
         if form.is_valid():
             try:
-                service.attachment_add(application, upload=form.cleaned_data["file"], actor=request.user,
-                                       blind_of=blind_of, partner_row=form.cleaned_data.get("partner_row"))
+                service.attachment_add(
+                    application,
+                    upload=form.cleaned_data["file"],
+                    actor=request.user,
+                    blind_of=blind_of,
+                    partner_row=form.cleaned_data.get("partner_row"),
+                )
             except ValidationError as error:
                 form.add_error("file", error)
             except DomainError as error:
@@ -245,14 +260,19 @@ def application_attachments(request, pk: int):
                 messages.success(request, _("The file was attached."))
                 return redirect("surveys:application_attachments", pk=application.pk)
         status = 400
-    return render(request, "surveys/application/attachments.html", {
-        "application": application,
-        "form": form,
-        "attachments": _with_partners(_with_blind_versions(application), partners),
-        "partners": partners,
-        "sections": sections_for(application.survey),
-        **_deadline_context(application),
-    }, status=status)
+    return render(
+        request,
+        "surveys/application/attachments.html",
+        {
+            "application": application,
+            "form": form,
+            "attachments": _with_partners(_with_blind_versions(application), partners),
+            "partners": partners,
+            "sections": sections_for(application.survey),
+            **_deadline_context(application),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -281,14 +301,18 @@ def attachment_download(request, pk: int, attachment_pk: int):
 def application_review(request, pk: int):
     application = _application(request, pk, "surveys.edit_application")
     access_record(request.user, application, AccessAction.EDIT_VIEW, detail="review")
-    return render(request, "surveys/application/review.html", {
-        "application": application,
-        "missing": service.completeness(application),
-        "sections": sections_for(application.survey),
-        "answers": service.labelled_answers(application.survey, application.answers),
-        "attachments": application.attachments.filter(removed_at__isnull=True),
-        **_deadline_context(application),
-    })
+    return render(
+        request,
+        "surveys/application/review.html",
+        {
+            "application": application,
+            "missing": service.completeness(application),
+            "sections": sections_for(application.survey),
+            "answers": service.labelled_answers(application.survey, application.answers),
+            "attachments": application.attachments.filter(removed_at__isnull=True),
+            **_deadline_context(application),
+        },
+    )
 
 
 @login_required
@@ -304,8 +328,11 @@ def application_submit(request, pk: int):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("surveys:application_review", pk=application.pk)
-    messages.success(request, _("Submitted. Receipt number %(receipt)s, version %(n)d. The receipt PDF is being prepared.")
-                     % {"receipt": version.receipt_number, "n": version.number})
+    messages.success(
+        request,
+        _("Submitted. Receipt number %(receipt)s, version %(n)d. The receipt PDF is being prepared.")
+        % {"receipt": version.receipt_number, "n": version.number},
+    )
     return redirect("surveys:application_detail", pk=application.pk)
 
 
@@ -330,31 +357,42 @@ def application_withdraw(request, pk: int):
 def application_detail(request, pk: int):
     application = _application(request, pk)
     access_record(request.user, application, AccessAction.VIEW)
-    return render(request, "surveys/application/detail.html", {
-        "application": application,
-        "events": application.events.select_related("actor", "organization"),
-        "versions": application.versions.select_related("submitted_by").order_by("-number"),
-        "may_edit": request.user.has_perm("surveys.edit_application", application),
-        "first_section": sections_for(application.survey)[0].key,
-        **_deadline_context(application),
-    })
+    return render(
+        request,
+        "surveys/application/detail.html",
+        {
+            "application": application,
+            "events": application.events.select_related("actor", "organization"),
+            "versions": application.versions.select_related("submitted_by").order_by("-number"),
+            "may_edit": request.user.has_perm("surveys.edit_application", application),
+            "first_section": sections_for(application.survey)[0].key,
+            **_deadline_context(application),
+        },
+    )
 
 
 def _version(request, pk: int, number: int) -> ApplicationVersion:
     application = _application(request, pk)
-    return get_object_or_404(ApplicationVersion.objects.select_related("application__survey", "submitted_by"),
-                             application=application, number=number)
+    return get_object_or_404(
+        ApplicationVersion.objects.select_related("application__survey", "submitted_by"),
+        application=application,
+        number=number,
+    )
 
 
 @login_required
 def version_detail(request, pk: int, number: int):
     version = _version(request, pk, number)
     access_record(request.user, version.application, AccessAction.VERSION_VIEW, detail=f"v{version.number}")
-    return render(request, "surveys/application/version.html", {
-        "version": version,
-        "application": version.application,
-        "answers": service.labelled_answers(version.application.survey, version.answers),
-    })
+    return render(
+        request,
+        "surveys/application/version.html",
+        {
+            "version": version,
+            "application": version.application,
+            "answers": service.labelled_answers(version.application.survey, version.answers),
+        },
+    )
 
 
 @login_required
@@ -375,10 +413,16 @@ def version_diff(request, pk: int):
     old = get_object_or_404(ApplicationVersion, application=application, number=min(a, b))
     new = get_object_or_404(ApplicationVersion, application=application, number=max(a, b))
     access_record(request.user, application, AccessAction.DIFF, detail=f"v{old.number}-v{new.number}")
-    return render(request, "surveys/application/diff.html", {
-        "application": application, "old": old, "new": new,
-        "changes": service.version_diff(application.survey, old, new),
-    })
+    return render(
+        request,
+        "surveys/application/diff.html",
+        {
+            "application": application,
+            "old": old,
+            "new": new,
+            "changes": service.version_diff(application.survey, old, new),
+        },
+    )
 
 
 @login_required
@@ -388,14 +432,20 @@ def application_record_pdf(request, pk: int):
     from surveys.services.receipts import version_pdf_context
 
     application = _application(request, pk)
-    latest = application.versions.select_related("application__survey", "application__organization", "submitted_by").order_by("-number").first()
+    latest = (
+        application.versions.select_related("application__survey", "application__organization", "submitted_by")
+        .order_by("-number")
+        .first()
+    )
     if latest is None:
         raise Http404
     access_record(request.user, application, AccessAction.RECORD_PDF, detail=f"v{latest.number}")
     context = version_pdf_context(latest)
     context["record"] = True
     context["events"] = application.events.select_related("actor", "organization").order_by("at", "pk")
-    return file_response(render_pdf("pdf/application_version.html", context), f"{application.receipt_number}-record.pdf")
+    return file_response(
+        render_pdf("pdf/application_version.html", context), f"{application.receipt_number}-record.pdf"
+    )
 
 
 @login_required

@@ -17,8 +17,11 @@ def call_calendar(request, pk: int):
     survey = selectors.survey_for_public(pk)
     if survey is None:
         raise Http404
-    return _ics(ical(survey_events(survey), name=survey.display_title, stamp=survey.updated_at),
-                f"call-{survey.pk}.ics", attachment=True)
+    return _ics(
+        ical(survey_events(survey), name=survey.display_title, stamp=survey.updated_at),
+        f"call-{survey.pk}.ics",
+        attachment=True,
+    )
 
 
 def feed(request, token: str):

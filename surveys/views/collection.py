@@ -14,8 +14,8 @@ from surveys import selectors
 from surveys.enums import ApplicationStatus
 from surveys.forms import EndorseForm, ForwardForm, InternalDeadlineForm, ReturnForm
 from surveys.models import AccessAction, Application, AssociationDeadline, Survey
-from surveys.services.access import access_record
 from surveys.services import collection as service
+from surveys.services.access import access_record
 from surveys.services.applications import labelled_answers
 
 
@@ -42,13 +42,22 @@ def _dashboard(request, survey, association, associations, forward_form=None, de
     page = Paginator(submissions, 50).get_page(request.GET.get("page"))
     endorsed = selectors.association_submissions(survey, association).filter(status=ApplicationStatus.ENDORSED)
     internal = AssociationDeadline.objects.filter(survey=survey, association=association).first()
-    return render(request, "surveys/collection/dashboard.html", {
-        "survey": survey, "association": association, "associations": associations, "page": page,
-        "status_filter": status_filter, "statuses": ApplicationStatus.choices,
-        "forward_form": forward_form or ForwardForm(queryset=endorsed),
-        "deadline_form": deadline_form or InternalDeadlineForm(),
-        "internal_deadline": internal,
-    }, status=status)
+    return render(
+        request,
+        "surveys/collection/dashboard.html",
+        {
+            "survey": survey,
+            "association": association,
+            "associations": associations,
+            "page": page,
+            "status_filter": status_filter,
+            "statuses": ApplicationStatus.choices,
+            "forward_form": forward_form or ForwardForm(queryset=endorsed),
+            "deadline_form": deadline_form or InternalDeadlineForm(),
+            "internal_deadline": internal,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -68,13 +77,18 @@ def forward(request, pk: int):
     if form.is_valid():
         try:
             batch = service.association_forward(
-                list(form.cleaned_data["applications"]), association=association, survey=survey,
-                actor=request.user, cover_letter=form.cleaned_data["cover_letter"],
+                list(form.cleaned_data["applications"]),
+                association=association,
+                survey=survey,
+                actor=request.user,
+                cover_letter=form.cleaned_data["cover_letter"],
             )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("%(n)d applications were forwarded to MOTIE.") % {"n": batch.applications.count()})
+            messages.success(
+                request, _("%(n)d applications were forwarded to MOTIE.") % {"n": batch.applications.count()}
+            )
             return _back(survey, association)
     return _dashboard(request, survey, association, associations, forward_form=form, status=400)
 
@@ -87,8 +101,9 @@ def internal_deadline(request, pk: int):
     form = InternalDeadlineForm(request.POST)
     if form.is_valid():
         try:
-            service.association_deadline_set(survey, association=association, deadline=form.cleaned_data["deadline"],
-                                             actor=request.user)
+            service.association_deadline_set(
+                survey, association=association, deadline=form.cleaned_data["deadline"], actor=request.user
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -100,10 +115,11 @@ def internal_deadline(request, pk: int):
 @login_required
 def application_check(request, pk: int):
     """One member submission: its latest version, provenance, and the association's decisions."""
-    application = get_object_or_404(
-        Application.objects.select_related("survey", "organization", "association"), pk=pk
-    )
-    if not request.user.has_perm("surveys.collect_for_association", application.association) or application.status == "draft":
+    application = get_object_or_404(Application.objects.select_related("survey", "organization", "association"), pk=pk)
+    if (
+        not request.user.has_perm("surveys.collect_for_association", application.association)
+        or application.status == "draft"
+    ):
         raise Http404
     access_record(request.user, application, AccessAction.ASSOCIATION_VIEW)
     association = application.association
@@ -113,24 +129,39 @@ def application_check(request, pk: int):
     if request.method == "POST":
         try:
             if request.POST.get("decision") == "return" and return_form.is_valid():
-                service.association_return(application, association=association, actor=request.user,
-                                           comment=return_form.cleaned_data["comment"],
-                                           correction_due=return_form.cleaned_data["correction_due"])
+                service.association_return(
+                    application,
+                    association=association,
+                    actor=request.user,
+                    comment=return_form.cleaned_data["comment"],
+                    correction_due=return_form.cleaned_data["correction_due"],
+                )
                 messages.success(request, _("The application was returned to the company with your comments."))
                 return redirect("surveys:collection_application", pk=application.pk)
             if request.POST.get("decision") == "endorse" and endorse_form.is_valid():
-                service.association_endorse(application, association=association, actor=request.user,
-                                            opinion=endorse_form.cleaned_data["opinion"])
+                service.association_endorse(
+                    application,
+                    association=association,
+                    actor=request.user,
+                    opinion=endorse_form.cleaned_data["opinion"],
+                )
                 messages.success(request, _("Endorsed. Forward it to MOTIE from the collection dashboard."))
                 return redirect("surveys:collection_application", pk=application.pk)
         except DomainError as error:
             messages.error(request, error.message)
         status = 400
     latest = application.versions.order_by("-number").first()
-    return render(request, "surveys/collection/application.html", {
-        "application": application, "latest": latest,
-        "answers": labelled_answers(application.survey, latest.answers) if latest else [],
-        "events": application.events.select_related("actor", "organization"),
-        "return_form": return_form, "endorse_form": endorse_form,
-        "may_decide": application.status in (ApplicationStatus.ASSOCIATION_REVIEW, ApplicationStatus.ENDORSED),
-    }, status=status)
+    return render(
+        request,
+        "surveys/collection/application.html",
+        {
+            "application": application,
+            "latest": latest,
+            "answers": labelled_answers(application.survey, latest.answers) if latest else [],
+            "events": application.events.select_related("actor", "organization"),
+            "return_form": return_form,
+            "endorse_form": endorse_form,
+            "may_decide": application.status in (ApplicationStatus.ASSOCIATION_REVIEW, ApplicationStatus.ENDORSED),
+        },
+        status=status,
+    )

@@ -33,15 +33,20 @@ def _render_recipients(request, survey, selection_form=None, import_form=None, i
     elif status_filter:
         recipients = recipients.filter(mail__status=status_filter)
     page = Paginator(recipients, 50).get_page(request.GET.get("page"))
-    return render(request, "surveys/manage/recipients.html", {
-        "survey": survey,
-        "page": page,
-        "status_filter": status_filter,
-        "selection_form": selection_form or RecipientSelectionForm(),
-        "import_form": import_form or RecipientImportForm(),
-        "import_result": import_result,
-        "not_sent": survey.recipients.filter(mail__isnull=True).count(),
-    }, status=status)
+    return render(
+        request,
+        "surveys/manage/recipients.html",
+        {
+            "survey": survey,
+            "page": page,
+            "status_filter": status_filter,
+            "selection_form": selection_form or RecipientSelectionForm(),
+            "import_form": import_form or RecipientImportForm(),
+            "import_result": import_result,
+            "not_sent": survey.recipients.filter(mail__isnull=True).count(),
+        },
+        status=status,
+    )
 
 
 @manage
@@ -109,26 +114,41 @@ def invitation_resend_view(request, pk: int, recipient_pk: int):
 @manage
 def inquiries(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
-    items = survey.inquiries.select_related("asked_by", "organization", "answered_by").order_by("answered_at", "-created_at")
-    return render(request, "surveys/manage/inquiries.html", {"survey": survey, "inquiries": items, "form": AnswerForm()})
+    items = survey.inquiries.select_related("asked_by", "organization", "answered_by").order_by(
+        "answered_at", "-created_at"
+    )
+    return render(
+        request, "surveys/manage/inquiries.html", {"survey": survey, "inquiries": items, "form": AnswerForm()}
+    )
 
 
 @manage
 def inquiry_answer_view(request, pk: int, inquiry_pk: int):
     survey = get_object_or_404(Survey, pk=pk)
-    inquiry = get_object_or_404(Inquiry.objects.select_related("asked_by", "organization"), pk=inquiry_pk, survey=survey)
+    inquiry = get_object_or_404(
+        Inquiry.objects.select_related("asked_by", "organization"), pk=inquiry_pk, survey=survey
+    )
     form = AnswerForm(request.POST or None, initial={"answer": inquiry.answer, "publish": inquiry.is_published})
     if request.method == "POST" and form.is_valid():
         try:
-            inquiry_answer(inquiry, answer=form.cleaned_data["answer"], publish=form.cleaned_data["publish"], actor=request.user)
+            inquiry_answer(
+                inquiry, answer=form.cleaned_data["answer"], publish=form.cleaned_data["publish"], actor=request.user
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The answer was saved and mailed to the asker."))
             return redirect("surveys:manage_inquiries", pk=pk)
-    return render(request, "surveys/manage/form_page.html", {
-        "survey": survey, "inquiry": inquiry, "form": form, "page_title": _("Answer a question"),
-    })
+    return render(
+        request,
+        "surveys/manage/form_page.html",
+        {
+            "survey": survey,
+            "inquiry": inquiry,
+            "form": form,
+            "page_title": _("Answer a question"),
+        },
+    )
 
 
 def invitation_decline_view(request, token: str):
@@ -139,12 +159,15 @@ def invitation_decline_view(request, token: str):
         raise Http404
     if request.method == "POST":
         invitation_decline(recipient, actor=request.user, via="dashboard" if request.POST.get("next") else "link")
-        messages.success(request, _("The invitation was declined. No further reminders about this call will be sent "
-                                    "to your organisation."))
+        messages.success(
+            request,
+            _("The invitation was declined. No further reminders about this call will be sent to your organisation."),
+        )
         next_url = request.POST.get("next", "")
         if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
             return redirect(next_url)
         return redirect("surveys:invitation_decline", token=token)
     recipient.refresh_from_db(fields=["declined_at"])
-    return render(request, "surveys/invitation/decline.html", {"recipient": recipient, "survey": recipient.survey,
-                                                                "token": token})
+    return render(
+        request, "surveys/invitation/decline.html", {"recipient": recipient, "survey": recipient.survey, "token": token}
+    )

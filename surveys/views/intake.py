@@ -30,9 +30,14 @@ from surveys.services.applications import labelled_answers
 intake = permission_or_404("surveys.run_intake")
 
 SORTS = {
-    "received": "submitted_at", "-received": "-submitted_at",
-    "organization": "organization__name", "-organization": "-organization__name",
-    "title": "title", "-title": "-title", "receipt": "receipt_number", "-receipt": "-receipt_number",
+    "received": "submitted_at",
+    "-received": "-submitted_at",
+    "organization": "organization__name",
+    "-organization": "-organization__name",
+    "title": "title",
+    "-title": "-title",
+    "receipt": "receipt_number",
+    "-receipt": "-receipt_number",
 }
 
 EXPORT_COLUMNS = [
@@ -46,7 +51,10 @@ EXPORT_COLUMNS = [
     (gettext_lazy("Status"), lambda a: a.get_status_display()),
     (gettext_lazy("Versions"), lambda a: a.version_count),
     (gettext_lazy("Missing items"), lambda a: a.missing_count),
-    (gettext_lazy("Last submitted"), lambda a: timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else ""),
+    (
+        gettext_lazy("Last submitted"),
+        lambda a: timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else "",
+    ),
     (gettext_lazy("Candidate"), lambda a: a.candidate.number if a.candidate else ""),
 ]
 
@@ -83,18 +91,29 @@ def _count_received(survey) -> dict:
     received = selectors.intake_applications(survey)
     per_day = (
         received.annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
-        .values("day").annotate(n=Count("pk")).order_by("day")
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
     )
-    chart = {"labels": [row["day"].isoformat() for row in per_day if row["day"]],
-             "counts": [row["n"] for row in per_day if row["day"]], "label": _("Applications received per day")}
+    chart = {
+        "labels": [row["day"].isoformat() for row in per_day if row["day"]],
+        "counts": [row["n"] for row in per_day if row["day"]],
+        "label": _("Applications received per day"),
+    }
     fields = selectors.field_names()
     counts = {
-        "field": [(fields.get(row["field_code"], row["field_code"] or "—"), row["n"]) for row in
-                  received.values("field_code").annotate(n=Count("pk")).order_by("field_code")],
-        "channel": [(str(Channel(row["channel"]).label), row["n"]) for row in
-                    received.values("channel").annotate(n=Count("pk")).order_by("channel")],
-        "type": [(str(OrganizationType(row["organization__type"]).label), row["n"]) for row in
-                 received.values("organization__type").annotate(n=Count("pk")).order_by("organization__type")],
+        "field": [
+            (fields.get(row["field_code"], row["field_code"] or "—"), row["n"])
+            for row in received.values("field_code").annotate(n=Count("pk")).order_by("field_code")
+        ],
+        "channel": [
+            (str(Channel(row["channel"]).label), row["n"])
+            for row in received.values("channel").annotate(n=Count("pk")).order_by("channel")
+        ],
+        "type": [
+            (str(OrganizationType(row["organization__type"]).label), row["n"])
+            for row in received.values("organization__type").annotate(n=Count("pk")).order_by("organization__type")
+        ],
     }
     return {"chart": chart, "counts": counts, "total": received.count()}
 
@@ -115,14 +134,23 @@ def intake_list(request, pk: int):
     if not narrowed:
         paginator.count = summary["total"]  # the summary counted the same list: spares a COUNT of the call
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "surveys/intake/list.html", {
-        "survey": survey, "page": page, "filters": filters, "counts": summary["counts"], "total": summary["total"],
-        "chart": summary["chart"],
-        "field_choices": [(f.code, f.display_name) for f in survey.fields.all()],
-        "channel_choices": Channel.choices, "type_choices": OrganizationType.choices,
-        "status_choices": [(s.value, s.label) for s in ApplicationStatus if s in RECEIVED_STATUSES],
-        "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "surveys/intake/list.html",
+        {
+            "survey": survey,
+            "page": page,
+            "filters": filters,
+            "counts": summary["counts"],
+            "total": summary["total"],
+            "chart": summary["chart"],
+            "field_choices": [(f.code, f.display_name) for f in survey.fields.all()],
+            "channel_choices": Channel.choices,
+            "type_choices": OrganizationType.choices,
+            "status_choices": [(s.value, s.label) for s in ApplicationStatus if s in RECEIVED_STATUSES],
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 #: Excel keeps at most this many characters in a cell.
@@ -139,14 +167,18 @@ def _as_text(value):
 def _answer_columns(survey) -> list[tuple[tuple[str, str], str]]:
     """One column per question of the call's form, in form order, the criteria's justifications among
     them: [((section title, field name), header)]."""
-    return [((title, name), f"{title} · {label}") for title, rows in labelled_answers(survey, {})
-            for name, label, _value in rows]
+    return [
+        ((title, name), f"{title} · {label}")
+        for title, rows in labelled_answers(survey, {})
+        for name, label, _value in rows
+    ]
 
 
 def _answer_values(survey, answers: dict, columns) -> list[str]:
     """The answers as the ministry reads them (choices by their labels), in the columns' order."""
-    by_key = {(title, name): value for title, rows in labelled_answers(survey, answers or {})
-              for name, _label, value in rows}
+    by_key = {
+        (title, name): value for title, rows in labelled_answers(survey, answers or {}) for name, _label, value in rows
+    }
     return [by_key.get(key, "") for key, _header in columns]
 
 
@@ -154,9 +186,7 @@ def _with_submitted_answers(applications):
     """Each application with the answers of its latest submitted version (what intake reads), in the same
     query: the export's query count does not grow with its rows."""
     latest = ApplicationVersion.objects.filter(application=OuterRef("pk")).order_by("-number").values("answers")[:1]
-    return applications.defer(*LIST_DEFERRED).annotate(
-        submitted_answers=Subquery(latest, output_field=JSONField())
-    )
+    return applications.defer(*LIST_DEFERRED).annotate(submitted_answers=Subquery(latest, output_field=JSONField()))
 
 
 def _export(survey, applications, kind):
@@ -208,7 +238,9 @@ def intake_application(request, pk: int, application_pk: int):
     survey = get_object_or_404(Survey, pk=pk)
     application = get_object_or_404(
         Application.objects.select_related("organization", "association", "candidate", "duplicate_of"),
-        pk=application_pk, survey=survey, status__in=RECEIVED_STATUSES,
+        pk=application_pk,
+        survey=survey,
+        status__in=RECEIVED_STATUSES,
     )
     access_record(request.user, application, AccessAction.INTAKE_VIEW)
     others = selectors.intake_applications(survey).exclude(pk=application.pk).order_by("receipt_number")
@@ -227,29 +259,51 @@ def intake_application(request, pk: int, application_pk: int):
                 messages.success(request, _("Accepted into technical review."))
                 return redirect("surveys:intake_list", pk=survey.pk)
             if decision == "return" and return_form.is_valid():
-                service.intake_return(application, actor=request.user, reason=return_form.cleaned_data["reason"],
-                                      correction_due=return_form.cleaned_data["correction_due"])
+                service.intake_return(
+                    application,
+                    actor=request.user,
+                    reason=return_form.cleaned_data["reason"],
+                    correction_due=return_form.cleaned_data["correction_due"],
+                )
                 messages.success(request, _("Returned for correction; the applicant was told by mail."))
                 return redirect("surveys:intake_list", pk=survey.pk)
             if decision == "blind" and blind_form.is_valid():
-                service.intake_request_blind_version(application, actor=request.user, findings=findings,
-                                                     correction_due=blind_form.cleaned_data["correction_due"])
+                service.intake_request_blind_version(
+                    application,
+                    actor=request.user,
+                    findings=findings,
+                    correction_due=blind_form.cleaned_data["correction_due"],
+                )
                 messages.success(request, _("Returned for blind attachments; the applicant was told by mail."))
                 return redirect("surveys:intake_list", pk=survey.pk)
             if decision == "duplicate" and duplicate_form.is_valid():
-                service.intake_mark_duplicate(application, of=duplicate_form.cleaned_data["of"], actor=request.user,
-                                              note=duplicate_form.cleaned_data["note"])
+                service.intake_mark_duplicate(
+                    application,
+                    of=duplicate_form.cleaned_data["of"],
+                    actor=request.user,
+                    note=duplicate_form.cleaned_data["note"],
+                )
                 messages.success(request, _("Marked as a duplicate."))
                 return redirect("surveys:intake_list", pk=survey.pk)
         except DomainError as error:
             messages.error(request, error.message)
         status = 400
-    return render(request, "surveys/intake/application.html", {
-        "survey": survey, "application": application, "latest": latest,
-        "answers": labelled_answers(survey, latest.answers) if latest else [],
-        "events": application.events.select_related("actor", "organization"),
-        "return_form": return_form, "duplicate_form": duplicate_form, "blind_form": blind_form, "findings": findings,
-    }, status=status)
+    return render(
+        request,
+        "surveys/intake/application.html",
+        {
+            "survey": survey,
+            "application": application,
+            "latest": latest,
+            "answers": labelled_answers(survey, latest.answers) if latest else [],
+            "events": application.events.select_related("actor", "organization"),
+            "return_form": return_form,
+            "duplicate_form": duplicate_form,
+            "blind_form": blind_form,
+            "findings": findings,
+        },
+        status=status,
+    )
 
 
 @intake
@@ -259,17 +313,26 @@ def candidates(request, pk: int):
     form = MergeForm(request.POST or None, queryset=open_candidates)
     if request.method == "POST" and form.is_valid():
         try:
-            target = service.candidate_merge(form.cleaned_data["target"], list(form.cleaned_data["sources"]),
-                                             actor=request.user, title=form.cleaned_data["title"])
+            target = service.candidate_merge(
+                form.cleaned_data["target"],
+                list(form.cleaned_data["sources"]),
+                actor=request.user,
+                title=form.cleaned_data["title"],
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Merged into %(number)s.") % {"number": target.number})
             return redirect("surveys:intake_candidates", pk=survey.pk)
-    listing = open_candidates.prefetch_related(Prefetch(
-        "applications",
-        queryset=Application.objects.select_related("organization", "association").order_by("receipt_number"),
-    ))
-    return render(request, "surveys/intake/candidates.html", {"survey": survey, "candidates": listing, "form": form},
-                  status=400 if request.method == "POST" else 200)
-
+    listing = open_candidates.prefetch_related(
+        Prefetch(
+            "applications",
+            queryset=Application.objects.select_related("organization", "association").order_by("receipt_number"),
+        )
+    )
+    return render(
+        request,
+        "surveys/intake/candidates.html",
+        {"survey": survey, "candidates": listing, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

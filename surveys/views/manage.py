@@ -14,20 +14,24 @@ from surveys import selectors
 from surveys.application_schema import section_form_class, sections_for
 from surveys.forms import (
     BriefingForm,
+    CandidateListImportForm,
+    CategoryFormSet,
     CriterionFormSet,
     GuidanceFileForm,
     QuestionFormSet,
     SurveyForm,
     TransitionForm,
-    CandidateListImportForm,
-    CategoryFormSet,
 )
-from surveys.services import categories, setup
 from surveys.models import Briefing, GuidanceFile, Survey
+from surveys.services import categories, setup
 from surveys.services.calls import (
-    allowed_transitions, early_move, organizations_cut_short, survey_create, survey_transition, survey_update,
+    allowed_transitions,
+    early_move,
+    organizations_cut_short,
+    survey_create,
+    survey_transition,
+    survey_update,
 )
-
 
 manage = permission_or_404("surveys.manage_survey")
 
@@ -53,8 +57,13 @@ def survey_new(request):
 
 def _render_detail(request, survey, transition_form, status=200):
     survey = Survey.objects.prefetch_related(
-        "fields", "criteria", "questions", "guidance_files", "briefings",
-        "briefings__signups__organization", "briefings__signups__user",
+        "fields",
+        "criteria",
+        "questions",
+        "guidance_files",
+        "briefings",
+        "briefings__signups__organization",
+        "briefings__signups__user",
     ).get(pk=survey.pk)
     pipeline = survey.pipeline
     transitions = [
@@ -63,16 +72,22 @@ def _render_detail(request, survey, transition_form, status=200):
     ]
     stages = [{"value": stage, "label": pipeline.label(stage)} for stage in pipeline.stages_of(survey)]
     early = early_move(survey)
-    return render(request, "surveys/manage/detail.html", {
-        "survey": survey,
-        "transitions": transitions,
-        "stages": stages,
-        "stage_index": [stage["value"] for stage in stages].index(survey.stage) if survey.stage in
-        pipeline.stages_of(survey) else -1,
-        "transition_form": transition_form,
-        "early": early,
-        "cut_short": organizations_cut_short(survey).count() if early == "collection" else 0,
-    }, status=status)
+    return render(
+        request,
+        "surveys/manage/detail.html",
+        {
+            "survey": survey,
+            "transitions": transitions,
+            "stages": stages,
+            "stage_index": [stage["value"] for stage in stages].index(survey.stage)
+            if survey.stage in pipeline.stages_of(survey)
+            else -1,
+            "transition_form": transition_form,
+            "early": early,
+            "cut_short": organizations_cut_short(survey).count() if early == "collection" else 0,
+        },
+        status=status,
+    )
 
 
 @manage
@@ -107,14 +122,21 @@ def _formset_view(request, pk, formset_class, template, save, success):
         else:
             messages.success(request, success)
             return redirect("surveys:manage_detail", pk=survey.pk)
-    return render(request, template, {"survey": survey, "formset": formset, "conflict": conflict},
-                  status=400 if conflict else 200)
+    return render(
+        request, template, {"survey": survey, "formset": formset, "conflict": conflict}, status=400 if conflict else 200
+    )
 
 
 @manage
 def criteria_edit(request, pk: int):
-    return _formset_view(request, pk, CriterionFormSet, "surveys/manage/criteria.html",
-                         setup.criteria_save, _("The criteria were saved."))
+    return _formset_view(
+        request,
+        pk,
+        CriterionFormSet,
+        "surveys/manage/criteria.html",
+        setup.criteria_save,
+        _("The criteria were saved."),
+    )
 
 
 @manage
@@ -125,7 +147,8 @@ def categories_edit(request, pk: int):
         raise Http404
     formset = CategoryFormSet(request.POST if request.POST.get("form") == "categories" else None, instance=survey)
     import_form = CandidateListImportForm(
-        request.POST if request.POST.get("form") == "list" else None, request.FILES or None)
+        request.POST if request.POST.get("form") == "list" else None, request.FILES or None
+    )
     result, conflict, status = None, None, 200
     if request.method == "POST" and request.POST.get("form") == "categories":
         status = 400
@@ -142,29 +165,50 @@ def categories_edit(request, pk: int):
         if import_form.is_valid():
             try:
                 result = categories.listed_technologies_import(
-                    survey, upload=import_form.cleaned_data["file"], replace=import_form.cleaned_data["replace"],
-                    actor=request.user)
+                    survey,
+                    upload=import_form.cleaned_data["file"],
+                    replace=import_form.cleaned_data["replace"],
+                    actor=request.user,
+                )
             except ValidationError as error:
                 import_form.add_error("file", error)
             except DomainError as error:
                 import_form.add_error(None, error.message)
             else:
                 status = 200
-                messages.success(request, _("%(added)d technologies added, %(errors)d rows with errors.")
-                                 % {"added": result.added, "errors": len(result.errors)})
+                messages.success(
+                    request,
+                    _("%(added)d technologies added, %(errors)d rows with errors.")
+                    % {"added": result.added, "errors": len(result.errors)},
+                )
     elif request.method == "POST":
         raise Http404
     listed = survey.listed_technologies.select_related("category")
-    return render(request, "surveys/manage/categories.html", {
-        "survey": survey, "formset": formset, "import_form": import_form, "result": result, "conflict": conflict,
-        "listed": listed,
-    }, status=status)
+    return render(
+        request,
+        "surveys/manage/categories.html",
+        {
+            "survey": survey,
+            "formset": formset,
+            "import_form": import_form,
+            "result": result,
+            "conflict": conflict,
+            "listed": listed,
+        },
+        status=status,
+    )
 
 
 @manage
 def questions_edit(request, pk: int):
-    return _formset_view(request, pk, QuestionFormSet, "surveys/manage/questions.html",
-                         setup.questions_save, _("The extra questions were saved."))
+    return _formset_view(
+        request,
+        pk,
+        QuestionFormSet,
+        "surveys/manage/questions.html",
+        setup.questions_save,
+        _("The extra questions were saved."),
+    )
 
 
 @manage
@@ -173,8 +217,9 @@ def guidance_add(request, pk: int):
     form = GuidanceFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            setup.guidance_add(survey, title=form.cleaned_data["title"], upload=form.cleaned_data["file"],
-                               actor=request.user)
+            setup.guidance_add(
+                survey, title=form.cleaned_data["title"], upload=form.cleaned_data["file"], actor=request.user
+            )
         except ValidationError as error:
             form.add_error("file", error)
         except DomainError as error:
@@ -182,7 +227,11 @@ def guidance_add(request, pk: int):
         else:
             messages.success(request, _("The guidance file was added."))
             return redirect("surveys:manage_detail", pk=survey.pk)
-    return render(request, "surveys/manage/form_page.html", {"survey": survey, "form": form, "page_title": _("Add a guidance file")})
+    return render(
+        request,
+        "surveys/manage/form_page.html",
+        {"survey": survey, "form": form, "page_title": _("Add a guidance file")},
+    )
 
 
 @require_POST
@@ -217,17 +266,16 @@ def briefing_edit(request, pk: int, briefing_pk: int | None = None):
         else:
             messages.success(request, _("The briefing session was saved and is shown on the call page."))
             return redirect("surveys:manage_detail", pk=survey.pk)
-    return render(request, "surveys/manage/form_page.html", {"survey": survey, "form": form, "page_title": _("Briefing session")})
+    return render(
+        request, "surveys/manage/form_page.html", {"survey": survey, "form": form, "page_title": _("Briefing session")}
+    )
 
 
 @manage
 def survey_preview(request, pk: int):
     """The form exactly as an applicant will get it, section by section, not submittable."""
     survey = get_object_or_404(Survey.objects.prefetch_related("fields", "criteria", "questions"), pk=pk)
-    sections = [
-        (section, section_form_class(survey, section)(prefix=section.key))
-        for section in sections_for(survey)
-    ]
+    sections = [(section, section_form_class(survey, section)(prefix=section.key)) for section in sections_for(survey)]
     return render(request, "surveys/manage/preview.html", {"survey": survey, "sections": sections})
 
 
@@ -238,8 +286,13 @@ def survey_stage(request, pk: int):
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
-            survey = survey_transition(survey, to=form.cleaned_data["to"], actor=request.user,
-                                       reason=form.cleaned_data["reason"], confirmed=form.cleaned_data["confirmed"])
+            survey = survey_transition(
+                survey,
+                to=form.cleaned_data["to"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                confirmed=form.cleaned_data["confirmed"],
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -257,14 +310,24 @@ def extensions(request, pk: int):
     form = ExtensionForm(request.POST or None, survey=survey)
     if request.method == "POST" and form.is_valid():
         try:
-            extension_grant(survey, organization=form.cleaned_data["organization"], deadline=form.cleaned_data["deadline"],
-                            reason=form.cleaned_data["reason"], actor=request.user)
+            extension_grant(
+                survey,
+                organization=form.cleaned_data["organization"],
+                deadline=form.cleaned_data["deadline"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The extension was granted and recorded."))
             return redirect("surveys:manage_extensions", pk=survey.pk)
-    return render(request, "surveys/manage/extensions.html", {
-        "survey": survey, "form": form,
-        "extensions": survey.extensions.select_related("organization", "granted_by"),
-    })
+    return render(
+        request,
+        "surveys/manage/extensions.html",
+        {
+            "survey": survey,
+            "form": form,
+            "extensions": survey.extensions.select_related("organization", "granted_by"),
+        },
+    )

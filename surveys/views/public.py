@@ -39,20 +39,28 @@ def call_detail(request, pk: int):
     may_ask = request.user.has_perm("surveys.ask_question", survey)
     signed_up = {}
     if may_ask:
-        signed_up = dict(BriefingSignup.objects.filter(briefing__survey=survey, user=request.user)
-                         .values_list("briefing_id", "attendees"))
-    briefing_rows = [(briefing, briefings.seats_left(briefing), signed_up.get(briefing.pk))
-                     for briefing in survey.briefings.all()]
-    return render(request, "surveys/call/detail.html", {
-        "survey": survey,
-        "briefing_rows": briefing_rows,
-        "now": timezone.now(),
-        "inquiry_form": InquiryForm(),
-        "may_ask": may_ask,
-        "my_questions": my_questions,
-        "filing_organizations": filing,
-        "association_choices": association_choices,
-    })
+        signed_up = dict(
+            BriefingSignup.objects.filter(briefing__survey=survey, user=request.user).values_list(
+                "briefing_id", "attendees"
+            )
+        )
+    briefing_rows = [
+        (briefing, briefings.seats_left(briefing), signed_up.get(briefing.pk)) for briefing in survey.briefings.all()
+    ]
+    return render(
+        request,
+        "surveys/call/detail.html",
+        {
+            "survey": survey,
+            "briefing_rows": briefing_rows,
+            "now": timezone.now(),
+            "inquiry_form": InquiryForm(),
+            "may_ask": may_ask,
+            "my_questions": my_questions,
+            "filing_organizations": filing,
+            "association_choices": association_choices,
+        },
+    )
 
 
 def call_form_pdf(request, pk: int):
@@ -93,20 +101,42 @@ def ask_question(request, pk: int):
         raise Http404
     form = InquiryForm(request.POST)
     if form.is_valid():
-        membership = request.user.memberships.filter(is_active=True, organization__isnull=False).select_related("organization").first()
+        membership = (
+            request.user.memberships.filter(is_active=True, organization__isnull=False)
+            .select_related("organization")
+            .first()
+        )
         try:
-            inquiry_ask(survey, question=form.cleaned_data["question"], actor=request.user,
-                        organization=membership.organization if membership else None)
+            inquiry_ask(
+                survey,
+                question=form.cleaned_data["question"],
+                actor=request.user,
+                organization=membership.organization if membership else None,
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Your question was sent. The answer will be mailed to you and, if it helps others, published in the FAQ."))
+            messages.success(
+                request,
+                _(
+                    "Your question was sent. The answer will be mailed to you "
+                    "and, if it helps others, published in the FAQ."
+                ),
+            )
             return redirect("surveys:call_detail", pk=survey.pk)
     survey = selectors.survey_for_public(pk)
-    return render(request, "surveys/call/detail.html", {
-        "survey": survey, "now": timezone.now(), "inquiry_form": form, "may_ask": True,
-        "my_questions": survey.inquiries.filter(asked_by=request.user),
-    }, status=400)
+    return render(
+        request,
+        "surveys/call/detail.html",
+        {
+            "survey": survey,
+            "now": timezone.now(),
+            "inquiry_form": form,
+            "may_ask": True,
+            "my_questions": survey.inquiries.filter(asked_by=request.user),
+        },
+        status=400,
+    )
 
 
 @require_POST
@@ -122,15 +152,23 @@ def briefing_signup(request, pk: int, briefing_pk: int):
         briefings.briefing_signup_cancel(briefing, user=request.user)
         messages.success(request, _("Your sign-up was cancelled."))
         return redirect(f"{reverse('surveys:call_detail', kwargs={'pk': survey.pk})}#briefing-{briefing.pk}")
-    membership = (request.user.memberships.filter(is_active=True, organization__isnull=False)
-                  .select_related("organization").first())
+    membership = (
+        request.user.memberships.filter(is_active=True, organization__isnull=False)
+        .select_related("organization")
+        .first()
+    )
     try:
         attendees = int(request.POST.get("attendees", "1"))
     except ValueError:
         attendees = 0
     try:
-        briefings.briefing_signup(briefing, user=request.user, organization=membership.organization if membership else None,
-                                  attendees=attendees, question=request.POST.get("question", ""))
+        briefings.briefing_signup(
+            briefing,
+            user=request.user,
+            organization=membership.organization if membership else None,
+            attendees=attendees,
+            question=request.POST.get("question", ""),
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -90,8 +90,9 @@ def test_parallel_submits_of_one_application_make_one_version_and_say_it_is_bein
         start.wait()
         try:
             try:
-                service.application_submit(Application.objects.get(pk=application.pk), actor=applicant,
-                                           revision=revision)
+                service.application_submit(
+                    Application.objects.get(pk=application.pk), actor=applicant, revision=revision
+                )
                 outcome = "accepted"
             except DomainError as error:
                 outcome = error.code

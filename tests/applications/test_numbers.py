@@ -4,8 +4,8 @@ answers, including versions stored in scientific notation before."""
 import io
 
 import pytest
-from pypdf import PdfReader
 from django.urls import reverse
+from pypdf import PdfReader
 
 from review.services.blind import blind_proposals
 from surveys.models import Application, ApplicationVersion
@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 def _draft(survey, user, answers):
     application = service.application_create(survey, organization=user.memberships.get().organization, actor=user)
     for section, data in answers.items():
-        application = service.application_save_draft(application, section=section, data=data,
-                                                     revision=application.revision, actor=user)
+        application = service.application_save_draft(
+            application, section=section, data=data, revision=application.revision, actor=user
+        )
     return application
 
 
@@ -28,19 +29,23 @@ def _rows(sections):
     return {label: value for _title, rows in sections for _name, label, value in rows}
 
 
-def test_round_numbers_are_stored_as_typed(open_survey, applicant, complete_answers, login,
-                                           django_capture_on_commit_callbacks):
+def test_round_numbers_are_stored_as_typed(
+    open_survey, applicant, complete_answers, login, django_capture_on_commit_callbacks
+):
     question = open_survey.questions.get()
-    application = _draft(open_survey, applicant, {k: v for k, v in complete_answers.items()
-                                                  if k not in ("economy", "extra")})
+    application = _draft(
+        open_survey, applicant, {k: v for k, v in complete_answers.items() if k not in ("economy", "extra")}
+    )
     client = login(applicant)
     economy = {f"economy-{name}": value for name, value in complete_answers["economy"].items()}
     economy["economy-exports_y1"] = "70"
     economy["economy-imports_y1"] = "70.0"
     for section, data in (("economy", economy), ("extra", {f"extra-{question.field_name}": "3500000"})):
         application.refresh_from_db()
-        response = client.post(reverse("surveys:application_edit", kwargs={"pk": application.pk, "section": section}),
-                               {"revision": application.revision, "action": "save", **data})
+        response = client.post(
+            reverse("surveys:application_edit", kwargs={"pk": application.pk, "section": section}),
+            {"revision": application.revision, "action": "save", **data},
+        )
         assert response.status_code in (200, 302)
     application.refresh_from_db()
     assert application.answers["economy"]["exports_y1"] == "70"
@@ -57,8 +62,11 @@ def old_version(open_survey, applicant, complete_answers, django_capture_on_comm
     """A version stored as the portal used to store round numbers: "7E+1", "3.5E+6"."""
     application = _draft(open_survey, applicant, complete_answers)
     question = open_survey.questions.get()
-    answers = {**application.answers, "economy": {**application.answers["economy"], "exports_y1": "7E+1"},
-               "extra": {question.field_name: "3.5E+6"}}
+    answers = {
+        **application.answers,
+        "economy": {**application.answers["economy"], "exports_y1": "7E+1"},
+        "extra": {question.field_name: "3.5E+6"},
+    }
     Application.objects.filter(pk=application.pk).update(answers=answers)
     application.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
@@ -90,8 +98,12 @@ def test_old_version_page_and_intake_show_korean_figures(old_version, applicant,
     html = page.content.decode()
     assert "3,500,000억 원" in html and "7E+1" not in html and "3.5E+6" not in html
     client = login(admin)
-    intake = client.get(reverse("surveys:intake_application", kwargs={
-        "pk": old_version.application.survey_id, "application_pk": old_version.application_id}))
+    intake = client.get(
+        reverse(
+            "surveys:intake_application",
+            kwargs={"pk": old_version.application.survey_id, "application_pk": old_version.application_id},
+        )
+    )
     assert intake.status_code == 200
     assert "70억 원" in intake.content.decode() and "7E+1" not in intake.content.decode()
 
@@ -105,7 +117,10 @@ def test_old_versions_read_by_reviewers_show_korean_figures(old_version, admin):
 def test_a_draft_saved_in_scientific_notation_edits_as_a_plain_number(open_survey, applicant, complete_answers, login):
     application = _draft(open_survey, applicant, {"economy": complete_answers["economy"]})
     Application.objects.filter(pk=application.pk).update(
-        answers={**application.answers, "economy": {**application.answers["economy"], "exports_y1": "7E+1"}})
-    page = login(applicant).get(reverse("surveys:application_edit", kwargs={"pk": application.pk, "section": "economy"}))
+        answers={**application.answers, "economy": {**application.answers["economy"], "exports_y1": "7E+1"}}
+    )
+    page = login(applicant).get(
+        reverse("surveys:application_edit", kwargs={"pk": application.pk, "section": "economy"})
+    )
     assert page.status_code == 200
     assert 'value="70"' in page.content.decode()

@@ -107,8 +107,9 @@ def test_amending_creates_the_next_version_and_keeps_the_first(open_survey, appl
     first = service.application_submit(application, actor=applicant)
     application.refresh_from_db()
     changed = dict(complete_answers["basic"], technology_name="협동로봇용 초정밀 감속기")
-    application = service.application_save_draft(application, section="basic", data=changed,
-                                                 revision=application.revision, actor=applicant)
+    application = service.application_save_draft(
+        application, section="basic", data=changed, revision=application.revision, actor=applicant
+    )
     second = service.application_submit(application, actor=applicant)
     assert (first.number, second.number) == (1, 2)
     assert first.receipt_number == second.receipt_number
@@ -120,8 +121,11 @@ def test_amending_creates_the_next_version_and_keeps_the_first(open_survey, appl
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
 def test_versions_cannot_be_rewritten_in_the_database(open_survey, applicant, complete_answers):
-    application = _fill(service.application_create(open_survey, organization=_organization(applicant), actor=applicant),
-                        complete_answers, applicant)
+    application = _fill(
+        service.application_create(open_survey, organization=_organization(applicant), actor=applicant),
+        complete_answers,
+        applicant,
+    )
     version = service.application_submit(application, actor=applicant)
     with pytest.raises(DatabaseError, match="immutable"):
         with transaction.atomic():
@@ -138,49 +142,81 @@ def test_a_stale_save_is_refused_and_the_newer_text_stays(open_survey, applicant
     Membership.objects.create(user=colleague, organization=_organization(applicant), role="applicant")
     application = service.application_create(open_survey, organization=_organization(applicant), actor=applicant)
     started_from = application.revision
-    service.application_save_draft(application, section="basic", data={"technology_name": "동료의 기술명"},
-                                   revision=started_from, actor=colleague)
+    service.application_save_draft(
+        application, section="basic", data={"technology_name": "동료의 기술명"}, revision=started_from, actor=colleague
+    )
     with pytest.raises(service.StaleDraft):
-        service.application_save_draft(application, section="basic", data={"technology_name": "나의 기술명"},
-                                       revision=started_from, actor=applicant)
+        service.application_save_draft(
+            application,
+            section="basic",
+            data={"technology_name": "나의 기술명"},
+            revision=started_from,
+            actor=applicant,
+        )
     application.refresh_from_db()
     assert application.answers["basic"]["technology_name"] == "동료의 기술명"
 
 
-def test_after_the_deadline_edits_and_submits_are_refused_and_the_draft_is_kept(open_survey, applicant, complete_answers):
-    application = _fill(service.application_create(open_survey, organization=_organization(applicant), actor=applicant),
-                        complete_answers, applicant)
+def test_after_the_deadline_edits_and_submits_are_refused_and_the_draft_is_kept(
+    open_survey, applicant, complete_answers
+):
+    application = _fill(
+        service.application_create(open_survey, organization=_organization(applicant), actor=applicant),
+        complete_answers,
+        applicant,
+    )
     Survey.objects.filter(pk=open_survey.pk).update(deadline=timezone.now() - timedelta(seconds=1))
     application.refresh_from_db()
     with pytest.raises(DomainError) as error:
         service.application_submit(application, actor=applicant)
     assert error.value.code == "deadline"
     with pytest.raises(DomainError):
-        service.application_save_draft(application, section="basic", data={}, revision=application.revision, actor=applicant)
+        service.application_save_draft(
+            application, section="basic", data={}, revision=application.revision, actor=applicant
+        )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
     assert application.answers["basic"]["technology_name"] == "협동로봇용 고정밀 감속기"
 
 
 def test_an_extension_lets_one_organisation_submit_after_the_deadline(open_survey, applicant, admin, complete_answers):
-    application = _fill(service.application_create(open_survey, organization=_organization(applicant), actor=applicant),
-                        complete_answers, applicant)
+    application = _fill(
+        service.application_create(open_survey, organization=_organization(applicant), actor=applicant),
+        complete_answers,
+        applicant,
+    )
     Survey.objects.filter(pk=open_survey.pk).update(deadline=timezone.now() - timedelta(minutes=1))
     open_survey.refresh_from_db()
     with pytest.raises(DomainError):
-        service.extension_grant(open_survey, organization=_organization(applicant),
-                                deadline=timezone.now() + timedelta(days=1), reason=" ", actor=admin)
-    service.extension_grant(open_survey, organization=_organization(applicant),
-                            deadline=timezone.now() + timedelta(days=1), reason="전산 장애 확인", actor=admin)
+        service.extension_grant(
+            open_survey,
+            organization=_organization(applicant),
+            deadline=timezone.now() + timedelta(days=1),
+            reason=" ",
+            actor=admin,
+        )
+    service.extension_grant(
+        open_survey,
+        organization=_organization(applicant),
+        deadline=timezone.now() + timedelta(days=1),
+        reason="전산 장애 확인",
+        actor=admin,
+    )
     application.refresh_from_db()
     version = service.application_submit(application, actor=applicant)
     assert version.number == 1
-    assert AuditEvent.objects.filter(action="surveys.extension.granted", actor=admin).get().after["reason"] == "전산 장애 확인"
+    assert (
+        AuditEvent.objects.filter(action="surveys.extension.granted", actor=admin).get().after["reason"]
+        == "전산 장애 확인"
+    )
 
 
 def test_withdraw_and_undo_before_the_deadline(open_survey, applicant, complete_answers):
-    application = _fill(service.application_create(open_survey, organization=_organization(applicant), actor=applicant),
-                        complete_answers, applicant)
+    application = _fill(
+        service.application_create(open_survey, organization=_organization(applicant), actor=applicant),
+        complete_answers,
+        applicant,
+    )
     service.application_submit(application, actor=applicant)
     application = service.application_withdraw(application, actor=applicant)
     assert application.status == ApplicationStatus.WITHDRAWN
@@ -213,16 +249,28 @@ def test_calls_sharing_a_code_share_the_receipt_series(open_survey, applicant, c
     from surveys.models import Field
     from surveys.services.calls import survey_create
 
-    second = survey_create(data={
-        "kind": "technology", "title": "로봇 2차 수요조사", "description": "2차", "code": "ROB",
-        "eligible_types": ["company"], "opens_at": open_survey.opens_at, "deadline": open_survey.deadline,
-    }, fields=[Field.objects.get(code="ROB")], actor=admin)
+    second = survey_create(
+        data={
+            "kind": "technology",
+            "title": "로봇 2차 수요조사",
+            "description": "2차",
+            "code": "ROB",
+            "eligible_types": ["company"],
+            "opens_at": open_survey.opens_at,
+            "deadline": open_survey.deadline,
+        },
+        fields=[Field.objects.get(code="ROB")],
+        actor=admin,
+    )
     Survey.objects.filter(pk=second.pk).update(stage="collection")
     second.refresh_from_db()
     numbers = []
     for survey in (open_survey, second):
-        application = _fill(service.application_create(survey, organization=_organization(applicant), actor=applicant),
-                            {k: v for k, v in complete_answers.items() if k != "extra" or survey == open_survey}, applicant)
+        application = _fill(
+            service.application_create(survey, organization=_organization(applicant), actor=applicant),
+            {k: v for k, v in complete_answers.items() if k != "extra" or survey == open_survey},
+            applicant,
+        )
         numbers.append(service.application_submit(application, actor=applicant).receipt_number)
     assert numbers[0] != numbers[1]
     assert numbers[1].endswith("-ROB-0002")
@@ -231,14 +279,17 @@ def test_calls_sharing_a_code_share_the_receipt_series(open_survey, applicant, c
 def test_ones_own_autosave_in_between_is_not_a_conflict(open_survey, applicant):
     application = service.application_create(open_survey, organization=_organization(applicant), actor=applicant)
     started_from = application.revision
-    service.application_save_draft(application, section="basic", data={"technology_name": "자동 저장본"},
-                                   revision=started_from, actor=applicant)
-    saved = service.application_save_draft(application, section="basic", data={"technology_name": "최종본"},
-                                           revision=started_from, actor=applicant)
+    service.application_save_draft(
+        application, section="basic", data={"technology_name": "자동 저장본"}, revision=started_from, actor=applicant
+    )
+    saved = service.application_save_draft(
+        application, section="basic", data={"technology_name": "최종본"}, revision=started_from, actor=applicant
+    )
     assert saved.answers["basic"]["technology_name"] == "최종본"
     with pytest.raises(service.StaleDraft):  # a revision from the future is never accepted
-        service.application_save_draft(application, section="basic", data={}, revision=saved.revision + 5,
-                                       actor=applicant)
+        service.application_save_draft(
+            application, section="basic", data={}, revision=saved.revision + 5, actor=applicant
+        )
 
 
 def test_sqlites_lock_error_during_a_submit_is_the_already_being_submitted_answer(
@@ -248,7 +299,8 @@ def test_sqlites_lock_error_during_a_submit_is_the_already_being_submitted_answe
 
     application = _fill(
         service.application_create(open_survey, organization=_organization(applicant), actor=applicant),
-        complete_answers, applicant,
+        complete_answers,
+        applicant,
     )
 
     def locked(*args, **kwargs):
@@ -270,7 +322,8 @@ def test_a_second_submit_just_after_the_first_says_it_was_being_submitted(
 
     application = _fill(
         service.application_create(open_survey, organization=_organization(applicant), actor=applicant),
-        complete_answers, applicant,
+        complete_answers,
+        applicant,
     )
     revision = application.revision
     service.application_submit(application, actor=applicant, revision=revision)

@@ -29,7 +29,12 @@ def _png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 1×1, 8-bit RGB
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _zip(entries: dict[str, str]) -> bytes:
@@ -41,21 +46,23 @@ def _zip(entries: dict[str, str]) -> bytes:
 
 
 def _docx() -> bytes:
-    return _zip({
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/word/document.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-            "</Types>"
-        ),
-        "word/document.xml": (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            "<w:body><w:p><w:r><w:t>사업계획서</w:t></w:r></w:p></w:body></w:document>"
-        ),
-    })
+    return _zip(
+        {
+            "[Content_Types].xml": (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/word/document.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+                "</Types>"
+            ),
+            "word/document.xml": (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                "<w:body><w:p><w:r><w:t>사업계획서</w:t></w:r></w:p></w:body></w:document>"
+            ),
+        }
+    )
 
 
 HTML = b"<!DOCTYPE html><html><head><title>x</title></head><body><script>alert(1)</script></body></html>"
@@ -113,10 +120,14 @@ def _multipart(filename: str, content: bytes, content_type: str = "application/o
     """A multipart body with the file name exactly as given (the test client would strip its path)."""
     boundary = "----portal-upload-test"
     body = (
-        f"--{boundary}\r\n"
-        f'Content-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-        f"Content-Type: {content_type}\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -157,12 +168,16 @@ def _not_a_pdf_at_all() -> bytes:
 
 # -- polyglots and zip bombs ----------------------------------------------------------------
 
+
 def test_a_200_mb_zip_bomb_named_xlsx_is_refused():
     bomb = _xlsx_bomb()
     assert len(bomb) < 1024 * 1024  # a few hundred kilobytes
     with pytest.raises(ValidationError) as error:
-        check_upload(SimpleUploadedFile("매출.xlsx", bomb), allowed=service.ATTACHMENT_TYPES,
-                     max_size=settings.ATTACHMENT_MAX_FILE_SIZE)
+        check_upload(
+            SimpleUploadedFile("매출.xlsx", bomb),
+            allowed=service.ATTACHMENT_TYPES,
+            max_size=settings.ATTACHMENT_MAX_FILE_SIZE,
+        )
     assert error.value.code == "archive"
     assert "매출.xlsx" in " ".join(error.value.messages)
 
@@ -171,28 +186,36 @@ def test_a_document_with_too_many_parts_is_refused(settings):
     settings.ATTACHMENT_MAX_ARCHIVE_ENTRIES = 20
     entries = {"word/document.xml": "<w:document/>", **{f"word/media/{i}.xml": "<x/>" for i in range(30)}}
     with pytest.raises(ValidationError) as error:
-        check_upload(SimpleUploadedFile("계획서.docx", _zip(entries)), allowed=service.ATTACHMENT_TYPES,
-                     max_size=settings.ATTACHMENT_MAX_FILE_SIZE)
+        check_upload(
+            SimpleUploadedFile("계획서.docx", _zip(entries)),
+            allowed=service.ATTACHMENT_TYPES,
+            max_size=settings.ATTACHMENT_MAX_FILE_SIZE,
+        )
     assert error.value.code == "archive"
 
 
 @pytest.mark.parametrize("content", [_pdf_html_polyglot(), _not_a_pdf_at_all()], ids=["polyglot", "unparseable"])
 def test_a_pdf_that_is_not_a_pdf_is_refused(content):
     with pytest.raises(ValidationError) as error:
-        check_upload(SimpleUploadedFile("보고서.pdf", content), allowed=service.ATTACHMENT_TYPES,
-                     max_size=settings.ATTACHMENT_MAX_FILE_SIZE)
+        check_upload(
+            SimpleUploadedFile("보고서.pdf", content),
+            allowed=service.ATTACHMENT_TYPES,
+            max_size=settings.ATTACHMENT_MAX_FILE_SIZE,
+        )
     assert error.value.code == "content"
 
 
 def test_the_attachments_view_refuses_a_polyglot_with_a_message(member_client, application):
-    response = member_client.post(_attachments_url(application),
-                                  {"file": SimpleUploadedFile("보고서.pdf", _pdf_html_polyglot())})
+    response = member_client.post(
+        _attachments_url(application), {"file": SimpleUploadedFile("보고서.pdf", _pdf_html_polyglot())}
+    )
     assert response.status_code == 400
     assert "보고서.pdf" in _field_error(response)
     assert not Attachment.objects.filter(application=application).exists()
 
 
 # -- check_upload directly -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("case", sorted(REJECTED))
 def test_check_upload_refuses(case, settings):
@@ -231,6 +254,7 @@ def test_check_upload_refuses_a_file_without_a_usable_name(name):
 
 
 # -- through the attachments view ----------------------------------------------------------
+
 
 @pytest.mark.parametrize("case", sorted(REJECTED))
 def test_the_attachments_view_refuses(case, settings, member_client, application, tmp_path):
@@ -285,15 +309,20 @@ def test_the_total_size_per_application_is_enforced(settings, member_client, app
     assert response.status_code == 400
     assert [e.code for e in response.context["form"].errors.as_data()["file"]] == ["total"]
     assert _field_error(response)
-    assert list(Attachment.objects.filter(application=application).values_list("original_name", flat=True)) == ["첫째.pdf"]
+    assert list(Attachment.objects.filter(application=application).values_list("original_name", flat=True)) == [
+        "첫째.pdf"
+    ]
     # A removed file no longer counts against the limit.
     attachment = Attachment.objects.get(application=application)
     remove = reverse("surveys:attachment_remove", kwargs={"pk": application.pk, "attachment_pk": attachment.pk})
     assert member_client.post(remove).status_code == 302
     response = member_client.post(_attachments_url(application), {"file": SimpleUploadedFile("둘째.pdf", first)})
     assert response.status_code == 302
-    assert list(Attachment.objects.filter(application=application, removed_at__isnull=True)
-                .values_list("original_name", flat=True)) == ["둘째.pdf"]
+    assert list(
+        Attachment.objects.filter(application=application, removed_at__isnull=True).values_list(
+            "original_name", flat=True
+        )
+    ) == ["둘째.pdf"]
 
 
 def test_the_total_size_is_enforced_by_the_service(settings, application, applicant):
@@ -368,8 +397,9 @@ def test_attachment_response_sets_its_own_safety_headers(application, applicant)
     """The headers come from the download helper itself, not only from the security middleware."""
     from portal.downloads import attachment_response
 
-    attachment = service.attachment_add(application, upload=SimpleUploadedFile("보고서 \"최종\".pdf", PDF),
-                                        actor=applicant)
+    attachment = service.attachment_add(
+        application, upload=SimpleUploadedFile('보고서 "최종".pdf', PDF), actor=applicant
+    )
     response = attachment_response(attachment.file, attachment.original_name)
     try:
         assert response["X-Content-Type-Options"] == "nosniff"

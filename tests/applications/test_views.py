@@ -30,6 +30,7 @@ SECOND_NAME = "협동로봇용 초정밀 감속기"
 
 # -- helpers -------------------------------------------------------------------------------
 
+
 class _Tags(HTMLParser):
     """Every start tag of a page with its attributes, in document order."""
 
@@ -45,7 +46,8 @@ def tags(response, tag: str | None = None, **attrs) -> list[dict]:
     parser = _Tags()
     parser.feed(response.content.decode())
     return [
-        a for t, a in parser.tags
+        a
+        for t, a in parser.tags
         if (tag is None or t == tag) and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())
     ]
 
@@ -56,7 +58,9 @@ def input_value(response, element_id: str) -> str | None:
 
 
 def textarea_text(response, element_id: str) -> str | None:
-    match = re.search(rf'<textarea[^>]*id="{re.escape(element_id)}"[^>]*>(.*?)</textarea>', response.content.decode(), re.S)
+    match = re.search(
+        rf'<textarea[^>]*id="{re.escape(element_id)}"[^>]*>(.*?)</textarea>', response.content.decode(), re.S
+    )
     return match.group(1).strip() if match else None
 
 
@@ -104,12 +108,20 @@ def member_client(client, applicant):
 # -- 1. access matrix ----------------------------------------------------------------------
 
 APPLICATION_URL_NAMES = sorted(
-    p.name for p in survey_urls.urlpatterns
-    if p.name and p.name.startswith(("application_", "attachment_", "version_"))
+    p.name for p in survey_urls.urlpatterns if p.name and p.name.startswith(("application_", "attachment_", "version_"))
 )
 
-ACTORS = ["anonymous", "member", "former_member", "other_applicant", "other_association", "ministry_liaison",
-          "reviewer", "secretary", "ministry_admin"]
+ACTORS = [
+    "anonymous",
+    "member",
+    "former_member",
+    "other_applicant",
+    "other_association",
+    "ministry_liaison",
+    "reviewer",
+    "secretary",
+    "ministry_admin",
+]
 #: Signed-in users with nowhere to file from for this call (the other organisations are eligible).
 NO_FILING_ORGANISATION = {"former_member", "ministry_liaison", "reviewer", "secretary", "ministry_admin"}
 
@@ -119,25 +131,36 @@ ROWS = {
     "application_start": SimpleNamespace(method="post", kind="start", kwargs=lambda w: {"pk": w.survey.pk}),
     "application_list": SimpleNamespace(method="get", kind="list", kwargs=lambda w: {}),
     "application_detail": SimpleNamespace(method="get", kind="read", kwargs=lambda w: {"pk": w.application.pk}),
-    "application_edit": SimpleNamespace(method="get", kind="edit",
-                                        kwargs=lambda w: {"pk": w.application.pk, "section": "basic"}),
+    "application_edit": SimpleNamespace(
+        method="get", kind="edit", kwargs=lambda w: {"pk": w.application.pk, "section": "basic"}
+    ),
     "application_attachments": SimpleNamespace(method="get", kind="edit", kwargs=lambda w: {"pk": w.application.pk}),
-    "attachment_remove": SimpleNamespace(method="post", kind="edit", redirect="surveys:application_attachments",
-                                         kwargs=lambda w: {"pk": w.application.pk, "attachment_pk": w.attachment.pk}),
-    "attachment_download": SimpleNamespace(method="get", kind="read",
-                                           kwargs=lambda w: {"pk": w.application.pk, "attachment_pk": w.attachment.pk}),
+    "attachment_remove": SimpleNamespace(
+        method="post",
+        kind="edit",
+        redirect="surveys:application_attachments",
+        kwargs=lambda w: {"pk": w.application.pk, "attachment_pk": w.attachment.pk},
+    ),
+    "attachment_download": SimpleNamespace(
+        method="get", kind="read", kwargs=lambda w: {"pk": w.application.pk, "attachment_pk": w.attachment.pk}
+    ),
     "application_review": SimpleNamespace(method="get", kind="edit", kwargs=lambda w: {"pk": w.application.pk}),
-    "application_submit": SimpleNamespace(method="post", kind="edit", redirect="surveys:application_detail",
-                                          kwargs=lambda w: {"pk": w.application.pk}),
-    "application_withdraw": SimpleNamespace(method="post", kind="edit", redirect="surveys:application_detail",
-                                            kwargs=lambda w: {"pk": w.application.pk}),
-    "version_detail": SimpleNamespace(method="get", kind="read", kwargs=lambda w: {"pk": w.application.pk, "number": 1}),
+    "application_submit": SimpleNamespace(
+        method="post", kind="edit", redirect="surveys:application_detail", kwargs=lambda w: {"pk": w.application.pk}
+    ),
+    "application_withdraw": SimpleNamespace(
+        method="post", kind="edit", redirect="surveys:application_detail", kwargs=lambda w: {"pk": w.application.pk}
+    ),
+    "version_detail": SimpleNamespace(
+        method="get", kind="read", kwargs=lambda w: {"pk": w.application.pk, "number": 1}
+    ),
     "version_pdf": SimpleNamespace(method="get", kind="read", kwargs=lambda w: {"pk": w.application.pk, "number": 1}),
     "application_record_pdf": SimpleNamespace(method="get", kind="read", kwargs=lambda w: {"pk": w.application.pk}),
     # the answers as they stand, marked as a draft: for the organisation's own filers only
     "application_draft_pdf": SimpleNamespace(method="get", kind="edit", kwargs=lambda w: {"pk": w.application.pk}),
-    "version_diff": SimpleNamespace(method="get", kind="read", query="?a=1&b=2",
-                                    kwargs=lambda w: {"pk": w.application.pk}),
+    "version_diff": SimpleNamespace(
+        method="get", kind="read", query="?a=1&b=2", kwargs=lambda w: {"pk": w.application.pk}
+    ),
 }
 
 
@@ -154,14 +177,18 @@ def world(open_survey, applicant, admin, complete_answers):
     store_pdf(application.versions.filter(number=1), pdf_status=ArtefactStatus.READY)
     application.refresh_from_db()
     application = service.application_save_draft(
-        application, section="basic", data={**complete_answers["basic"], "technology_name": SECOND_NAME},
-        revision=application.revision, actor=applicant,
+        application,
+        section="basic",
+        data={**complete_answers["basic"], "technology_name": SECOND_NAME},
+        revision=application.revision,
+        actor=applicant,
     )
     service.application_submit(application, actor=applicant)
     application.refresh_from_db()
     assert application.versions.get(number=1).pdf
-    return SimpleNamespace(survey=open_survey, organization=organization, application=application,
-                           attachment=attachment, admin=admin)
+    return SimpleNamespace(
+        survey=open_survey, organization=organization, application=application, attachment=attachment, admin=admin
+    )
 
 
 def _actor(kind, world):
@@ -180,9 +207,13 @@ def _actor(kind, world):
 
 def _state(world):
     application = Application.objects.get(pk=world.application.pk)
-    return (application.status, application.revision, application.version_count,
-            Attachment.objects.get(pk=world.attachment.pk).removed_at,
-            Application.objects.filter(organization=world.organization).count())
+    return (
+        application.status,
+        application.revision,
+        application.version_count,
+        Attachment.objects.get(pk=world.attachment.pk).removed_at,
+        Application.objects.filter(organization=world.organization).count(),
+    )
 
 
 def test_every_application_url_has_an_access_row():
@@ -270,6 +301,7 @@ def test_manage_extensions_is_for_ministry_admins_only(actor, world, client):
 
 # -- 2. the edit flow ----------------------------------------------------------------------
 
+
 def test_next_saves_the_section_and_returning_shows_the_saved_values(member_client, draft):
     response = member_client.get(_edit_url(draft, "basic"))
     assert response.status_code == 200
@@ -277,10 +309,16 @@ def test_next_saves_the_section_and_returning_shows_the_saved_values(member_clie
     revision = page_revision(response)
     assert revision == draft.revision
 
-    response = member_client.post(_edit_url(draft, "basic"), {
-        "revision": revision, "action": "next",
-        "basic-technology_name": FIRST_NAME, "basic-field": "ROB", "basic-summary": "반복정밀도 요약",
-    })
+    response = member_client.post(
+        _edit_url(draft, "basic"),
+        {
+            "revision": revision,
+            "action": "next",
+            "basic-technology_name": FIRST_NAME,
+            "basic-field": "ROB",
+            "basic-summary": "반복정밀도 요약",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == _edit_url(draft, "specification")
     draft.refresh_from_db()
@@ -296,9 +334,14 @@ def test_next_saves_the_section_and_returning_shows_the_saved_values(member_clie
 
 
 def test_previous_saves_and_goes_back(member_client, draft):
-    response = member_client.post(_edit_url(draft, "specification"), {
-        "revision": draft.revision, "action": "previous", "specification-specification": "토크 밀도 50 Nm/kg",
-    })
+    response = member_client.post(
+        _edit_url(draft, "specification"),
+        {
+            "revision": draft.revision,
+            "action": "previous",
+            "specification-specification": "토크 밀도 50 Nm/kg",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == _edit_url(draft, "basic")
     draft.refresh_from_db()
@@ -307,9 +350,14 @@ def test_previous_saves_and_goes_back(member_client, draft):
 
 def test_next_on_the_last_section_leads_to_the_attachments(member_client, draft, open_survey):
     question = open_survey.questions.get()
-    response = member_client.post(_edit_url(draft, "extra"), {
-        "revision": draft.revision, "action": "next", f"extra-{question.field_name}": "35",
-    })
+    response = member_client.post(
+        _edit_url(draft, "extra"),
+        {
+            "revision": draft.revision,
+            "action": "next",
+            f"extra-{question.field_name}": "35",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("surveys:application_attachments", kwargs={"pk": draft.pk})
     draft.refresh_from_db()
@@ -321,10 +369,15 @@ def test_an_unknown_section_is_404(member_client, draft):
 
 
 def test_a_non_number_is_kept_in_the_form_and_the_draft_with_a_field_error(member_client, draft):
-    response = member_client.post(_edit_url(draft, "level"), {
-        "revision": draft.revision, "action": "save",
-        "level-domestic_level": "팔십오 퍼센트", "level-world_leader": "일본 H사",
-    })
+    response = member_client.post(
+        _edit_url(draft, "level"),
+        {
+            "revision": draft.revision,
+            "action": "save",
+            "level-domestic_level": "팔십오 퍼센트",
+            "level-world_leader": "일본 H사",
+        },
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert [e.code for e in form.errors.as_data()["domestic_level"]] == ["invalid"]
@@ -340,9 +393,14 @@ def test_a_non_number_is_kept_in_the_form_and_the_draft_with_a_field_error(membe
 
 
 def test_next_with_a_non_number_stays_on_the_section(member_client, draft):
-    response = member_client.post(_edit_url(draft, "level"), {
-        "revision": draft.revision, "action": "next", "level-domestic_level": "abc",
-    })
+    response = member_client.post(
+        _edit_url(draft, "level"),
+        {
+            "revision": draft.revision,
+            "action": "next",
+            "level-domestic_level": "abc",
+        },
+    )
     assert response.status_code == 200
     assert response.context["section"].key == "level"
     assert "domestic_level" in response.context["form"].errors
@@ -354,12 +412,18 @@ def test_a_stale_post_is_409_keeps_the_typed_text_and_the_colleagues_save(member
     colleague = make_user("applicant", organization=_organization(applicant))
     opened = member_client.get(_edit_url(draft, "basic"))
     started_from = page_revision(opened)
-    service.application_save_draft(draft, section="basic", data={"technology_name": "동료의 기술명"},
-                                   revision=started_from, actor=colleague)
+    service.application_save_draft(
+        draft, section="basic", data={"technology_name": "동료의 기술명"}, revision=started_from, actor=colleague
+    )
 
-    response = member_client.post(_edit_url(draft, "basic"), {
-        "revision": started_from, "action": "save", "basic-technology_name": "나의 기술명",
-    })
+    response = member_client.post(
+        _edit_url(draft, "basic"),
+        {
+            "revision": started_from,
+            "action": "save",
+            "basic-technology_name": "나의 기술명",
+        },
+    )
     assert response.status_code == 409
     assert tags(response, data_testid="stale-warning")
     assert input_value(response, "id_basic-technology_name") == "나의 기술명"
@@ -379,9 +443,15 @@ def test_a_post_without_a_revision_is_treated_as_stale(member_client, draft):
 
 def test_htmx_autosave_saves_and_swaps_in_the_new_revision(member_client, draft):
     revision = draft.revision
-    response = member_client.post(_edit_url(draft, "basic"), {
-        "revision": revision, "action": "autosave", "basic-technology_name": "자동 저장된 기술명",
-    }, HTTP_HX_REQUEST="true")
+    response = member_client.post(
+        _edit_url(draft, "basic"),
+        {
+            "revision": revision,
+            "action": "autosave",
+            "basic-technology_name": "자동 저장된 기술명",
+        },
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     draft.refresh_from_db()
     assert draft.answers["basic"] == {"technology_name": "자동 저장된 기술명"}
@@ -397,11 +467,18 @@ def test_htmx_autosave_saves_and_swaps_in_the_new_revision(member_client, draft)
 
 def test_a_stale_htmx_autosave_reports_and_saves_nothing(member_client, draft, applicant):
     colleague = make_user("applicant", organization=_organization(applicant))
-    service.application_save_draft(draft, section="basic", data={"technology_name": "먼저 저장"},
-                                   revision=draft.revision, actor=colleague)
-    response = member_client.post(_edit_url(draft, "basic"), {
-        "revision": draft.revision, "action": "autosave", "basic-technology_name": "늦은 저장",
-    }, HTTP_HX_REQUEST="true")
+    service.application_save_draft(
+        draft, section="basic", data={"technology_name": "먼저 저장"}, revision=draft.revision, actor=colleague
+    )
+    response = member_client.post(
+        _edit_url(draft, "basic"),
+        {
+            "revision": draft.revision,
+            "action": "autosave",
+            "basic-technology_name": "늦은 저장",
+        },
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert not tags(response, "input", id="id_revision")
     assert tags(response, "span", **{"class": "text-danger"})
@@ -411,6 +488,7 @@ def test_a_stale_htmx_autosave_reports_and_saves_nothing(member_client, draft, a
 
 
 # -- 3. review and submission --------------------------------------------------------------
+
 
 def _submit_button(response):
     submit = reverse("surveys:application_submit", kwargs={"pk": response.context["application"].pk})
@@ -430,8 +508,13 @@ def test_review_links_each_missing_field_and_disables_submit(member_client, draf
     assert tags(response, data_testid="missing-list")
     hrefs = {a["href"] for a in tags(response, "a")}
     question = open_survey.questions.get()
-    for section, field in [("basic", "technology_name"), ("level", "domestic_level"), ("criteria", "criterion_1"),
-                           ("contact", "contact_email"), ("extra", question.field_name)]:
+    for section, field in [
+        ("basic", "technology_name"),
+        ("level", "domestic_level"),
+        ("criteria", "criterion_1"),
+        ("contact", "contact_email"),
+        ("extra", question.field_name),
+    ]:
         assert f"{_edit_url(draft, section)}#id_{section}-{field}" in hrefs
     missing = service.completeness(draft)
     assert len([h for h in hrefs if "#id_" in h]) == len(missing)
@@ -455,8 +538,9 @@ def test_submitting_a_complete_application_through_the_view(
     assert revision == application.revision
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = member_client.post(reverse("surveys:application_submit", kwargs={"pk": application.pk}),
-                                      {"revision": revision})
+        response = member_client.post(
+            reverse("surveys:application_submit", kwargs={"pk": application.pk}), {"revision": revision}
+        )
     detail_url = reverse("surveys:application_detail", kwargs={"pk": application.pk})
     assert response.status_code == 302
     assert response["Location"] == detail_url
@@ -465,7 +549,9 @@ def test_submitting_a_complete_application_through_the_view(
 
     detail = member_client.get(detail_url)
     assert detail.status_code == 200
-    assert re.search(r'data-testid="receipt-number">([^<]+)<', detail.content.decode()).group(1) == version.receipt_number
+    assert (
+        re.search(r'data-testid="receipt-number">([^<]+)<', detail.content.decode()).group(1) == version.receipt_number
+    )
     pdf_links = tags(detail, "a", data_testid="pdf-link")
     pdf_url = reverse("surveys:version_pdf", kwargs={"pk": application.pk, "number": 1})
     assert [a["href"] for a in pdf_links] == [pdf_url]
@@ -480,18 +566,22 @@ def test_submitting_a_complete_application_through_the_view(
 
 def test_the_pdf_link_waits_for_the_pdf(member_client, draft, applicant, complete_answers):
     application = _fill(draft, complete_answers, applicant)
-    response = member_client.post(reverse("surveys:application_submit", kwargs={"pk": application.pk}),
-                                  {"revision": application.revision})
+    response = member_client.post(
+        reverse("surveys:application_submit", kwargs={"pk": application.pk}), {"revision": application.revision}
+    )
     assert response.status_code == 302
     detail = member_client.get(response["Location"])
     assert tags(detail, data_testid="receipt-number")
     assert not tags(detail, "a", data_testid="pdf-link")
-    assert member_client.get(reverse("surveys:version_pdf", kwargs={"pk": application.pk, "number": 1})).status_code == 404
+    assert (
+        member_client.get(reverse("surveys:version_pdf", kwargs={"pk": application.pk, "number": 1})).status_code == 404
+    )
 
 
 def test_submitting_an_incomplete_application_redirects_to_the_review(member_client, draft):
-    response = member_client.post(reverse("surveys:application_submit", kwargs={"pk": draft.pk}),
-                                  {"revision": draft.revision})
+    response = member_client.post(
+        reverse("surveys:application_submit", kwargs={"pk": draft.pk}), {"revision": draft.revision}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("surveys:application_review", kwargs={"pk": draft.pk})
     assert any(level == message_levels.ERROR for level, _text in _messages(response))
@@ -503,16 +593,22 @@ def test_submitting_an_incomplete_application_redirects_to_the_review(member_cli
 def test_submitting_from_a_stale_review_page_is_refused(member_client, draft, applicant, complete_answers):
     application = _fill(draft, complete_answers, applicant)
     stale = application.revision
-    service.application_save_draft(application, section="basic",
-                                   data={**complete_answers["basic"], "technology_name": "동료가 바꾼 이름"},
-                                   revision=stale, actor=applicant)
-    response = member_client.post(reverse("surveys:application_submit", kwargs={"pk": application.pk}),
-                                  {"revision": stale})
+    service.application_save_draft(
+        application,
+        section="basic",
+        data={**complete_answers["basic"], "technology_name": "동료가 바꾼 이름"},
+        revision=stale,
+        actor=applicant,
+    )
+    response = member_client.post(
+        reverse("surveys:application_submit", kwargs={"pk": application.pk}), {"revision": stale}
+    )
     assert response["Location"] == reverse("surveys:application_review", kwargs={"pk": application.pk})
     assert not ApplicationVersion.objects.filter(application=application).exists()
 
 
 # -- 4. after the deadline -----------------------------------------------------------------
+
 
 def _close(survey):
     Survey.objects.filter(pk=survey.pk).update(deadline=timezone.now() - timedelta(seconds=1))
@@ -531,12 +627,18 @@ def test_after_the_deadline_the_form_is_disabled(member_client, draft, open_surv
 
 
 def test_after_the_deadline_a_save_is_400_and_the_draft_is_unchanged(member_client, draft, applicant, open_survey):
-    draft = service.application_save_draft(draft, section="basic", data={"technology_name": "마감 전 이름"},
-                                           revision=draft.revision, actor=applicant)
+    draft = service.application_save_draft(
+        draft, section="basic", data={"technology_name": "마감 전 이름"}, revision=draft.revision, actor=applicant
+    )
     _close(open_survey)
-    response = member_client.post(_edit_url(draft, "basic"), {
-        "revision": draft.revision, "action": "save", "basic-technology_name": "마감 후 이름",
-    })
+    response = member_client.post(
+        _edit_url(draft, "basic"),
+        {
+            "revision": draft.revision,
+            "action": "save",
+            "basic-technology_name": "마감 후 이름",
+        },
+    )
     assert response.status_code == 400
     assert input_value(response, "id_basic-technology_name") == "마감 후 이름"
     assert any(level == message_levels.ERROR for level, _text in _messages(response))
@@ -551,8 +653,9 @@ def test_after_the_deadline_submit_redirects_with_an_error_and_creates_no_versio
     application = _fill(draft, complete_answers, applicant)
     _close(open_survey)
     deadline = timezone.localtime(Survey.objects.get(pk=open_survey.pk).deadline).strftime("%Y-%m-%d %H:%M")
-    response = member_client.post(reverse("surveys:application_submit", kwargs={"pk": application.pk}),
-                                  {"revision": application.revision})
+    response = member_client.post(
+        reverse("surveys:application_submit", kwargs={"pk": application.pk}), {"revision": application.revision}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("surveys:application_review", kwargs={"pk": application.pk})
     errors = [text for level, text in _messages(response) if level == message_levels.ERROR]
@@ -567,6 +670,7 @@ def test_after_the_deadline_submit_redirects_with_an_error_and_creates_no_versio
 
 
 # -- 5. withdraw, undo, amend, diff --------------------------------------------------------
+
 
 def test_withdraw_and_undo_through_the_view(member_client, draft, applicant, complete_answers):
     application = _fill(draft, complete_answers, applicant)
@@ -609,9 +713,15 @@ def test_amending_creates_version_2_and_the_diff_lists_the_new_name(member_clien
     assert application.version_count == 1
 
     basic = {f"basic-{k}": v for k, v in complete_answers["basic"].items()}
-    response = member_client.post(_edit_url(application, "basic"), {
-        **basic, "basic-technology_name": SECOND_NAME, "revision": application.revision, "action": "save",
-    })
+    response = member_client.post(
+        _edit_url(application, "basic"),
+        {
+            **basic,
+            "basic-technology_name": SECOND_NAME,
+            "revision": application.revision,
+            "action": "save",
+        },
+    )
     assert response.status_code == 200
     application.refresh_from_db()
     assert application.answers["basic"]["technology_name"] == SECOND_NAME
@@ -645,11 +755,17 @@ def test_a_diff_with_bad_version_numbers_is_404(member_client, draft, applicant,
 
 # -- 7. query counts -----------------------------------------------------------------------
 
+
 def _more_applications(survey, organization, actor, start, stop):
     for i in range(start, stop):
         application = service.application_create(survey, organization=organization, actor=actor)
-        service.application_save_draft(application, section="basic", data={"technology_name": f"기술 {i}"},
-                                       revision=application.revision, actor=actor)
+        service.application_save_draft(
+            application,
+            section="basic",
+            data={"technology_name": f"기술 {i}"},
+            revision=application.revision,
+            actor=actor,
+        )
 
 
 def _count(client, url):
@@ -675,11 +791,18 @@ def test_lists_use_the_same_number_of_queries_for_2_and_20_applications(url, mem
 
 # -- length limits on a draft ---------------------------------------------------------------
 
+
 def test_a_too_long_summary_is_not_saved_and_the_typed_text_is_kept(member_client, draft):
     typed = "가" * 2001
-    response = member_client.post(_edit_url(draft, "basic"), {
-        "revision": draft.revision, "action": "save", "basic-technology_name": FIRST_NAME, "basic-summary": typed,
-    })
+    response = member_client.post(
+        _edit_url(draft, "basic"),
+        {
+            "revision": draft.revision,
+            "action": "save",
+            "basic-technology_name": FIRST_NAME,
+            "basic-summary": typed,
+        },
+    )
     assert response.status_code == 400
     assert textarea_text(response, "id_basic-summary") == typed
     assert input_value(response, "id_basic-technology_name") == FIRST_NAME
@@ -691,9 +814,15 @@ def test_a_too_long_summary_is_not_saved_and_the_typed_text_is_kept(member_clien
 
 
 def test_a_huge_raw_number_is_not_kept_in_the_draft(member_client, draft):
-    response = member_client.post(_edit_url(draft, "level"), {
-        "revision": draft.revision, "action": "autosave", "level-domestic_level": "9" * 5000,
-    }, HTTP_HX_REQUEST="true")
+    response = member_client.post(
+        _edit_url(draft, "level"),
+        {
+            "revision": draft.revision,
+            "action": "autosave",
+            "level-domestic_level": "9" * 5000,
+        },
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert "5,000" in response.content.decode()
     draft.refresh_from_db()
@@ -702,24 +831,34 @@ def test_a_huge_raw_number_is_not_kept_in_the_draft(member_client, draft):
 
 def test_the_service_refuses_a_nine_megabyte_summary(draft, applicant):
     with pytest.raises(service.DomainError) as error:
-        service.application_save_draft(draft, section="basic", data={"summary": "x" * 9_000_000},
-                                       revision=draft.revision, actor=applicant)
+        service.application_save_draft(
+            draft, section="basic", data={"summary": "x" * 9_000_000}, revision=draft.revision, actor=applicant
+        )
     assert error.value.code == "too_long"
     draft.refresh_from_db()
     assert draft.answers == {}
 
 
 def test_a_three_megabyte_form_post_is_refused_before_it_is_read(member_client, draft):
-    response = member_client.post(_edit_url(draft, "basic"), {
-        "revision": draft.revision, "action": "save", "basic-technology_name": FIRST_NAME, "padding": "x" * 3_000_000,
-    })
+    response = member_client.post(
+        _edit_url(draft, "basic"),
+        {
+            "revision": draft.revision,
+            "action": "save",
+            "basic-technology_name": FIRST_NAME,
+            "padding": "x" * 3_000_000,
+        },
+    )
     assert response.status_code == 400
     draft.refresh_from_db()
     assert draft.answers == {}
 
 
 def test_a_request_larger_than_all_attachments_together_is_413(member_client, draft, settings):
-    response = member_client.post(_edit_url(draft, "basic"), {"revision": draft.revision},
-                                  CONTENT_LENGTH=str(settings.ATTACHMENT_MAX_TOTAL_SIZE + 4 * 2**20))
+    response = member_client.post(
+        _edit_url(draft, "basic"),
+        {"revision": draft.revision},
+        CONTENT_LENGTH=str(settings.ATTACHMENT_MAX_TOTAL_SIZE + 4 * 2**20),
+    )
     assert response.status_code == 413
     assert "MB" in response.content.decode()

@@ -10,8 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from review import scale
 from portal.models import Organization, User
+from review import scale
 from review.models import Assignment
 from surveys.enums import ApplicationStatus
 from surveys.models import Application, Candidate, Survey
@@ -34,20 +34,34 @@ def _context_rows(key: str):
     def rows(response):
         value = response.context[key]
         return len(value.object_list) if hasattr(value, "object_list") else len(value)
+
     return rows
 
 
 def applicant_dashboard():
-    filer = Organization.objects.filter(memberships__role="applicant").annotate(
-        n=Count("applications")).order_by("-n", "pk").first()
+    filer = (
+        Organization.objects.filter(memberships__role="applicant")
+        .annotate(n=Count("applications"))
+        .order_by("-n", "pk")
+        .first()
+    )
     return _user(role="applicant", organization=filer), "/dashboard/applicant/", _context_rows("my_applications")
 
 
 def collection_dashboard():
-    busiest = (Application.objects.filter(survey__code="SC3").exclude(status=ApplicationStatus.DRAFT)
-               .exclude(association=None).values("association", "survey").annotate(n=Count("pk"))
-               .order_by("-n", "association").first())
-    url = reverse("surveys:collection_dashboard", kwargs={"pk": busiest["survey"]}) + f"?association={busiest['association']}"
+    busiest = (
+        Application.objects.filter(survey__code="SC3")
+        .exclude(status=ApplicationStatus.DRAFT)
+        .exclude(association=None)
+        .values("association", "survey")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "association")
+        .first()
+    )
+    url = (
+        reverse("surveys:collection_dashboard", kwargs={"pk": busiest["survey"]})
+        + f"?association={busiest['association']}"
+    )
     return _user(role="association_staff", organization=busiest["association"]), url, _context_rows("page")
 
 
@@ -68,8 +82,13 @@ def review_overview():
 
 def ranking():
     survey = Survey.objects.get(code="SC3")
-    field = (Candidate.objects.filter(survey=survey).values("field_code").annotate(n=Count("pk"))
-             .order_by("-n", "field_code").first()["field_code"])
+    field = (
+        Candidate.objects.filter(survey=survey)
+        .values("field_code")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "field_code")
+        .first()["field_code"]
+    )
     url = reverse("review:committee_field", kwargs={"pk": survey.pk, "field_code": field})
     return _user(role="secretary"), url, _marked("data-candidate")
 
@@ -82,8 +101,19 @@ def hearing():
     return None, reverse("review:hearing", kwargs={"pk": Survey.objects.get(code="SC2").pk}), _marked("data-candidate")
 
 
-VIEWS = {f.__name__: f for f in (applicant_dashboard, collection_dashboard, intake, reviewer_dashboard,
-                                 review_overview, ranking, register, hearing)}
+VIEWS = {
+    f.__name__: f
+    for f in (
+        applicant_dashboard,
+        collection_dashboard,
+        intake,
+        reviewer_dashboard,
+        review_overview,
+        ranking,
+        register,
+        hearing,
+    )
+}
 
 
 def _measure(view) -> tuple[int, int] | str:

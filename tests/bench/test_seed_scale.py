@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from review import scale
 from portal.middleware import has_two_factor
 from portal.models import User
+from review import scale
 from review.enums import AssignmentStatus, NoticeStatus
 from review.models import Assignment, ConfirmedCandidate, HearingComment, Notice, RegisterEntry, Review
 from surveys.enums import ApplicationStatus, Channel, SurveyStage
@@ -45,12 +45,16 @@ def test_submitted_applications_have_their_immutable_versions_and_receipts(seede
         assert numbers == list(range(1, application.version_count + 1))
         assert application.receipt_number and application.versions.last().receipt_number == application.receipt_number
     assert not Application.objects.filter(status=ApplicationStatus.DRAFT, version_count__gt=0).exists()
-    assert Application.objects.exclude(receipt_number=None).values("receipt_number").distinct().count() == submitted.count()
+    assert (
+        Application.objects.exclude(receipt_number=None).values("receipt_number").distinct().count()
+        == submitted.count()
+    )
 
 
 def test_the_open_call_holds_complete_drafts_that_really_submit(seeded):
-    drafts = Application.objects.filter(survey__stage=SurveyStage.COLLECTION, status=ApplicationStatus.DRAFT,
-                                        channel=Channel.DIRECT).select_related("survey", "organization", "created_by")
+    drafts = Application.objects.filter(
+        survey__stage=SurveyStage.COLLECTION, status=ApplicationStatus.DRAFT, channel=Channel.DIRECT
+    ).select_related("survey", "organization", "created_by")
     assert drafts.exists()
     for draft in drafts:
         assert completeness(draft) == []
@@ -64,14 +68,18 @@ def test_accepted_applications_are_candidates_reviewed_by_five_reviewers_with_sc
     accepted = Application.objects.filter(status=ApplicationStatus.ACCEPTED)
     assert accepted.count() == Candidate.objects.count() > 0
     assert not accepted.filter(candidate=None).exists()
-    per_candidate = Candidate.objects.annotate(n=Count("assignments"), people=Count("assignments__reviewer", distinct=True))
+    per_candidate = Candidate.objects.annotate(
+        n=Count("assignments"), people=Count("assignments__reviewer", distinct=True)
+    )
     assert {(c.n, c.people) for c in per_candidate} == {(5, 5)}
     reviews = Review.objects.select_related("assignment")
     assert reviews.count() == Assignment.objects.filter(status=AssignmentStatus.SUBMITTED).count() > 0
     criteria = {s.pk: sorted(str(n) for n in s.criteria.values_list("number", flat=True)) for s in Survey.objects.all()}
     assert all(len(numbers) == 8 for numbers in criteria.values())  # the technology kind's defaults
-    assert all(sorted(r.scores) == criteria[r.assignment.candidate.survey_id] and r.assignment.status == "submitted"
-               for r in reviews.select_related("assignment__candidate"))
+    assert all(
+        sorted(r.scores) == criteria[r.assignment.candidate.survey_id] and r.assignment.status == "submitted"
+        for r in reviews.select_related("assignment__candidate")
+    )
     assert User.objects.filter(memberships__role="reviewer").count() == REVIEWERS
     reviewer = User.objects.filter(memberships__role="reviewer").first()
     assert has_two_factor(reviewer)
@@ -111,7 +119,9 @@ def test_the_data_set_follows_the_criteria_a_call_has(monkeypatch):
     from surveys.pipelines import PIPELINES
 
     technology = PIPELINES[SurveyKind.TECHNOLOGY]
-    monkeypatch.setitem(PIPELINES, SurveyKind.TECHNOLOGY, replace(technology, default_criteria=technology.default_criteria[:3]))
+    monkeypatch.setitem(
+        PIPELINES, SurveyKind.TECHNOLOGY, replace(technology, default_criteria=technology.default_criteria[:3])
+    )
     scale.build(len(scale.CALLS) * 3, reviewers=REVIEWERS)
     assert {tuple(s.criteria.values_list("number", flat=True)) for s in Survey.objects.all()} == {(1, 2, 3)}
     reviews = Review.objects.all()

@@ -78,8 +78,14 @@ def test_company_submits_through_its_association_which_returns_endorses_and_forw
     AssociationMembership.objects.create(member=company, association=association)
     staff = make_user("association_staff", organization=association)
     errors = []  # script errors and failed loads on any page, the browser's own favicon probe aside
-    page.on("console", lambda message: errors.append(f"{message.text} {message.location['url']}")
-            if message.type == "error" and not message.location["url"].endswith("/favicon.ico") else None)
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(f"{message.text} {message.location['url']}")
+            if message.type == "error" and not message.location["url"].endswith("/favicon.ico")
+            else None
+        ),
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
 
     # 1. The company applies through its association.
@@ -188,7 +194,9 @@ def test_company_submits_through_its_association_which_returns_endorses_and_forw
     expect(row).to_contain_text(candidate.number)
 
     # Provenance, in order.
-    kinds = list(ApplicationEvent.objects.filter(application=application).order_by("at", "pk").values_list("kind", flat=True))
+    kinds = list(
+        ApplicationEvent.objects.filter(application=application).order_by("at", "pk").values_list("kind", flat=True)
+    )
     expected = ["drafted", "submitted", "association_returned", "submitted", "endorsed", "forwarded", "accepted"]
     remaining = iter(kinds)
     assert all(kind in remaining for kind in expected), kinds

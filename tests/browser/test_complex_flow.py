@@ -11,8 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from portal.enums import OrganizationType
-from review.enums import AssignmentStatus
-from review.enums import NoticeStatus
+from review.enums import AssignmentStatus, NoticeStatus
 from review.models import Assignment, DesignatedComplex, Notice, RegisterEntry, SiteVisit
 from review.services.pool import panel_for
 from surveys.enums import ApplicationStatus, SurveyStage
@@ -108,7 +107,7 @@ def _accept_and_open_the_panel(admin: Actor, survey: Survey, application: Applic
     admin.submit(page.locator(f"a[href='/manage/calls/{survey.pk}/review/']"))
     page.fill("#id_reviewers_per_candidate", "3")
     page.fill("#id_due_on", (timezone.localdate() + timedelta(days=7)).isoformat())
-    admin.submit(page.locator('form:has(#id_reviewers_per_candidate) button[type=submit]'))
+    admin.submit(page.locator("form:has(#id_reviewers_per_candidate) button[type=submit]"))
     admin.submit(page.locator(f"form[action='/manage/calls/{survey.pk}/review/assign/'] button[type=submit]"))
     assert Assignment.objects.filter(candidate__survey=survey).count() == 3
     return application.candidate
@@ -225,8 +224,13 @@ def _public_register(public: Actor) -> None:
 
 def test_a_complex_call_goes_from_creation_to_the_complex_register(tour, transactional_db):
     admin_user = make_user("admin", name="김산업")
-    province_user = make_user("applicant", manager=True, name="윤지아", email="yoon@chungbuk.example",
-                              organization=OrganizationFactory(name="충청북도", type=OrganizationType.LOCAL_GOVERNMENT))
+    province_user = make_user(
+        "applicant",
+        manager=True,
+        name="윤지아",
+        email="yoon@chungbuk.example",
+        organization=OrganizationFactory(name="충청북도", type=OrganizationType.LOCAL_GOVERNMENT),
+    )
     secretary_user = make_user("secretary", name="서간사")
 
     admin = tour.open_as("admin", admin_user)
@@ -234,8 +238,10 @@ def test_a_complex_call_goes_from_creation_to_the_complex_register(tour, transac
     province = tour.open_as("province", province_user)
     application = _apply(province, survey)
     panel = panel_for(survey, "BAT")
-    members = [add_reviewer(panel, name=name, email=f"{index}@experts.example")
-               for index, name in enumerate(("김자문", "이자문", "박자문"))]
+    members = [
+        add_reviewer(panel, name=name, email=f"{index}@experts.example")
+        for index, name in enumerate(("김자문", "이자문", "박자문"))
+    ]
     plan = _accept_and_open_the_panel(admin, survey, application)
     for index, member in enumerate(members):
         actor = tour.open_as(f"panel_{index + 1}", member)
@@ -249,8 +255,9 @@ def test_a_complex_call_goes_from_creation_to_the_complex_register(tour, transac
     _evaluate(secretary, survey, plan)
     _resolve(secretary, survey, plan)
     _publish(admin, survey)
-    results = [m for m in mail.outbox if province_user.email in m.to and "특화단지" in m.subject + m.body
-               and PLAN in m.body]
+    results = [
+        m for m in mail.outbox if province_user.email in m.to and "특화단지" in m.subject + m.body and PLAN in m.body
+    ]
     assert results, [m.subject for m in mail.outbox if province_user.email in m.to]  # the result, in its words
     _public_register(tour.open_as("public"))
     assert not tour.audit.findings, tour.audit.report()

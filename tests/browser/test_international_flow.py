@@ -104,10 +104,14 @@ def _decide(secretary: Actor, w) -> None:
         expect(page.locator(".messages")).to_contain_text("결정을 기록했습니다.")
     expect(page.locator(f'tr[data-candidate="{w.first.number}"] strong')).to_have_text("선정")
     expect(page.locator(f'tr[data-candidate="{w.second.number}"] strong')).to_have_text("미선정")
-    for category, selected in ((w.call.categories.get(horizon_years=5), 1), (w.call.categories.get(horizon_years=10), 0)):
+    for category, selected in (
+        (w.call.categories.get(horizon_years=5), 1),
+        (w.call.categories.get(horizon_years=10), 0),
+    ):
         secretary.submit(page.locator(f'form[action$="/categories/{category.pk}/close/"] button'))
         expect(page.locator(".messages")).to_contain_text(
-            f"‘{category.name}’ 분야를 할당 {category.quota}건 중 {selected}건 선정으로 마감했습니다.")
+            f"‘{category.name}’ 분야를 할당 {category.quota}건 중 {selected}건 선정으로 마감했습니다."
+        )
         expect(page.locator(f'section[data-category="{category.pk}"] .badge')).to_have_text("마감")
 
 
@@ -156,8 +160,13 @@ def test_an_international_call_goes_from_its_layers_to_the_public_selection(tour
 
     w.call = survey_transition(w.call, to=SurveyStage.PANEL_EVALUATION, actor=admin_user)
     assigning.assign_automatically(w.call, actor=admin_user, layer=2)
-    judgements.judgement_save(accept(Assignment.objects.get(layer=2, candidate=w.second)), reviewer=member_user,
-                              essential=False, essential_reason="국내 단독 개발 가능", submit=True)
+    judgements.judgement_save(
+        accept(Assignment.objects.get(layer=2, candidate=w.second)),
+        reviewer=member_user,
+        essential=False,
+        essential_reason="국내 단독 개발 가능",
+        submit=True,
+    )
     _judge(tour.open_as("member", member_user), w, expert_user)
     _close_layer(secretary, w, 2)
     assert LayerOutcome.objects.get(layer=w.layer2, candidate=w.first).essential is True

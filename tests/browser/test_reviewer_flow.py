@@ -22,8 +22,12 @@ def test_a_reviewer_pledges_declares_scores_submits_and_then_sees_the_other_revi
     reviewer = add_reviewer(panel, name="이도현")
     other = add_reviewer(panel, name="최민준")
     mine = assign(candidate, reviewer, admin)
-    submit_review(assign(candidate, other, admin), texts=justifications(open_survey, OTHER_JUSTIFICATION),
-                  recommendation="conditional", comment=OTHER_COMMENT)
+    submit_review(
+        assign(candidate, other, admin),
+        texts=justifications(open_survey, OTHER_JUSTIFICATION),
+        recommendation="conditional",
+        comment=OTHER_COMMENT,
+    )
     criteria = list(open_survey.criteria.order_by("number").values_list("number", flat=True))
 
     log_in(reviewer, PASSWORD)

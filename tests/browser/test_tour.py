@@ -66,7 +66,9 @@ def people(transactional_db):
     AssociationMembership.objects.create(member=company_b, association=association)
     return People(
         admin=make_user("admin", name="김산업"),
-        company_a=make_user("applicant", organization=company_a, manager=True, name="강민서", email="ceo@hanbit.example"),
+        company_a=make_user(
+            "applicant", organization=company_a, manager=True, name="강민서", email="ceo@hanbit.example"
+        ),
         company_b=make_user("applicant", organization=company_b, manager=True, name="오지훈", email="rnd@nuri.example"),
         association=association,
         staff=make_user("association_staff", organization=association, name="박협회", email="staff@kar.example"),
@@ -92,8 +94,10 @@ def test_a_call_goes_through_the_whole_pipeline(tour, people):
     Survey.objects.filter(pk=survey.pk).update(deadline=timezone.now() - timedelta(minutes=1))
     reducer = _intake(admin, survey, direct, through_association, by_ministry)
 
-    reviewers = [add_reviewer(panel_for(survey, "ROB"), name=name, email=email)
-                 for name, email in (("이도현", "lee@kimm.example"), ("최민준", "choi@kimm.example"))]
+    reviewers = [
+        add_reviewer(panel_for(survey, "ROB"), name=name, email=email)
+        for name, email in (("이도현", "lee@kimm.example"), ("최민준", "choi@kimm.example"))
+    ]
     _start_review(admin, survey)
     for index, reviewer in enumerate(reviewers):
         _review(tour.open_as(f"reviewer_{index + 1}", reviewer), survey, reviewer)
@@ -105,8 +109,9 @@ def test_a_call_goes_through_the_whole_pipeline(tour, people):
 
     # the hearing window closes
     today = timezone.localdate()
-    Survey.objects.filter(pk=survey.pk).update(hearing_starts_on=today - timedelta(days=14),
-                                               hearing_ends_on=today - timedelta(days=1))
+    Survey.objects.filter(pk=survey.pk).update(
+        hearing_starts_on=today - timedelta(days=14), hearing_ends_on=today - timedelta(days=1)
+    )
     _move_stage(admin, survey, SurveyStage.NATIONAL_COMMITTEE)
     _national_committee(secretary, survey, reducer)
     notice = _publish_notice(admin, survey)
@@ -192,8 +197,13 @@ def _apply_with_the_keyboard(actor: Actor, survey: Survey) -> Application:
     application = Application.objects.get(survey=survey, title=REDUCER)
     assert application.status == ApplicationStatus.SUBMITTED and application.channel == Channel.DIRECT
     submitted = application.versions.get().answers
-    for section, key in (("basic", "field"), ("specification", "products"), ("criteria", "criterion_8"),
-                         ("level", "industrialisation_stage"), ("contact", "contact_email")):
+    for section, key in (
+        ("basic", "field"),
+        ("specification", "products"),
+        ("criteria", "criterion_8"),
+        ("level", "industrialisation_stage"),
+        ("contact", "contact_email"),
+    ):
         assert submitted[section][key] == answers[section][key]
     return application
 
@@ -288,7 +298,7 @@ def _start_review(admin: Actor, survey: Survey) -> None:
     admin.submit(page.locator(f"a[href='/manage/calls/{survey.pk}/review/']"))
     page.fill("#id_reviewers_per_candidate", "1")
     page.fill("#id_due_on", (timezone.localdate() + timedelta(days=7)).isoformat())
-    admin.submit(page.locator('form:has(#id_reviewers_per_candidate) button[type=submit]'))
+    admin.submit(page.locator("form:has(#id_reviewers_per_candidate) button[type=submit]"))
     admin.submit(page.locator(f"form[action='/manage/calls/{survey.pk}/review/assign/'] button[type=submit]"))
     assigned = Assignment.objects.filter(candidate__survey=survey)
     assert assigned.count() == 2 and len({a.reviewer_id for a in assigned}) == 2

@@ -50,9 +50,16 @@ class Audit:
         )
 
     def dump(self) -> str:
-        return json.dumps({"pages": self.pages, "seconds": round(self.seconds, 1), "findings": self.findings,
-                           "console_errors": self.console_errors},
-                          ensure_ascii=False, indent=2)
+        return json.dumps(
+            {
+                "pages": self.pages,
+                "seconds": round(self.seconds, 1),
+                "findings": self.findings,
+                "console_errors": self.console_errors,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
 
 
 @dataclass

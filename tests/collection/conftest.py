@@ -47,7 +47,9 @@ def second_member(association):
 
 @pytest.fixture
 def msit(db):
-    return Organization.objects.create(name="과학기술정보통신부", name_en="MSIT", type=OrganizationType.MINISTRY, code="MSIT")
+    return Organization.objects.create(
+        name="과학기술정보통신부", name_en="MSIT", type=OrganizationType.MINISTRY, code="MSIT"
+    )
 
 
 @pytest.fixture

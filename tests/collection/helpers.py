@@ -39,8 +39,9 @@ def amend(application, user, *, title):
     """Change the technology name and submit again."""
     application = Application.objects.get(pk=application.pk)
     basic = {**application.answers["basic"], "technology_name": title}
-    application = service.application_save_draft(application, section="basic", data=basic,
-                                                 revision=application.revision, actor=user)
+    application = service.application_save_draft(
+        application, section="basic", data=basic, revision=application.revision, actor=user
+    )
     return service.application_submit(application, actor=user)
 
 
@@ -62,8 +63,9 @@ def pdf_text(data: bytes) -> str:
 
 
 def json_script(response, element_id: str):
-    match = re.search(rf'<script id="{re.escape(element_id)}" type="application/json">(.*?)</script>',
-                      response.content.decode(), re.S)
+    match = re.search(
+        rf'<script id="{re.escape(element_id)}" type="application/json">(.*?)</script>', response.content.decode(), re.S
+    )
     assert match, f"no json_script {element_id!r} on the page"
     return json.loads(match.group(1))
 

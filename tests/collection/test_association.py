@@ -16,6 +16,7 @@ from surveys.services import applications as service
 from surveys.services import collection, intake
 from tests.collection.helpers import (
     amend,
+    block_with_testid,
     body,
     drafted,
     log_in,
@@ -23,7 +24,6 @@ from tests.collection.helpers import (
     pdf_text,
     recipients,
     submitted,
-    block_with_testid,
 )
 from tests.factories import make_user
 
@@ -62,8 +62,9 @@ def _endorsed(application, association, staff):
 
 def _forwarded(open_survey, applicant, complete_answers, association, staff):
     application = _endorsed(_in_review(open_survey, applicant, complete_answers, association), association, staff)
-    collection.association_forward([application], association=association, survey=open_survey, actor=staff,
-                                   cover_letter=COVER_LETTER)
+    collection.association_forward(
+        [application], association=association, survey=open_survey, actor=staff, cover_letter=COVER_LETTER
+    )
     return Application.objects.get(pk=application.pk)
 
 
@@ -73,8 +74,15 @@ def _kinds(application):
 
 # -- submission and visibility -------------------------------------------------------------
 
+
 def test_a_member_submission_goes_to_the_association_and_its_staff_are_mailed(
-    open_survey, applicant, company, association, staff, other_staff, complete_answers,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    other_staff,
+    complete_answers,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -91,7 +99,15 @@ def test_a_member_submission_goes_to_the_association_and_its_staff_are_mailed(
 
 
 def test_the_association_staff_see_a_member_submission_and_other_associations_do_not(
-    client, open_survey, applicant, company, association, staff, other_association, other_staff, complete_answers,
+    client,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    other_association,
+    other_staff,
+    complete_answers,
 ):
     application = _in_review(open_survey, applicant, complete_answers, association)
 
@@ -114,18 +130,33 @@ def test_the_association_staff_see_a_member_submission_and_other_associations_do
 
 
 def test_a_company_never_sees_another_companys_application(
-    client, open_survey, applicant, company, association, second_member, complete_answers,
+    client,
+    open_survey,
+    applicant,
+    company,
+    association,
+    second_member,
+    complete_answers,
 ):
     application = _in_review(open_survey, applicant, complete_answers, association)
     log_in(client, second_member)  # a member of the same association, but another company
-    for url in (_detail_url(application), _check_url(application),
-                reverse("surveys:application_record_pdf", kwargs={"pk": application.pk}),
-                reverse("surveys:version_detail", kwargs={"pk": application.pk, "number": 1})):
+    for url in (
+        _detail_url(application),
+        _check_url(application),
+        reverse("surveys:application_record_pdf", kwargs={"pk": application.pk}),
+        reverse("surveys:version_detail", kwargs={"pk": application.pk, "number": 1}),
+    ):
         assert client.get(url).status_code == 404, url
 
 
 def test_drafts_stay_invisible_to_the_association(
-    client, open_survey, applicant, company, association, staff, complete_answers,
+    client,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    complete_answers,
 ):
     draft = drafted(open_survey, applicant, complete_answers, association=association)
     assert (draft.status, draft.association) == (ApplicationStatus.DRAFT, association)
@@ -142,8 +173,15 @@ def test_drafts_stay_invisible_to_the_association(
 
 # -- return and resubmit -------------------------------------------------------------------
 
+
 def test_return_with_comment_then_the_company_amends_and_resubmits(
-    client, open_survey, applicant, company, association, staff, complete_answers,
+    client,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    complete_answers,
     django_capture_on_commit_callbacks,
 ):
     application = _in_review(open_survey, applicant, complete_answers, association)
@@ -152,9 +190,14 @@ def test_return_with_comment_then_the_company_amends_and_resubmits(
 
     log_in(client, staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_check_url(application), {
-            "decision": "return", "comment": RETURN_COMMENT, "correction_due": due.isoformat(),
-        })
+        response = client.post(
+            _check_url(application),
+            {
+                "decision": "return",
+                "comment": RETURN_COMMENT,
+                "correction_due": due.isoformat(),
+            },
+        )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.RETURNED_BY_ASSOCIATION
@@ -163,9 +206,14 @@ def test_return_with_comment_then_the_company_amends_and_resubmits(
     assert RETURN_COMMENT in mail.outbox[0].body
     step = ApplicationEvent.objects.filter(application=application).last()
     assert (step.kind, step.actor, step.organization, step.note) == (
-        ProvenanceKind.RETURNED_BY_ASSOCIATION, staff, association, RETURN_COMMENT)
-    assert AuditEvent.objects.filter(action=ApplicationAction.RETURNED, object_id=str(application.pk),
-                                     actor=staff).exists()
+        ProvenanceKind.RETURNED_BY_ASSOCIATION,
+        staff,
+        association,
+        RETURN_COMMENT,
+    )
+    assert AuditEvent.objects.filter(
+        action=ApplicationAction.RETURNED, object_id=str(application.pk), actor=staff
+    ).exists()
 
     log_in(client, applicant)
     response = client.get(_detail_url(application))
@@ -187,7 +235,13 @@ def test_return_with_comment_then_the_company_amends_and_resubmits(
 
 
 def test_a_return_needs_a_comment_and_changes_nothing_without_one(
-    client, open_survey, applicant, company, association, staff, complete_answers,
+    client,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    complete_answers,
 ):
     application = _in_review(open_survey, applicant, complete_answers, association)
     log_in(client, staff)
@@ -195,13 +249,24 @@ def test_a_return_needs_a_comment_and_changes_nothing_without_one(
     assert response.status_code == 400
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.ASSOCIATION_REVIEW
     with pytest.raises(DomainError):
-        collection.association_return(application, association=association, actor=staff, comment="보완",
-                                      correction_due=timezone.localdate() - timedelta(days=1))
+        collection.association_return(
+            application,
+            association=association,
+            actor=staff,
+            comment="보완",
+            correction_due=timezone.localdate() - timedelta(days=1),
+        )
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.ASSOCIATION_REVIEW
 
 
 def test_staff_of_another_association_cannot_decide(
-    open_survey, applicant, company, association, other_association, other_staff, complete_answers,
+    open_survey,
+    applicant,
+    company,
+    association,
+    other_association,
+    other_staff,
+    complete_answers,
 ):
     application = _in_review(open_survey, applicant, complete_answers, association)
     with pytest.raises(DomainError) as error:
@@ -211,6 +276,7 @@ def test_staff_of_another_association_cannot_decide(
 
 
 # -- endorsement and forwarding --------------------------------------------------------------
+
 
 def test_endorse_with_an_opinion(client, open_survey, applicant, company, association, staff, complete_answers):
     application = _in_review(open_survey, applicant, complete_answers, association)
@@ -224,7 +290,11 @@ def test_endorse_with_an_opinion(client, open_survey, applicant, company, associ
     assert application.status == ApplicationStatus.ENDORSED
     step = ApplicationEvent.objects.filter(application=application).last()
     assert (step.kind, step.actor, step.organization, step.note) == (
-        ProvenanceKind.ENDORSED, staff, association, OPINION)
+        ProvenanceKind.ENDORSED,
+        staff,
+        association,
+        OPINION,
+    )
     assert AuditEvent.objects.filter(action=ApplicationAction.ENDORSED, object_id=str(application.pk)).count() == 1
     # The endorsed application is offered for forwarding on the dashboard.
     forward_form = _dashboard(client, open_survey, association).context["forward_form"]
@@ -234,12 +304,24 @@ def test_endorse_with_an_opinion(client, open_survey, applicant, company, associ
 
 
 def test_batch_forward_of_two_endorsed_applications_with_a_cover_letter(
-    client, open_survey, applicant, company, association, staff, second_member, complete_answers,
+    client,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    second_member,
+    complete_answers,
     django_capture_on_commit_callbacks,
 ):
     first = _in_review(open_survey, applicant, complete_answers, association)
-    collection.association_return(first, association=association, actor=staff, comment=RETURN_COMMENT,
-                                  correction_due=timezone.localdate() + timedelta(days=2))
+    collection.association_return(
+        first,
+        association=association,
+        actor=staff,
+        comment=RETURN_COMMENT,
+        correction_due=timezone.localdate() + timedelta(days=2),
+    )
     amend(first, applicant, title="협동로봇용 초정밀 감속기")
     _endorsed(first, association, staff)
     second = _in_review(open_survey, second_member, complete_answers, association, title=SECOND_TITLE)
@@ -248,20 +330,32 @@ def test_batch_forward_of_two_endorsed_applications_with_a_cover_letter(
 
     log_in(client, staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("surveys:collection_forward", kwargs={"pk": open_survey.pk}), {
-            "association": association.pk, "applications": [first.pk, second.pk], "cover_letter": COVER_LETTER,
-        })
+        response = client.post(
+            reverse("surveys:collection_forward", kwargs={"pk": open_survey.pk}),
+            {
+                "association": association.pk,
+                "applications": [first.pk, second.pk],
+                "cover_letter": COVER_LETTER,
+            },
+        )
     assert response.status_code == 302
     assert Application.objects.get(pk=first.pk).status == ApplicationStatus.SUBMITTED
     assert Application.objects.get(pk=second.pk).status == ApplicationStatus.SUBMITTED
     batch = ForwardBatch.objects.get()
     assert set(batch.applications.values_list("pk", flat=True)) == {first.pk, second.pk}
     assert (batch.association, batch.forwarded_by, batch.cover_letter, batch.survey) == (
-        association, staff, COVER_LETTER, open_survey)
+        association,
+        staff,
+        COVER_LETTER,
+        open_survey,
+    )
     assert {applicant.email, second_member.email} <= set(recipients(mail.outbox))
 
-    steps = list(ApplicationEvent.objects.filter(application=first).values_list(
-        "kind", "actor_id", "organization_id", "version_number"))
+    steps = list(
+        ApplicationEvent.objects.filter(application=first).values_list(
+            "kind", "actor_id", "organization_id", "version_number"
+        )
+    )
     assert steps == [
         (ProvenanceKind.DRAFTED, applicant.pk, company.pk, None),
         (ProvenanceKind.SUBMITTED, applicant.pk, company.pk, 1),
@@ -270,8 +364,12 @@ def test_batch_forward_of_two_endorsed_applications_with_a_cover_letter(
         (ProvenanceKind.ENDORSED, staff.pk, association.pk, None),
         (ProvenanceKind.FORWARDED, staff.pk, association.pk, None),
     ]
-    assert _kinds(second) == [ProvenanceKind.DRAFTED, ProvenanceKind.SUBMITTED, ProvenanceKind.ENDORSED,
-                              ProvenanceKind.FORWARDED]
+    assert _kinds(second) == [
+        ProvenanceKind.DRAFTED,
+        ProvenanceKind.SUBMITTED,
+        ProvenanceKind.ENDORSED,
+        ProvenanceKind.FORWARDED,
+    ]
     assert ApplicationEvent.objects.get(application=second, kind=ProvenanceKind.FORWARDED).note == COVER_LETTER
     forwarded = AuditEvent.objects.filter(action=ApplicationAction.FORWARDED)
     assert {e.object_id for e in forwarded} >= {str(first.pk), str(second.pk), str(batch.pk)}
@@ -283,7 +381,14 @@ def test_batch_forward_of_two_endorsed_applications_with_a_cover_letter(
 
 
 def test_a_forward_including_a_non_endorsed_application_is_refused_entirely(
-    client, open_survey, applicant, company, association, staff, second_member, complete_answers,
+    client,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    second_member,
+    complete_answers,
 ):
     ready = _endorsed(_in_review(open_survey, applicant, complete_answers, association), association, staff)
     waiting = _in_review(open_survey, second_member, complete_answers, association, title=SECOND_TITLE)
@@ -291,18 +396,29 @@ def test_a_forward_including_a_non_endorsed_application_is_refused_entirely(
     events = ApplicationEvent.objects.count()
 
     with pytest.raises(DomainError) as error:
-        collection.association_forward([ready, waiting], association=association, survey=open_survey, actor=staff,
-                                       cover_letter=COVER_LETTER)
+        collection.association_forward(
+            [ready, waiting], association=association, survey=open_survey, actor=staff, cover_letter=COVER_LETTER
+        )
     assert error.value.code == "state"
 
     log_in(client, staff)
-    response = client.post(reverse("surveys:collection_forward", kwargs={"pk": open_survey.pk}), {
-        "association": association.pk, "applications": [ready.pk, waiting.pk], "cover_letter": COVER_LETTER,
-    })
+    response = client.post(
+        reverse("surveys:collection_forward", kwargs={"pk": open_survey.pk}),
+        {
+            "association": association.pk,
+            "applications": [ready.pk, waiting.pk],
+            "cover_letter": COVER_LETTER,
+        },
+    )
     assert response.status_code == 400
-    response = client.post(reverse("surveys:collection_forward", kwargs={"pk": open_survey.pk}), {
-        "association": association.pk, "applications": [ready.pk], "cover_letter": " ",
-    })
+    response = client.post(
+        reverse("surveys:collection_forward", kwargs={"pk": open_survey.pk}),
+        {
+            "association": association.pk,
+            "applications": [ready.pk],
+            "cover_letter": " ",
+        },
+    )
     assert response.status_code == 400
 
     assert {a.pk: (a.status, a.revision) for a in Application.objects.all()} == before
@@ -312,25 +428,45 @@ def test_a_forward_including_a_non_endorsed_application_is_refused_entirely(
 
 
 def test_another_association_cannot_forward_an_endorsed_application(
-    open_survey, applicant, company, association, staff, other_association, other_staff, complete_answers,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    other_association,
+    other_staff,
+    complete_answers,
 ):
     ready = _endorsed(_in_review(open_survey, applicant, complete_answers, association), association, staff)
     with pytest.raises(DomainError):
-        collection.association_forward([ready], association=other_association, survey=open_survey,
-                                       actor=other_staff, cover_letter=COVER_LETTER)
+        collection.association_forward(
+            [ready], association=other_association, survey=open_survey, actor=other_staff, cover_letter=COVER_LETTER
+        )
     assert Application.objects.get(pk=ready.pk).status == ApplicationStatus.ENDORSED
     assert not ForwardBatch.objects.exists()
 
 
 def test_a_forwarded_application_that_motie_returns_is_corrected_and_goes_back_to_motie(
-    open_survey, applicant, company, association, staff, admin, complete_answers, django_capture_on_commit_callbacks,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    admin,
+    complete_answers,
+    django_capture_on_commit_callbacks,
 ):
     application = _forwarded(open_survey, applicant, complete_answers, association, staff)
     # The association's own deadline and MOTIE's have both passed when MOTIE asks for a correction.
-    collection.association_deadline_set(open_survey, association=association,
-                                        deadline=timezone.now() - timedelta(days=2), actor=staff)
-    intake.intake_return(application, actor=admin, reason="수출입 실적 근거 보완",
-                         correction_due=timezone.localdate() + timedelta(days=1))
+    collection.association_deadline_set(
+        open_survey, association=association, deadline=timezone.now() - timedelta(days=2), actor=staff
+    )
+    intake.intake_return(
+        application,
+        actor=admin,
+        reason="수출입 실적 근거 보완",
+        correction_due=timezone.localdate() + timedelta(days=1),
+    )
     Survey.objects.filter(pk=open_survey.pk).update(deadline=timezone.now() - timedelta(days=1))
 
     version = amend(application, applicant, title="협동로봇용 초정밀 감속기")
@@ -341,18 +477,32 @@ def test_a_forwarded_application_that_motie_returns_is_corrected_and_goes_back_t
 
 
 def test_an_amendment_after_forwarding_goes_to_motie(
-    open_survey, applicant, company, association, staff, complete_answers,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    complete_answers,
 ):
     application = _forwarded(open_survey, applicant, complete_answers, association, staff)
     assert application.status == ApplicationStatus.SUBMITTED
     version = amend(application, applicant, title="협동로봇용 초정밀 감속기")
     application.refresh_from_db()
     assert (version.number, application.status, application.title) == (
-        2, ApplicationStatus.SUBMITTED, "협동로봇용 초정밀 감속기")
+        2,
+        ApplicationStatus.SUBMITTED,
+        "협동로봇용 초정밀 감속기",
+    )
 
 
 def test_undoing_a_withdrawal_puts_the_application_back_where_it_was(
-    open_survey, applicant, company, association, staff, second_member, complete_answers,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    second_member,
+    complete_answers,
 ):
     forwarded = _forwarded(open_survey, applicant, complete_answers, association, staff)
     service.application_withdraw(forwarded, actor=applicant)
@@ -365,16 +515,24 @@ def test_undoing_a_withdrawal_puts_the_application_back_where_it_was(
 
 # -- the internal deadline -----------------------------------------------------------------
 
+
 def _deadline_post(client, survey, association, when):
     local = timezone.localtime(when)
-    return client.post(reverse("surveys:collection_deadline", kwargs={"pk": survey.pk}), {
-        "association": association.pk, "deadline_on": local.date().isoformat(),
-        "deadline_time": local.strftime("%H:%M"),
-    })
+    return client.post(
+        reverse("surveys:collection_deadline", kwargs={"pk": survey.pk}),
+        {
+            "association": association.pk,
+            "deadline_on": local.date().isoformat(),
+            "deadline_time": local.strftime("%H:%M"),
+        },
+    )
 
 
 def test_the_internal_deadline_may_be_before_the_ministrys_but_not_after(
-    client, open_survey, association, staff,
+    client,
+    open_survey,
+    association,
+    staff,
 ):
     log_in(client, staff)
     earlier = timezone.localtime(open_survey.deadline) - timedelta(days=2)
@@ -397,11 +555,17 @@ def test_the_internal_deadline_may_be_before_the_ministrys_but_not_after(
 
 
 def test_after_the_internal_deadline_a_submission_to_the_association_is_refused(
-    open_survey, applicant, company, association, staff, complete_answers,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    complete_answers,
 ):
     draft = drafted(open_survey, applicant, complete_answers, association=association)
-    collection.association_deadline_set(open_survey, association=association,
-                                        deadline=timezone.now() - timedelta(minutes=1), actor=staff)
+    collection.association_deadline_set(
+        open_survey, association=association, deadline=timezone.now() - timedelta(minutes=1), actor=staff
+    )
     with pytest.raises(DomainError) as error:
         service.application_submit(draft, actor=applicant)
     assert error.value.code == "deadline"
@@ -411,31 +575,53 @@ def test_after_the_internal_deadline_a_submission_to_the_association_is_refused(
 
 
 def test_after_the_internal_deadline_a_returned_application_may_still_be_resubmitted(
-    open_survey, applicant, company, association, staff, complete_answers,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    complete_answers,
 ):
     application = _in_review(open_survey, applicant, complete_answers, association)
-    collection.association_deadline_set(open_survey, association=association,
-                                        deadline=timezone.now() - timedelta(minutes=1), actor=staff)
-    collection.association_return(application, association=association, actor=staff, comment=RETURN_COMMENT,
-                                  correction_due=timezone.localdate() + timedelta(days=1))
+    collection.association_deadline_set(
+        open_survey, association=association, deadline=timezone.now() - timedelta(minutes=1), actor=staff
+    )
+    collection.association_return(
+        application,
+        association=association,
+        actor=staff,
+        comment=RETURN_COMMENT,
+        correction_due=timezone.localdate() + timedelta(days=1),
+    )
     version = amend(application, applicant, title="협동로봇용 초정밀 감속기")
     assert version.number == 2
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.ASSOCIATION_REVIEW
 
 
 def test_the_internal_deadline_does_not_bind_direct_applications(
-    open_survey, applicant, company, association, staff, complete_answers,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    complete_answers,
 ):
-    collection.association_deadline_set(open_survey, association=association,
-                                        deadline=timezone.now() - timedelta(minutes=1), actor=staff)
+    collection.association_deadline_set(
+        open_survey, association=association, deadline=timezone.now() - timedelta(minutes=1), actor=staff
+    )
     application = submitted(open_survey, applicant, complete_answers)
     assert (application.channel, application.status) == (Channel.DIRECT, ApplicationStatus.SUBMITTED)
 
 
 # -- the call's association setting --------------------------------------------------------
 
+
 def test_a_required_association_channel_refuses_direct_applications_from_members(
-    client, open_survey, applicant, company, association,
+    client,
+    open_survey,
+    applicant,
+    company,
+    association,
 ):
     Survey.objects.filter(pk=open_survey.pk).update(association_channel=AssociationChannel.REQUIRED)
     open_survey.refresh_from_db()
@@ -450,8 +636,9 @@ def test_a_required_association_channel_refuses_direct_applications_from_members
     assert response["Location"] == reverse("surveys:call_detail", kwargs={"pk": open_survey.pk})
     assert not Application.objects.exists()
 
-    application = service.application_create(open_survey, organization=company, actor=applicant,
-                                             association=association)
+    application = service.application_create(
+        open_survey, organization=company, actor=applicant, association=association
+    )
     assert (application.channel, application.association) == (Channel.ASSOCIATION, association)
 
 
@@ -470,15 +657,19 @@ def test_no_association_channel_refuses_choosing_an_association(client, open_sur
         service.application_create(open_survey, organization=company, actor=applicant, association=association)
     assert error.value.code == "channel"
     log_in(client, applicant)
-    response = client.post(reverse("surveys:application_start", kwargs={"pk": open_survey.pk}),
-                           {"association": association.pk})
+    response = client.post(
+        reverse("surveys:application_start", kwargs={"pk": open_survey.pk}), {"association": association.pk}
+    )
     assert response.status_code == 302
     assert not Application.objects.exists()
     assert service.application_create(open_survey, organization=company, actor=applicant).channel == Channel.DIRECT
 
 
 def test_an_association_the_company_does_not_belong_to_is_refused(
-    open_survey, applicant, company, other_association,
+    open_survey,
+    applicant,
+    company,
+    other_association,
 ):
     with pytest.raises(DomainError) as error:
         service.application_create(open_survey, organization=company, actor=applicant, association=other_association)
@@ -488,12 +679,20 @@ def test_an_association_the_company_does_not_belong_to_is_refused(
 
 # -- the record PDF ------------------------------------------------------------------------
 
+
 def test_the_application_record_pdf_carries_the_provenance(
-    client, open_survey, applicant, company, association, staff, complete_answers,
+    client,
+    open_survey,
+    applicant,
+    company,
+    association,
+    staff,
+    complete_answers,
 ):
     application = _endorsed(_in_review(open_survey, applicant, complete_answers, association), association, staff)
-    collection.association_forward([application], association=association, survey=open_survey, actor=staff,
-                                   cover_letter=COVER_LETTER)
+    collection.association_forward(
+        [application], association=association, survey=open_survey, actor=staff, cover_letter=COVER_LETTER
+    )
     log_in(client, applicant)
     response = client.get(reverse("surveys:application_record_pdf", kwargs={"pk": application.pk}))
     assert response.status_code == 200

@@ -66,8 +66,15 @@ def other_filer(db):
 
 # -- accept --------------------------------------------------------------------------------
 
+
 def test_accept_creates_a_numbered_candidate_and_tells_the_applicant(
-    admin_client, open_survey, filed, applicant, admin, other_filer, complete_answers,
+    admin_client,
+    open_survey,
+    filed,
+    applicant,
+    admin,
+    other_filer,
+    complete_answers,
     django_capture_on_commit_callbacks,
 ):
     mail.outbox.clear()
@@ -91,8 +98,9 @@ def test_accept_creates_a_numbered_candidate_and_tells_the_applicant(
     assert Candidate.objects.count() == 2
 
 
-def test_only_submitted_applications_can_be_accepted(open_survey, applicant, admin, complete_answers, association,
-                                                     company):
+def test_only_submitted_applications_can_be_accepted(
+    open_survey, applicant, admin, complete_answers, association, company
+):
     in_review = submitted(open_survey, applicant, complete_answers, association=association)
     with pytest.raises(DomainError) as error:
         intake.intake_accept(in_review, actor=admin)
@@ -101,8 +109,9 @@ def test_only_submitted_applications_can_be_accepted(open_survey, applicant, adm
     assert not Candidate.objects.exists()
 
 
-def test_the_intake_page_of_an_application_not_received_is_404(admin_client, open_survey, applicant, complete_answers,
-                                                              association, company):
+def test_the_intake_page_of_an_application_not_received_is_404(
+    admin_client, open_survey, applicant, complete_answers, association, company
+):
     in_review = submitted(open_survey, applicant, complete_answers, association=association)
     assert admin_client.get(_intake_url(open_survey, in_review)).status_code == 404
     assert admin_client.post(_intake_url(open_survey, in_review), {"decision": "accept"}).status_code == 404
@@ -111,15 +120,29 @@ def test_the_intake_page_of_an_application_not_received_is_404(admin_client, ope
 
 # -- return for correction -----------------------------------------------------------------
 
+
 def _return(client, survey, application, due):
-    return client.post(_intake_url(survey, application), {
-        "decision": "return", "reason": REASON, "correction_due": due.isoformat(),
-    })
+    return client.post(
+        _intake_url(survey, application),
+        {
+            "decision": "return",
+            "reason": REASON,
+            "correction_due": due.isoformat(),
+        },
+    )
 
 
 @pytest.mark.parametrize("stage, days", [(SurveyStage.COLLECTION, 0), (SurveyStage.TECHNICAL_REVIEW, 1)])
 def test_a_returned_application_may_be_corrected_after_the_call_deadline_until_the_correction_day(
-    client, admin_client, open_survey, filed, applicant, admin, stage, days, django_capture_on_commit_callbacks,
+    client,
+    admin_client,
+    open_survey,
+    filed,
+    applicant,
+    admin,
+    stage,
+    days,
+    django_capture_on_commit_callbacks,
 ):
     due = timezone.localdate() + timedelta(days=days)  # the correction day is today, or tomorrow
     mail.outbox.clear()
@@ -154,15 +177,20 @@ def test_a_returned_application_may_be_corrected_after_the_call_deadline_until_t
 
 
 def test_after_the_correction_day_the_returned_application_stays_as_it_is(
-    admin_client, open_survey, filed, applicant, admin,
+    admin_client,
+    open_survey,
+    filed,
+    applicant,
+    admin,
 ):
     intake.intake_return(filed, actor=admin, reason=REASON, correction_due=timezone.localdate())
     Survey.objects.filter(pk=open_survey.pk).update(deadline=timezone.now() - timedelta(days=3))
     Application.objects.filter(pk=filed.pk).update(correction_due=timezone.localdate() - timedelta(days=1))
     filed.refresh_from_db()
     with pytest.raises(DomainError) as error:
-        service.application_save_draft(filed, section="basic", data={"technology_name": "늦은 수정"},
-                                       revision=filed.revision, actor=applicant)
+        service.application_save_draft(
+            filed, section="basic", data={"technology_name": "늦은 수정"}, revision=filed.revision, actor=applicant
+        )
     assert error.value.code == "deadline"
     with pytest.raises(DomainError) as error:
         service.application_submit(filed, actor=applicant)
@@ -185,10 +213,12 @@ def test_a_return_needs_reasons_and_a_correction_day_that_is_not_past(admin_clie
 
 # -- duplicates ----------------------------------------------------------------------------
 
+
 def test_mark_as_duplicate(admin_client, open_survey, filed, other_filer, admin, complete_answers):
     original = submitted(open_survey, other_filer, complete_answers)
-    response = admin_client.post(_intake_url(open_survey, filed),
-                                 {"decision": "duplicate", "of": original.pk, "note": "동일 기술"})
+    response = admin_client.post(
+        _intake_url(open_survey, filed), {"decision": "duplicate", "of": original.pk, "note": "동일 기술"}
+    )
     assert response.status_code == 302
     filed.refresh_from_db()
     assert (filed.status, filed.duplicate_of) == (ApplicationStatus.DUPLICATE, original)
@@ -211,19 +241,30 @@ def test_an_application_is_not_a_duplicate_of_itself(admin_client, open_survey, 
 
 # -- candidates ----------------------------------------------------------------------------
 
+
 def _versions(application):
-    return list(ApplicationVersion.objects.filter(application=application).order_by("number")
-                .values_list("number", "title", "answers", "receipt_number"))
+    return list(
+        ApplicationVersion.objects.filter(application=application)
+        .order_by("number")
+        .values_list("number", "title", "answers", "receipt_number")
+    )
 
 
 def _candidate_section(response, number) -> str | None:
-    match = re.search(rf'<section[^>]*data-candidate="{re.escape(number)}"[^>]*>(.*?)</section>',
-                      response.content.decode(), re.S)
+    match = re.search(
+        rf'<section[^>]*data-candidate="{re.escape(number)}"[^>]*>(.*?)</section>', response.content.decode(), re.S
+    )
     return match.group(1) if match else None
 
 
 def test_merging_candidates_keeps_every_submitters_versions_and_history(
-    admin_client, open_survey, filed, applicant, other_filer, admin, complete_answers,
+    admin_client,
+    open_survey,
+    filed,
+    applicant,
+    other_filer,
+    admin,
+    complete_answers,
 ):
     amend(filed, applicant, title="협동로봇용 초정밀 감속기")
     other = submitted(open_survey, other_filer, complete_answers, title="로봇 관절용 정밀 감속기")
@@ -235,9 +276,14 @@ def test_merging_candidates_keeps_every_submitters_versions_and_history(
     assert len(versions_before) == 2
     history_before = list(ApplicationEvent.objects.filter(application=other).values_list("kind", flat=True))
 
-    response = admin_client.post(reverse("surveys:intake_candidates", kwargs={"pk": open_survey.pk}), {
-        "target": kept.pk, "sources": [moved.pk], "title": "로봇용 정밀 감속기 (통합)",
-    })
+    response = admin_client.post(
+        reverse("surveys:intake_candidates", kwargs={"pk": open_survey.pk}),
+        {
+            "target": kept.pk,
+            "sources": [moved.pk],
+            "title": "로봇용 정밀 감속기 (통합)",
+        },
+    )
     assert response.status_code == 302
 
     other.refresh_from_db()
@@ -270,13 +316,23 @@ def test_merging_candidates_keeps_every_submitters_versions_and_history(
 def test_candidate_numbers_continue_across_calls_that_share_a_code(open_survey, filed, applicant, admin):
     assert intake.intake_accept(filed, actor=admin).candidate.number == "ROB-T001"
     next_year = Survey.objects.create(
-        kind=open_survey.kind, title="2031년 로봇 수요조사", description="", code=open_survey.code,
-        eligible_types=open_survey.eligible_types, stage=SurveyStage.COLLECTION, opens_at=open_survey.opens_at,
+        kind=open_survey.kind,
+        title="2031년 로봇 수요조사",
+        description="",
+        code=open_survey.code,
+        eligible_types=open_survey.eligible_types,
+        stage=SurveyStage.COLLECTION,
+        opens_at=open_survey.opens_at,
         deadline=open_survey.deadline,
     )
     application = Application.objects.create(
-        survey=next_year, organization=organization_of(applicant), status=ApplicationStatus.SUBMITTED,
-        title="차세대 감속기", receipt_number="2031-ROB-0001", created_by=applicant, updated_by=applicant,
+        survey=next_year,
+        organization=organization_of(applicant),
+        status=ApplicationStatus.SUBMITTED,
+        title="차세대 감속기",
+        receipt_number="2031-ROB-0001",
+        created_by=applicant,
+        updated_by=applicant,
     )
     candidate = intake.intake_accept(application, actor=admin).candidate
     assert (candidate.number, candidate.survey) == ("ROB-T002", next_year)
@@ -285,14 +341,17 @@ def test_candidate_numbers_continue_across_calls_that_share_a_code(open_survey, 
 
 def test_a_candidate_is_not_merged_into_itself(admin_client, open_survey, filed, admin):
     candidate = intake.intake_accept(filed, actor=admin).candidate
-    response = admin_client.post(reverse("surveys:intake_candidates", kwargs={"pk": open_survey.pk}),
-                                 {"target": candidate.pk, "sources": [candidate.pk]})
+    response = admin_client.post(
+        reverse("surveys:intake_candidates", kwargs={"pk": open_survey.pk}),
+        {"target": candidate.pk, "sources": [candidate.pk]},
+    )
     assert response.status_code == 400
     assert Candidate.objects.get(pk=candidate.pk).merged_into_id is None
     assert not ApplicationEvent.objects.filter(kind=ProvenanceKind.MERGED).exists()
 
 
 # -- the list: filters, sorting, counts, chart ----------------------------------------------
+
 
 @pytest.fixture
 def received(open_survey, admin, association):
@@ -306,33 +365,104 @@ def received(open_survey, admin, association):
     institute = OrganizationFactory(name="마바연구원", type=OrganizationType.RESEARCH_INSTITUTE)
     candidate = Candidate.objects.create(survey=open_survey, number="ROB-T001", title="라", field_code="ROB")
 
-    def row(n, *, organization, field, channel=Channel.DIRECT, status=ApplicationStatus.SUBMITTED, missing=0,
-            days_ago=0, title, survey=open_survey, **extra):
+    def row(
+        n,
+        *,
+        organization,
+        field,
+        channel=Channel.DIRECT,
+        status=ApplicationStatus.SUBMITTED,
+        missing=0,
+        days_ago=0,
+        title,
+        survey=open_survey,
+        **extra,
+    ):
         return Application.objects.create(
-            survey=survey, organization=organization, status=status, channel=channel, field_code=field,
-            missing_count=missing, title=title, receipt_number=f"2030-X{survey.pk}-{n:04d}", version_count=1,
-            submitted_at=now - timedelta(days=days_ago), created_by=creator, updated_by=creator, **extra,
+            survey=survey,
+            organization=organization,
+            status=status,
+            channel=channel,
+            field_code=field,
+            missing_count=missing,
+            title=title,
+            receipt_number=f"2030-X{survey.pk}-{n:04d}",
+            version_count=1,
+            submitted_at=now - timedelta(days=days_ago),
+            created_by=creator,
+            updated_by=creator,
+            **extra,
         )
 
     rows = {
         "r1": row(1, organization=company_a, field="ROB", days_ago=5, title="나 감속기"),
-        "r2": row(2, organization=company_b, field="BAT", channel=Channel.ASSOCIATION, association=association,
-                  missing=2, days_ago=4, title="가 전극"),
-        "r3": row(3, organization=ministry, field="ROB", channel=Channel.MINISTRY, status=ApplicationStatus.ACCEPTED,
-                  days_ago=3, title="라 로봇", candidate=candidate),
-        "r4": row(4, organization=institute, field="BAT", status=ApplicationStatus.RETURNED, missing=1, days_ago=2,
-                  title="다 분리막"),
+        "r2": row(
+            2,
+            organization=company_b,
+            field="BAT",
+            channel=Channel.ASSOCIATION,
+            association=association,
+            missing=2,
+            days_ago=4,
+            title="가 전극",
+        ),
+        "r3": row(
+            3,
+            organization=ministry,
+            field="ROB",
+            channel=Channel.MINISTRY,
+            status=ApplicationStatus.ACCEPTED,
+            days_ago=3,
+            title="라 로봇",
+            candidate=candidate,
+        ),
+        "r4": row(
+            4,
+            organization=institute,
+            field="BAT",
+            status=ApplicationStatus.RETURNED,
+            missing=1,
+            days_ago=2,
+            title="다 분리막",
+        ),
     }
-    rows["r5"] = row(5, organization=company_a, field="ROB", status=ApplicationStatus.DUPLICATE, days_ago=1,
-                     title="마 감속기", duplicate_of=rows["r1"])
-    for n, status in enumerate([ApplicationStatus.DRAFT, ApplicationStatus.ASSOCIATION_REVIEW,
-                                ApplicationStatus.RETURNED_BY_ASSOCIATION, ApplicationStatus.ENDORSED,
-                                ApplicationStatus.WITHDRAWN], start=10):
-        row(n, organization=company_b, field="ROB", status=status, title=f"미접수 {n}",
-            channel=Channel.ASSOCIATION, association=association)
+    rows["r5"] = row(
+        5,
+        organization=company_a,
+        field="ROB",
+        status=ApplicationStatus.DUPLICATE,
+        days_ago=1,
+        title="마 감속기",
+        duplicate_of=rows["r1"],
+    )
+    for n, status in enumerate(
+        [
+            ApplicationStatus.DRAFT,
+            ApplicationStatus.ASSOCIATION_REVIEW,
+            ApplicationStatus.RETURNED_BY_ASSOCIATION,
+            ApplicationStatus.ENDORSED,
+            ApplicationStatus.WITHDRAWN,
+        ],
+        start=10,
+    ):
+        row(
+            n,
+            organization=company_b,
+            field="ROB",
+            status=status,
+            title=f"미접수 {n}",
+            channel=Channel.ASSOCIATION,
+            association=association,
+        )
     other_call = Survey.objects.create(
-        kind=open_survey.kind, title="다른 공고", description="", code="BAT", eligible_types=open_survey.eligible_types,
-        stage=SurveyStage.COLLECTION, opens_at=open_survey.opens_at, deadline=open_survey.deadline,
+        kind=open_survey.kind,
+        title="다른 공고",
+        description="",
+        code="BAT",
+        eligible_types=open_survey.eligible_types,
+        stage=SurveyStage.COLLECTION,
+        opens_at=open_survey.opens_at,
+        deadline=open_survey.deadline,
     )
     row(1, organization=company_a, field="ROB", title="다른 공고 신청", survey=other_call)
     return rows
@@ -342,33 +472,39 @@ def _ids(received, *names):
     return {received[name].pk for name in names}
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({}, ["r1", "r2", "r3", "r4", "r5"]),
-    ({"field": "BAT"}, ["r2", "r4"]),
-    ({"field": "ROB", "channel": "direct"}, ["r1", "r5"]),
-    ({"channel": "ministry"}, ["r3"]),
-    ({"channel": "association"}, ["r2"]),
-    ({"type": "company"}, ["r1", "r2", "r5"]),
-    ({"type": "research_institute"}, ["r4"]),
-    ({"status": "accepted"}, ["r3"]),
-    ({"status": "returned"}, ["r4"]),
-    ({"status": "draft"}, ["r1", "r2", "r3", "r4", "r5"]),  # not a received status: ignored
-    ({"complete": "yes"}, ["r1", "r3", "r5"]),
-    ({"complete": "no"}, ["r2", "r4"]),
-    ({"complete": "no", "type": "company"}, ["r2"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({}, ["r1", "r2", "r3", "r4", "r5"]),
+        ({"field": "BAT"}, ["r2", "r4"]),
+        ({"field": "ROB", "channel": "direct"}, ["r1", "r5"]),
+        ({"channel": "ministry"}, ["r3"]),
+        ({"channel": "association"}, ["r2"]),
+        ({"type": "company"}, ["r1", "r2", "r5"]),
+        ({"type": "research_institute"}, ["r4"]),
+        ({"status": "accepted"}, ["r3"]),
+        ({"status": "returned"}, ["r4"]),
+        ({"status": "draft"}, ["r1", "r2", "r3", "r4", "r5"]),  # not a received status: ignored
+        ({"complete": "yes"}, ["r1", "r3", "r5"]),
+        ({"complete": "no"}, ["r2", "r4"]),
+        ({"complete": "no", "type": "company"}, ["r2"]),
+    ],
+)
 def test_intake_filters(admin_client, open_survey, received, query, expected):
     assert set(_rows(_list(admin_client, open_survey, **query))) == _ids(received, *expected)
 
 
-@pytest.mark.parametrize("sort, expected", [
-    ("", ["r5", "r4", "r3", "r2", "r1"]),
-    ("-received", ["r5", "r4", "r3", "r2", "r1"]),
-    ("received", ["r1", "r2", "r3", "r4", "r5"]),
-    ("title", ["r2", "r1", "r4", "r3", "r5"]),
-    ("organization", ["r1", "r5", "r3", "r2", "r4"]),  # 가나전자, 국방부, 다라정밀, 마바연구원
-    ("-receipt", ["r5", "r4", "r3", "r2", "r1"]),
-])
+@pytest.mark.parametrize(
+    "sort, expected",
+    [
+        ("", ["r5", "r4", "r3", "r2", "r1"]),
+        ("-received", ["r5", "r4", "r3", "r2", "r1"]),
+        ("received", ["r1", "r2", "r3", "r4", "r5"]),
+        ("title", ["r2", "r1", "r4", "r3", "r5"]),
+        ("organization", ["r1", "r5", "r3", "r2", "r4"]),  # 가나전자, 국방부, 다라정밀, 마바연구원
+        ("-receipt", ["r5", "r4", "r3", "r2", "r1"]),
+    ],
+)
 def test_intake_sorting(admin_client, open_survey, received, sort, expected):
     assert _rows(_list(admin_client, open_survey, sort=sort)) == [received[name].pk for name in expected]
 
@@ -381,10 +517,15 @@ def test_intake_counts_and_chart_data(admin_client, open_survey, received):
         fields = {f.code: f.display_name for f in Field.objects.filter(code__in=["ROB", "BAT"])}
         assert {str(label): n for label, n in counts["field"]} == {fields["BAT"]: 2, fields["ROB"]: 3}
         assert {str(label): n for label, n in counts["channel"]} == {
-            str(Channel.DIRECT.label): 3, str(Channel.ASSOCIATION.label): 1, str(Channel.MINISTRY.label): 1}
+            str(Channel.DIRECT.label): 3,
+            str(Channel.ASSOCIATION.label): 1,
+            str(Channel.MINISTRY.label): 1,
+        }
         assert {str(label): n for label, n in counts["type"]} == {
-            str(OrganizationType.COMPANY.label): 3, str(OrganizationType.MINISTRY.label): 1,
-            str(OrganizationType.RESEARCH_INSTITUTE.label): 1}
+            str(OrganizationType.COMPANY.label): 3,
+            str(OrganizationType.MINISTRY.label): 1,
+            str(OrganizationType.RESEARCH_INSTITUTE.label): 1,
+        }
     chart = json_script(response, "intake-chart-data")
     days = sorted(timezone.localtime(received[name].submitted_at).date().isoformat() for name in received)
     assert chart["labels"] == days
@@ -394,17 +535,27 @@ def test_intake_counts_and_chart_data(admin_client, open_survey, received):
 
 def test_the_intake_list_pages_by_fifty(admin_client, open_survey, applicant):
     organization = organization_of(applicant)
-    Application.objects.bulk_create([
-        Application(survey=open_survey, organization=organization, status=ApplicationStatus.SUBMITTED,
-                    receipt_number=f"2030-ROB-{n:04d}", title=f"기술 {n}", submitted_at=timezone.now(),
-                    created_by=applicant, updated_by=applicant)
-        for n in range(1, 61)
-    ])
+    Application.objects.bulk_create(
+        [
+            Application(
+                survey=open_survey,
+                organization=organization,
+                status=ApplicationStatus.SUBMITTED,
+                receipt_number=f"2030-ROB-{n:04d}",
+                title=f"기술 {n}",
+                submitted_at=timezone.now(),
+                created_by=applicant,
+                updated_by=applicant,
+            )
+            for n in range(1, 61)
+        ]
+    )
     assert len(_rows(_list(admin_client, open_survey))) == 50
     assert len(_rows(_list(admin_client, open_survey, page=2))) == 10
 
 
 # -- exports -------------------------------------------------------------------------------
+
 
 def _korean_headers():
     with translation.override("ko"):
@@ -412,22 +563,39 @@ def _korean_headers():
 
 
 def test_the_xlsx_export_has_korean_headers_and_the_rows(admin_client, open_survey, received, association):
-    response = admin_client.get(reverse("surveys:intake_list", kwargs={"pk": open_survey.pk}),
-                                {"export": "xlsx", "sort": "received"})
+    response = admin_client.get(
+        reverse("surveys:intake_list", kwargs={"pk": open_survey.pk}), {"export": "xlsx", "sort": "received"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     assert ".xlsx" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     headers = rows[0]
-    assert headers[:len(EXPORT_COLUMNS)] == _korean_headers()  # the answers follow
+    assert headers[: len(EXPORT_COLUMNS)] == _korean_headers()  # the answers follow
     assert headers[:2] == ["접수번호", "기술명"] and headers[3] == "신청 기관"
     data = {row[0]: row for row in rows[1:]}
     assert list(data) == [received[name].receipt_number for name in ["r1", "r2", "r3", "r4", "r5"]]
     r2, r3 = data[received["r2"].receipt_number], data[received["r3"].receipt_number]
-    column = {name: index for index, name in enumerate(["receipt", "title", "field", "organization", "type", "channel",
-                                                         "association", "status", "versions", "missing", "submitted",
-                                                         "candidate"])}
+    column = {
+        name: index
+        for index, name in enumerate(
+            [
+                "receipt",
+                "title",
+                "field",
+                "organization",
+                "type",
+                "channel",
+                "association",
+                "status",
+                "versions",
+                "missing",
+                "submitted",
+                "candidate",
+            ]
+        )
+    }
     assert (r2[column["title"]], r2[column["field"]], r2[column["organization"]]) == ("가 전극", "BAT", "다라정밀")
     assert r2[column["association"]] == association.name
     assert (r2[column["missing"]], r2[column["versions"]]) == (2, 1)
@@ -436,8 +604,9 @@ def test_the_xlsx_export_has_korean_headers_and_the_rows(admin_client, open_surv
 
 
 def test_the_xlsx_export_follows_the_filters(admin_client, open_survey, received):
-    response = admin_client.get(reverse("surveys:intake_list", kwargs={"pk": open_survey.pk}),
-                                {"export": "xlsx", "channel": "ministry"})
+    response = admin_client.get(
+        reverse("surveys:intake_list", kwargs={"pk": open_survey.pk}), {"export": "xlsx", "channel": "ministry"}
+    )
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert [row[0] for row in rows[1:]] == [received["r3"].receipt_number]
 
@@ -448,7 +617,7 @@ def test_the_csv_export_starts_with_a_bom_and_has_korean_headers(admin_client, o
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:len(EXPORT_COLUMNS)] == _korean_headers()
+    assert rows[0][: len(EXPORT_COLUMNS)] == _korean_headers()
     assert rows[0][0] == "접수번호"
     assert sorted(row[0] for row in rows[1:]) == sorted(a.receipt_number for a in received.values())
     assert "다른 공고 신청" not in response.content.decode("utf-8-sig")
@@ -471,11 +640,17 @@ def _sheet(client, survey, **query):
 
 
 def test_the_xlsx_export_carries_every_answer_and_each_criterions_justification(
-    admin_client, open_survey, applicant, complete_answers, other_filer,
+    admin_client,
+    open_survey,
+    applicant,
+    complete_answers,
+    other_filer,
 ):
     first = submitted(open_survey, applicant, complete_answers, title="협동로봇 감속기")
-    second_answers = {**complete_answers, "criteria": {
-        key: f"둘째 {value}" for key, value in complete_answers["criteria"].items()}}
+    second_answers = {
+        **complete_answers,
+        "criteria": {key: f"둘째 {value}" for key, value in complete_answers["criteria"].items()},
+    }
     second = submitted(open_survey, other_filer, second_answers, title="로봇 비전 센서")
     amend(first, applicant, title="협동로봇용 초정밀 감속기")  # the export reads the latest submitted version
     rows = _sheet(admin_client, open_survey, sort="receipt")
@@ -483,16 +658,23 @@ def test_the_xlsx_export_carries_every_answer_and_each_criterions_justification(
     assert len(rows) == 3  # one row per application
     data = {row[0]: dict(zip(headers, row)) for row in rows[1:]}
     with translation.override("ko"):
-        criteria_title = str(service.sections_for(open_survey)[[s.key for s in service.sections_for(open_survey)]
-                                                               .index("criteria")].title)
+        criteria_title = str(
+            service.sections_for(open_survey)[
+                [s.key for s in service.sections_for(open_survey)].index("criteria")
+            ].title
+        )
     for criterion in open_survey.criteria.all():
         header = f"{criteria_title} · {criterion.number}. {criterion.title}"
         assert header in headers, header
         assert data[first.receipt_number][header] == f"기준 {criterion.number}에 대한 근거"
         assert data[second.receipt_number][header] == f"둘째 기준 {criterion.number}에 대한 근거"
     # every answer of the form has its column, the questions' answers among them
-    flat = [value for section in complete_answers.values() for value in section.values()
-            if isinstance(value, str) and re.search("[가-힣]", value)]  # typed text, not a choice's code
+    flat = [
+        value
+        for section in complete_answers.values()
+        for value in section.values()
+        if isinstance(value, str) and re.search("[가-힣]", value)
+    ]  # typed text, not a choice's code
     first_row = set(str(v) for v in data[first.receipt_number].values())
     for value in flat:
         if value == complete_answers["basic"]["technology_name"]:
@@ -503,11 +685,16 @@ def test_the_xlsx_export_carries_every_answer_and_each_criterions_justification(
 
 
 def test_exports_keep_typed_answers_as_text_and_drop_control_characters(
-    admin_client, open_survey, applicant, complete_answers,
+    admin_client,
+    open_survey,
+    applicant,
+    complete_answers,
 ):
     typed = "=1+2"
-    answers = {**complete_answers, "criteria": {**complete_answers["criteria"],
-                                                "criterion_1": typed, "criterion_2": "근거\x0b와 제어문자"}}
+    answers = {
+        **complete_answers,
+        "criteria": {**complete_answers["criteria"], "criterion_1": typed, "criterion_2": "근거\x0b와 제어문자"},
+    }
     submitted(open_survey, applicant, answers)
     url = reverse("surveys:intake_list", kwargs={"pk": open_survey.pk})
     sheet = load_workbook(io.BytesIO(admin_client.get(url, {"export": "xlsx"}).content)).active
@@ -520,7 +707,10 @@ def test_exports_keep_typed_answers_as_text_and_drop_control_characters(
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
 def test_the_export_query_count_does_not_grow_with_the_rows(
-    admin_client, open_survey, complete_answers, kind,
+    admin_client,
+    open_survey,
+    complete_answers,
+    kind,
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -542,6 +732,7 @@ def test_the_export_query_count_does_not_grow_with_the_rows(
 
 # -- audit and completeness ------------------------------------------------------------------
 
+
 def test_every_transition_writes_an_audit_event(open_survey, filed, applicant, other_filer, admin, complete_answers):
     intake.intake_return(filed, actor=admin, reason=REASON, correction_due=timezone.localdate())
     amend(filed, applicant, title="협동로봇용 초정밀 감속기")
@@ -554,18 +745,30 @@ def test_every_transition_writes_an_audit_event(open_survey, filed, applicant, o
 
     S = ApplicationStatus
     expected = {
-        filed.pk: [(S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.RETURNED), (S.RETURNED, S.SUBMITTED),
-                   (S.SUBMITTED, S.ACCEPTED), (S.ACCEPTED, S.RETURNED)],
-        other.pk: [(S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.WITHDRAWN), (S.WITHDRAWN, S.SUBMITTED),
-                   (S.SUBMITTED, S.DUPLICATE)],
+        filed.pk: [
+            (S.DRAFT, S.SUBMITTED),
+            (S.SUBMITTED, S.RETURNED),
+            (S.RETURNED, S.SUBMITTED),
+            (S.SUBMITTED, S.ACCEPTED),
+            (S.ACCEPTED, S.RETURNED),
+        ],
+        other.pk: [
+            (S.DRAFT, S.SUBMITTED),
+            (S.SUBMITTED, S.WITHDRAWN),
+            (S.WITHDRAWN, S.SUBMITTED),
+            (S.SUBMITTED, S.DUPLICATE),
+        ],
     }
     for pk, moves in expected.items():
-        audited = [(e.before["status"], e.after["status"])
-                   for e in AuditEvent.objects.filter(object_id=str(pk)).order_by("pk")
-                   if e.before and "status" in e.before]
+        audited = [
+            (e.before["status"], e.after["status"])
+            for e in AuditEvent.objects.filter(object_id=str(pk)).order_by("pk")
+            if e.before and "status" in e.before
+        ]
         assert audited == moves, pk
         status_steps = ApplicationEvent.objects.filter(application_id=pk).exclude(
-            kind__in=[ProvenanceKind.DRAFTED, ProvenanceKind.MERGED])
+            kind__in=[ProvenanceKind.DRAFTED, ProvenanceKind.MERGED]
+        )
         assert status_steps.count() == len(moves)
 
 

@@ -54,8 +54,11 @@ def test_a_ministry_liaisons_application_takes_the_ministry_channel(survey, liai
 def test_motie_and_the_observer_read_a_submitted_ministry_application(client, filed, admin, observer):
     for reader in (admin, observer):
         log_in(client, reader)
-        for url in (_url("application_detail", filed), _url("version_detail", filed, number=1),
-                    _url("application_record_pdf", filed)):
+        for url in (
+            _url("application_detail", filed),
+            _url("version_detail", filed, number=1),
+            _url("application_record_pdf", filed),
+        ):
             assert client.get(url).status_code == 200, (reader, url)
 
     log_in(client, observer)
@@ -75,8 +78,13 @@ def test_the_observer_cannot_change_anything(client, filed, observer):
     before = Application.objects.filter(pk=filed.pk).values("status", "revision", "version_count").get()
     log_in(client, observer)
     assert client.get(_url("application_edit", filed, section="basic")).status_code == 404
-    assert client.post(_url("application_edit", filed, section="basic"),
-                       {"basic-technology_name": "변조", "revision": filed.revision}).status_code == 404
+    assert (
+        client.post(
+            _url("application_edit", filed, section="basic"),
+            {"basic-technology_name": "변조", "revision": filed.revision},
+        ).status_code
+        == 404
+    )
     assert client.get(_url("application_review", filed)).status_code == 404
     assert client.get(_url("application_attachments", filed)).status_code == 404
     assert client.post(_url("application_submit", filed), {"revision": filed.revision}).status_code == 404
@@ -85,7 +93,14 @@ def test_the_observer_cannot_change_anything(client, filed, observer):
 
 
 def test_the_observer_does_not_see_direct_or_association_applications(
-    client, survey, applicant, company, association, complete_answers, filed, observer,
+    client,
+    survey,
+    applicant,
+    company,
+    association,
+    complete_answers,
+    filed,
+    observer,
 ):
     direct = submitted(survey, applicant, complete_answers, organization=company)
     through = submitted(survey, applicant, complete_answers, association=association, title="협회 경유 신청")
@@ -108,8 +123,10 @@ def test_the_observer_gets_404_on_intake_and_collection_pages(client, survey, fi
         reverse("surveys:collection_application", kwargs={"pk": filed.pk}),
     ):
         assert client.get(url).status_code == 404, url
-    response = client.post(reverse("surveys:intake_application", kwargs={"pk": survey.pk, "application_pk": filed.pk}),
-                           {"decision": "accept"})
+    response = client.post(
+        reverse("surveys:intake_application", kwargs={"pk": survey.pk, "application_pk": filed.pk}),
+        {"decision": "accept"},
+    )
     assert response.status_code == 404
     assert Application.objects.get(pk=filed.pk).status == ApplicationStatus.SUBMITTED
 
@@ -126,7 +143,10 @@ def test_an_observer_of_another_ministry_reads_no_ministry_channel_application(c
     defence = Organization.objects.create(name="국방부", type=OrganizationType.MINISTRY, code="MND")
     stranger = make_user("observer", organization=defence)
     log_in(client, stranger)
-    for url in (_url("application_detail", filed), _url("version_detail", filed, number=1),
-                _url("application_record_pdf", filed)):
+    for url in (
+        _url("application_detail", filed),
+        _url("version_detail", filed, number=1),
+        _url("application_record_pdf", filed),
+    ):
         assert client.get(url).status_code == 404, url
     assert list(_observer_dashboard(client).context["ministry_applications"]) == []

@@ -41,16 +41,25 @@ class Rows:
         now = timezone.now()
         start = self.made
         self.made += n
-        return Application.objects.bulk_create([
-            Application(
-                survey=self.survey, organization=self.organizations[i % len(self.organizations)],
-                status=statuses[i % len(statuses)], receipt_number=f"2030-Q{self.survey.pk}-{i:04d}",
-                title=f"후보 기술 {i}", field_code=["ROB", "BAT"][i % 2], version_count=1 + i % 3,
-                missing_count=i % 2, submitted_at=now - timedelta(hours=i), created_by=self.user,
-                updated_by=self.user, **fields,
-            )
-            for i in range(start, start + n)
-        ])
+        return Application.objects.bulk_create(
+            [
+                Application(
+                    survey=self.survey,
+                    organization=self.organizations[i % len(self.organizations)],
+                    status=statuses[i % len(statuses)],
+                    receipt_number=f"2030-Q{self.survey.pk}-{i:04d}",
+                    title=f"후보 기술 {i}",
+                    field_code=["ROB", "BAT"][i % 2],
+                    version_count=1 + i % 3,
+                    missing_count=i % 2,
+                    submitted_at=now - timedelta(hours=i),
+                    created_by=self.user,
+                    updated_by=self.user,
+                    **fields,
+                )
+                for i in range(start, start + n)
+            ]
+        )
 
 
 def _same_at_both_sizes(client, url, grow):
@@ -65,12 +74,18 @@ def _same_at_both_sizes(client, url, grow):
 
 def test_association_dashboard_queries(client, open_survey, association, staff):
     rows = Rows(open_survey)
-    statuses = [ApplicationStatus.ASSOCIATION_REVIEW, ApplicationStatus.ENDORSED, ApplicationStatus.SUBMITTED,
-                ApplicationStatus.RETURNED_BY_ASSOCIATION, ApplicationStatus.WITHDRAWN]
+    statuses = [
+        ApplicationStatus.ASSOCIATION_REVIEW,
+        ApplicationStatus.ENDORSED,
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.RETURNED_BY_ASSOCIATION,
+        ApplicationStatus.WITHDRAWN,
+    ]
     log_in(client, staff)
     url = reverse("surveys:collection_dashboard", kwargs={"pk": open_survey.pk}) + f"?association={association.pk}"
-    response = _same_at_both_sizes(client, url, lambda n: rows.add(
-        n, statuses=statuses, channel=Channel.ASSOCIATION, association=association))
+    response = _same_at_both_sizes(
+        client, url, lambda n: rows.add(n, statuses=statuses, channel=Channel.ASSOCIATION, association=association)
+    )
     assert len(response.context["page"].object_list) == 50
     assert response.context["forward_form"].fields["applications"].queryset.count() == LARGE // len(statuses)
 
@@ -84,8 +99,12 @@ def test_intake_list_queries(client, open_survey, admin, association):
         third = n // 3
         rows.add(third, statuses=[ApplicationStatus.ACCEPTED], candidate=candidate)
         rows.add(third, statuses=[ApplicationStatus.DUPLICATE], duplicate_of=original)
-        rows.add(n - 2 * third, statuses=[ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED],
-                 channel=Channel.ASSOCIATION, association=association)
+        rows.add(
+            n - 2 * third,
+            statuses=[ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED],
+            channel=Channel.ASSOCIATION,
+            association=association,
+        )
 
     log_in(client, admin)
     url = reverse("surveys:intake_list", kwargs={"pk": open_survey.pk})
@@ -99,13 +118,18 @@ def test_candidates_page_queries(client, open_survey, admin):
 
     def grow(n):
         made = Candidate.objects.count()
-        candidates = Candidate.objects.bulk_create([
-            Candidate(survey=open_survey, number=f"ROB-T{made + i + 1:03d}", title=f"후보 {made + i}", field_code="ROB")
-            for i in range(n)
-        ])
+        candidates = Candidate.objects.bulk_create(
+            [
+                Candidate(
+                    survey=open_survey, number=f"ROB-T{made + i + 1:03d}", title=f"후보 {made + i}", field_code="ROB"
+                )
+                for i in range(n)
+            ]
+        )
         for candidate in candidates:  # one application each, and a second for every fifth
-            rows.add(1 if int(candidate.number[-3:]) % 5 else 2, statuses=[ApplicationStatus.ACCEPTED],
-                     candidate=candidate)
+            rows.add(
+                1 if int(candidate.number[-3:]) % 5 else 2, statuses=[ApplicationStatus.ACCEPTED], candidate=candidate
+            )
 
     log_in(client, admin)
     url = reverse("surveys:intake_candidates", kwargs={"pk": open_survey.pk})
@@ -118,7 +142,13 @@ def test_observer_dashboard_queries(client, open_survey, msit, observer):
     rows = Rows(open_survey, organization_type=OrganizationType.MINISTRY)
     log_in(client, observer)
     url = reverse("dashboard", kwargs={"role": "observer"})
-    response = _same_at_both_sizes(client, url, lambda n: rows.add(
-        n, statuses=[ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED, ApplicationStatus.RETURNED],
-        channel=Channel.MINISTRY))
+    response = _same_at_both_sizes(
+        client,
+        url,
+        lambda n: rows.add(
+            n,
+            statuses=[ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED, ApplicationStatus.RETURNED],
+            channel=Channel.MINISTRY,
+        ),
+    )
     assert len(response.context["ministry_applications"]) == LARGE

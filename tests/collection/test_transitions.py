@@ -20,15 +20,27 @@ ALLOWED = [(current, target) for current in S for target in sorted(APPLICATION_T
 
 def _application(survey, applicant, status, **fields):
     return Application.objects.create(
-        survey=survey, organization=organization_of(applicant), status=status, title="감속기",
-        receipt_number="2030-ROB-0001", created_by=applicant, updated_by=applicant, **fields,
+        survey=survey,
+        organization=organization_of(applicant),
+        status=status,
+        title="감속기",
+        receipt_number="2030-ROB-0001",
+        created_by=applicant,
+        updated_by=applicant,
+        **fields,
     )
 
 
 def _state(application):
     row = Application.objects.get(pk=application.pk)
-    return (row.status, row.revision, row.updated_at, ApplicationEvent.objects.count(), AuditEvent.objects.count(),
-            OutboundMail.objects.count())
+    return (
+        row.status,
+        row.revision,
+        row.updated_at,
+        ApplicationEvent.objects.count(),
+        AuditEvent.objects.count(),
+        OutboundMail.objects.count(),
+    )
 
 
 def test_the_table_names_every_status_and_only_statuses():
@@ -65,8 +77,9 @@ def test_the_services_go_through_the_table(open_survey, applicant, admin, associ
     with pytest.raises(DomainError):  # already with MOTIE: the association can no longer endorse it
         collection.association_endorse(submitted, association=association, actor=staff, opinion="추천")
     with pytest.raises(DomainError):
-        collection.association_return(submitted, association=association, actor=staff, comment="보완",
-                                      correction_due=None)
+        collection.association_return(
+            submitted, association=association, actor=staff, comment="보완", correction_due=None
+        )
     Application.objects.filter(pk=submitted.pk).update(status=S.DUPLICATE)
     with pytest.raises(DomainError):
         intake.intake_return(submitted, actor=admin, reason="보완", correction_due=timezone.localdate())

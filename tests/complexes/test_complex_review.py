@@ -22,8 +22,10 @@ from tests.review.helpers import accepted_candidate, add_reviewer, assign, submi
 
 pytestmark = pytest.mark.django_db
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def _stage(survey, stage):
@@ -61,7 +63,12 @@ def test_the_advisory_panel_reads_the_plan_as_filed(client, admin, plan, panel_m
     _stage(plan.survey, SurveyStage.ADVISORY_REVIEW)
     assignment = submit_review(assign(plan, panel_members[0], admin), comment="부지 확보 계획이 구체적임")
     client.force_login(panel_members[0], backend="django.contrib.auth.backends.ModelBackend")
-    html = client.get(reverse("review:assignment", kwargs={"pk": assignment.assignment_id if hasattr(assignment, "assignment_id") else assignment.pk})).content.decode()
+    html = client.get(
+        reverse(
+            "review:assignment",
+            kwargs={"pk": assignment.assignment_id if hasattr(assignment, "assignment_id") else assignment.pk},
+        )
+    ).content.decode()
     assert "한빛에너지소재" in html and "청주시" in html
     assert 'data-testid="site-visits-link"' in html
 
@@ -71,8 +78,14 @@ def test_site_visit_is_recorded_with_members_findings_and_photos(admin, plan, pa
     for member in panel_members[:2]:
         assign(plan, member, admin)
     photo = SimpleUploadedFile("site.png", PNG, content_type="image/png")
-    visit = site_visit_record(plan, visited_on=timezone.localdate(), members=panel_members[:2],
-                              findings="진입도로 확장 필요", photos=[photo], actor=panel_members[0])
+    visit = site_visit_record(
+        plan,
+        visited_on=timezone.localdate(),
+        members=panel_members[:2],
+        findings="진입도로 확장 필요",
+        photos=[photo],
+        actor=panel_members[0],
+    )
     assert set(visit.members.all()) == set(panel_members[:2])
     assert visit.photos.get().sha256
     assert AuditEvent.objects.filter(action="review.site_visit.recorded").exists()
@@ -84,8 +97,13 @@ def test_site_visit_refuses_members_not_on_the_plan_a_future_date_and_the_wrong_
     with pytest.raises(DomainError):
         site_visit_record(plan, visited_on=timezone.localdate(), members=[panel_members[1]], findings="x", actor=admin)
     with pytest.raises(DomainError):
-        site_visit_record(plan, visited_on=timezone.localdate() + timedelta(days=2), members=[panel_members[0]],
-                          findings="x", actor=admin)
+        site_visit_record(
+            plan,
+            visited_on=timezone.localdate() + timedelta(days=2),
+            members=[panel_members[0]],
+            findings="x",
+            actor=admin,
+        )
     _stage(plan.survey, SurveyStage.NATIONAL_COMMITTEE)
     with pytest.raises(DomainError) as error:
         site_visit_record(plan, visited_on=timezone.localdate(), members=[panel_members[0]], findings="x", actor=admin)
@@ -93,7 +111,9 @@ def test_site_visit_refuses_members_not_on_the_plan_a_future_date_and_the_wrong_
     assert not SiteVisit.objects.exists()
 
 
-def test_site_visit_pages_are_404_for_members_of_other_plans_and_applicants(client, admin, plan, panel_members, province):
+def test_site_visit_pages_are_404_for_members_of_other_plans_and_applicants(
+    client, admin, plan, panel_members, province
+):
     _stage(plan.survey, SurveyStage.ADVISORY_REVIEW)
     assign(plan, panel_members[0], admin)
     url = reverse("review:site_visits", kwargs={"pk": plan.pk})
@@ -101,15 +121,21 @@ def test_site_visit_pages_are_404_for_members_of_other_plans_and_applicants(clie
         client.force_login(outsider, backend="django.contrib.auth.backends.ModelBackend")
         assert client.get(url).status_code == 404
     client.force_login(panel_members[0], backend="django.contrib.auth.backends.ModelBackend")
-    response = client.post(url, {"visited_on": timezone.localdate().isoformat(), "members": [panel_members[0].pk],
-                                 "findings": "용수 공급 확인"})
+    response = client.post(
+        url,
+        {
+            "visited_on": timezone.localdate().isoformat(),
+            "members": [panel_members[0].pk],
+            "findings": "용수 공급 확인",
+        },
+    )
     assert response.status_code == 302
     assert "용수 공급 확인" in client.get(url).content.decode()
 
 
 def test_technology_calls_have_no_site_visits(client, admin):
-    from tests.surveys.helpers import make_survey
     from surveys.models import Candidate
+    from tests.surveys.helpers import make_survey
 
     survey = make_survey(stage=SurveyStage.TECHNICAL_REVIEW)
     candidate = Candidate.objects.create(survey=survey, number="ROB-001", title="감속기", field_code="ROB")
@@ -119,23 +145,37 @@ def test_technology_calls_have_no_site_visits(client, admin):
 
 def _to_subcommittee(plan, admin):
     survey = _stage(plan.survey, SurveyStage.SUBCOMMITTEE)
-    committee.meeting_save(survey, field_code="BAT", held_on=date(2026, 5, 1), attendees="분과위원 7인",
-                           minutes="특화단지 분과위원회 평가", actor=admin)
+    committee.meeting_save(
+        survey,
+        field_code="BAT",
+        held_on=date(2026, 5, 1),
+        attendees="분과위원 7인",
+        minutes="특화단지 분과위원회 평가",
+        actor=admin,
+    )
     return survey
 
 
 def test_subcommittee_evaluates_with_complex_choices_and_conditions(admin, plan):
     _to_subcommittee(plan, admin)
     assert [v for v, _label in committee.recommendation_choices(plan.survey)] == [
-        "designate", "designate_cond", "not_designate"]
+        "designate",
+        "designate_cond",
+        "not_designate",
+    ]
     with pytest.raises(DomainError) as error:
         committee.decision_record(plan, recommendation="recommend", rationale="기술 기준", actor=admin)
     assert error.value.code == "recommendation"
     with pytest.raises(DomainError) as error:
         committee.decision_record(plan, recommendation="designate_cond", rationale="조건부", actor=admin)
     assert error.value.code == "conditions"
-    decision = committee.decision_record(plan, recommendation=SubcommitteeRecommendation.DESIGNATE_WITH_CONDITIONS,
-                                         rationale="입지 우수", conditions="2028년까지 용수 확보", actor=admin)
+    decision = committee.decision_record(
+        plan,
+        recommendation=SubcommitteeRecommendation.DESIGNATE_WITH_CONDITIONS,
+        rationale="입지 우수",
+        conditions="2028년까지 용수 확보",
+        actor=admin,
+    )
     assert decision.conditions == "2028년까지 용수 확보"
 
 
@@ -153,24 +193,45 @@ def test_a_complex_call_that_asks_for_a_hearing_needs_its_window(admin, province
     survey = _to_subcommittee(plan, admin)
     committee.decision_record(plan, recommendation="designate", rationale="적합", actor=admin)
     with pytest.raises(DomainError):
-        committee.committee_confirm(survey, candidate_ids=[plan.pk], held_on=date(2026, 5, 2), minutes="확정", actor=admin)
+        committee.committee_confirm(
+            survey, candidate_ids=[plan.pk], held_on=date(2026, 5, 2), minutes="확정", actor=admin
+        )
     today = timezone.localdate()
-    committee.committee_confirm(survey, candidate_ids=[plan.pk], held_on=today, minutes="확정", actor=admin,
-                                hearing_starts_on=today, hearing_ends_on=today + timedelta(days=7))
+    committee.committee_confirm(
+        survey,
+        candidate_ids=[plan.pk],
+        held_on=today,
+        minutes="확정",
+        actor=admin,
+        hearing_starts_on=today,
+        hearing_ends_on=today + timedelta(days=7),
+    )
     survey.refresh_from_db()
     assert survey.stage == SurveyStage.HEARING
 
 
 def test_national_committee_records_chair_quorum_and_conditions(admin, plan):
     survey = _to_subcommittee(plan, admin)
-    committee.decision_record(plan, recommendation="designate_cond", rationale="적합", conditions="용수 확보", actor=admin)
+    committee.decision_record(
+        plan, recommendation="designate_cond", rationale="적합", conditions="용수 확보", actor=admin
+    )
     committee.committee_confirm(survey, candidate_ids=[plan.pk], held_on=date(2026, 5, 2), minutes="확정", actor=admin)
-    meeting = national.meeting_create(survey, title="제3차 국가첨단전략산업위원회", held_on=date(2026, 6, 1), actor=admin)
+    meeting = national.meeting_create(
+        survey, title="제3차 국가첨단전략산업위원회", held_on=date(2026, 6, 1), actor=admin
+    )
     with pytest.raises(DomainError) as error:
-        national.resolution_record(meeting, plan, decision=Decision.DESIGNATE_WITH_CONDITIONS, reason="의결", actor=admin)
+        national.resolution_record(
+            meeting, plan, decision=Decision.DESIGNATE_WITH_CONDITIONS, reason="의결", actor=admin
+        )
     assert error.value.code == "conditions"
-    resolution = national.resolution_record(meeting, plan, decision=Decision.DESIGNATE_WITH_CONDITIONS, reason="의결",
-                                            conditions="2028년까지 용수 확보", actor=admin)
+    resolution = national.resolution_record(
+        meeting,
+        plan,
+        decision=Decision.DESIGNATE_WITH_CONDITIONS,
+        reason="의결",
+        conditions="2028년까지 용수 확보",
+        actor=admin,
+    )
     assert resolution.conditions == "2028년까지 용수 확보"
     with pytest.raises(DomainError) as error:
         national.meeting_close(meeting, actor=admin)

@@ -49,7 +49,10 @@ def test_each_kind_walks_its_stages_forward_without_reasons(admin, kind):
         _close_layers_of_the_stage(survey, admin)  # an international R&D call's layers, closed with nothing open
         survey = survey_transition(survey, to=target, actor=admin)
         assert survey.stage == target
-    moves = [e.after["stage"] for e in AuditEvent.objects.for_object(survey).filter(action="surveys.survey.stage_changed").order_by("pk")]
+    moves = [
+        e.after["stage"]
+        for e in AuditEvent.objects.for_object(survey).filter(action="surveys.survey.stage_changed").order_by("pk")
+    ]
     assert moves == order[1:]
 
 
@@ -84,7 +87,11 @@ def test_complex_call_without_hearing_never_offers_or_takes_it(admin):
 
 def test_complex_call_with_a_hearing_goes_through_it_and_skipping_needs_a_reason(admin):
     survey = _at(SurveyKind.COMPLEX, S.SUBCOMMITTEE, with_hearing=True)
-    assert pipeline_of(survey).transitions(survey) == {S.HEARING: False, S.NATIONAL_COMMITTEE: True, S.ADVISORY_REVIEW: True}
+    assert pipeline_of(survey).transitions(survey) == {
+        S.HEARING: False,
+        S.NATIONAL_COMMITTEE: True,
+        S.ADVISORY_REVIEW: True,
+    }
     with pytest.raises(DomainError) as error:
         survey_transition(survey, to=S.NATIONAL_COMMITTEE, actor=admin)
     assert error.value.code == "reason"
@@ -120,12 +127,28 @@ def test_changing_a_draft_calls_kind_takes_the_new_kinds_default_criteria(admin)
 
 
 def test_gate_filters_match_the_gates_of_each_call(admin):
-    calls = [_at(kind, stage, with_hearing=hearing) for kind in KINDS for stage in PIPELINES[kind].stages
-             for hearing in (False, True)]
-    for gate in ("public", "filing", "collection", "scoring", "recommending", "hearing_public", "deliberation",
-                 "notice_drafting", "review_lists"):
+    calls = [
+        _at(kind, stage, with_hearing=hearing)
+        for kind in KINDS
+        for stage in PIPELINES[kind].stages
+        for hearing in (False, True)
+    ]
+    for gate in (
+        "public",
+        "filing",
+        "collection",
+        "scoring",
+        "recommending",
+        "hearing_public",
+        "deliberation",
+        "notice_drafting",
+        "review_lists",
+    ):
         expected = {s.pk for s in calls if s.in_gate(gate)}
-        assert set(Survey.objects.filter(gate_q(gate), pk__in=[s.pk for s in calls]).values_list("pk", flat=True)) == expected, gate
+        assert (
+            set(Survey.objects.filter(gate_q(gate), pk__in=[s.pk for s in calls]).values_list("pk", flat=True))
+            == expected
+        ), gate
 
 
 def test_stage_page_shows_only_the_kinds_stages_and_moves(admin_client, admin):
@@ -151,5 +174,6 @@ def test_the_core_does_not_import_the_stages():
     for path in ("portal/views/home.py", "portal/dashboards.py"):
         tree = ast.parse(Path(path).read_text())
         imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)} | {
-            alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+            alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+        }
         assert not any(name and name.split(".")[0] in ("surveys", "review") for name in imported), path

@@ -21,7 +21,8 @@ def _plans(survey, size):
     start = Candidate.objects.filter(survey=survey).count()
     Candidate.objects.bulk_create(
         Candidate(survey=survey, number=f"BAT-{index + 1:04d}", title=f"특화단지 계획 {index + 1}", field_code="BAT")
-        for index in range(start, size))
+        for index in range(start, size)
+    )
 
 
 def _count(client, url) -> int:
@@ -41,8 +42,10 @@ def test_panel_view_does_not_grow_with_plans(admin_client, call):
     url = reverse("review:overview", kwargs={"pk": call.pk})
     _plans(call, 10)
     small, html = _count(admin_client, url)
-    assert html.count("data-candidate=") == 10 and reverse("review:site_visits", kwargs={
-        "pk": Candidate.objects.get(number="BAT-0001").pk}) in html
+    assert (
+        html.count("data-candidate=") == 10
+        and reverse("review:site_visits", kwargs={"pk": Candidate.objects.get(number="BAT-0001").pk}) in html
+    )
     _plans(call, 200)
     large, html = _count(admin_client, url)
     assert html.count("data-candidate=") == 50
@@ -52,8 +55,9 @@ def test_panel_view_does_not_grow_with_plans(admin_client, call):
 def test_subcommittee_list_does_not_grow_with_plans(admin_client, admin, call):
     Survey.objects.filter(pk=call.pk).update(stage=SurveyStage.SUBCOMMITTEE)
     call.refresh_from_db()
-    committee.meeting_save(call, field_code="BAT", held_on=timezone.localdate(), attendees="7인", minutes="평가",
-                           actor=admin)
+    committee.meeting_save(
+        call, field_code="BAT", held_on=timezone.localdate(), attendees="7인", minutes="평가", actor=admin
+    )
     url = reverse("review:committee_field", kwargs={"pk": call.pk, "field_code": "BAT"})
     _plans(call, 10)
     small, html = _count(admin_client, url)
@@ -73,8 +77,9 @@ def test_site_visit_page_does_not_grow_with_visits(admin_client, admin, call):
 
     def visits(n):
         for index in range(SiteVisit.objects.filter(candidate=plan).count(), n):
-            visit = SiteVisit.objects.create(candidate=plan, visited_on=timezone.localdate(), findings=f"점검 {index}",
-                                             recorded_by=admin)
+            visit = SiteVisit.objects.create(
+                candidate=plan, visited_on=timezone.localdate(), findings=f"점검 {index}", recorded_by=admin
+            )
             visit.members.add(member)
 
     visits(2)

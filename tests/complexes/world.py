@@ -41,12 +41,24 @@ def province_applicant(name="충청북도", **kwargs):
 def plan_answers(survey, *, name="오창 이차전지 소재 특화단지"):
     """A complete development plan."""
     return {
-        "basic": {"technology_name": name, "field": "BAT", "sub_field": "BAT-RAW",
-                  "summary": "이차전지 기초 원료부터 재활용까지 가치사슬 완결"},
-        "site": {"province": "43", "city": "청주시", "address": "청원구 오창읍 일원", "area_m2": "3500000",
-                 "land_status": "purchasing", "land_notes": "산업단지 계획 승인 신청 중",
-                 "phases": [{"phase": "1단계", "from_year": "2027", "to_year": "2029", "works": "부지 조성"},
-                            {"phase": "2단계", "from_year": "2030", "to_year": "2032", "works": "공장 준공"}]},
+        "basic": {
+            "technology_name": name,
+            "field": "BAT",
+            "sub_field": "BAT-RAW",
+            "summary": "이차전지 기초 원료부터 재활용까지 가치사슬 완결",
+        },
+        "site": {
+            "province": "43",
+            "city": "청주시",
+            "address": "청원구 오창읍 일원",
+            "area_m2": "3500000",
+            "land_status": "purchasing",
+            "land_notes": "산업단지 계획 승인 신청 중",
+            "phases": [
+                {"phase": "1단계", "from_year": "2027", "to_year": "2029", "works": "부지 조성"},
+                {"phase": "2단계", "from_year": "2030", "to_year": "2032", "works": "공장 준공"},
+            ],
+        },
         "companies": {
             "anchor_companies": [
                 {"company": "한빛에너지소재", "investment": "12000", "year": "2027", "jobs": "800"},
@@ -54,11 +66,19 @@ def plan_answers(survey, *, name="오창 이차전지 소재 특화단지"):
             ],
             "participating_companies": [{"company": "소재협력사 A", "role": "전구체 공급"}],
         },
-        "infrastructure": {"power_mw": "450", "water_tpd": "60000", "transport": "중부고속도로, 청주공항",
-                           "infrastructure_plan": "154kV 변전소 신설"},
+        "infrastructure": {
+            "power_mw": "450",
+            "water_tpd": "60000",
+            "transport": "중부고속도로, 청주공항",
+            "infrastructure_plan": "154kV 변전소 신설",
+        },
         "value_chain": {"value_chain_role": "원료 정제와 전구체 생산", "linked_complexes": ["BAT-CJ", "BAT-US"]},
         "support": {"regional_support": "지방세 감면, 인력 양성 센터, 충북테크노파크 연계"},
         "criteria": {f"criterion_{c.number}": f"기준 {c.number} 충족 근거" for c in survey.criteria.all()},
-        "contact": {"contact_name": "윤지아", "contact_department": "투자유치과 주무관", "contact_phone": "043-220-1234",
-                    "contact_email": "yoon@chungbuk.example"},
+        "contact": {
+            "contact_name": "윤지아",
+            "contact_department": "투자유치과 주무관",
+            "contact_phone": "043-220-1234",
+            "contact_email": "yoon@chungbuk.example",
+        },
     }

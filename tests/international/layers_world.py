@@ -45,14 +45,26 @@ def international_world(admin, *, experts=2, members=2, count=2) -> SimpleNamesp
     two candidates of the leapfrogging category from two companies, and layer 1 assigned in the expert
     evaluation."""
     w = SimpleNamespace(admin=admin)
-    w.call = make_survey(kind=SurveyKind.INTERNATIONAL_RND, stage=SurveyStage.COLLECTION, fields=("SEM",),
-                         eligible_types=(OrganizationType.COMPANY,))
-    layers.layers_save(w.call, count=count, actor=admin, rules={
-        1: {"reviewers_per_candidate": experts}, 2: {"reviewers_per_candidate": members, "max_adjustment": 2},
-        3: {"reviewers_per_candidate": 1}})
+    w.call = make_survey(
+        kind=SurveyKind.INTERNATIONAL_RND,
+        stage=SurveyStage.COLLECTION,
+        fields=("SEM",),
+        eligible_types=(OrganizationType.COMPANY,),
+    )
+    layers.layers_save(
+        w.call,
+        count=count,
+        actor=admin,
+        rules={
+            1: {"reviewers_per_candidate": experts},
+            2: {"reviewers_per_candidate": members, "max_adjustment": 2},
+            3: {"reviewers_per_candidate": 1},
+        },
+    )
     (w.first, w.applicant), (w.second, w.other_applicant) = (
         candidate_of(w.call, admin, APPLICANTS[0], "차세대 EUV 펠리클 소재"),
-        candidate_of(w.call, admin, APPLICANTS[1], "고순도 불화수소 정제"))
+        candidate_of(w.call, admin, APPLICANTS[1], "고순도 불화수소 정제"),
+    )
     w.layer1, w.layer2, *_third = EvaluationLayer.objects.filter(survey=w.call).order_by("number")
     w.panel1, w.panel2 = panel_for(w.call, "SEM"), panel_for(w.call, "SEM", 2)
     w.experts = [add_reviewer(w.panel1, name=name) for name in EXPERTS[:experts]]
@@ -66,9 +78,12 @@ def score_layer1(w, values=None) -> None:
     """Every layer-1 expert submits: ``values`` maps a candidate to the score the experts give it."""
     values = values or {w.first.pk: "5", w.second.pk: "3"}
     for assignment in Assignment.objects.filter(candidate__survey=w.call, layer=1).select_related("candidate"):
-        submit_review(assignment, scores=full_scores(w.call, value=values[assignment.candidate_id]),
-                      texts=justifications(w.call, text=f"{assignment.candidate.number} 근거"),
-                      comment=f"{assignment.candidate.number} 종합의견")
+        submit_review(
+            assignment,
+            scores=full_scores(w.call, value=values[assignment.candidate_id]),
+            texts=justifications(w.call, text=f"{assignment.candidate.number} 근거"),
+            comment=f"{assignment.candidate.number} 종합의견",
+        )
 
 
 def into_layer2(w, secretary) -> None:

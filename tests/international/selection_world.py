@@ -22,10 +22,18 @@ _serial = count(1)
 def rnd_call(admin=None, *, stage=SurveyStage.SELECTION):
     """The call with its two default categories (leapfrogging: 5 years, 48; foundational: 10 years, 50) and two
     closed layers."""
-    survey = make_survey(kind=SurveyKind.INTERNATIONAL_RND, stage=stage, fields=("SEM", "BAT"),
-                         eligible_types=(OrganizationType.COMPANY,), actor=admin)
+    survey = make_survey(
+        kind=SurveyKind.INTERNATIONAL_RND,
+        stage=stage,
+        fields=("SEM", "BAT"),
+        eligible_types=(OrganizationType.COMPANY,),
+        actor=admin,
+    )
     # The call was given its default layers when it was created; both are closed here.
-    assert sorted(survey.evaluation_layers.values_list("number", "kind")) == [(1, LayerKind.SCORING), (2, LayerKind.PANEL)]
+    assert sorted(survey.evaluation_layers.values_list("number", "kind")) == [
+        (1, LayerKind.SCORING),
+        (2, LayerKind.PANEL),
+    ]
     EvaluationLayer.objects.filter(survey=survey).update(closed_at=timezone.now())
     return survey
 
@@ -39,15 +47,23 @@ def foundational(survey):
 
 
 def proposal_answers(title: str, *, countries=("BE",), budget=None, category=None) -> dict:
-    budget = budget if budget is not None else [
-        {"year": "2028", "government": "35", "private": "15", "total": "50"},
-        {"year": "2027", "government": "30", "private": "10", "total": "40"},
-    ]
+    budget = (
+        budget
+        if budget is not None
+        else [
+            {"year": "2028", "government": "35", "private": "15", "total": "50"},
+            {"year": "2027", "government": "30", "private": "10", "total": "40"},
+        ]
+    )
     return {
         "basic": {"technology_name": title, "field": "SEM", "category": str(category.pk) if category else ""},
-        "cooperation": {"partners": [{"country": code, "institution": f"기관 {code}", "role": "공동 연구",
-                                      "agreement": "mou"} for code in countries],
-                        "why_cooperation": "국내에 검증 인프라가 없음"},
+        "cooperation": {
+            "partners": [
+                {"country": code, "institution": f"기관 {code}", "role": "공동 연구", "agreement": "mou"}
+                for code in countries
+            ],
+            "why_cooperation": "국내에 검증 인프라가 없음",
+        },
         "budget": {"budget": budget},
     }
 
@@ -56,37 +72,65 @@ def applicant(name: str = "가람반도체"):
     return make_user("applicant", organization=OrganizationFactory(name=name), manager=True)
 
 
-def candidate(survey, category, title: str, *, rank: int, essential=True, score="80.00", user=None,
-              countries=("BE",), budget=None) -> Candidate:
+def candidate(
+    survey, category, title: str, *, rank: int, essential=True, score="80.00", user=None, countries=("BE",), budget=None
+) -> Candidate:
     """A received proposal, its candidate, and the final layer's outcome for it."""
     n = next(_serial)
     user = user or applicant(f"국제협력 {n}")
     organization = user.memberships.get().organization
     found = Candidate.objects.create(survey=survey, number=f"IRD-{survey.pk}-{n:04d}", title=title, field_code="SEM")
     Application.objects.create(
-        survey=survey, organization=organization, status=ApplicationStatus.ACCEPTED, field_code="SEM", title=title,
-        receipt_number=f"R-{survey.pk}-{n:05d}", version_count=1, submitted_at=timezone.now(), candidate=found,
+        survey=survey,
+        organization=organization,
+        status=ApplicationStatus.ACCEPTED,
+        field_code="SEM",
+        title=title,
+        receipt_number=f"R-{survey.pk}-{n:05d}",
+        version_count=1,
+        submitted_at=timezone.now(),
+        candidate=found,
         answers=proposal_answers(title, countries=countries, budget=budget, category=category),
-        created_by=user, updated_by=user,
+        created_by=user,
+        updated_by=user,
     )
     layer = selection.final_layer(survey)
-    LayerOutcome.objects.create(layer=layer, candidate=found, category=category, score=Decimal(score), rank=rank,
-                                essential=essential, computed_at=timezone.now())
+    LayerOutcome.objects.create(
+        layer=layer,
+        candidate=found,
+        category=category,
+        score=Decimal(score),
+        rank=rank,
+        essential=essential,
+        computed_at=timezone.now(),
+    )
     return found
 
 
 def propose_all(category, actor, *, proposed=None):
     """Propose the candidates of a category in the final layer's order; ``proposed`` limits who is proposed."""
     rows = selection.category_rows(category)
-    choices = [selection.Choice(candidate_id=row.candidate.pk, rank=row.outcome.rank,
-                                proposed=(row.essential if proposed is None else row.candidate in proposed))
-               for row in rows]
+    choices = [
+        selection.Choice(
+            candidate_id=row.candidate.pk,
+            rank=row.outcome.rank,
+            proposed=(row.essential if proposed is None else row.candidate in proposed),
+        )
+        for row in rows
+    ]
     return selection.proposal_save(category, choices=choices, actor=actor)
 
 
 def meeting(survey, actor):
-    return selection.meeting_create(survey, held_on=date.today(), place="정부세종청사", chair="김위원장",
-                                    members_present=7, minutes="안건: 분야별 선정", actor=actor)
+    return selection.meeting_create(
+        survey,
+        held_on=date.today(),
+        place="정부세종청사",
+        chair="김위원장",
+        members_present=7,
+        minutes="안건: 분야별 선정",
+        actor=actor,
+    )
 
 
 def decide_as_proposed(category, at, actor):
@@ -107,5 +151,10 @@ def closed_selection(survey, actor):
 
 
 def announcement(survey, admin, *, number="산업통상자원부 공고 제2027-101호"):
-    return notices.notice_draft(survey, number=number, title="국제공동 R&D 후보기술 선정 공고",
-                                effective_on=timezone.localdate() + timedelta(days=1), actor=admin)
+    return notices.notice_draft(
+        survey,
+        number=number,
+        title="국제공동 R&D 후보기술 선정 공고",
+        effective_on=timezone.localdate() + timedelta(days=1),
+        actor=admin,
+    )

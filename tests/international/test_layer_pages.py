@@ -46,8 +46,11 @@ def w(admin, secretary):
 
 def _leaks(text: str) -> list[str]:
     squeezed = "".join(text.split())
-    return [name for name in (*APPLICANTS, CONTACT, *EXPERTS, *LAYER1_LABELS)
-            if name in text or "".join(name.split()) in squeezed]
+    return [
+        name
+        for name in (*APPLICANTS, CONTACT, *EXPERTS, *LAYER1_LABELS)
+        if name in text or "".join(name.split()) in squeezed
+    ]
 
 
 def test_the_panel_members_pages_name_no_one(client, w):
@@ -92,8 +95,13 @@ def test_layer_three_reads_layer_twos_votes_without_names(client, admin, secreta
     into_layer2(world, secretary)
     for assignment in Assignment.objects.filter(layer=2):
         assignment = accept(assignment)
-        judgements.judgement_save(assignment, reviewer=assignment.reviewer, essential=True,
-                                  essential_reason=f"필수 사유 {assignment.pseudonym}", submit=True)
+        judgements.judgement_save(
+            assignment,
+            reviewer=assignment.reviewer,
+            essential=True,
+            essential_reason=f"필수 사유 {assignment.pseudonym}",
+            submit=True,
+        )
     layers.layer_close(world.layer2, actor=secretary)
     add_reviewer(panel_for(world.call, "SEM", 3), name="삼차위원")
     assigning.assign_automatically(world.call, actor=admin, layer=3)
@@ -108,24 +116,51 @@ def test_layer_three_reads_layer_twos_votes_without_names(client, admin, secreta
 def test_the_judgement_form_keeps_the_input_and_explains_in_korean(client, w):
     log_in(client, w.mine.reviewer)
     url = reverse("review:layer_judgement", kwargs={"pk": w.mine.pk})
-    response = client.post(url, {"action": "submit", "essential": "", "essential_reason": "",
-                                 "adjustment": "1", "adjustment_reason": "", "comment": "남겨둘 의견"})
+    response = client.post(
+        url,
+        {
+            "action": "submit",
+            "essential": "",
+            "essential_reason": "",
+            "adjustment": "1",
+            "adjustment_reason": "",
+            "comment": "남겨둘 의견",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 400 and "남겨둘 의견" in html
     assert "순위 조정 사유를 입력하세요." in html
-    response = client.post(url, {"action": "submit", "essential": "", "essential_reason": "", "adjustment": "0",
-                                 "comment": "남겨둘 의견"})
+    response = client.post(
+        url, {"action": "submit", "essential": "", "essential_reason": "", "adjustment": "0", "comment": "남겨둘 의견"}
+    )
     assert response.status_code == 400 and "남겨둘 의견" in response.content.decode()
-    response = client.post(url, {"action": "submit", "essential": "yes", "essential_reason": "해외 검증 설비",
-                                 "adjustment": "9", "adjustment_reason": "큼"})
+    response = client.post(
+        url,
+        {
+            "action": "submit",
+            "essential": "yes",
+            "essential_reason": "해외 검증 설비",
+            "adjustment": "9",
+            "adjustment_reason": "큼",
+        },
+    )
     assert response.status_code == 400 and "해외 검증 설비" in response.content.decode()
     assert "최대 2순위까지만" in response.content.decode()
-    response = client.post(url, {"action": "submit", "essential": "yes", "essential_reason": "해외 검증 설비",
-                                 "adjustment": "abc"})
+    response = client.post(
+        url, {"action": "submit", "essential": "yes", "essential_reason": "해외 검증 설비", "adjustment": "abc"}
+    )
     assert response.status_code == 400
     assert not PanelJudgement.objects.filter(assignment=w.mine, submitted_at__isnull=False).exists()
-    response = client.post(url, {"action": "submit", "essential": "yes", "essential_reason": "해외 검증 설비",
-                                 "adjustment": "-1", "adjustment_reason": "파트너 역량 부족"})
+    response = client.post(
+        url,
+        {
+            "action": "submit",
+            "essential": "yes",
+            "essential_reason": "해외 검증 설비",
+            "adjustment": "-1",
+            "adjustment_reason": "파트너 역량 부족",
+        },
+    )
     assert response.status_code == 302
     judgement = PanelJudgement.objects.get(assignment=w.mine)
     assert (judgement.essential, judgement.adjustment, judgement.submitted_at is not None) == (True, -1, True)
@@ -160,8 +195,9 @@ def test_the_secretary_closes_and_explains_a_layer(client, w):
         from review.services import judgements
 
         assignment = accept(assignment) if assignment.status == "assigned" else assignment
-        judgements.judgement_save(assignment, reviewer=assignment.reviewer, essential=True,
-                                  essential_reason="필수", submit=True)
+        judgements.judgement_save(
+            assignment, reviewer=assignment.reviewer, essential=True, essential_reason="필수", submit=True
+        )
     assert client.post(close).status_code == 302
     assert LayerOutcome.objects.filter(layer=w.layer2).count() == 2
     computed = client.get(reverse("review:layer_computed", kwargs={"pk": w.call.pk, "number": 1})).content.decode()
@@ -174,7 +210,8 @@ def _candidates(call, size):
     start = Candidate.objects.filter(survey=call).count()
     Candidate.objects.bulk_create(
         Candidate(survey=call, number=f"IRD-{index + 1:04d}", title=f"국제협력 후보 {index + 1}", field_code="SEM")
-        for index in range(start, size))
+        for index in range(start, size)
+    )
 
 
 def _count(client, url):

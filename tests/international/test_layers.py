@@ -46,9 +46,15 @@ def w(admin):
 
 def _judge(assignment, *, essential=True, adjustment=0, reason="", submit=True):
     assignment = accept(Assignment.objects.get(pk=assignment.pk))
-    return judgements.judgement_save(assignment, reviewer=assignment.reviewer, essential=essential,
-                                     essential_reason="국내 인프라 부재", adjustment=adjustment,
-                                     adjustment_reason=reason, submit=submit)
+    return judgements.judgement_save(
+        assignment,
+        reviewer=assignment.reviewer,
+        essential=essential,
+        essential_reason="국내 인프라 부재",
+        adjustment=adjustment,
+        adjustment_reason=reason,
+        submit=submit,
+    )
 
 
 def test_a_new_call_gets_the_default_layers(w):
@@ -67,14 +73,28 @@ def test_setup_saves_three_layers_and_syncs_the_plan(admin_client, admin):
 
     call = make_survey(kind=SurveyKind.INTERNATIONAL_RND, stage=SurveyStage.COLLECTION)
     url = reverse("review:layers_setup", kwargs={"pk": call.pk})
-    data = {"layers-count": "3", "layer1-name": "1차", "layer1-reviewers_per_candidate": "4",
-            "layer1-due_on": "2027-03-01"}
+    data = {
+        "layers-count": "3",
+        "layer1-name": "1차",
+        "layer1-reviewers_per_candidate": "4",
+        "layer1-due_on": "2027-03-01",
+    }
     for n in (2, 3):
-        data.update({f"layer{n}-name": f"{n}차 검증", f"layer{n}-reviewers_per_candidate": "3",
-                     f"layer{n}-essential_rule": "unanimous", f"layer{n}-max_adjustment": "2", f"layer{n}-due_on": ""})
+        data.update(
+            {
+                f"layer{n}-name": f"{n}차 검증",
+                f"layer{n}-reviewers_per_candidate": "3",
+                f"layer{n}-essential_rule": "unanimous",
+                f"layer{n}-max_adjustment": "2",
+                f"layer{n}-due_on": "",
+            }
+        )
     assert admin_client.post(url, data).status_code == 302
     assert list(call.evaluation_layers.values_list("number", "essential_rule")) == [
-        (1, "majority"), (2, "unanimous"), (3, "unanimous")]
+        (1, "majority"),
+        (2, "unanimous"),
+        (3, "unanimous"),
+    ]
     assert call.review_plan.reviewers_per_candidate == 4 and str(call.review_plan.due_on) == "2027-03-01"
     response = admin_client.post(url, {**data, "layer3-reviewers_per_candidate": "0", "layer3-name": "남길 이름"})
     assert response.status_code == 400
@@ -151,6 +171,7 @@ def test_a_conflict_ends_an_assignment_without_holding_the_layer(w, secretary):
     conflicted = add_reviewer(w.panel1, name="철회위원")
     assignment = assigning.assign_by_hand(w.first, conflicted, actor=w.admin)
     from review.services import reviewing
+
     reviewing.pledge_sign(w.call, reviewer=conflicted, signed_name=conflicted.name)
     reviewing.declare(assignment, reviewer=conflicted, has_conflict=True, note="공동연구 이력")
     assert Assignment.objects.get(pk=assignment.pk).status == AssignmentStatus.CONFLICTED
@@ -219,6 +240,7 @@ def test_layer_one_aggregates_leave_the_panel_out(w, secretary):
     for assignment in Assignment.objects.filter(layer=2):
         _judge(assignment)
     from review.services import scores
+
     scores.refresh(w.call)
     assert CandidateScore.objects.get(candidate=w.first).reviews == 2
     result = aggregate(w.first, plan=assigning.review_plan(w.call))
@@ -231,12 +253,25 @@ def test_a_judgement_follows_the_layers_rules(w, secretary):
     assignment = accept(Assignment.objects.filter(layer=2).first())
     save = judgements.judgement_save
     with pytest.raises(DomainError) as refused:
-        save(assignment, reviewer=assignment.reviewer, essential=True, essential_reason="이유", adjustment=3,
-             adjustment_reason="너무 큼", submit=False)
+        save(
+            assignment,
+            reviewer=assignment.reviewer,
+            essential=True,
+            essential_reason="이유",
+            adjustment=3,
+            adjustment_reason="너무 큼",
+            submit=False,
+        )
     assert refused.value.code == "adjustment"
     with pytest.raises(DomainError) as refused:
-        save(assignment, reviewer=assignment.reviewer, essential=True, essential_reason="이유", adjustment=-1,
-             submit=False)
+        save(
+            assignment,
+            reviewer=assignment.reviewer,
+            essential=True,
+            essential_reason="이유",
+            adjustment=-1,
+            submit=False,
+        )
     assert refused.value.code == "adjustment_reason"
     draft = save(assignment, reviewer=assignment.reviewer, essential=None, comment="검토 중", submit=False)
     assert draft.submitted_at is None

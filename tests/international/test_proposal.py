@@ -1,6 +1,5 @@
 """The international R&D proposal: categories, consortium, partners, dispatch, IP and a budget that adds up."""
 
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -11,8 +10,8 @@ from surveys.application_schema import section_by_key, section_form_class
 from surveys.enums import SurveyKind, SurveyStage
 from surveys.models import Application, Category, ListedTechnology
 from surveys.services import applications as service
-from surveys.services.categories import listed_technologies_import
 from surveys.services.applications import labelled_answers
+from surveys.services.categories import listed_technologies_import
 from tests.factories import OrganizationFactory, make_user
 from tests.surveys.helpers import make_survey
 
@@ -21,8 +20,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def call(admin):
-    return make_survey(kind=SurveyKind.INTERNATIONAL_RND, stage=SurveyStage.COLLECTION, fields=("SEM", "BAT"),
-                       eligible_types=(OrganizationType.COMPANY,))
+    return make_survey(
+        kind=SurveyKind.INTERNATIONAL_RND,
+        stage=SurveyStage.COLLECTION,
+        fields=("SEM", "BAT"),
+        eligible_types=(OrganizationType.COMPANY,),
+    )
 
 
 @pytest.fixture
@@ -33,36 +36,69 @@ def company(db):
 def _answers(call):
     leap = call.categories.get(horizon_years=5)
     return {
-        "basic": {"technology_name": "차세대 EUV 펠리클 소재", "field": "SEM", "sub_field": "", "summary": "EUV 투과율 95%",
-                  "category": str(leap.pk), "listed_technology": ""},
-        "specification": {"specification": "투과율 95% 이상", "mass_production": "롤투롤 공정", "products": "EUV 펠리클"},
-        "consortium": {"consortium": [{"organization": "가람반도체", "type": "company", "role": "주관"},
-                                      {"organization": "한국과학기술원", "type": "university", "role": "소재 분석"}]},
-        "cooperation": {"partners": [{"country": "BE", "institution": "imec", "role": "공정 검증", "agreement": "mou"}],
-                        "why_cooperation": "국내에 EUV 검증 인프라가 없음", "researchers_dispatched": "4",
-                        "dispatch_months": "12", "dispatch_direct": True},
+        "basic": {
+            "technology_name": "차세대 EUV 펠리클 소재",
+            "field": "SEM",
+            "sub_field": "",
+            "summary": "EUV 투과율 95%",
+            "category": str(leap.pk),
+            "listed_technology": "",
+        },
+        "specification": {
+            "specification": "투과율 95% 이상",
+            "mass_production": "롤투롤 공정",
+            "products": "EUV 펠리클",
+        },
+        "consortium": {
+            "consortium": [
+                {"organization": "가람반도체", "type": "company", "role": "주관"},
+                {"organization": "한국과학기술원", "type": "university", "role": "소재 분석"},
+            ]
+        },
+        "cooperation": {
+            "partners": [{"country": "BE", "institution": "imec", "role": "공정 검증", "agreement": "mou"}],
+            "why_cooperation": "국내에 EUV 검증 인프라가 없음",
+            "researchers_dispatched": "4",
+            "dispatch_months": "12",
+            "dispatch_direct": True,
+        },
         "ip": {"ip_plan": "공동 소유, 국내 실시권 확보", "ip_confirmation": True},
-        "budget": {"budget": [{"year": "2027", "government": "30", "private": "10", "total": "40"},
-                              {"year": "2028", "government": "35", "private": "15", "total": "50"}]},
-        "level": {"domestic_level": "60", "world_leader": "일본 M사", "industrialisation_stage": "development",
-                  "holders": "일본 M사, 벨기에 imec"},
+        "budget": {
+            "budget": [
+                {"year": "2027", "government": "30", "private": "10", "total": "40"},
+                {"year": "2028", "government": "35", "private": "15", "total": "50"},
+            ]
+        },
+        "level": {
+            "domestic_level": "60",
+            "world_leader": "일본 M사",
+            "industrialisation_stage": "development",
+            "holders": "일본 M사, 벨기에 imec",
+        },
         "criteria": {f"criterion_{c.number}": "근거" for c in call.criteria.all()},
-        "contact": {"contact_name": "서지우", "contact_department": "연구소", "contact_phone": "031-000-0000",
-                    "contact_email": "seo@garam.example"},
+        "contact": {
+            "contact_name": "서지우",
+            "contact_department": "연구소",
+            "contact_phone": "031-000-0000",
+            "contact_email": "seo@garam.example",
+        },
     }
 
 
 def _draft(call, company, answers):
     application = service.application_create(call, organization=company.memberships.get().organization, actor=company)
     for section, data in answers.items():
-        application = service.application_save_draft(application, section=section, data=data,
-                                                     revision=application.revision, actor=company)
+        application = service.application_save_draft(
+            application, section=section, data=data, revision=application.revision, actor=company
+        )
     return application
 
 
 def test_the_call_has_the_two_default_categories(call):
     assert [(c.name, c.horizon_years, c.quota) for c in call.categories.all()] == [
-        ("초격차 기술", 5, 48), ("산업기반 기술", 10, 50)]
+        ("초격차 기술", 5, 48),
+        ("산업기반 기술", 10, 50),
+    ]
 
 
 def test_a_complete_proposal_submits_with_totals(call, company):
@@ -93,9 +129,17 @@ def test_partner_rows_posted_without_a_country_are_refused_with_input_kept(clien
     application = _draft(call, company, {"basic": _answers(call)["basic"]})
     client.force_login(company, backend="django.contrib.auth.backends.ModelBackend")
     url = reverse("surveys:application_edit", kwargs={"pk": application.pk, "section": "cooperation"})
-    response = client.post(url, {"revision": application.revision, "action": "next",
-                                 "cooperation-partners-0-institution": "imec", "cooperation-partners-0-role": "검증",
-                                 "cooperation-partners-0-agreement": "loi", "cooperation-why_cooperation": "필수"})
+    response = client.post(
+        url,
+        {
+            "revision": application.revision,
+            "action": "next",
+            "cooperation-partners-0-institution": "imec",
+            "cooperation-partners-0-role": "검증",
+            "cooperation-partners-0-agreement": "loi",
+            "cooperation-why_cooperation": "필수",
+        },
+    )
     html = response.content.decode()
     assert 'value="imec"' in html
     application.refresh_from_db()
@@ -104,8 +148,9 @@ def test_partner_rows_posted_without_a_country_are_refused_with_input_kept(clien
 
 def test_budget_shares_must_add_up(call):
     form_class = section_form_class(call, section_by_key(call, "budget"))
-    form = form_class(data={"budget-budget": [{"year": "2027", "government": "30", "private": "10", "total": "45"}]},
-                      prefix="budget")
+    form = form_class(
+        data={"budget-budget": [{"year": "2027", "government": "30", "private": "10", "total": "45"}]}, prefix="budget"
+    )
     assert not form.is_valid()
     assert "1" in str(form.errors["budget"])
 
@@ -117,11 +162,18 @@ def test_confirmations_are_required(call):
 
 
 def test_candidate_list_import_reports_bad_rows_and_offers_the_rest(call, admin):
-    csv = "기술명,분야,유형\nEUV 펠리클,SEM,초격차 기술\n고체전해질,BAT,산업기반 기술\n양자 센서,QNT,초격차 기술\n,SEM,초격차 기술\n"
-    result = listed_technologies_import(call, upload=SimpleUploadedFile("list.csv", csv.encode("utf-8-sig")), actor=admin)
+    csv = (
+        "기술명,분야,유형\nEUV 펠리클,SEM,초격차 기술\n고체전해질,BAT,산업기반 기술\n"
+        "양자 센서,QNT,초격차 기술\n,SEM,초격차 기술\n"
+    )
+    result = listed_technologies_import(
+        call, upload=SimpleUploadedFile("list.csv", csv.encode("utf-8-sig")), actor=admin
+    )
     assert result.added == 2 and [line for line, _m in result.errors] == [4, 5]
     assert list(ListedTechnology.objects.filter(survey=call).values_list("number", "title")) == [
-        (1, "EUV 펠리클"), (2, "고체전해질")]
+        (1, "EUV 펠리클"),
+        (2, "고체전해질"),
+    ]
     basic = section_form_class(call, section_by_key(call, "basic"))
     assert "EUV 펠리클" in str(basic(prefix="basic")["listed_technology"])
 
@@ -132,8 +184,16 @@ def test_a_listed_technology_must_match_its_category(call, admin):
     listed = ListedTechnology.objects.get(survey=call)
     other = Category.objects.get(survey=call, horizon_years=10)
     basic = section_form_class(call, section_by_key(call, "basic"))
-    form = basic(prefix="basic", data={"basic-technology_name": "EUV 펠리클", "basic-field": "SEM", "basic-summary": "x",
-                                       "basic-category": str(other.pk), "basic-listed_technology": str(listed.pk)})
+    form = basic(
+        prefix="basic",
+        data={
+            "basic-technology_name": "EUV 펠리클",
+            "basic-field": "SEM",
+            "basic-summary": "x",
+            "basic-category": str(other.pk),
+            "basic-listed_technology": str(listed.pk),
+        },
+    )
     assert not form.is_valid() and "listed_technology" in form.errors
 
 
@@ -153,7 +213,8 @@ def _pdf(name="agreement.pdf"):
 def test_a_signed_agreement_must_be_attached_to_its_partner(call, company):
     answers = _answers(call)
     answers["cooperation"]["partners"].append(
-        {"country": "US", "institution": "MIT", "role": "설계", "agreement": "none"})
+        {"country": "US", "institution": "MIT", "role": "설계", "agreement": "none"}
+    )
     application = _draft(call, company, answers)
     missing = {(m.section, m.field) for m in service.completeness(application)}
     assert ("attachments", "partner-1") in missing  # imec: MoU, not attached

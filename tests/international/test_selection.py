@@ -12,7 +12,13 @@ from review.services import selection
 from surveys.enums import SurveyStage
 from tests.factories import make_user
 from tests.international.selection_world import (
-    candidate, decide_as_proposed, foundational, leap, meeting, propose_all, rnd_call,
+    candidate,
+    decide_as_proposed,
+    foundational,
+    leap,
+    meeting,
+    propose_all,
+    rnd_call,
 )
 from tests.review.helpers import log_in
 from tests.surveys.helpers import ko, make_survey
@@ -43,6 +49,7 @@ def three(call):
 
 # -- the secretary's proposal ---------------------------------------------------------------------------------------
 
+
 def test_the_proposal_page_lists_the_category_in_the_final_layer_order(client, call, three, secretary):
     log_in(client, secretary)
     response = client.get(reverse("review:selection_proposal", kwargs={"pk": leap(call).pk}))
@@ -64,8 +71,13 @@ def test_proposing_a_candidate_the_panel_judged_not_essential_is_refused(client,
     response = client.post(reverse("review:selection_proposal", kwargs={"pk": category.pk}), data)
     assert response.status_code == 400
     page = response.content.decode()
-    assert ko("“%(title)s”: the panel judged that international cooperation is not essential, so it cannot be "
-              "selected.", title=three[2].title) in page
+    assert (
+        ko(
+            "“%(title)s”: the panel judged that international cooperation is not essential, so it cannot be selected.",
+            title=three[2].title,
+        )
+        in page
+    )
     assert "파트너 MoU 체결" in page  # the input is kept
     assert not SelectionProposal.objects.exists()
 
@@ -78,7 +90,10 @@ def test_a_proposal_is_saved_and_audited_and_counts_what_is_proposed(client, cal
     response = client.post(reverse("review:selection_proposal", kwargs={"pk": category.pk}), data)
     assert response.status_code == 302
     assert {p.candidate_id: (p.rank, p.proposed) for p in SelectionProposal.objects.all()} == {
-        three[0].pk: (1, True), three[1].pk: (2, True), three[2].pk: (3, False)}
+        three[0].pk: (1, True),
+        three[1].pk: (2, True),
+        three[2].pk: (3, False),
+    }
     assert AuditEvent.objects.filter(action="review.selection.proposed").count() == 1
     state = next(s for s in selection.category_states(call) if s.category == category)
     assert (state.candidates, state.proposed, state.undecided) == (3, 2, 3)
@@ -86,8 +101,11 @@ def test_a_proposal_is_saved_and_audited_and_counts_what_is_proposed(client, cal
 
 def test_moving_a_candidate_needs_a_note(call, three, secretary):
     category = leap(call)
-    swapped = [selection.Choice(three[0].pk, True, 2), selection.Choice(three[1].pk, True, 1),
-               selection.Choice(three[2].pk, False, 3)]
+    swapped = [
+        selection.Choice(three[0].pk, True, 2),
+        selection.Choice(three[1].pk, True, 1),
+        selection.Choice(three[2].pk, False, 3),
+    ]
     with pytest.raises(DomainError) as error:
         selection.proposal_save(category, choices=swapped, actor=secretary)
     assert error.value.code == "note"
@@ -106,17 +124,27 @@ def test_the_proposal_waits_for_the_selection_stage(admin, secretary):
 
 # -- the committee --------------------------------------------------------------------------------------------------
 
+
 def test_a_meeting_needs_its_minutes_and_keeps_the_input(client, call, secretary):
     log_in(client, secretary)
     url = reverse("review:selection", kwargs={"pk": call.pk})
-    response = client.post(url, {"held_on": "2027-03-02", "place": "세종", "chair": "김위원장", "members_present": "7",
-                                 "minutes": "  "})
+    response = client.post(
+        url, {"held_on": "2027-03-02", "place": "세종", "chair": "김위원장", "members_present": "7", "minutes": "  "}
+    )
     assert response.status_code == 400
     assert ko("Write the minutes of the meeting.") in response.content.decode()
     assert "김위원장" in response.content.decode()
     assert not SelectionMeeting.objects.exists()
-    response = client.post(url, {"held_on": "2027-03-02", "place": "세종", "chair": "김위원장", "members_present": "7",
-                                 "minutes": "분야별 선정 심의"})
+    response = client.post(
+        url,
+        {
+            "held_on": "2027-03-02",
+            "place": "세종",
+            "chair": "김위원장",
+            "members_present": "7",
+            "minutes": "분야별 선정 심의",
+        },
+    )
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="review.selection.meeting_created").exists()
 
@@ -130,8 +158,10 @@ def test_a_decision_departing_from_the_proposal_needs_its_reasons(client, call, 
     url = reverse("review:selection_decide", kwargs={"pk": at.pk, "proposal_pk": proposal.pk})
     response = client.post(url, {"decision": SelectionDecision.RESERVE, "reason": ""})
     assert response.status_code == 400
-    assert ko("The decision on “%(title)s” departs from the secretary's proposal: give the reasons.",
-              title=three[1].title) in response.content.decode()
+    assert (
+        ko("The decision on “%(title)s” departs from the secretary's proposal: give the reasons.", title=three[1].title)
+        in response.content.decode()
+    )
     response = client.post(url, {"decision": SelectionDecision.RESERVE, "reason": "파트너 협약 미비"})
     assert response.status_code == 302
     proposal.refresh_from_db()
@@ -142,16 +172,25 @@ def test_a_decision_departing_from_the_proposal_needs_its_reasons(client, call, 
 def test_the_committee_cannot_select_a_candidate_judged_not_essential(call, three, secretary):
     propose_all(leap(call), secretary)
     with pytest.raises(DomainError) as error:
-        selection.decision_record(SelectionProposal.objects.get(candidate=three[2]), meeting=meeting(call, secretary),
-                                  decision=SelectionDecision.SELECTED, reason="위원회 판단", actor=secretary)
+        selection.decision_record(
+            SelectionProposal.objects.get(candidate=three[2]),
+            meeting=meeting(call, secretary),
+            decision=SelectionDecision.SELECTED,
+            reason="위원회 판단",
+            actor=secretary,
+        )
     assert error.value.code == "essential"
 
 
 def test_a_category_with_undecided_candidates_cannot_be_closed(call, three, secretary):
     propose_all(leap(call), secretary)
     at = meeting(call, secretary)
-    selection.decision_record(SelectionProposal.objects.get(candidate=three[0]), meeting=at,
-                              decision=SelectionDecision.SELECTED, actor=secretary)
+    selection.decision_record(
+        SelectionProposal.objects.get(candidate=three[0]),
+        meeting=at,
+        decision=SelectionDecision.SELECTED,
+        actor=secretary,
+    )
     with pytest.raises(DomainError) as error:
         selection.category_close(leap(call), meeting=at, actor=secretary)
     assert error.value.code == "undecided" and "2" in error.value.message
@@ -166,32 +205,48 @@ def test_a_category_over_its_quota_cannot_be_closed(client, call, three, secreta
     at = meeting(call, secretary)
     decide_as_proposed(category, at, secretary)  # two selected for a quota of one
     log_in(client, secretary)
-    response = client.post(reverse("review:selection_category_close",
-                                   kwargs={"pk": at.pk, "category_pk": category.pk}))
+    response = client.post(reverse("review:selection_category_close", kwargs={"pk": at.pk, "category_pk": category.pk}))
     assert response.status_code == 400
-    assert ko("“%(category)s”: %(selected)d selected exceed its quota of %(quota)d.",
-              category=category.name, selected=2, quota=1) in response.content.decode()
+    assert (
+        ko(
+            "“%(category)s”: %(selected)d selected exceed its quota of %(quota)d.",
+            category=category.name,
+            selected=2,
+            quota=1,
+        )
+        in response.content.decode()
+    )
     assert not CategoryClosure.objects.exists()
     # one selection moved to the reserve list, with its reason: the category closes within its quota
-    selection.decision_record(SelectionProposal.objects.get(candidate=three[1]), meeting=at,
-                              decision=SelectionDecision.RESERVE, reason="할당 초과로 예비", actor=secretary)
-    response = client.post(reverse("review:selection_category_close",
-                                   kwargs={"pk": at.pk, "category_pk": category.pk}))
+    selection.decision_record(
+        SelectionProposal.objects.get(candidate=three[1]),
+        meeting=at,
+        decision=SelectionDecision.RESERVE,
+        reason="할당 초과로 예비",
+        actor=secretary,
+    )
+    response = client.post(reverse("review:selection_category_close", kwargs={"pk": at.pk, "category_pk": category.pk}))
     assert response.status_code == 302
     closure = CategoryClosure.objects.get()
     assert (closure.selected, closure.quota, closure.meeting) == (1, 1, at)
     assert AuditEvent.objects.filter(action="review.selection.category_closed").exists()
     with pytest.raises(DomainError) as error:  # closed: the decisions hold
-        selection.decision_record(SelectionProposal.objects.get(candidate=three[1]), meeting=at,
-                                  decision=SelectionDecision.SELECTED, reason="재심의", actor=secretary)
+        selection.decision_record(
+            SelectionProposal.objects.get(candidate=three[1]),
+            meeting=at,
+            decision=SelectionDecision.SELECTED,
+            reason="재심의",
+            actor=secretary,
+        )
     assert error.value.code == "closed"
 
 
 def test_the_database_refuses_a_closure_over_the_quota(call, secretary):
     at = meeting(call, secretary)
     with pytest.raises(IntegrityError), transaction.atomic():
-        CategoryClosure.objects.create(category=foundational(call), meeting=at, selected=51, quota=50,
-                                       closed_by=secretary)
+        CategoryClosure.objects.create(
+            category=foundational(call), meeting=at, selected=51, quota=50, closed_by=secretary
+        )
 
 
 def test_a_closed_meeting_takes_no_more_decisions(client, call, three, secretary):
@@ -203,8 +258,12 @@ def test_a_closed_meeting_takes_no_more_decisions(client, call, three, secretary
     assert at.closed_at and at.closed_by == secretary
     assert AuditEvent.objects.filter(action="review.selection.meeting_closed").exists()
     with pytest.raises(DomainError) as error:
-        selection.decision_record(SelectionProposal.objects.get(candidate=three[0]), meeting=at,
-                                  decision=SelectionDecision.SELECTED, actor=secretary)
+        selection.decision_record(
+            SelectionProposal.objects.get(candidate=three[0]),
+            meeting=at,
+            decision=SelectionDecision.SELECTED,
+            actor=secretary,
+        )
     assert error.value.code == "meeting_closed"
 
 
@@ -225,9 +284,11 @@ def test_applicants_and_reviewers_get_404_on_the_selection_pages(client, call, t
     at = meeting(call, secretary)
     proposal = SelectionProposal.objects.first()
     log_in(client, make_user(role))
-    for url in (reverse("review:selection", kwargs={"pk": call.pk}),
-                reverse("review:selection_proposal", kwargs={"pk": leap(call).pk}),
-                reverse("review:selection_meeting", kwargs={"pk": at.pk})):
+    for url in (
+        reverse("review:selection", kwargs={"pk": call.pk}),
+        reverse("review:selection_proposal", kwargs={"pk": leap(call).pk}),
+        reverse("review:selection_meeting", kwargs={"pk": at.pk}),
+    ):
         assert client.get(url).status_code == 404, url
     decide = reverse("review:selection_decide", kwargs={"pk": at.pk, "proposal_pk": proposal.pk})
     assert client.post(decide, {"decision": SelectionDecision.SELECTED}).status_code == 404

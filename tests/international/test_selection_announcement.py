@@ -19,7 +19,15 @@ from surveys.enums import SurveyStage
 from surveys.models import Application
 from tests.factories import make_user
 from tests.international.selection_world import (
-    announcement, applicant, candidate, closed_selection, foundational, leap, meeting, propose_all, rnd_call,
+    announcement,
+    applicant,
+    candidate,
+    closed_selection,
+    foundational,
+    leap,
+    meeting,
+    propose_all,
+    rnd_call,
 )
 from tests.review.helpers import log_in, pdf_text
 from tests.surveys.helpers import ko, make_survey
@@ -47,9 +55,17 @@ def candidates(call, company):
     """Leapfrogging: two essential (one of them with its budget years out of order) and one not; foundational: one."""
     return {
         "euv": candidate(call, leap(call), "EUV 펠리클 소재", rank=1, countries=("BE", "NL", "BE"), user=company),
-        "solid": candidate(call, leap(call), "차세대 전고체 전해질", rank=2, countries=("DE",), budget=[
-            {"year": "2029", "government": "20", "private": "5", "total": "25"},
-            {"year": "2027", "government": "12.5", "private": "2.5", "total": "15.0"}]),
+        "solid": candidate(
+            call,
+            leap(call),
+            "차세대 전고체 전해질",
+            rank=2,
+            countries=("DE",),
+            budget=[
+                {"year": "2029", "government": "20", "private": "5", "total": "25"},
+                {"year": "2027", "government": "12.5", "private": "2.5", "total": "15.0"},
+            ],
+        ),
         "alone": candidate(call, leap(call), "국내 단독 가능 기술", rank=3, essential=False, countries=("US",)),
         "grid": candidate(call, foundational(call), "초전도 송전 케이블", rank=1, countries=("JP",), budget=[]),
     }
@@ -69,14 +85,17 @@ def test_the_announcement_waits_until_every_category_is_closed(call, candidates,
 
 
 def test_the_items_are_the_selection_per_category_with_countries_and_first_year_budget(
-        call, candidates, secretary, admin):
+    call, candidates, secretary, admin
+):
     closed_selection(call, secretary)
     notice = announcement(call, admin)
     assert notice.lists_selection and not notice.lists_complexes
     items = list(notice.selection_items.select_related("category"))
     assert [(i.category, i.order, i.candidate, i.title) for i in items] == [
-        (leap(call), 1, candidates["euv"], "EUV 펠리클 소재"), (leap(call), 2, candidates["solid"], "차세대 전고체 전해질"),
-        (foundational(call), 1, candidates["grid"], "초전도 송전 케이블")]
+        (leap(call), 1, candidates["euv"], "EUV 펠리클 소재"),
+        (leap(call), 2, candidates["solid"], "차세대 전고체 전해질"),
+        (foundational(call), 1, candidates["grid"], "초전도 송전 케이블"),
+    ]
     assert [i.partner_countries for i in items] == [["BE", "NL"], ["DE"], ["JP"]]
     assert [i.first_year_budget for i in items] == [Decimal("40"), Decimal("15"), None]  # the earliest year's total
     assert [i.horizon_years for i in items] == [5, 5, 10]
@@ -101,7 +120,8 @@ def test_a_selection_announcement_refuses_technology_and_complex_items(call, can
 
 
 def test_publishing_tells_every_applicant_and_renders_the_pdf(
-        client, call, candidates, secretary, admin, company, django_capture_on_commit_callbacks):
+    client, call, candidates, secretary, admin, company, django_capture_on_commit_callbacks
+):
     closed_selection(call, secretary)
     notice = announcement(call, admin)
     log_in(client, admin)
@@ -117,8 +137,11 @@ def test_publishing_tells_every_applicant_and_renders_the_pdf(
     outcomes = {r.application.candidate_id: r for r in Result.objects.select_related("application__survey")}
     assert len(outcomes) == Application.objects.filter(survey=call).count() == 4
     assert {cid: r.outcome for cid, r in outcomes.items()} == {
-        candidates["euv"].pk: Outcome.SELECTED, candidates["solid"].pk: Outcome.SELECTED,
-        candidates["alone"].pk: Outcome.NOT_SELECTED, candidates["grid"].pk: Outcome.SELECTED}
+        candidates["euv"].pk: Outcome.SELECTED,
+        candidates["solid"].pk: Outcome.SELECTED,
+        candidates["alone"].pk: Outcome.NOT_SELECTED,
+        candidates["grid"].pk: Outcome.SELECTED,
+    }
     with translation.override("ko"):
         assert outcomes[candidates["euv"].pk].outcome_label == "선정"
         assert outcomes[candidates["alone"].pk].outcome_label == "미선정"
@@ -169,11 +192,15 @@ def test_objections_go_to_experts_who_evaluated_the_proposal_in_no_layer(call, c
 
 def test_the_draft_page_says_when_categories_are_still_open(client, call, candidates, secretary, admin):
     log_in(client, admin)
-    response = client.post(reverse("review:notices", kwargs={"pk": call.pk}), {
-        "number": "산업통상자원부 공고 제2027-7호", "title": "선정 공고", "effective_on": "2027-04-01"})
+    response = client.post(
+        reverse("review:notices", kwargs={"pk": call.pk}),
+        {"number": "산업통상자원부 공고 제2027-7호", "title": "선정 공고", "effective_on": "2027-04-01"},
+    )
     assert response.status_code == 400
-    assert ko("The selection announcement can be drafted once the selection committee has closed every "
-              "category.") in response.content.decode()
+    assert (
+        ko("The selection announcement can be drafted once the selection committee has closed every category.")
+        in response.content.decode()
+    )
     assert SelectionProposal.objects.count() == 0
 
 

@@ -14,7 +14,13 @@ from review.models import Notice, SelectionItem
 from review.services import notices
 from tests.factories import make_user
 from tests.international.selection_world import (
-    announcement, applicant, candidate, closed_selection, foundational, leap, rnd_call,
+    announcement,
+    applicant,
+    candidate,
+    closed_selection,
+    foundational,
+    leap,
+    rnd_call,
 )
 from tests.review.helpers import log_in
 
@@ -39,16 +45,31 @@ def published(call, admin):
 
 
 def _notice(call, admin, number, *, status=NoticeStatus.PUBLISHED):
-    return Notice.objects.create(survey=call, number=number, title="선정 공고", effective_on=timezone.localdate(),
-                                 status=status, published_at=timezone.now() if status == NoticeStatus.PUBLISHED else None,
-                                 created_by=admin)
+    return Notice.objects.create(
+        survey=call,
+        number=number,
+        title="선정 공고",
+        effective_on=timezone.localdate(),
+        status=status,
+        published_at=timezone.now() if status == NoticeStatus.PUBLISHED else None,
+        created_by=admin,
+    )
 
 
 def _items(notice, category, start, end):
     SelectionItem.objects.bulk_create(
-        SelectionItem(notice=notice, category=category, order=n, title=f"후보기술 {n:04d}", field_code="SEM",
-                      partner_countries=["DE", "FR"], first_year_budget=Decimal("12.5"),
-                      horizon_years=category.horizon_years) for n in range(start, end))
+        SelectionItem(
+            notice=notice,
+            category=category,
+            order=n,
+            title=f"후보기술 {n:04d}",
+            field_code="SEM",
+            partner_countries=["DE", "FR"],
+            first_year_budget=Decimal("12.5"),
+            horizon_years=category.horizon_years,
+        )
+        for n in range(start, end)
+    )
 
 
 def test_the_list_shows_each_category_with_horizon_quota_countries_budget_and_announcement(client, call, published):
@@ -67,7 +88,7 @@ def test_unpublished_announcements_show_nothing(client, call, admin):
     _items(draft, leap(call), 1, 3)
     page = client.get(reverse(LIST)).content.decode()
     assert "후보기술 0001" not in page and draft.number not in page
-    assert 'data-selected=' not in page
+    assert "data-selected=" not in page
 
 
 def test_search_and_category_filter(client, call, published):

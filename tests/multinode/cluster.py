@@ -52,7 +52,12 @@ class Process:
     def start(self) -> "Process":
         handle = open(self.log, "ab")  # noqa: SIM115 - kept open for the process's life
         self.popen = subprocess.Popen(  # nosec B603 - fixed arguments
-            self.args, cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
+            self.args,
+            cwd=ROOT,
+            env=self.env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         handle.close()
         return self
@@ -99,16 +104,29 @@ class Cluster:
         self.s3_port = free_port()
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_CURRENT_TEST"}},
-            "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(48), "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": f"{self.postgres}/{self.database}", "CONN_MAX_AGE": "0",
-            "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/{REDIS_DB}", "CELERY_QUEUE": QUEUE,
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": f"{self.postgres}/{self.database}",
+            "CONN_MAX_AGE": "0",
+            "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/{REDIS_DB}",
+            "CELERY_QUEUE": QUEUE,
             "CACHE_KEY_PREFIX": "multinode",
-            "AWS_STORAGE_BUCKET_NAME": BUCKET, "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{self.s3_port}",
-            "AWS_S3_REGION_NAME": "us-east-1", "AWS_ACCESS_KEY_ID": "multinode", "AWS_SECRET_ACCESS_KEY": "multinode",
-            "EMAIL_URL": "dummymail://", "STATIC_MANIFEST": "0", "LOG_LEVEL": "INFO",
+            "AWS_STORAGE_BUCKET_NAME": BUCKET,
+            "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{self.s3_port}",
+            "AWS_S3_REGION_NAME": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "multinode",
+            "AWS_SECRET_ACCESS_KEY": "multinode",
+            "EMAIL_URL": "dummymail://",
+            "STATIC_MANIFEST": "0",
+            "LOG_LEVEL": "INFO",
             # The beat queues a version's PDF again 6 s after submission when none is stored, every 3 s.
-            "ARTEFACT_REQUEUE_MINUTES": "0.1", "ARTEFACT_REQUEUE_EVERY": "3",
-            "WEB_WORKERS": "1", "WEB_THREADS": "4", "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "ARTEFACT_REQUEUE_MINUTES": "0.1",
+            "ARTEFACT_REQUEUE_EVERY": "3",
+            "WEB_WORKERS": "1",
+            "WEB_THREADS": "4",
+            "PYTHONPATH": str(ROOT),
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
         }
 
     # -- shared services ------------------------------------------------------------------------------------
@@ -142,18 +160,30 @@ class Cluster:
             connection.close()
 
     def start_services(self) -> None:
-        self.redis = self._spawn("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
-                                           "--save", "", "--appendonly", "no"], port=self.redis_port)
-        self.s3 = self._spawn("s3", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.s3_port)],
-                              port=self.s3_port)
-        self.admin_sql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)', f'CREATE DATABASE "{self.database}"',
-                       f'ALTER DATABASE "{self.database}" SET synchronous_commit = off')
+        self.redis = self._spawn(
+            "redis",
+            ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            port=self.redis_port,
+        )
+        self.s3 = self._spawn(
+            "s3", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.s3_port)], port=self.s3_port
+        )
+        self.admin_sql(
+            f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)',
+            f'CREATE DATABASE "{self.database}"',
+            f'ALTER DATABASE "{self.database}" SET synchronous_commit = off',
+        )
 
     def s3_client(self):
         import boto3
 
-        return boto3.client("s3", endpoint_url=self.env["AWS_S3_ENDPOINT_URL"], region_name="us-east-1",
-                            aws_access_key_id="multinode", aws_secret_access_key="multinode")  # nosec B106
+        return boto3.client(
+            "s3",
+            endpoint_url=self.env["AWS_S3_ENDPOINT_URL"],
+            region_name="us-east-1",
+            aws_access_key_id="multinode",
+            aws_secret_access_key="multinode",
+        )  # nosec B106
 
     def create_bucket(self) -> None:
         def up():
@@ -167,19 +197,28 @@ class Cluster:
 
     def manage(self, *args: str) -> str:
         result = subprocess.run(  # nosec B603
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=240,
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=240,
         )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         return result.stdout
 
     def world(self, count: int) -> dict:
         result = subprocess.run(  # nosec B603
-            [sys.executable, "-m", "tests.multinode.world", str(count)], cwd=ROOT, env=self.env,
-            capture_output=True, text=True, timeout=240,
+            [sys.executable, "-m", "tests.multinode.world", str(count)],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=240,
         )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         line = next(row for row in result.stdout.splitlines() if row.startswith("WORLD "))
-        return json.loads(line[len("WORLD "):])
+        return json.loads(line[len("WORLD ") :])
 
     # -- the portal's nodes ---------------------------------------------------------------------------------
 
@@ -187,27 +226,70 @@ class Cluster:
         port = free_port()
         media = self.workdir / f"media-{name}"
         media.mkdir()
-        return self._spawn(name, [str(BIN / "gunicorn"), "portal.wsgi:application", "--config", "python:portal.gunicorn",
-                                  "--bind", f"127.0.0.1:{port}"], env={"MEDIA_ROOT": str(media)}, port=port)
+        return self._spawn(
+            name,
+            [
+                str(BIN / "gunicorn"),
+                "portal.wsgi:application",
+                "--config",
+                "python:portal.gunicorn",
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            env={"MEDIA_ROOT": str(media)},
+            port=port,
+        )
 
     def start_worker(self, name: str) -> Process:
         media = self.workdir / f"media-{name}"
         media.mkdir(exist_ok=True)
-        return self._spawn(name, [str(BIN / "celery"), "-A", "portal", "worker", "-l", "info", "--concurrency=1",
-                                  "-Q", QUEUE, "-n", f"{name}@%h", "--without-gossip", "--without-mingle"],
-                           env={"MEDIA_ROOT": str(media)})
+        return self._spawn(
+            name,
+            [
+                str(BIN / "celery"),
+                "-A",
+                "portal",
+                "worker",
+                "-l",
+                "info",
+                "--concurrency=1",
+                "-Q",
+                QUEUE,
+                "-n",
+                f"{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env={"MEDIA_ROOT": str(media)},
+        )
 
     def start_beat(self) -> Process:
-        return self._spawn("beat", [str(BIN / "celery"), "-A", "portal", "beat", "-l", "info",
-                                    "--schedule", str(self.workdir / "beat-schedule"),
-                                    "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"])
+        return self._spawn(
+            "beat",
+            [
+                str(BIN / "celery"),
+                "-A",
+                "portal",
+                "beat",
+                "-l",
+                "info",
+                "--schedule",
+                str(self.workdir / "beat-schedule"),
+                "--scheduler",
+                "django_celery_beat.schedulers:DatabaseScheduler",
+            ],
+        )
 
     def web_ready(self, node: Process) -> bool:
         import requests
 
         try:
-            return requests.get(f"{node.url}/accounts/login/", headers={"X-Forwarded-Proto": "https"},
-                                timeout=5).status_code == 200
+            return (
+                requests.get(
+                    f"{node.url}/accounts/login/", headers={"X-Forwarded-Proto": "https"}, timeout=5
+                ).status_code
+                == 200
+            )
         except requests.RequestException:
             return False
 

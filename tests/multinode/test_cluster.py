@@ -18,7 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.factories import pdf_with_noise
-
 from tests.multinode.cluster import BUCKET, Cluster, wait_for
 
 pytestmark = [
@@ -51,8 +50,9 @@ class Browser:
             cookies = dict(self.cookies)
         if method == "POST":
             headers["X-CSRFToken"] = cookies.get("csrftoken", "")
-        response = requests.request(method, node.url + path, headers=headers, cookies=cookies,
-                                    allow_redirects=False, timeout=90, **kwargs)
+        response = requests.request(
+            method, node.url + path, headers=headers, cookies=cookies, allow_redirects=False, timeout=90, **kwargs
+        )
         with self.lock:
             self.cookies.update({cookie.name: cookie.value for cookie in response.cookies})
         return response
@@ -92,8 +92,10 @@ def cluster(tmp_path):
 
 
 def version_row(cluster, application_id, number=1):
-    rows = cluster.sql("SELECT id, pdf, pdf_sha256 FROM surveys_applicationversion WHERE application_id = %s "
-                       "AND number = %s", (application_id, number))
+    rows = cluster.sql(
+        "SELECT id, pdf, pdf_sha256 FROM surveys_applicationversion WHERE application_id = %s AND number = %s",
+        (application_id, number),
+    )
     return rows[0] if rows else None
 
 
@@ -103,8 +105,11 @@ def has_pdf(cluster, application_id) -> bool:
 
 
 def submit(browser, node, application_id):
-    return browser.post(node, f"/applications/{application_id}/submit/",
-                        data={"csrfmiddlewaretoken": browser.cookies.get("csrftoken", "")})
+    return browser.post(
+        node,
+        f"/applications/{application_id}/submit/",
+        data={"csrfmiddlewaretoken": browser.cookies.get("csrftoken", "")},
+    )
 
 
 def acknowledged(response, application_id) -> bool:
@@ -118,9 +123,15 @@ def test_two_web_nodes_and_two_workers_share_sessions_files_and_pdfs(cluster):
 
     # -- a session made on A works on B ----------------------------------------------------------------------
     assert browser.get(a, "/accounts/login/").status_code == 200
-    login = browser.post(a, "/accounts/login/", data={
-        "login": cluster.data["email"], "password": cluster.data["password"],
-        "csrfmiddlewaretoken": browser.cookies["csrftoken"]})
+    login = browser.post(
+        a,
+        "/accounts/login/",
+        data={
+            "login": cluster.data["email"],
+            "password": cluster.data["password"],
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+        },
+    )
     assert login.status_code == 302, login.text[:2000]
     assert "sessionid" in browser.cookies
     assert browser.get(b, "/dashboard/applicant/").status_code == 200
@@ -128,12 +139,16 @@ def test_two_web_nodes_and_two_workers_share_sessions_files_and_pdfs(cluster):
 
     # -- an attachment uploaded through A downloads through B, unchanged ------------------------------------
     document = pdf_with_noise(256 * 1024)
-    upload = browser.post(a, f"/applications/{plain}/attachments/",
-                          data={"csrfmiddlewaretoken": browser.cookies["csrftoken"]},
-                          files={"file": ("사업계획서.pdf", document, "application/pdf")})
+    upload = browser.post(
+        a,
+        f"/applications/{plain}/attachments/",
+        data={"csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+        files={"file": ("사업계획서.pdf", document, "application/pdf")},
+    )
     assert upload.status_code == 302, upload.text[:2000]
     [(attachment_id, stored_sha, name)] = cluster.sql(
-        "SELECT id, sha256, file FROM surveys_attachment WHERE application_id = %s", (plain,))
+        "SELECT id, sha256, file FROM surveys_attachment WHERE application_id = %s", (plain,)
+    )
     download = browser.get(b, f"/applications/{plain}/attachments/{attachment_id}/")
     assert download.status_code == 200
     assert sha256(download.content) == sha256(document) == stored_sha
@@ -170,8 +185,13 @@ def test_two_web_nodes_and_two_workers_share_sessions_files_and_pdfs(cluster):
     after_kill = len(survivor.text())
     assert wait_for(lambda: has_pdf(cluster, slow), 90), survivor.text()[-3000:] + cluster.beat.text()[-1500:]
     version_id = version_row(cluster, slow)[0]
-    assert cluster.sql("SELECT count(*) FROM portal_auditevent WHERE action = %s AND object_id = %s",
-                       (PDF_RENDERED, str(version_id)))[0][0] == 1
+    assert (
+        cluster.sql(
+            "SELECT count(*) FROM portal_auditevent WHERE action = %s AND object_id = %s",
+            (PDF_RENDERED, str(version_id)),
+        )[0][0]
+        == 1
+    )
     # the beat's task found the version without its PDF and queued it again (it returns how many)
     assert re.search(r"artefacts_requeue\[[^]]+\] succeeded in [\d.]+s: [1-9]", survivor.text()[after_kill:])
 
@@ -189,7 +209,9 @@ def test_two_web_nodes_and_two_workers_share_sessions_files_and_pdfs(cluster):
         except Exception as error:  # noqa: BLE001 - a dead node's refusal or reset
             results[application_id] = f"error: {type(error).__name__}"
             return
-        results[application_id] = "acked" if acknowledged(response, application_id) else f"status {response.status_code}"
+        results[application_id] = (
+            "acked" if acknowledged(response, application_id) else f"status {response.status_code}"
+        )
         if sum(r == "acked" for r in results.values()) >= 4 and not a_killed.is_set():
             a_killed.set()
             a.kill()
@@ -205,8 +227,12 @@ def test_two_web_nodes_and_two_workers_share_sessions_files_and_pdfs(cluster):
     for pk in acked:
         assert cluster.sql("SELECT status FROM surveys_application WHERE id = %s", (pk,))[0][0] == "submitted"
         assert version_row(cluster, pk) is not None, pk
-        assert cluster.sql("SELECT count(*) FROM portal_auditevent WHERE action IN %s AND object_id = %s",
-                           (SUBMITTED, str(pk)))[0][0] == 1, pk
+        assert (
+            cluster.sql(
+                "SELECT count(*) FROM portal_auditevent WHERE action IN %s AND object_id = %s", (SUBMITTED, str(pk))
+            )[0][0]
+            == 1
+        ), pk
     assert wait_for(lambda: all(has_pdf(cluster, pk) for pk in acked), 90), survivor.text()[-3000:]
     for pk in acked:
         _version, pdf, digest = version_row(cluster, pk)

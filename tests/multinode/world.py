@@ -33,14 +33,20 @@ def main(count: int) -> dict:
     organization = applicant.memberships.get().organization
     survey = survey_create(
         data={
-            "kind": SurveyKind.TECHNOLOGY, "title": "다중 노드 검증 수요조사", "description": "수요조사", "code": "MND",
+            "kind": SurveyKind.TECHNOLOGY,
+            "title": "다중 노드 검증 수요조사",
+            "description": "수요조사",
+            "code": "MND",
             "eligible_types": [OrganizationType.COMPANY],
-            "opens_at": timezone.now() - timedelta(days=1), "deadline": timezone.now() + timedelta(days=7),
+            "opens_at": timezone.now() - timedelta(days=1),
+            "deadline": timezone.now() + timedelta(days=7),
         },
         fields=[Field.objects.get(code="ROB")],
         actor=admin,
     )
-    question = Question.objects.create(survey=survey, order=1, type="number", label="연구개발 투자액 (억 원)", required=True)
+    question = Question.objects.create(
+        survey=survey, order=1, type="number", label="연구개발 투자액 (억 원)", required=True
+    )
     Survey.objects.filter(pk=survey.pk).update(stage=SurveyStage.COLLECTION)
     survey.refresh_from_db()
     answers = {key: dict(value) for key, value in COMPLETE_ANSWERS.items()}
@@ -51,8 +57,9 @@ def main(count: int) -> dict:
     for index in range(count):
         application = service.application_create(survey, organization=organization, actor=applicant)
         for section, data in (_long_answers(answers) if index == 0 else answers).items():
-            application = service.application_save_draft(application, section=section, data=data,
-                                                         revision=application.revision, actor=applicant)
+            application = service.application_save_draft(
+                application, section=section, data=data, revision=application.revision, actor=applicant
+            )
         ids.append(application.pk)
     return {"email": applicant.email, "password": PASSWORD, "applications": ids}
 

@@ -114,9 +114,7 @@ def test_company_must_give_a_business_number(client):
     assert response.context["form"].errors["business_number"]
 
 
-def test_admin_approves_a_request_creating_organisation_manager_and_mail(
-    client, django_capture_on_commit_callbacks
-):
+def test_admin_approves_a_request_creating_organisation_manager_and_mail(client, django_capture_on_commit_callbacks):
     admin = make_user("admin")
     association = OrganizationFactory(type="association", business_number="")
     client.post("/signup/", _request_data(association=association.pk))
@@ -272,8 +270,9 @@ def test_the_invitation_link_sets_a_password_and_the_stored_mail_keeps_no_key(
     manager = make_user("association_staff", manager=True)
     association = manager.memberships.get().organization
     with django_capture_on_commit_callbacks(execute=True):
-        membership = member_invite(association, email="new@kar.example", name="신입", role="association_staff",
-                                   actor=manager)
+        membership = member_invite(
+            association, email="new@kar.example", name="신입", role="association_staff", actor=manager
+        )
     path = _follow_password_link(client, mail.outbox[0].body)
     membership.user.refresh_from_db()
     assert membership.user.check_password("n3w-Secret-pass!")
@@ -345,8 +344,9 @@ def test_another_accounts_address_cannot_be_added(client):
     user = make_user("applicant")
     other = make_user("applicant")
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    response = client.post(reverse("account_email"), {"action_add": "", "email": other.email.upper(),
-                                                      "password": PASSWORD})
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": other.email.upper(), "password": PASSWORD}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
     from allauth.account.models import EmailAddress
@@ -368,14 +368,13 @@ def test_an_unconfirmed_address_cannot_become_the_login_address(client):
     assert user.email != other.email
 
 
-def test_changing_the_login_address_needs_the_password_and_confirms_to_both(
-    client, django_capture_on_commit_callbacks
-):
+def test_changing_the_login_address_needs_the_password_and_confirms_to_both(client, django_capture_on_commit_callbacks):
     user = make_user("applicant")
     old = user.email
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    response = client.post(reverse("account_email"), {"action_add": "", "email": "new@home.example",
-                                                      "password": "wrong-password"})
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "new@home.example", "password": "wrong-password"}
+    )
     assert response.status_code == 200 and response.context["form"].errors["password"]
     assert mail.outbox == []
 

@@ -32,16 +32,19 @@ def test_enqueue_with_the_broker_down_logs_and_returns(caplog):
 
 
 def _submitted(open_survey, applicant, complete_answers):
-    application = service.application_create(open_survey, organization=applicant.memberships.get().organization,
-                                             actor=applicant)
+    application = service.application_create(
+        open_survey, organization=applicant.memberships.get().organization, actor=applicant
+    )
     for section, data in complete_answers.items():
-        application = service.application_save_draft(application, section=section, data=data,
-                                                     revision=application.revision, actor=applicant)
+        application = service.application_save_draft(
+            application, section=section, data=data, revision=application.revision, actor=applicant
+        )
     return service.application_submit(application, actor=applicant)
 
 
 def test_a_version_pdf_that_keeps_failing_is_marked_failed_and_not_queued_again(
-        open_survey, applicant, complete_answers, settings, monkeypatch):
+    open_survey, applicant, complete_answers, settings, monkeypatch
+):
     from surveys.services import receipts
 
     def broken(*args, **kwargs):

@@ -15,9 +15,7 @@ def test_audit_log_records_actor_action_object_before_after_and_ip(rf):
     organization = OrganizationFactory()
     token = current_ip.set("203.0.113.7")
     try:
-        event = audit_log(
-            "portal.test.changed", actor=actor, obj=organization, before={"a": 1}, after={"a": 2}
-        )
+        event = audit_log("portal.test.changed", actor=actor, obj=organization, before={"a": 1}, after={"a": 2})
     finally:
         current_ip.reset(token)
     event.refresh_from_db()

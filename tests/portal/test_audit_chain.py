@@ -84,8 +84,9 @@ def test_audit_verify_finds_a_rewritten_row_whose_hash_was_recomputed():
     forged = AuditEvent.objects.get(pk=second.pk)
     forged.action = "portal.test.forged"
     new_hash = link_hash(forged.prev_hash, row_fields(forged))
-    _as_administrator("UPDATE portal_auditevent SET action = %s, row_hash = %s WHERE id = %s",
-                      [forged.action, new_hash, second.pk])
+    _as_administrator(
+        "UPDATE portal_auditevent SET action = %s, row_hash = %s WHERE id = %s", [forged.action, new_hash, second.pk]
+    )
     report = chain_verify()
     assert report.first_break.event_id == third.pk
     assert "link to the previous row" in report.first_break.reason
@@ -109,8 +110,10 @@ def test_audit_verify_finds_a_deleted_row_and_a_cut_tail():
 def test_audit_verify_finds_a_row_inserted_around_the_log():
     _three_rows()
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO portal_auditevent (action, object_id, object_repr, created_at, prev_hash, row_hash)"
-                       " VALUES ('portal.test.slipped', '', '', now(), '', '') RETURNING id")
+        cursor.execute(
+            "INSERT INTO portal_auditevent (action, object_id, object_repr, created_at, prev_hash, row_hash)"
+            " VALUES ('portal.test.slipped', '', '', now(), '', '') RETURNING id"
+        )
         slipped = cursor.fetchone()[0]
     with pytest.raises(CommandError, match=rf"row id {slipped}: the row is in no chain"):
         call_command("audit_verify")

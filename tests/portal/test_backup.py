@@ -5,8 +5,6 @@ import json
 import time
 
 import pytest
-
-from tests.factories import pdf_with_noise
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -15,6 +13,7 @@ from portal.models import AuditEvent
 from surveys.models import ApplicationVersion
 from surveys.services import applications as service
 from tests.applications.conftest import admin, applicant, complete_answers, open_survey  # noqa: F401 (fixtures)
+from tests.factories import pdf_with_noise
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -41,8 +40,9 @@ def submitted(open_survey, applicant, complete_answers):  # noqa: F811
     for index in range(2):
         application = service.application_create(open_survey, organization=organization, actor=applicant)
         for section, data in complete_answers.items():
-            application = service.application_save_draft(application, section=section, data=data,
-                                                         revision=application.revision, actor=applicant)
+            application = service.application_save_draft(
+                application, section=section, data=data, revision=application.revision, actor=applicant
+            )
         if index == 0:
             for name in ("계획서.pdf", "부록.pdf"):
                 content = pdf_with_noise(4096)
@@ -63,8 +63,12 @@ def restored_database():
     url = f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT'] or 5432}/{name}"
 
     def drop():
-        admin = psycopg2.connect(host=settings_dict["HOST"], port=settings_dict["PORT"] or 5432,
-                                 user=settings_dict["USER"], dbname="postgres")
+        admin = psycopg2.connect(
+            host=settings_dict["HOST"],
+            port=settings_dict["PORT"] or 5432,
+            user=settings_dict["USER"],
+            dbname="postgres",
+        )
         admin.autocommit = True
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -79,8 +83,11 @@ def restored_database():
 def bucket(monkeypatch):
     from moto import mock_aws
 
-    for key, value in {"AWS_ACCESS_KEY_ID": "backup-test", "AWS_SECRET_ACCESS_KEY": "backup-test",
-                       "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "backup-test",
+        "AWS_SECRET_ACCESS_KEY": "backup-test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(key, value)
     with mock_aws():
         import boto3
@@ -100,7 +107,8 @@ def _restored(url):
 
 
 def test_a_backup_restores_into_a_fresh_database_and_bucket_whole(
-        submitted, restored_database, bucket, tmp_path, capsys):
+    submitted, restored_database, bucket, tmp_path, capsys
+):
     backup = tmp_path / "backup"
     started = time.monotonic()
     call_command("backup", "--to", str(backup))
@@ -133,26 +141,37 @@ def test_a_backup_restores_into_a_fresh_database_and_bucket_whole(
         assert (manifest["database"]["audit_rows"], manifest["database"]["audit_last_id"]) == source_audit
 
         # the immutability triggers are there, and they still refuse
-        cursor.execute("SELECT c.relname || '.' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                       "WHERE NOT t.tgisinternal")
+        cursor.execute(
+            "SELECT c.relname || '.' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal"
+        )
         triggers = {row[0] for row in cursor.fetchall()}
         assert IMMUTABILITY_TRIGGERS <= triggers
         assert any(name.startswith("portal_auditevent.") for name in triggers)
         import psycopg2
 
         with pytest.raises(psycopg2.Error):
-            cursor.execute("UPDATE surveys_applicationversion SET answers = '{}'::jsonb WHERE id = %s",
-                           (submitted[0].pk,))
+            cursor.execute(
+                "UPDATE surveys_applicationversion SET answers = '{}'::jsonb WHERE id = %s", (submitted[0].pk,)
+            )
     print(f"backup and restore: {elapsed:.1f} s")
 
 
 def test_restore_refuses_a_database_that_is_not_fresh(submitted, restored_database, bucket, tmp_path):
     call_command("backup", "--to", str(tmp_path / "backup"))
-    call_command("restore", "--from", str(tmp_path / "backup"), "--database-url", restored_database,
-                 "--media-root", str(tmp_path / "restored-media"))
+    call_command(
+        "restore",
+        "--from",
+        str(tmp_path / "backup"),
+        "--database-url",
+        restored_database,
+        "--media-root",
+        str(tmp_path / "restored-media"),
+    )
     with pytest.raises(CommandError, match="already has tables"):
-        call_command("restore", "--from", str(tmp_path / "backup"), "--database-url", restored_database,
-                     "--bucket", BUCKET)
+        call_command(
+            "restore", "--from", str(tmp_path / "backup"), "--database-url", restored_database, "--bucket", BUCKET
+        )
 
 
 def test_restore_reports_a_file_that_changed_after_the_backup(submitted, restored_database, tmp_path):
@@ -161,8 +180,15 @@ def test_restore_reports_a_file_that_changed_after_the_backup(submitted, restore
     pdf = ApplicationVersion.objects.get(pk=submitted[0].pk).pdf.name
     (backup / "files" / pdf).write_bytes(b"%PDF-1.4 not the rendered receipt")
     with pytest.raises(CommandError, match=f"version {submitted[0].pk}: the PDF"):
-        call_command("restore", "--from", str(backup), "--database-url", restored_database,
-                     "--media-root", str(tmp_path / "restored-media"))
+        call_command(
+            "restore",
+            "--from",
+            str(backup),
+            "--database-url",
+            restored_database,
+            "--media-root",
+            str(tmp_path / "restored-media"),
+        )
 
 
 def test_backup_refuses_a_folder_that_is_not_empty(tmp_path):

@@ -21,8 +21,13 @@ pytestmark = [
 
 @pytest.fixture
 def redis_cache(own_redis, settings):
-    settings.CACHES = {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": own_redis.url,
-                                   "KEY_PREFIX": "outage-test"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": own_redis.url,
+            "KEY_PREFIX": "outage-test",
+        }
+    }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     yield caches["default"]
     caches["default"].close()

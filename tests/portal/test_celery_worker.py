@@ -31,7 +31,9 @@ def worker(smtp_sink, workers, tmp_path):
 
 def test_mail_task_runs_on_a_real_worker_and_reaches_smtp(worker, smtp_sink, client):
     sink, _port = smtp_sink
-    request = SignupRequest(organization_name="누리센서 주식회사", contact_name="임재현", contact_email="lim@nuri.example")
+    request = SignupRequest(
+        organization_name="누리센서 주식회사", contact_name="임재현", contact_email="lim@nuri.example"
+    )
     with transaction.atomic():
         queued = mail_queue("signup_received", to="lim@nuri.example", context={"request": request})
         assert OutboundMail.objects.get(pk=queued.pk).status == MailStatus.QUEUED

@@ -25,8 +25,15 @@ def test_admin_reaches_every_tool_of_each_call_from_the_dashboard(client):
     client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
     html = client.get(reverse("dashboard", kwargs={"role": "admin"})).content.decode()
     for survey in (technology, complex_call):
-        for name in ("surveys:manage_detail", "surveys:intake_list", "review:overview", "review:committee",
-                     "review:national_meetings", "review:notices", "review:objection_list"):
+        for name in (
+            "surveys:manage_detail",
+            "surveys:intake_list",
+            "review:overview",
+            "review:committee",
+            "review:national_meetings",
+            "review:notices",
+            "review:objection_list",
+        ):
             assert reverse(name, kwargs={"pk": survey.pk}) in html, name
     assert reverse("review:register") in html and reverse("review:complex_register") in html
     assert "전문가 자문단" in html or "Expert advisory panel" in html

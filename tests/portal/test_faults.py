@@ -19,7 +19,6 @@ from surveys.services import applications as service
 from tests.applications.conftest import admin, applicant, complete_answers, open_survey  # noqa: F401 (fixtures)
 from tests.portal.conftest import wait_for
 
-
 pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
@@ -34,8 +33,9 @@ def _complete_draft(survey, user, answers):
 
     application = service.application_create(survey, organization=organization_of(user), actor=user)
     for section, data in answers.items():
-        application = service.application_save_draft(application, section=section, data=data,
-                                                     revision=application.revision, actor=user)
+        application = service.application_save_draft(
+            application, section=section, data=data, revision=application.revision, actor=user
+        )
     return Application.objects.get(pk=application.pk)
 
 
@@ -47,7 +47,8 @@ def survey_and_users(open_survey, complete_answers):
 
 
 def test_submissions_commit_while_redis_is_down_and_finish_when_it_returns(
-        own_redis, workers, survey_and_users, tmp_path, smtp_sink):
+    own_redis, workers, survey_and_users, tmp_path, smtp_sink
+):
     survey, applicants, answers = survey_and_users
     sink, port = smtp_sink
     worker = workers(own_redis.url, tmp_path / "media", email_url=f"smtp://127.0.0.1:{port}")
@@ -58,13 +59,16 @@ def test_submissions_commit_while_redis_is_down_and_finish_when_it_returns(
     versions = [service.application_submit(draft, actor=user) for draft, user in zip(drafts, applicants)]
     assert time.monotonic() - started < 30, "a submission waited too long for the broker"
     assert ApplicationVersion.objects.filter(pk__in=[v.pk for v in versions]).count() == 3
-    assert set(Application.objects.filter(pk__in=[d.pk for d in drafts]).values_list("status", flat=True)) == {"submitted"}
+    assert set(Application.objects.filter(pk__in=[d.pk for d in drafts]).values_list("status", flat=True)) == {
+        "submitted"
+    }
     assert not ApplicationVersion.objects.filter(pk__in=[v.pk for v in versions]).exclude(pdf="").exists()
     queued = OutboundMail.objects.filter(template="application_submitted")
     assert queued.count() == 3 and set(queued.values_list("status", flat=True)) == {MailStatus.QUEUED}
 
-    assert set(ApplicationVersion.objects.filter(pk__in=[v.pk for v in versions]).values_list(
-        "pdf_status", flat=True)) == {ArtefactStatus.PENDING}
+    assert set(
+        ApplicationVersion.objects.filter(pk__in=[v.pk for v in versions]).values_list("pdf_status", flat=True)
+    ) == {ArtefactStatus.PENDING}
 
     own_redis.start()
     assert wait_for(lambda: worker.saw("Connected to redis"), 60), "".join(worker.lines[-20:])
@@ -98,8 +102,7 @@ def _long_answers(answers):
     return long
 
 
-def test_a_worker_killed_in_the_middle_of_a_pdf_leaves_exactly_one_pdf(
-        own_redis, workers, survey_and_users, tmp_path):
+def test_a_worker_killed_in_the_middle_of_a_pdf_leaves_exactly_one_pdf(own_redis, workers, survey_and_users, tmp_path):
     survey, applicants, answers = survey_and_users
     media = tmp_path / "media"
     first = workers(own_redis.url, media)
@@ -144,7 +147,8 @@ def _beat_after_timeout():
 
 
 def test_a_notice_published_while_redis_is_down_gets_its_pdf_when_it_returns(
-        own_redis, workers, open_survey, applicant, complete_answers, admin, secretary, client, tmp_path):
+    own_redis, workers, open_survey, applicant, complete_answers, admin, secretary, client, tmp_path
+):
     from django.urls import reverse
 
     from review.enums import NoticeStatus
@@ -152,8 +156,12 @@ def test_a_notice_published_while_redis_is_down_gets_its_pdf_when_it_returns(
     from tests.review.helpers import accepted_candidate, log_in
     from tests.review.national_world import designated_notice
 
-    notice = designated_notice(open_survey, [accepted_candidate(open_survey, applicant, complete_answers, admin)],
-                               secretary=secretary, admin=admin)
+    notice = designated_notice(
+        open_survey,
+        [accepted_candidate(open_survey, applicant, complete_answers, admin)],
+        secretary=secretary,
+        admin=admin,
+    )
     worker = workers(own_redis.url, tmp_path / "media")
     own_redis.stop()
     log_in(client, admin)
@@ -168,14 +176,16 @@ def test_a_notice_published_while_redis_is_down_gets_its_pdf_when_it_returns(
     own_redis.start()
     assert wait_for(lambda: worker.saw("Connected to redis"), 60), "".join(worker.lines[-20:])
     _beat_after_timeout()
-    assert wait_for(lambda: Notice.objects.get(pk=notice.pk).pdf_status == ArtefactStatus.READY, 90), \
-        "".join(worker.lines[-30:])
+    assert wait_for(lambda: Notice.objects.get(pk=notice.pk).pdf_status == ArtefactStatus.READY, 90), "".join(
+        worker.lines[-30:]
+    )
     notice.refresh_from_db()
     assert notice.pdf and notice.pdf_attempts == 1
 
 
 def test_a_committee_book_requested_while_redis_is_down_is_rendered_when_it_returns(
-        own_redis, workers, open_survey, secretary, blind_world, client, tmp_path):
+    own_redis, workers, open_survey, secretary, blind_world, client, tmp_path
+):
     from django.urls import reverse
 
     from review.enums import RenderStatus
@@ -197,15 +207,17 @@ def test_a_committee_book_requested_while_redis_is_down_is_rendered_when_it_retu
     own_redis.start()
     assert wait_for(lambda: worker.saw("Connected to redis"), 60), "".join(worker.lines[-20:])
     _beat_after_timeout()
-    assert wait_for(lambda: CommitteeBook.objects.get(pk=book.pk).status == RenderStatus.DONE, 90), \
-        "".join(worker.lines[-30:])
+    assert wait_for(lambda: CommitteeBook.objects.get(pk=book.pk).status == RenderStatus.DONE, 90), "".join(
+        worker.lines[-30:]
+    )
     book.refresh_from_db()
     assert book.file and book.attempts == 1
     assert client.post(url).status_code == 302 and CommitteeBook.objects.count() == 2  # a new book may be asked for
 
 
 def test_a_committee_book_stuck_past_the_timeout_is_queued_again_when_asked_for(
-        own_redis, workers, open_survey, secretary, blind_world, client, tmp_path):
+    own_redis, workers, open_survey, secretary, blind_world, client, tmp_path
+):
     """A book left queued by an outage does not block the secretary: asking again queues it again."""
     from django.urls import reverse
 
@@ -223,5 +235,6 @@ def test_a_committee_book_stuck_past_the_timeout_is_queued_again_when_asked_for(
     with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=True):
         assert client.post(url).status_code == 302
     assert CommitteeBook.objects.count() == 1
-    assert wait_for(lambda: CommitteeBook.objects.get(pk=book.pk).status == RenderStatus.DONE, 90), \
-        "".join(worker.lines[-30:])
+    assert wait_for(lambda: CommitteeBook.objects.get(pk=book.pk).status == RenderStatus.DONE, 90), "".join(
+        worker.lines[-30:]
+    )

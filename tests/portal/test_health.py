@@ -47,8 +47,12 @@ def test_anyone_gets_the_statuses_and_nothing_more(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     body = json.loads(response.content)
-    assert body["components"] == {"database": {"status": "ok"}, "redis": {"status": "error"},
-                                  "celery": {"status": "eager"}, "queue": {"status": "eager"}}
+    assert body["components"] == {
+        "database": {"status": "ok"},
+        "redis": {"status": "error"},
+        "celery": {"status": "eager"},
+        "queue": {"status": "eager"},
+    }
     assert b"postgresql" not in response.content and b"Error" not in response.content
 
 

@@ -19,7 +19,8 @@ def test_compiled_catalogue_matches_the_source():
     compiled = polib.mofile(str(LOCALE / "django.mo"))
     compiled_ids = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in compiled}
     stale = [
-        e.msgid for e in source.translated_entries()
+        e.msgid
+        for e in source.translated_entries()
         if not e.msgid_plural and compiled_ids.get((e.msgctxt, e.msgid)) != e.msgstr
     ]
     assert stale == [], "run `make messages`"

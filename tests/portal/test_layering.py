@@ -20,8 +20,10 @@ def test_portal_imports_neither_surveys_nor_review():
     root = Path(portal.__file__).parent
     offenders = [
         f"{path.relative_to(root.parent)}: {name}"
-        for path in sorted(root.rglob("*.py")) if "migrations" not in path.parts
-        for name in _imports(path) if name.split(".")[0] in STAGE_APPS
+        for path in sorted(root.rglob("*.py"))
+        if "migrations" not in path.parts
+        for name in _imports(path)
+        if name.split(".")[0] in STAGE_APPS
     ]
     assert not offenders, "\n".join(offenders)
 

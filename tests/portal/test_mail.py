@@ -77,9 +77,7 @@ def test_dedupe_key_queues_a_mail_only_once():
 
 
 def test_stale_queued_mail_is_sent_again_by_the_beat_task():
-    stale = OutboundMail.objects.create(
-        template="signup_received", to="late@test.example", subject="s", body_text="b"
-    )
+    stale = OutboundMail.objects.create(template="signup_received", to="late@test.example", subject="s", body_text="b")
     OutboundMail.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(hours=1))
     assert mail_requeue_stale.apply().result == 1
     stale.refresh_from_db()
@@ -96,8 +94,9 @@ def test_mail_text_parts_keep_ampersands_and_brackets_as_typed(django_capture_on
 
     admin = make_user("admin")
     survey = make_survey(stage=SurveyStage.DISTRIBUTION, title="R&D <테스트>")
-    Recipient.objects.create(survey=survey, email="lab@fri.example", organization_name="연구소 & 대학",
-                             source=Recipient.Source.MANUAL)
+    Recipient.objects.create(
+        survey=survey, email="lab@fri.example", organization_name="연구소 & 대학", source=Recipient.Source.MANUAL
+    )
     with django_capture_on_commit_callbacks(execute=True):
         invitations_send(survey, actor=admin)
     sent = mail.outbox[0]

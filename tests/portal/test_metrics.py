@@ -9,7 +9,7 @@ def test_metrics_from_an_allowed_address_report_latency_per_view_and_queries(cli
     response = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
     assert response.status_code == 200
     text = response.content.decode()
-    assert 'django_http_requests_latency_seconds_by_view_method_bucket{' in text
+    assert "django_http_requests_latency_seconds_by_view_method_bucket{" in text
     assert 'view="healthz"' in text
     assert "django_db_execute_total{" in text
 
@@ -43,8 +43,9 @@ def test_metrics_are_served_to_a_superuser(client, settings):
     from tests.factories import UserFactory
 
     settings.METRICS_ALLOWED_IPS = []
-    client.force_login(UserFactory(is_superuser=True, is_staff=True),
-                       backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(
+        UserFactory(is_superuser=True, is_staff=True), backend="django.contrib.auth.backends.ModelBackend"
+    )
     assert client.get("/metrics").status_code == 200
 
 

@@ -28,8 +28,9 @@ def _organization(user):
 
 def _notify(user, n=1):
     signup = SignupRequest(organization_name="한빛로보틱스 주식회사", contact_name="강민서", contact_email=user.email)
-    return [mail_queue("signup_received", to=user.email, recipient_user=user, context={"request": signup})
-            for _ in range(n)]
+    return [
+        mail_queue("signup_received", to=user.email, recipient_user=user, context={"request": signup}) for _ in range(n)
+    ]
 
 
 @pytest.fixture
@@ -39,7 +40,9 @@ def draft(open_survey, applicant):  # noqa: F811
     return application
 
 
-def test_a_reminder_reaches_the_inbox_with_a_link_to_the_application(draft, applicant, django_capture_on_commit_callbacks):  # noqa: F811
+def test_a_reminder_reaches_the_inbox_with_a_link_to_the_application(
+    draft, applicant, django_capture_on_commit_callbacks
+):  # noqa: F811
     with django_capture_on_commit_callbacks(execute=True):
         reminders_send()
     notification = Notification.objects.filter(user=applicant).first()
@@ -58,7 +61,8 @@ def test_a_muted_reminder_is_not_mailed_but_is_in_the_inbox(draft, applicant, dj
     assert (sent, again) == (2, 0)  # the dedupe still holds: the muted mail is recorded
     assert mail.outbox == []
     assert set(OutboundMail.objects.filter(recipient_user=applicant).values_list("status", flat=True)) == {
-        MailStatus.MUTED}
+        MailStatus.MUTED
+    }
     assert Notification.objects.filter(user=applicant, kind="deadline_reminder").count() == 2
 
 
@@ -67,8 +71,12 @@ def test_mails_that_must_go_out_cannot_be_muted(draft, applicant, admin, django_
     assert row.muted_mail == ["deadline_reminder"]
     UserSettings.objects.filter(user=applicant).update(muted_mail=["application_status"])  # even if stored
     with django_capture_on_commit_callbacks(execute=True):
-        mail_queue("application_status", to=applicant.email, recipient_user=applicant,
-                   context={"application": draft, "status": "반려", "note": "", "kind": ""})
+        mail_queue(
+            "application_status",
+            to=applicant.email,
+            recipient_user=applicant,
+            context={"application": draft, "status": "반려", "note": "", "kind": ""},
+        )
     assert [m.to for m in mail.outbox] == [[applicant.email]]
     assert Notification.objects.get(user=applicant).kind == "application_status"
 
@@ -89,8 +97,12 @@ def test_password_links_never_reach_the_inbox(admin):  # noqa: F811
     assert notification.body == "" and notification.link == ""
 
 
-def test_the_header_shows_the_unread_count_and_opening_marks_read(client, applicant, draft,  # noqa: F811
-                                                                   django_capture_on_commit_callbacks):
+def test_the_header_shows_the_unread_count_and_opening_marks_read(
+    client,
+    applicant,
+    draft,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
     with django_capture_on_commit_callbacks(execute=True):
         reminders_send()
     client.force_login(applicant)
@@ -152,8 +164,8 @@ def test_the_settings_page_saves_mail_preferences(client, applicant):  # noqa: F
 def _inbox_queries(client, user, n):
     Notification.objects.filter(user=user).delete()
     Notification.objects.bulk_create(
-        Notification(user=user, kind="deadline_reminder", subject=f"알림 {i}", body="본문", link="/")
-        for i in range(n))
+        Notification(user=user, kind="deadline_reminder", subject=f"알림 {i}", body="본문", link="/") for i in range(n)
+    )
     client.force_login(user)
     client.get(reverse("notification_inbox"))  # warm the session and the count
     with CaptureQueriesContext(connection) as queries:

@@ -47,5 +47,6 @@ def test_number_value_keeps_spreadsheet_cells_numeric():
 
 def test_number_filter_in_templates():
     rendered = Template('{% load numbers %}{{ a|number:"m²" }}|{{ b|number }}|{{ c|number }}').render(
-        Context({"a": "3.5E+6", "b": Decimal("1E+3"), "c": ""}))
+        Context({"a": "3.5E+6", "b": Decimal("1E+3"), "c": ""})
+    )
     assert rendered == "3,500,000 m²|1,000|"

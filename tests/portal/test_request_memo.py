@@ -11,8 +11,11 @@ pytestmark = pytest.mark.django_db
 
 def _tables(queries, table):
     """Queries reading ``table`` for a check (the dashboard's own list of memberships joins the organisations)."""
-    return [q["sql"] for q in queries
-            if f'"{table}"' in q["sql"].split(" WHERE ")[0] and '"portal_organization"' not in q["sql"]]
+    return [
+        q["sql"]
+        for q in queries
+        if f'"{table}"' in q["sql"].split(" WHERE ")[0] and '"portal_organization"' not in q["sql"]
+    ]
 
 
 def test_a_signed_in_page_reads_memberships_and_the_second_factor_once(client):

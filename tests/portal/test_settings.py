@@ -18,7 +18,9 @@ def _run(code: str, **env):
 
 
 def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
-    result = _run("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; django.setup()", DEBUG="0")
+    result = _run(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; django.setup()", DEBUG="0"
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
     assert "SECRET_KEY 환경 변수" in result.stderr
@@ -28,12 +30,15 @@ def test_settings_without_redis_url_run_celery_eagerly_on_sqlite():
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; django.setup();"
         "from django.conf import settings; from portal.celery import app;"
-        "print(app.conf.task_always_eager, settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'])"
+        "print(app.conf.task_always_eager, settings.DATABASES['default']['ENGINE'], "
+        "settings.CACHES['default']['BACKEND'])"
     )
     result = _run(code, DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "True", "django_prometheus.db.backends.sqlite3", "django.core.cache.backends.locmem.LocMemCache"
+        "True",
+        "django_prometheus.db.backends.sqlite3",
+        "django.core.cache.backends.locmem.LocMemCache",
     ]
 
 
@@ -47,7 +52,9 @@ def test_settings_with_redis_url_use_redis_for_broker_and_cache():
     result = _run(code, DEBUG="1", REDIS_URL="redis://127.0.0.1:6399/3")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "False", "redis://127.0.0.1:6399/3", "portal.cache.ResilientRedisCache",
+        "False",
+        "redis://127.0.0.1:6399/3",
+        "portal.cache.ResilientRedisCache",
         "django.contrib.sessions.backends.cached_db",
     ]
 
@@ -56,7 +63,12 @@ def test_production_settings_pass_the_deploy_check():
     result = subprocess.run(  # nosec B603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "portal.example.kr"},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": "portal.example.kr",
+        },
         capture_output=True,
         text=True,
         timeout=120,

@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db
 def _account_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    account = ('FROM "portal_user" WHERE "portal_user"."id" =',
-               '"is_manager" FROM "portal_membership" WHERE')
+    account = ('FROM "portal_user" WHERE "portal_user"."id" =', '"is_manager" FROM "portal_membership" WHERE')
     return response, [q["sql"] for q in queries if any(part in q["sql"] for part in account)]
 
 

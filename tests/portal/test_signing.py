@@ -41,7 +41,7 @@ def test_pdf_sign_adds_a_valid_pades_signature_by_the_configured_certificate():
 def test_a_changed_byte_inside_the_signed_range_breaks_the_signature():
     signed = bytearray(pdf_sign(_unsigned()))
     position = signed.index(b"/MediaBox")
-    signed[position + 1:position + 9] = b"MEDIABOX"  # a change anywhere the signature covers
+    signed[position + 1 : position + 9] = b"MEDIABOX"  # a change anywhere the signature covers
     [check] = pdf_signatures_check(bytes(signed))
     assert not check.intact and not check.valid
 
@@ -90,14 +90,16 @@ def test_render_signed_pdf_keeps_the_unsigned_pdf_when_no_key_is_configured(sett
 
 
 @pytest.mark.django_db
-def test_a_failed_signature_is_recorded_and_the_beat_signs_it_later(settings, tmp_path, signing_ca,
-                                                                    django_capture_on_commit_callbacks):
+def test_a_failed_signature_is_recorded_and_the_beat_signs_it_later(
+    settings, tmp_path, signing_ca, django_capture_on_commit_callbacks
+):
     organization = OrganizationFactory()  # stands for any record that owns an issued PDF
     settings.SIGNING_DEMO_DIR = str(tmp_path / "empty")
     result = render_signed_pdf("pdf/sample.html", {"title": "접수증", "body": "본문"})
     name = default_storage.save("surveys/receipts/2026-ROB-0009-v1.pdf", ContentFile(result.data))
-    document = document_record(organization, kind=DocumentKind.RECEIPT, reference="2026-ROB-0009", label="v1",
-                               stored_name=name, result=result)
+    document = document_record(
+        organization, kind=DocumentKind.RECEIPT, reference="2026-ROB-0009", label="v1", stored_name=name, result=result
+    )
     own_file = default_storage.open(name)
     own_file.name = name
     assert document.status == SignatureStatus.PENDING and "No signing key" in document.error
@@ -122,6 +124,7 @@ def test_a_failed_signature_is_recorded_and_the_beat_signs_it_later(settings, tm
 
 # the public page ----------------------------------------------------------------------------------------------------
 
+
 def _issued(signed=True) -> tuple[SignedDocument, bytes]:
     from django.conf import settings
 
@@ -129,8 +132,14 @@ def _issued(signed=True) -> tuple[SignedDocument, bytes]:
         settings.SIGNING_DEMO_DIR = "/nonexistent/signing"
     result = render_signed_pdf("pdf/sample.html", {"title": "지정 고시", "body": "본문"})
     name = default_storage.save("review/notices/notice-1.pdf", ContentFile(result.data))
-    document = document_record(OrganizationFactory(), kind=DocumentKind.NOTICE, reference="제2026-101호", label="",
-                               stored_name=name, result=result)
+    document = document_record(
+        OrganizationFactory(),
+        kind=DocumentKind.NOTICE,
+        reference="제2026-101호",
+        label="",
+        stored_name=name,
+        result=result,
+    )
     return document, result.data
 
 
@@ -154,7 +163,7 @@ def test_verify_page_rejects_a_tampered_copy(client):
     _document, data = _issued()
     tampered = bytearray(data)
     position = tampered.index(b"/MediaBox")
-    tampered[position + 1:position + 9] = b"MEDIABOX"
+    tampered[position + 1 : position + 9] = b"MEDIABOX"
     page = _upload(client, bytes(tampered)).content.decode()
     assert 'data-testid="signature-invalid"' in page and 'data-testid="signature-valid"' not in page
     assert 'data-testid="document-no-match"' in page

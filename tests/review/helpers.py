@@ -71,6 +71,11 @@ def submit_review(assignment, *, scores=None, texts=None, recommendation="recomm
     if assignment.status == "assigned":
         assignment = accept(assignment)
     return reviewing.review_save(
-        assignment, reviewer=assignment.reviewer, scores=scores or full_scores(survey),
-        justifications=texts or justifications(survey), recommendation=recommendation, comment=comment, submit=True,
+        assignment,
+        reviewer=assignment.reviewer,
+        scores=scores or full_scores(survey),
+        justifications=texts or justifications(survey),
+        recommendation=recommendation,
+        comment=comment,
+        submit=True,
     )

@@ -7,7 +7,12 @@ from review.models import NationalMeeting, Notice, Resolution, Result
 from review.services import results as service
 from surveys.models import Candidate
 from tests.factories import (
-    ApplicationFactory, CandidateFactory, NationalMeetingFactory, NoticeFactory, ResolutionFactory, organization_of,
+    ApplicationFactory,
+    CandidateFactory,
+    NationalMeetingFactory,
+    NoticeFactory,
+    ResolutionFactory,
+    organization_of,
 )
 
 KST = ZoneInfo("Asia/Seoul")
@@ -19,8 +24,15 @@ def make_candidate(survey, number: int, title: str = "후보 기술", merged_int
 
 
 def make_application(survey, user, *, status="accepted", candidate=None, title="신청 기술", organization=None):
-    return ApplicationFactory(survey=survey, applicant=user, organization=organization or organization_of(user),
-                              status=status, candidate=candidate, title=title, answers={})
+    return ApplicationFactory(
+        survey=survey,
+        applicant=user,
+        organization=organization or organization_of(user),
+        status=status,
+        candidate=candidate,
+        title=title,
+        answers={},
+    )
 
 
 def make_meeting(survey, admin, title="제1차 국가첨단전략산업위원회", held_on=date(2026, 11, 20)) -> NationalMeeting:
@@ -28,8 +40,9 @@ def make_meeting(survey, admin, title="제1차 국가첨단전략산업위원회
 
 
 def resolve(meeting, candidate, decision, reason, admin, corrects=None) -> Resolution:
-    return ResolutionFactory(meeting=meeting, candidate=candidate, decision=decision, reason=reason, recorded_by=admin,
-                             corrects=corrects)
+    return ResolutionFactory(
+        meeting=meeting, candidate=candidate, decision=decision, reason=reason, recorded_by=admin, corrects=corrects
+    )
 
 
 def make_notice(survey, admin, number="산업통상자원부 고시 제2026-17호", published_at=PUBLISHED_AT) -> Notice:

@@ -33,8 +33,17 @@ ROWS = {
     "aggregate": (SCORES_PAGE, "get", lambda w: {"pk": w["candidate"].pk}),
 }
 
-ROLES = ["anonymous", "applicant", "association_staff", "ministry_liaison", "observer", "secretary",
-         "other_reviewer", "assigned_reviewer", "admin"]
+ROLES = [
+    "anonymous",
+    "applicant",
+    "association_staff",
+    "ministry_liaison",
+    "observer",
+    "secretary",
+    "other_reviewer",
+    "assigned_reviewer",
+    "admin",
+]
 
 
 def _all_rows() -> set[str]:
@@ -43,7 +52,6 @@ def _all_rows() -> set[str]:
     import pkgutil
 
     import tests.review
-
     from tests.site.test_url_matrix import MATRIX
 
     names = set(ROWS)
@@ -86,8 +94,13 @@ def world(open_survey, applicant, complete_answers, admin, panel):
         "admin": admin,
     }
     attachment_id = blind_proposals(candidate)[0].attachments[0]["id"]
-    return {"survey": open_survey, "candidate": candidate, "assignment": assignment, "attachment_id": attachment_id,
-            "users": users}
+    return {
+        "survey": open_survey,
+        "candidate": candidate,
+        "assignment": assignment,
+        "attachment_id": attachment_id,
+        "users": users,
+    }
 
 
 def _expected(role: str, name: str) -> int:

@@ -39,7 +39,16 @@ ROWS = {
     "committee_book_download": ("get", _book, 200),
 }
 
-ROLES = ["anonymous", "applicant", "association_staff", "ministry_liaison", "observer", "reviewer", "secretary", "admin"]
+ROLES = [
+    "anonymous",
+    "applicant",
+    "association_staff",
+    "ministry_liaison",
+    "observer",
+    "reviewer",
+    "secretary",
+    "admin",
+]
 
 
 @pytest.fixture
@@ -49,14 +58,20 @@ def world(open_survey, applicant, complete_answers, admin, panel):
     accept(assign(candidate, reviewer, admin))
     Survey.objects.filter(pk=open_survey.pk).update(stage=SurveyStage.TECHNICAL_REVIEW)
     secretary = make_user("secretary")
-    book = CommitteeBook.objects.create(survey=open_survey, field_code="ROB", requested_by=secretary,
-                                        status=RenderStatus.DONE, done=1, total=1)
+    book = CommitteeBook.objects.create(
+        survey=open_survey, field_code="ROB", requested_by=secretary, status=RenderStatus.DONE, done=1, total=1
+    )
     book.file.save("book.pdf", ContentFile(PDF))
     msit = Organization.objects.create(name="과학기술정보통신부", type=OrganizationType.MINISTRY, code="MSIT")
     users = {
-        "anonymous": None, "applicant": applicant, "association_staff": make_user("association_staff"),
-        "ministry_liaison": make_user("ministry_liaison"), "observer": make_user("observer", organization=msit),
-        "reviewer": reviewer, "secretary": secretary, "admin": admin,
+        "anonymous": None,
+        "applicant": applicant,
+        "association_staff": make_user("association_staff"),
+        "ministry_liaison": make_user("ministry_liaison"),
+        "observer": make_user("observer", organization=msit),
+        "reviewer": reviewer,
+        "secretary": secretary,
+        "admin": admin,
     }
     return {"survey": open_survey, "book": book, "users": users}
 
@@ -92,8 +107,14 @@ def test_a_field_the_call_does_not_have_is_a_404(client, world):
 
 
 def test_a_book_of_another_call_is_a_404(client, world, admin):
-    other = Survey.objects.create(title="다른 공고", description="-", code="OTH", opens_at=world["survey"].opens_at,
-                                  deadline=world["survey"].deadline, created_by=admin)
+    other = Survey.objects.create(
+        title="다른 공고",
+        description="-",
+        code="OTH",
+        opens_at=world["survey"].opens_at,
+        deadline=world["survey"].deadline,
+        created_by=admin,
+    )
     log_in(client, world["users"]["secretary"])
     kwargs = {"pk": other.pk, "field_code": "ROB", "book_id": world["book"].pk}
     for name in ("committee_book_status", "committee_book_download"):

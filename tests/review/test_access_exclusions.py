@@ -22,8 +22,14 @@ ROLES = ["anonymous", "applicant", "other_applicant", "reviewer", "secretary", "
 def world(open_survey, applicant):
     application = service.application_create(open_survey, organization=organization_of(applicant), actor=applicant)
     exclusion = exclusions.exclusion_add(application, actor=applicant, name="홍길동", reason="경쟁")
-    users = {"anonymous": None, "applicant": applicant, "other_applicant": make_user("applicant", manager=True),
-             "reviewer": make_user("reviewer"), "secretary": make_user("secretary"), "admin": make_user("admin")}
+    users = {
+        "anonymous": None,
+        "applicant": applicant,
+        "other_applicant": make_user("applicant", manager=True),
+        "reviewer": make_user("reviewer"),
+        "secretary": make_user("secretary"),
+        "admin": make_user("admin"),
+    }
     return {"application": application, "exclusion": exclusion, "users": users}
 
 

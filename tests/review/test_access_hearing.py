@@ -25,8 +25,16 @@ ROWS = {
     "hearing_answer": (ANSWER_PAGE, "get", lambda w: {"pk": w["comment"].pk}),
 }
 
-ROLES = ["anonymous", "applicant", "association_staff", "ministry_liaison", "observer", "reviewer", "secretary",
-         "admin"]
+ROLES = [
+    "anonymous",
+    "applicant",
+    "association_staff",
+    "ministry_liaison",
+    "observer",
+    "reviewer",
+    "secretary",
+    "admin",
+]
 
 
 @pytest.fixture

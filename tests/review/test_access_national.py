@@ -37,7 +37,16 @@ ROWS = {
     "register_entry": (PUBLIC, "get", lambda w: {"pk": w["entry"].pk}),
 }
 
-ROLES = ["anonymous", "applicant", "association_staff", "ministry_liaison", "observer", "reviewer", "secretary", "admin"]
+ROLES = [
+    "anonymous",
+    "applicant",
+    "association_staff",
+    "ministry_liaison",
+    "observer",
+    "reviewer",
+    "secretary",
+    "admin",
+]
 
 
 @pytest.fixture
@@ -52,24 +61,39 @@ def world(open_survey, applicant, complete_answers, admin, secretary):
     notices.notice_publish(published, actor=admin)
     notices.notice_pdf_render(published.pk)
     entry = RegisterEntry.objects.get()
-    draft = notices.notice_draft(open_survey, number="산업통상자원부 고시 제2026-31호", title="추가 지정",
-                                 effective_on=date(2026, 6, 1), actor=admin)
+    draft = notices.notice_draft(
+        open_survey,
+        number="산업통상자원부 고시 제2026-31호",
+        title="추가 지정",
+        effective_on=date(2026, 6, 1),
+        actor=admin,
+    )
     removable = notices.notice_item_revoke(draft, entry=entry, actor=admin)
     users = {
         "anonymous": None,
         "applicant": applicant,
         "association_staff": make_user("association_staff"),
         "ministry_liaison": make_user("ministry_liaison"),
-        "observer": make_user("observer", organization=Organization.objects.create(
-            name="과학기술정보통신부", type=OrganizationType.MINISTRY, code="MSIT")),
+        "observer": make_user(
+            "observer",
+            organization=Organization.objects.create(
+                name="과학기술정보통신부", type=OrganizationType.MINISTRY, code="MSIT"
+            ),
+        ),
         "reviewer": add_reviewer(name="평가위원"),
         "secretary": secretary,
         "admin": admin,
     }
     return {
-        "survey": open_survey, "closed": Resolution.objects.get(candidate=first).meeting, "open": open_meeting,
-        "resolution": Resolution.objects.get(candidate=first), "published": published, "draft": draft,
-        "item": NoticeItem.objects.get(notice=draft, candidate=second), "removable": removable, "entry": entry,
+        "survey": open_survey,
+        "closed": Resolution.objects.get(candidate=first).meeting,
+        "open": open_meeting,
+        "resolution": Resolution.objects.get(candidate=first),
+        "published": published,
+        "draft": draft,
+        "item": NoticeItem.objects.get(notice=draft, candidate=second),
+        "removable": removable,
+        "entry": entry,
         "users": users,
     }
 

@@ -26,11 +26,24 @@ ROWS = {
     "objection_opinion": (OPINION_PAGE, lambda w: {"pk": w["objection"].pk}),
 }
 
-ROLES = ["anonymous", "applicant", "colleague", "other_applicant", "association_staff", "secretary",
-         "routed_reviewer", "other_reviewer", "admin"]
+ROLES = [
+    "anonymous",
+    "applicant",
+    "colleague",
+    "other_applicant",
+    "association_staff",
+    "secretary",
+    "routed_reviewer",
+    "other_reviewer",
+    "admin",
+]
 
-ALLOWED = {"applicant": APPLICANT_PAGE, "colleague": APPLICANT_PAGE, "routed_reviewer": OPINION_PAGE,
-           "admin": MANAGE_PAGE}
+ALLOWED = {
+    "applicant": APPLICANT_PAGE,
+    "colleague": APPLICANT_PAGE,
+    "routed_reviewer": OPINION_PAGE,
+    "admin": MANAGE_PAGE,
+}
 
 
 @pytest.fixture
@@ -75,8 +88,12 @@ def test_posts_by_the_unpermitted_are_404(client, world):
     objection = world["objection"]
     attempts = [
         ("other_applicant", "objection_lodge", {"pk": world["result"].application_id}, {"ground": "fact", "body": "x"}),
-        ("routed_reviewer", "objection_manage", {"pk": objection.pk}, {"action": "decide", "outcome": "upheld",
-                                                                       "reason": "x"}),
+        (
+            "routed_reviewer",
+            "objection_manage",
+            {"pk": objection.pk},
+            {"action": "decide", "outcome": "upheld", "reason": "x"},
+        ),
         ("applicant", "objection_opinion", {"pk": objection.pk}, {"opinion": "x"}),
     ]
     for role, name, kwargs, data in attempts:

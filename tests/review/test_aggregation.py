@@ -57,22 +57,26 @@ def _plan(survey, **values) -> ReviewPlan:
 
 # -- the arithmetic, without the database ---------------------------------------------------
 
+
 def test_weighted_total_is_the_weighted_mean_of_the_criterion_scores():
     assert weighted_total({1: D(5), 2: D(2)}, {1: D(3), 2: D(1)}) == D("4.25")  # (15 + 2) / 4
     assert weighted_total({1: D(4), 2: D("2.5")}, {1: D("0.5"), 2: D(2)}) == D("2.8")  # (2 + 5) / 2.5
     assert weighted_total({1: D(3), 2: D(5)}, {1: D(1), 2: D(1)}) == D(4)
 
 
-@pytest.mark.parametrize(("rule", "values", "trim_min", "expected", "dropped"), [
-    (AggregationRule.MEAN, ["3", "4", "8"], 5, D(5), []),
-    (AggregationRule.MEDIAN, ["3", "8", "4"], 5, D(4), []),
-    (AggregationRule.MEDIAN, ["3", "8", "4", "5"], 5, D("4.5"), []),
-    (AggregationRule.TRIMMED_MEAN, ["9", "1", "4", "5", "6"], 5, D(5), [1, 0]),  # drops 1 and 9
-    (AggregationRule.TRIMMED_MEAN, ["1", "4", "5", "9"], 5, D("4.75"), []),  # 4 < 5: the plain mean
-    (AggregationRule.TRIMMED_MEAN, ["2", "7", "3"], 3, D(3), [0, 1]),  # three reviews, trimming from 3
-    (AggregationRule.TRIMMED_MEAN, ["2", "7"], 1, D("4.5"), []),  # never trims fewer than three
-    (AggregationRule.MEAN, [], 5, None, []),
-])
+@pytest.mark.parametrize(
+    ("rule", "values", "trim_min", "expected", "dropped"),
+    [
+        (AggregationRule.MEAN, ["3", "4", "8"], 5, D(5), []),
+        (AggregationRule.MEDIAN, ["3", "8", "4"], 5, D(4), []),
+        (AggregationRule.MEDIAN, ["3", "8", "4", "5"], 5, D("4.5"), []),
+        (AggregationRule.TRIMMED_MEAN, ["9", "1", "4", "5", "6"], 5, D(5), [1, 0]),  # drops 1 and 9
+        (AggregationRule.TRIMMED_MEAN, ["1", "4", "5", "9"], 5, D("4.75"), []),  # 4 < 5: the plain mean
+        (AggregationRule.TRIMMED_MEAN, ["2", "7", "3"], 3, D(3), [0, 1]),  # three reviews, trimming from 3
+        (AggregationRule.TRIMMED_MEAN, ["2", "7"], 1, D("4.5"), []),  # never trims fewer than three
+        (AggregationRule.MEAN, [], 5, None, []),
+    ],
+)
 def test_each_rule_over_plain_values(rule, values, trim_min, expected, dropped):
     value, dropped_indexes = _apply(rule, [D(v) for v in values], trim_min)
     assert value == expected
@@ -81,19 +85,29 @@ def test_each_rule_over_plain_values(rule, values, trim_min, expected, dropped):
 
 # -- the aggregate of a candidate ------------------------------------------------------------
 
-@pytest.mark.parametrize(("rule", "expected", "criterion_1"), [
-    (AggregationRule.MEAN, D("3.21"), D("3.60")),  # 16.05 / 5; criterion 1: (5+4+1+5+3) / 5
-    (AggregationRule.MEDIAN, D("3.65"), D("4.00")),  # 1.60 2.10 [3.65] 3.70 5.00; criterion 1: 1 3 [4] 5 5
-    (AggregationRule.TRIMMED_MEAN, D("3.15"), D("4.00")),  # (3.65 + 3.70 + 2.10) / 3; criterion 1: (3+4+5) / 3
-])
+
+@pytest.mark.parametrize(
+    ("rule", "expected", "criterion_1"),
+    [
+        (AggregationRule.MEAN, D("3.21"), D("3.60")),  # 16.05 / 5; criterion 1: (5+4+1+5+3) / 5
+        (AggregationRule.MEDIAN, D("3.65"), D("4.00")),  # 1.60 2.10 [3.65] 3.70 5.00; criterion 1: 1 3 [4] 5 5
+        (AggregationRule.TRIMMED_MEAN, D("3.15"), D("4.00")),  # (3.65 + 3.70 + 2.10) / 3; criterion 1: (3+4+5) / 3
+    ],
+)
 def test_five_weighted_reviews_under_each_rule(weighted, candidate, admin, panel, rule, expected, criterion_1):
     _reviewed(candidate, admin, panel, REVIEWS)
     result = aggregate(candidate, plan=_plan(weighted, aggregation=rule, trim_min_reviews=5))
     assert [t.total for t in result.reviews] == TOTALS
     assert result.value == expected
     assert result.per_criterion[1] == criterion_1
-    assert result.per_criterion[2] == {AggregationRule.MEAN: D("3.40"), AggregationRule.MEDIAN: D("4.00"),
-                                       AggregationRule.TRIMMED_MEAN: D("3.67")}[rule]  # 4 2 1 5 5
+    assert (
+        result.per_criterion[2]
+        == {
+            AggregationRule.MEAN: D("3.40"),
+            AggregationRule.MEDIAN: D("4.00"),
+            AggregationRule.TRIMMED_MEAN: D("3.67"),
+        }[rule]
+    )  # 4 2 1 5 5
     if rule == AggregationRule.TRIMMED_MEAN:
         assert [t.total for t in result.dropped] == [D("1.60"), D("5.00")]
         assert [t.total for t in result.used] == [D("3.65"), D("3.70"), D("2.10")]
@@ -133,8 +147,13 @@ def test_drafts_and_ended_assignments_do_not_count(weighted, candidate, admin, p
     from tests.review.helpers import accept, justifications
 
     assignment = accept(assign(candidate, drafting, admin))
-    reviewing.review_save(assignment, reviewer=drafting, scores=_scores(1, 1, 1), justifications=justifications(weighted),
-                          recommendation="not_recommend")
+    reviewing.review_save(
+        assignment,
+        reviewer=drafting,
+        scores=_scores(1, 1, 1),
+        justifications=justifications(weighted),
+        recommendation="not_recommend",
+    )
     result = aggregate(candidate, plan=_plan(weighted, aggregation=AggregationRule.MEAN))
     assert [t.total for t in result.reviews] == TOTALS[:2]
     assert result.value == D("3.68")  # (3.65 + 3.70) / 2 = 3.675
@@ -145,11 +164,14 @@ def test_no_review_gives_no_value_and_no_flag(weighted, candidate):
     assert (result.value, result.spread, result.flagged, result.reviews) == (None, None, False, [])
 
 
-@pytest.mark.parametrize(("threshold", "flagged"), [
-    ("2.00", False),  # the spread equals the threshold
-    ("2.01", False),  # the spread is just below it
-    ("1.99", True),  # the spread is just above it
-])
+@pytest.mark.parametrize(
+    ("threshold", "flagged"),
+    [
+        ("2.00", False),  # the spread equals the threshold
+        ("2.01", False),  # the spread is just below it
+        ("1.99", True),  # the spread is just above it
+    ],
+)
 def test_the_disagreement_flag_around_the_threshold(weighted, candidate, admin, panel, threshold, flagged):
     _reviewed(candidate, admin, panel, [_scores(3, 3, 3), _scores(5, 5, 5)])  # totals 3.00 and 5.00
     result = aggregate(candidate, plan=_plan(weighted, disagreement_spread=D(threshold)))
@@ -169,14 +191,22 @@ def test_a_half_point_spread_just_above_the_threshold(weighted, candidate, admin
 
 # -- “how was this computed” -------------------------------------------------------------------
 
+
 def _rows(html: str) -> dict[str, list[str]]:
-    return {label: re.findall(r"<td>(.*?)</td>", cells)
-            for label, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', html, re.S)}
+    return {
+        label: re.findall(r"<td>(.*?)</td>", cells)
+        for label, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', html, re.S)
+    }
 
 
 @pytest.mark.parametrize("role", ["secretary", "admin"])
 def test_the_computation_page_lists_every_raw_score_and_the_rule(
-    client, weighted, candidate, admin, panel, role,
+    client,
+    weighted,
+    candidate,
+    admin,
+    panel,
+    role,
 ):
     _reviewed(candidate, admin, panel, REVIEWS)
     plan = _plan(weighted, aggregation=AggregationRule.TRIMMED_MEAN, trim_min_reviews=5)

@@ -46,19 +46,23 @@ AFFILIATION = st.one_of(
     st.just(("association_fk",)),
     st.tuples(st.just("association_name"), st.integers(0, len(ASSOCIATION_SPELLINGS) - 1)),
 )
-REVIEWER = st.fixed_dictionaries({
-    # most experts work elsewhere; some for a submitter (or its association) in one of several ways
-    "affiliation": st.one_of(st.just(("none",)), AFFILIATION),
-    # organisations declared as standing conflicts: companies 0–2, 3 is the association
-    "declared": st.sets(st.integers(0, 3), max_size=2),
-    # candidates whose applicant asked to exclude this expert, by e-mail (any case) or by name
-    "excluded_by_email": st.sets(st.integers(0, 2), max_size=2),
-    "excluded_by_name": st.sets(st.integers(0, 2), max_size=1),
-})
-SCENARIO = st.fixed_dictionaries({
-    "per_candidate": st.integers(1, 4),
-    "reviewers": st.lists(REVIEWER, min_size=2, max_size=7),
-})
+REVIEWER = st.fixed_dictionaries(
+    {
+        # most experts work elsewhere; some for a submitter (or its association) in one of several ways
+        "affiliation": st.one_of(st.just(("none",)), AFFILIATION),
+        # organisations declared as standing conflicts: companies 0–2, 3 is the association
+        "declared": st.sets(st.integers(0, 3), max_size=2),
+        # candidates whose applicant asked to exclude this expert, by e-mail (any case) or by name
+        "excluded_by_email": st.sets(st.integers(0, 2), max_size=2),
+        "excluded_by_name": st.sets(st.integers(0, 2), max_size=1),
+    }
+)
+SCENARIO = st.fixed_dictionaries(
+    {
+        "per_candidate": st.integers(1, 4),
+        "reviewers": st.lists(REVIEWER, min_size=2, max_size=7),
+    }
+)
 
 
 @pytest.fixture
@@ -191,8 +195,12 @@ def test_automatic_assignment_is_conflict_free_unique_bounded_and_balanced(open_
 @pytest.mark.parametrize("spelling", range(len(COMPANY_SPELLINGS)))
 def test_a_reviewer_naming_the_submitting_company_in_any_spelling_is_in_conflict(world, spelling):
     company, base = world["companies"][2]
-    spec = {"affiliation": ("company_name", 2, spelling), "declared": set(), "excluded_by_email": set(),
-            "excluded_by_name": set()}
+    spec = {
+        "affiliation": ("company_name", 2, spelling),
+        "declared": set(),
+        "excluded_by_email": set(),
+        "excluded_by_name": set(),
+    }
     reviewer = _build_reviewer(world, spec, 1)
     facts = [assigning.conflict_facts(candidate) for candidate in world["candidates"]]
     assert assigning.conflict_reason(reviewer, facts[2]) is not None, reviewer.reviewer_profile.organization_name
@@ -201,14 +209,19 @@ def test_a_reviewer_naming_the_submitting_company_in_any_spelling_is_in_conflict
 
 @pytest.mark.parametrize("spelling", range(len(ASSOCIATION_SPELLINGS)))
 def test_a_reviewer_naming_the_association_is_in_conflict_with_its_members_only(world, spelling):
-    spec = {"affiliation": ("association_name", spelling), "declared": set(), "excluded_by_email": set(),
-            "excluded_by_name": set()}
+    spec = {
+        "affiliation": ("association_name", spelling),
+        "declared": set(),
+        "excluded_by_email": set(),
+        "excluded_by_name": set(),
+    }
     reviewer = _build_reviewer(world, spec, 1)
     reasons = [assigning.conflict_reason(reviewer, assigning.conflict_facts(c)) for c in world["candidates"]]
     assert [reason is not None for reason in reasons] == [True, True, False]
 
 
 # -- by hand -------------------------------------------------------------------------------
+
 
 def test_assign_by_hand_refuses_a_reviewer_from_the_submitting_company(candidate, applicant, admin, panel):
     company = organization_of(applicant)
@@ -258,6 +271,7 @@ def test_the_assign_screen_shows_the_conflict_message(client, candidate, applica
 
 # -- decline and conflict: replacement -----------------------------------------------------
 
+
 @pytest.fixture
 def one_per_candidate(open_survey):
     return ReviewPlan.objects.create(survey=open_survey, reviewers_per_candidate=1)
@@ -268,7 +282,13 @@ def _admin_mails(admin):
 
 
 def test_a_decline_ends_the_assignment_replaces_the_reviewer_and_mails_the_admins(
-    open_survey, candidate, admin, reviewers, secretary, one_per_candidate, django_capture_on_commit_callbacks,
+    open_survey,
+    candidate,
+    admin,
+    reviewers,
+    secretary,
+    one_per_candidate,
+    django_capture_on_commit_callbacks,
 ):
     other_admin = make_user("admin")
     with django_capture_on_commit_callbacks(execute=True):
@@ -296,7 +316,12 @@ def test_a_decline_ends_the_assignment_replaces_the_reviewer_and_mails_the_admin
 
 
 def test_a_declared_conflict_ends_the_assignment_and_replaces_the_reviewer(
-    open_survey, candidate, admin, reviewers, one_per_candidate, django_capture_on_commit_callbacks,
+    open_survey,
+    candidate,
+    admin,
+    reviewers,
+    one_per_candidate,
+    django_capture_on_commit_callbacks,
 ):
     assigning.assign_automatically(open_survey, actor=admin)
     first = Assignment.objects.get(candidate=candidate)
@@ -317,7 +342,13 @@ def test_a_declared_conflict_ends_the_assignment_and_replaces_the_reviewer(
 
 
 def test_a_conflict_declared_through_the_screen_replaces_the_reviewer(
-    client, open_survey, candidate, admin, reviewers, one_per_candidate, django_capture_on_commit_callbacks,
+    client,
+    open_survey,
+    candidate,
+    admin,
+    reviewers,
+    one_per_candidate,
+    django_capture_on_commit_callbacks,
 ):
     assignment = assign(candidate, reviewers[2], admin)
     reviewing.pledge_sign(open_survey, reviewer=reviewers[2], signed_name=reviewers[2].name)

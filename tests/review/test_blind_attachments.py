@@ -50,40 +50,73 @@ def make_docx(text: str = PAGE_TEXT, *, author: str = COMPANY) -> bytes:
     """A minimal Word document naming the company in its body, core, app and custom properties and a comment."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-            '</Types>'))
-        archive.writestr("_rels/.rels", (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
-            '</Relationships>'))
+        archive.writestr(
+            "[Content_Types].xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'  # noqa: E501 (the document as the test writes it)
+                "</Types>"
+            ),
+        )
+        archive.writestr(
+            "_rels/.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'  # noqa: E501 (the document as the test writes it)
+                "</Relationships>"
+            ),
+        )
         words = "".join(f"<w:r><w:t>{piece}</w:t></w:r>" for piece in text.split(" "))
-        archive.writestr("word/document.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            f'<w:body><w:p>{words}</w:p><w:p><w:ins w:id="1" w:author="{author}"><w:r><w:t>추가</w:t></w:r></w:ins></w:p></w:body></w:document>'))
-        archive.writestr("word/comments.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            f'<w:comment w:id="0" w:author="{PERSON}" w:initials="SJ"><w:p><w:r><w:t>확인</w:t></w:r></w:p></w:comment></w:comments>'))
-        archive.writestr("docProps/core.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/">'
-            f'<dc:creator>{author}</dc:creator><cp:lastModifiedBy>{PERSON}</cp:lastModifiedBy></cp:coreProperties>'))
-        archive.writestr("docProps/app.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-            f'<Company>{author}</Company><Manager>{PERSON}</Manager></Properties>'))
-        archive.writestr("docProps/custom.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties">'
-            f'<property name="사업자"><vt:lpwstr xmlns:vt="x">{PHONE}</vt:lpwstr></property></Properties>'))
+        archive.writestr(
+            "word/document.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                f'<w:body><w:p>{words}</w:p><w:p><w:ins w:id="1" w:author="{author}"><w:r><w:t>추가</w:t></w:r></w:ins></w:p></w:body></w:document>'  # noqa: E501 (the document as the test writes it)
+            ),
+        )
+        archive.writestr(
+            "word/comments.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                f'<w:comment w:id="0" w:author="{PERSON}" w:initials="SJ"><w:p><w:r><w:t>확인</w:t></w:r></w:p></w:comment></w:comments>'  # noqa: E501 (the document as the test writes it)
+            ),
+        )
+        archive.writestr(
+            "docProps/core.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '  # noqa: E501 (the document as the test writes it)
+                'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+                f"<dc:creator>{author}</dc:creator><cp:lastModifiedBy>{PERSON}</cp:lastModifiedBy></cp:coreProperties>"
+            ),
+        )
+        archive.writestr(
+            "docProps/app.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+                f"<Company>{author}</Company><Manager>{PERSON}</Manager></Properties>"
+            ),
+        )
+        archive.writestr(
+            "docProps/custom.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties">'
+                f'<property name="사업자"><vt:lpwstr xmlns:vt="x">{PHONE}</vt:lpwstr></property></Properties>'
+            ),
+        )
     return out.getvalue()
 
 
 @pytest.fixture
 def company_applicant(db):
-    company = OrganizationFactory(type=OrganizationType.COMPANY, name=COMPANY, name_en="Garam Precision",
-                                  code="GARAM", business_number="214-81-10004")
+    company = OrganizationFactory(
+        type=OrganizationType.COMPANY,
+        name=COMPANY,
+        name_en="Garam Precision",
+        code="GARAM",
+        business_number="214-81-10004",
+    )
     return make_user("applicant", organization=company, manager=True, name=PERSON, email=EMAIL, phone=PHONE)
 
 
@@ -91,13 +124,15 @@ def submit(survey, user, answers, files, *, blind=None):
     """A complete application submitted directly with these files (and their blind versions, by index)."""
     application = service.application_create(survey, organization=user.memberships.get().organization, actor=user)
     for section, data in answers.items():
-        application = service.application_save_draft(application, section=section, data=data,
-                                                     revision=application.revision, actor=user)
+        application = service.application_save_draft(
+            application, section=section, data=data, revision=application.revision, actor=user
+        )
     for index, (name, data) in enumerate(files):
         original = service.attachment_add(application, upload=SimpleUploadedFile(name, data), actor=user)
         if blind and index in blind:
-            service.attachment_add(application, upload=SimpleUploadedFile(f"blind-{name}", blind[index]), actor=user,
-                                   blind_of=original)
+            service.attachment_add(
+                application, upload=SimpleUploadedFile(f"blind-{name}", blind[index]), actor=user, blind_of=original
+            )
     service.application_submit(Application.objects.get(pk=application.pk), actor=user)
     return Application.objects.get(pk=application.pk)
 
@@ -112,13 +147,15 @@ def reviewer_download(client, application, admin, panel):
     responses = []
     for proposal in blind_proposals(application.candidate):
         for info in proposal.attachments:
-            responses.append(client.get(reverse("review:attachment", kwargs={"pk": assignment.pk,
-                                                                            "attachment_id": info["id"]})))
+            responses.append(
+                client.get(reverse("review:attachment", kwargs={"pk": assignment.pk, "attachment_id": info["id"]}))
+            )
     return page, responses, reviewer
 
 
-def test_reviewer_gets_a_pdf_without_info_or_xmp(client, open_survey, admin, panel, company_applicant,
-                                                 complete_answers):
+def test_reviewer_gets_a_pdf_without_info_or_xmp(
+    client, open_survey, admin, panel, company_applicant, complete_answers
+):
     original = make_pdf()
     application = submit(open_survey, company_applicant, complete_answers, [("가람정밀_계획서.pdf", original)])
     _page, (response,), reviewer = reviewer_download(client, application, admin, panel)
@@ -130,8 +167,12 @@ def test_reviewer_gets_a_pdf_without_info_or_xmp(client, open_survey, admin, pan
     assert "/Metadata" not in reader.trailer["/Root"]
     assert COMPANY.encode() not in data and "가람정밀".encode("utf-16-be") not in data
     assert "감속기" in reader.pages[0].extract_text()  # the content itself is kept
-    assert AccessEvent.objects.filter(user=reviewer, application=application,
-                                      action=AccessAction.REVIEW_ATTACHMENT).count() == 1
+    assert (
+        AccessEvent.objects.filter(
+            user=reviewer, application=application, action=AccessAction.REVIEW_ATTACHMENT
+        ).count()
+        == 1
+    )
 
 
 def test_blind_copy_is_made_once_and_reused(client, open_survey, admin, panel, company_applicant, complete_answers):
@@ -144,8 +185,9 @@ def test_blind_copy_is_made_once_and_reused(client, open_survey, admin, panel, c
     assert AccessEvent.objects.filter(user=reviewer, action=AccessAction.REVIEW_ATTACHMENT).count() == 2
 
 
-def test_submission_queues_the_blind_copies(open_survey, company_applicant, complete_answers,
-                                            django_capture_on_commit_callbacks):
+def test_submission_queues_the_blind_copies(
+    open_survey, company_applicant, complete_answers, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         application = submit(open_survey, company_applicant, complete_answers, [("a.pdf", make_pdf())])
     attachment = application.attachments.get()
@@ -153,8 +195,9 @@ def test_submission_queues_the_blind_copies(open_survey, company_applicant, comp
     assert copy.status == BlindCopy.Status.READY and copy.file and "감속기" in copy.text
 
 
-def test_reviewer_gets_a_docx_without_properties_or_authors(client, open_survey, admin, panel, company_applicant,
-                                                           complete_answers):
+def test_reviewer_gets_a_docx_without_properties_or_authors(
+    client, open_survey, admin, panel, company_applicant, complete_answers
+):
     application = submit(open_survey, company_applicant, complete_answers, [("계획서.docx", make_docx())])
     _page, (response,), _reviewer = reviewer_download(client, application, admin, panel)
     assert response.status_code == 200
@@ -167,13 +210,19 @@ def test_reviewer_gets_a_docx_without_properties_or_authors(client, open_survey,
     assert "감속기" in parts["word/document.xml"]
 
 
-def test_intake_sees_the_names_in_attachments_before_review(client, open_survey, admin, company_applicant,
-                                                            complete_answers):
-    application = submit(open_survey, company_applicant, complete_answers,
-                         [("plan.pdf", make_pdf()), ("plan.docx", make_docx()), ("clean.pdf", make_pdf("감속기 사양", author="x"))])
+def test_intake_sees_the_names_in_attachments_before_review(
+    client, open_survey, admin, company_applicant, complete_answers
+):
+    application = submit(
+        open_survey,
+        company_applicant,
+        complete_answers,
+        [("plan.pdf", make_pdf()), ("plan.docx", make_docx()), ("clean.pdf", make_pdf("감속기 사양", author="x"))],
+    )
     log_in(client, admin)
-    response = client.get(reverse("surveys:intake_application", kwargs={"pk": open_survey.pk,
-                                                                        "application_pk": application.pk}))
+    response = client.get(
+        reverse("surveys:intake_application", kwargs={"pk": open_survey.pk, "application_pk": application.pk})
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-testid="blind-findings"' in html
@@ -183,8 +232,9 @@ def test_intake_sees_the_names_in_attachments_before_review(client, open_survey,
     assert "plan.pdf" in warning and "plan.docx" in warning and "clean.pdf" not in warning
 
 
-def test_intake_asks_for_blind_versions_by_returning_with_the_hits(client, open_survey, admin, company_applicant,
-                                                                   complete_answers):
+def test_intake_asks_for_blind_versions_by_returning_with_the_hits(
+    client, open_survey, admin, company_applicant, complete_answers
+):
     application = submit(open_survey, company_applicant, complete_answers, [("plan.pdf", make_pdf())])
     log_in(client, admin)
     url = reverse("surveys:intake_application", kwargs={"pk": open_survey.pk, "application_pk": application.pk})
@@ -205,8 +255,9 @@ def test_intake_blind_request_without_a_date_is_a_400(client, open_survey, admin
     assert application.status == "submitted"
 
 
-def test_a_pdf_that_cannot_be_read_is_withheld_from_reviewers(client, open_survey, admin, panel, company_applicant,
-                                                              complete_answers, monkeypatch):
+def test_a_pdf_that_cannot_be_read_is_withheld_from_reviewers(
+    client, open_survey, admin, panel, company_applicant, complete_answers, monkeypatch
+):
     broken = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     # uploads are refused unless they parse; this stands for a file accepted before that check
     monkeypatch.setattr("portal.uploads._check_pdf", lambda upload, *, name: None)
@@ -215,41 +266,50 @@ def test_a_pdf_that_cannot_be_read_is_withheld_from_reviewers(client, open_surve
     assert response.status_code == 404
     assert 'data-testid="attachment-withheld"' in page
     log_in(client, admin)
-    html = client.get(reverse("surveys:intake_application", kwargs={"pk": open_survey.pk,
-                                                                    "application_pk": application.pk})).content.decode()
+    html = client.get(
+        reverse("surveys:intake_application", kwargs={"pk": open_survey.pk, "application_pk": application.pk})
+    ).content.decode()
     assert "broken.pdf" in html.split('data-testid="blind-findings"')[1]
 
 
 # -- calls that require a blind version of each attachment ---------------------------------------------------------
 
+
 def test_blind_version_is_required_before_submission(open_survey, company_applicant, complete_answers):
     Survey.objects.filter(pk=open_survey.pk).update(blind_version_required=True)
     open_survey.refresh_from_db()
-    application = service.application_create(open_survey, organization=company_applicant.memberships.get().organization,
-                                              actor=company_applicant)
+    application = service.application_create(
+        open_survey, organization=company_applicant.memberships.get().organization, actor=company_applicant
+    )
     for section, data in complete_answers.items():
-        application = service.application_save_draft(application, section=section, data=data,
-                                                     revision=application.revision, actor=company_applicant)
-    original = service.attachment_add(application, upload=SimpleUploadedFile("plan.pdf", make_pdf()),
-                                      actor=company_applicant)
+        application = service.application_save_draft(
+            application, section=section, data=data, revision=application.revision, actor=company_applicant
+        )
+    original = service.attachment_add(
+        application, upload=SimpleUploadedFile("plan.pdf", make_pdf()), actor=company_applicant
+    )
     missing = service.completeness(Application.objects.get(pk=application.pk))
     assert [m.field for m in missing] == [f"blind-{original.pk}"]
     with pytest.raises(service.DomainError):
         service.application_submit(Application.objects.get(pk=application.pk), actor=company_applicant)
-    service.attachment_add(application, upload=SimpleUploadedFile("blind.pdf", make_pdf("감속기", author="x")),
-                           actor=company_applicant, blind_of=original)
+    service.attachment_add(
+        application,
+        upload=SimpleUploadedFile("blind.pdf", make_pdf("감속기", author="x")),
+        actor=company_applicant,
+        blind_of=original,
+    )
     assert service.completeness(Application.objects.get(pk=application.pk)) == []
     version = service.application_submit(Application.objects.get(pk=application.pk), actor=company_applicant)
     assert [a["blind_of"] for a in version.attachments] == [None, original.pk]
 
 
-def test_reviewers_receive_the_blind_version_stripped(client, open_survey, admin, panel, company_applicant,
-                                                      complete_answers):
+def test_reviewers_receive_the_blind_version_stripped(
+    client, open_survey, admin, panel, company_applicant, complete_answers
+):
     Survey.objects.filter(pk=open_survey.pk).update(blind_version_required=True)
     open_survey.refresh_from_db()
     blind = make_pdf("블라인드 사양서 감속기", author="블라인드작성자")
-    application = submit(open_survey, company_applicant, complete_answers, [("plan.pdf", make_pdf())],
-                         blind={0: blind})
+    application = submit(open_survey, company_applicant, complete_answers, [("plan.pdf", make_pdf())], blind={0: blind})
     page, (response,), _reviewer = reviewer_download(client, application, admin, panel)
     assert response.status_code == 200
     reader = PdfReader(io.BytesIO(body(response)))
@@ -260,17 +320,21 @@ def test_reviewers_receive_the_blind_version_stripped(client, open_survey, admin
 
 def test_applicant_uploads_a_blind_version_on_the_attachment_step(client, open_survey, company_applicant):
     Survey.objects.filter(pk=open_survey.pk).update(blind_version_required=True)
-    application = service.application_create(Survey.objects.get(pk=open_survey.pk),
-                                              organization=company_applicant.memberships.get().organization,
-                                              actor=company_applicant)
-    original = service.attachment_add(application, upload=SimpleUploadedFile("plan.pdf", make_pdf()),
-                                      actor=company_applicant)
+    application = service.application_create(
+        Survey.objects.get(pk=open_survey.pk),
+        organization=company_applicant.memberships.get().organization,
+        actor=company_applicant,
+    )
+    original = service.attachment_add(
+        application, upload=SimpleUploadedFile("plan.pdf", make_pdf()), actor=company_applicant
+    )
     log_in(client, company_applicant)
     url = reverse("surveys:application_attachments", kwargs={"pk": application.pk})
     html = client.get(url).content.decode()
     assert 'data-testid="blind-version"' in html and f'name="blind_of" value="{original.pk}"' in html
-    response = client.post(url, {"blind_of": str(original.pk),
-                                 "file": SimpleUploadedFile("blind.pdf", make_pdf("감속기", author="x"))})
+    response = client.post(
+        url, {"blind_of": str(original.pk), "file": SimpleUploadedFile("blind.pdf", make_pdf("감속기", author="x"))}
+    )
     assert response.status_code == 302
     blind = application.attachments.get(blind_of=original)
     assert blind.original_name == "blind.pdf" and blind.removed_at is None
@@ -279,6 +343,7 @@ def test_applicant_uploads_a_blind_version_on_the_attachment_step(client, open_s
 
 
 # -- the cleaning itself -------------------------------------------------------------------------------------------
+
 
 def test_image_metadata_is_removed():
     from PIL import Image
@@ -298,9 +363,13 @@ def test_hwpx_package_metadata_is_removed():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("mimetype", "application/hwp+zip")
-        archive.writestr("Contents/content.hpf", (
-            '<opf:package xmlns:opf="http://www.idpf.org/2007/opf/"><opf:metadata><opf:title>가람정밀</opf:title>'
-            f'<opf:meta name="creator">{PERSON}</opf:meta></opf:metadata><opf:manifest/></opf:package>'))
+        archive.writestr(
+            "Contents/content.hpf",
+            (
+                '<opf:package xmlns:opf="http://www.idpf.org/2007/opf/"><opf:metadata><opf:title>가람정밀</opf:title>'
+                f'<opf:meta name="creator">{PERSON}</opf:meta></opf:metadata><opf:manifest/></opf:package>'
+            ),
+        )
         archive.writestr("Contents/section0.xml", f"<hs:sec><hp:t>{COMPANY} 감속기</hp:t></hs:sec>")
     status, data, text = make_blind(out.getvalue(), "hwpx")
     assert status == BlindCopy.Status.READY and COMPANY in text
@@ -318,8 +387,9 @@ def test_a_zip_that_unpacks_too_far_is_not_unpacked(settings):
     assert status == BlindCopy.Status.UNREADABLE and data == b""
 
 
-def test_the_call_setting_is_editable_and_recounts_received_applications(open_survey, admin, company_applicant,
-                                                                       complete_answers):
+def test_the_call_setting_is_editable_and_recounts_received_applications(
+    open_survey, admin, company_applicant, complete_answers
+):
     from surveys.services.calls import survey_update
 
     application = submit(open_survey, company_applicant, complete_answers, [("plan.pdf", make_pdf())])

@@ -15,7 +15,6 @@ from portal.models.identity import AssociationMembership
 from review.services.blind import MASK, blind_proposals
 from tests.applications.conftest import COMPLETE_ANSWERS
 from tests.factories import OrganizationFactory, make_user
-from tests.review.test_blind_attachments import make_pdf
 from tests.review.helpers import (
     accepted_candidate,
     add_reviewer,
@@ -27,6 +26,7 @@ from tests.review.helpers import (
     pdf_text,
     submit_review,
 )
+from tests.review.test_blind_attachments import make_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +43,20 @@ CONTACT_NAME = "강민서"
 CONTACT_EMAIL = "kang.minseo@hanbit.example"
 CONTACT_PHONE = "02-123-4567"
 
-SECRETS = [COMPANY, COMPANY_SHORT, "Hanbit Robotics", ASSOCIATION, ASSOCIATION_EN, APPLICANT_NAME, APPLICANT_EMAIL,
-           APPLICANT_PHONE, BUSINESS_NUMBER, CONTACT_NAME, CONTACT_EMAIL, CONTACT_PHONE]
-
+SECRETS = [
+    COMPANY,
+    COMPANY_SHORT,
+    "Hanbit Robotics",
+    ASSOCIATION,
+    ASSOCIATION_EN,
+    APPLICANT_NAME,
+    APPLICANT_EMAIL,
+    APPLICANT_PHONE,
+    BUSINESS_NUMBER,
+    CONTACT_NAME,
+    CONTACT_EMAIL,
+    CONTACT_PHONE,
+]
 
 
 def _telling_pdf() -> bytes:
@@ -59,11 +70,11 @@ def _answers(survey):
     answers = {key: dict(value) for key, value in COMPLETE_ANSWERS.items()}
     answers["basic"].update(
         technology_name=f"{COMPANY_SHORT} HR-500 협동로봇용 정밀 감속기",
-        summary=f"㈜{COMPANY_SHORT}(사업자등록번호 {BUSINESS_NUMBER})가 {ASSOCIATION}와 함께 개발한 반복정밀도 ±0.01 mm 감속기",
+        summary=f"㈜{COMPANY_SHORT}(사업자등록번호 {BUSINESS_NUMBER})가 {ASSOCIATION}와 함께 개발한 반복정밀도 ±0.01 mm 감속기",  # noqa: E501
     )
     answers["specification"].update(
-        specification=f"백래시 1 arcmin 이하. 자세한 사양은 {CONTACT_NAME} 책임({CONTACT_EMAIL}, {CONTACT_PHONE})에게 문의",
-        mass_production=f"{APPLICANT_NAME} 대표가 구축한 치형 연삭 자동화 라인. 견학 문의는 {APPLICANT_PHONE}로 연락 바랍니다",
+        specification=f"백래시 1 arcmin 이하. 자세한 사양은 {CONTACT_NAME} 책임({CONTACT_EMAIL}, {CONTACT_PHONE})에게 문의",  # noqa: E501
+        mass_production=f"{APPLICANT_NAME} 대표가 구축한 치형 연삭 자동화 라인. 견학 문의는 {APPLICANT_PHONE}로 연락 바랍니다",  # noqa: E501
         products=f"{ASSOCIATION} 회원사 공급용 협동로봇, {COMPANY_EN} 브랜드 감속기",
     )
     answers["level"].update(holders=f"{COMPANY}, {ASSOCIATION_EN}")
@@ -83,13 +94,21 @@ def _answers(survey):
 
 @pytest.fixture
 def telling_candidate(open_survey, admin):
-    association = OrganizationFactory(type=OrganizationType.ASSOCIATION, name=ASSOCIATION, name_en=ASSOCIATION_EN,
-                                      code="KAR")
-    company = OrganizationFactory(type=OrganizationType.COMPANY, name=COMPANY, name_en=COMPANY_EN, code="HANBIT",
-                                  business_number=BUSINESS_NUMBER)
+    association = OrganizationFactory(
+        type=OrganizationType.ASSOCIATION, name=ASSOCIATION, name_en=ASSOCIATION_EN, code="KAR"
+    )
+    company = OrganizationFactory(
+        type=OrganizationType.COMPANY, name=COMPANY, name_en=COMPANY_EN, code="HANBIT", business_number=BUSINESS_NUMBER
+    )
     AssociationMembership.objects.create(member=company, association=association)
-    applicant = make_user("applicant", organization=company, manager=True, name=APPLICANT_NAME, email=APPLICANT_EMAIL,
-                          phone=APPLICANT_PHONE)
+    applicant = make_user(
+        "applicant",
+        organization=company,
+        manager=True,
+        name=APPLICANT_NAME,
+        email=APPLICANT_EMAIL,
+        phone=APPLICANT_PHONE,
+    )
     upload = SimpleUploadedFile(f"{COMPANY_SHORT}_사업계획서_{BUSINESS_NUMBER}.pdf", _telling_pdf())
     return accepted_candidate(open_survey, applicant, _answers(open_survey), admin, attachments=[upload])
 
@@ -102,12 +121,17 @@ def _leaks(text: str) -> list[str]:
         compact = re.sub(r"\s+", "", secret)
         if secret in text or compact in squeezed:
             at = squeezed.index(compact)
-            found.append(f"{secret!r} in …{squeezed[max(at - 30, 0):at + len(compact) + 30]}…")
+            found.append(f"{secret!r} in …{squeezed[max(at - 30, 0) : at + len(compact) + 30]}…")
     return found
 
 
 def test_no_reviewer_facing_page_file_or_mail_names_the_applicant(
-    client, open_survey, admin, panel, telling_candidate, django_capture_on_commit_callbacks,
+    client,
+    open_survey,
+    admin,
+    panel,
+    telling_candidate,
+    django_capture_on_commit_callbacks,
 ):
     candidate = telling_candidate
     reviewer = add_reviewer(panel, name="이도현")
@@ -164,11 +188,18 @@ def test_no_reviewer_facing_page_file_or_mail_names_the_applicant(
     assert seen["attachment name"].endswith(".pdf")
 
     with django_capture_on_commit_callbacks(execute=True):
-        visit("submit", page_url, "post", {
-            "action": "submit", "recommendation": "recommend", "comment": "종합 의견",
-            **{f"score_{n}": v for n, v in full_scores(open_survey).items()},
-            **{f"justification_{n}": v for n, v in justifications(open_survey).items()},
-        })
+        visit(
+            "submit",
+            page_url,
+            "post",
+            {
+                "action": "submit",
+                "recommendation": "recommend",
+                "comment": "종합 의견",
+                **{f"score_{n}": v for n, v in full_scores(open_survey).items()},
+                **{f"justification_{n}": v for n, v in justifications(open_survey).items()},
+            },
+        )
     mine.refresh_from_db()
     assert mine.status == "submitted"
     after = visit("assignment, submitted", page_url)

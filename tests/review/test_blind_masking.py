@@ -21,8 +21,17 @@ from tests.review.helpers import (
 )
 from tests.review.test_hearing import candidate_url, confirm
 
-NAMES = ["가람정밀 주식회사", "Garam Precision Co., Ltd.", "GARAM", "214-81-10004", "서지우", "ji.woo@garam.example",
-         "한국로봇산업협회", "재단법인 한국로봇융합연구원", "02-555-1234"]
+NAMES = [
+    "가람정밀 주식회사",
+    "Garam Precision Co., Ltd.",
+    "GARAM",
+    "214-81-10004",
+    "서지우",
+    "ji.woo@garam.example",
+    "한국로봇산업협회",
+    "재단법인 한국로봇융합연구원",
+    "02-555-1234",
+]
 
 #: (a variant as applicants write it, the part of it that must not survive)
 CORPUS = [
@@ -116,23 +125,42 @@ def test_identifying_hits_lists_each_hit_once_in_order():
 
 # -- the pages and files that show the masked text ----------------------------------------------------------------
 
-VARIANTS = ["가 람 정 밀", "G a r a m", "2148110004", "+82 2 555 1234", "서 지우", "한국 로봇 산업 협회",
-            "010 9876 5432"]
+VARIANTS = [
+    "가 람 정 밀",
+    "G a r a m",
+    "2148110004",
+    "+82 2 555 1234",
+    "서 지우",
+    "한국 로봇 산업 협회",
+    "010 9876 5432",
+]
 
 
 @pytest.fixture
 def variant_application(open_survey, admin, complete_answers):
-    association = OrganizationFactory(type=OrganizationType.ASSOCIATION, name="한국로봇산업협회", name_en="KAR Assoc",
-                                      code="KARA")
-    company = OrganizationFactory(type=OrganizationType.COMPANY, name="가람정밀 주식회사", name_en="Garam Precision",
-                                  code="GARAM", business_number="214-81-10004")
+    association = OrganizationFactory(
+        type=OrganizationType.ASSOCIATION, name="한국로봇산업협회", name_en="KAR Assoc", code="KARA"
+    )
+    company = OrganizationFactory(
+        type=OrganizationType.COMPANY,
+        name="가람정밀 주식회사",
+        name_en="Garam Precision",
+        code="GARAM",
+        business_number="214-81-10004",
+    )
     AssociationMembership.objects.create(member=company, association=association)
-    applicant = make_user("applicant", organization=company, manager=True, name="서지우",
-                          email="ji.woo@garam.example", phone="010-9876-5432")
+    applicant = make_user(
+        "applicant",
+        organization=company,
+        manager=True,
+        name="서지우",
+        email="ji.woo@garam.example",
+        phone="010-9876-5432",
+    )
     answers = {key: dict(value) for key, value in complete_answers.items()}
     answers["basic"].update(
         technology_name="가 람 정 밀 협동로봇 감속기",
-        summary="G a r a m 과 한국 로봇 산업 협회가 개발한 감속기 (사업자 2148110004, 문의 +82 2 555 1234, 서 지우 010 9876 5432)",
+        summary="G a r a m 과 한국 로봇 산업 협회가 개발한 감속기 (사업자 2148110004, 문의 +82 2 555 1234, 서 지우 010 9876 5432)",  # noqa: E501
     )
     answers["specification"].update(products="가 람 정 밀 협동로봇, 정밀 감속기")
     return accepted_application(open_survey, applicant, answers, admin)

@@ -27,7 +27,7 @@ from surveys.models import AccessEvent, Application
 from surveys.services import applications as applying
 from surveys.services.intake import intake_accept
 from tests.applications.conftest import admin, applicant, complete_answers, open_survey  # noqa: F401
-from tests.factories import make_user, MINIMAL_PDF
+from tests.factories import MINIMAL_PDF, make_user
 from tests.review.helpers import add_reviewer, assign
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +40,9 @@ def _submitted(survey, user, answers, *, title, attachment=None):
     application = applying.application_create(survey, organization=organization, actor=user)
     answers = {**answers, "basic": {**answers["basic"], "technology_name": title}}
     for section, data in answers.items():
-        application = applying.application_save_draft(application, section=section, data=data,
-                                                      revision=application.revision, actor=user)
+        application = applying.application_save_draft(
+            application, section=section, data=data, revision=application.revision, actor=user
+        )
     if attachment:
         applying.attachment_add(application, upload=SimpleUploadedFile(attachment, PDF), actor=user)
     applying.application_submit(Application.objects.get(pk=application.pk), actor=user)
@@ -92,8 +93,13 @@ def test_the_intake_zip_follows_the_intake_filters(filed, admin, open_survey):  
     assert bundle.application_ids == [first.pk]
 
 
-def test_the_admin_downloads_through_the_pages_and_each_application_is_logged(client, filed, admin, open_survey,  # noqa: F811
-                                                                               django_capture_on_commit_callbacks):
+def test_the_admin_downloads_through_the_pages_and_each_application_is_logged(
+    client,
+    filed,
+    admin,
+    open_survey,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
     client.force_login(admin)
     with django_capture_on_commit_callbacks(execute=True):  # the task runs eagerly after the commit
         response = client.post(reverse("review:intake_bundle", kwargs={"pk": open_survey.pk}), {"status": ""})
@@ -105,7 +111,8 @@ def test_the_admin_downloads_through_the_pages_and_each_application_is_logged(cl
     assert download.status_code == 200
     assert zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).testzip() is None
     assert set(AccessEvent.objects.filter(action="bundle", user=admin).values_list("application_id", flat=True)) == {
-        a.pk for a in filed}
+        a.pk for a in filed
+    }
     assert AuditEvent.objects.filter(action="review.bundle.downloaded", actor=admin).exists()
 
 

@@ -16,7 +16,12 @@ from portal.exceptions import DomainError
 from portal.models import AuditEvent
 from review.enums import AuditAction, RenderStatus, SubcommitteeRecommendation
 from review.models import (
-    CommitteeBook, CommitteeConfirmation, ConfirmedCandidate, HearingComment, SubcommitteeDecision, SubcommitteeMeeting,
+    CommitteeBook,
+    CommitteeConfirmation,
+    ConfirmedCandidate,
+    HearingComment,
+    SubcommitteeDecision,
+    SubcommitteeMeeting,
 )
 from review.selectors import committee as committee_reads
 from review.services import committee
@@ -26,7 +31,14 @@ from surveys.enums import SurveyStage
 from surveys.models import Candidate, Survey
 from tests.factories import make_user
 from tests.review.helpers import (
-    accepted_candidate, assign, body, full_scores, log_in, organization_of, pdf_text, submit_review,
+    accepted_candidate,
+    assign,
+    body,
+    full_scores,
+    log_in,
+    organization_of,
+    pdf_text,
+    submit_review,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +73,14 @@ def field_world(open_survey, admin, reviewers):
 
 
 def _meeting(survey, actor, field_code="ROB"):
-    return committee.meeting_save(survey, field_code=field_code, held_on=timezone.localdate(),
-                                  attendees="분과위원 5명", minutes="분과위원회 회의록", actor=actor)
+    return committee.meeting_save(
+        survey,
+        field_code=field_code,
+        held_on=timezone.localdate(),
+        attendees="분과위원 5명",
+        minutes="분과위원회 회의록",
+        actor=actor,
+    )
 
 
 def _field_url(survey, field_code="ROB"):
@@ -71,10 +89,13 @@ def _field_url(survey, field_code="ROB"):
 
 # ranking ---------------------------------------------------------------------------------------------------------
 
+
 def test_ranking_puts_the_highest_aggregate_first_and_unreviewed_last(open_survey, field_world):
     rows = committee_reads.ranking(open_survey, field_code="ROB")
     assert [(r.rank, r.candidate.number, r.result.value) for r in rows] == [
-        (1, "ROB-T001", Decimal("5.00")), (2, "ROB-T002", Decimal("4.00")), (3, "ROB-T003", Decimal("3.00")),
+        (1, "ROB-T001", Decimal("5.00")),
+        (2, "ROB-T002", Decimal("4.00")),
+        (3, "ROB-T003", Decimal("3.00")),
         (None, "ROB-T000", None),
     ]
     assert [r.result.flagged for r in rows] == [False, False, True, False]
@@ -119,6 +140,7 @@ def test_the_index_counts_candidates_decisions_and_flags(client, secretary, open
 
 # subcommittee records --------------------------------------------------------------------------------------------
 
+
 def test_the_meeting_is_saved_once_per_field_and_audited(client, secretary, open_survey, field_world):
     log_in(client, secretary)
     url = _field_url(open_survey)
@@ -133,8 +155,10 @@ def test_the_meeting_is_saved_once_per_field_and_audited(client, secretary, open
 
 def test_a_meeting_without_minutes_is_refused_keeping_the_input(client, secretary, open_survey, field_world):
     log_in(client, secretary)
-    response = client.post(_field_url(open_survey), {"form": "meeting", "held_on": "2026-03-02",
-                                                     "attendees": "위원장 외 4명", "minutes": ""})
+    response = client.post(
+        _field_url(open_survey),
+        {"form": "meeting", "held_on": "2026-03-02", "attendees": "위원장 외 4명", "minutes": ""},
+    )
     assert response.status_code == 400
     assert "위원장 외 4명" in response.content.decode()
     assert not SubcommitteeMeeting.objects.exists()
@@ -144,12 +168,22 @@ def test_a_recommendation_stores_the_aggregate_and_is_audited(client, secretary,
     _meeting(open_survey, secretary)
     log_in(client, secretary)
     top = field_world["top"]
-    response = client.post(_field_url(open_survey), {
-        "form": "decision", "candidate": top.pk, f"c{top.pk}-recommendation": R.RECOMMEND,
-        f"c{top.pk}-rationale": "공급망 영향이 큼"})
+    response = client.post(
+        _field_url(open_survey),
+        {
+            "form": "decision",
+            "candidate": top.pk,
+            f"c{top.pk}-recommendation": R.RECOMMEND,
+            f"c{top.pk}-rationale": "공급망 영향이 큼",
+        },
+    )
     assert response.status_code == 302
     decision = SubcommitteeDecision.objects.get(candidate=top)
-    assert (decision.recommendation, decision.rationale, decision.aggregate) == (R.RECOMMEND, "공급망 영향이 큼", Decimal("5.00"))
+    assert (decision.recommendation, decision.rationale, decision.aggregate) == (
+        R.RECOMMEND,
+        "공급망 영향이 큼",
+        Decimal("5.00"),
+    )
     assert decision.meeting.field_code == "ROB" and decision.decided_by == secretary
     event = AuditEvent.objects.get(action=AuditAction.SUBCOMMITTEE_DECIDED)
     assert event.object_id == str(top.pk) and event.after["recommendation"] == R.RECOMMEND
@@ -166,7 +200,7 @@ def test_the_ranking_opens_one_recommendation_form_at_a_time(client, secretary, 
         assert f'data-decide="{candidate.pk}"' in html
     html = client.get(_field_url(open_survey) + f"?show=all&decide={top.pk}").content.decode()
     assert html.count('-recommendation" value=') == 3 and html.count(f'name="c{top.pk}-') == 4  # 3 choices, 1 rationale
-    checked = html[html.index(f'name="c{top.pk}-recommendation" value="hold"'):][:200]
+    checked = html[html.index(f'name="c{top.pk}-recommendation" value="hold"') :][:200]
     assert "checked" in checked and "추가 자료 필요" in html
     assert f'data-decide="{second.pk}"' in html and f'data-decide="{top.pk}"' not in html
     for junk in ("abc", "-1", "99999999999999999999"):
@@ -178,9 +212,15 @@ def test_a_saved_recommendation_returns_to_the_list_with_its_filters(client, sec
     _meeting(open_survey, secretary)
     second = field_world["second"]
     log_in(client, secretary)
-    response = client.post(_field_url(open_survey) + f"?show=undecided&decide={second.pk}", {
-        "form": "decision", "candidate": second.pk, f"c{second.pk}-recommendation": R.RECOMMEND,
-        f"c{second.pk}-rationale": "근거"})
+    response = client.post(
+        _field_url(open_survey) + f"?show=undecided&decide={second.pk}",
+        {
+            "form": "decision",
+            "candidate": second.pk,
+            f"c{second.pk}-recommendation": R.RECOMMEND,
+            f"c{second.pk}-rationale": "근거",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == f"{_field_url(open_survey)}?show=undecided#candidate-{second.pk}"
     assert SubcommitteeDecision.objects.get(candidate=second).recommendation == R.RECOMMEND
@@ -190,13 +230,19 @@ def test_a_recommendation_without_rationale_is_a_400_keeping_the_choice(client, 
     _meeting(open_survey, secretary)
     log_in(client, secretary)
     second = field_world["second"]
-    response = client.post(_field_url(open_survey), {
-        "form": "decision", "candidate": second.pk, f"c{second.pk}-recommendation": R.HOLD,
-        f"c{second.pk}-rationale": "   "})
+    response = client.post(
+        _field_url(open_survey),
+        {
+            "form": "decision",
+            "candidate": second.pk,
+            f"c{second.pk}-recommendation": R.HOLD,
+            f"c{second.pk}-rationale": "   ",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert f'name="c{second.pk}-recommendation" value="hold"' in html
-    radio = html[html.index(f'name="c{second.pk}-recommendation" value="hold"'):][:200]
+    radio = html[html.index(f'name="c{second.pk}-recommendation" value="hold"') :][:200]
     assert "checked" in radio
     assert not SubcommitteeDecision.objects.exists()
 
@@ -223,8 +269,15 @@ def test_records_are_refused_outside_technical_review(client, secretary, open_su
     response = client.get(_field_url(open_survey))
     assert 'data-testid="records-closed"' in response.content.decode()
     top = field_world["top"]
-    response = client.post(_field_url(open_survey), {
-        "form": "decision", "candidate": top.pk, f"c{top.pk}-recommendation": R.RECOMMEND, f"c{top.pk}-rationale": "근거"})
+    response = client.post(
+        _field_url(open_survey),
+        {
+            "form": "decision",
+            "candidate": top.pk,
+            f"c{top.pk}-recommendation": R.RECOMMEND,
+            f"c{top.pk}-rationale": "근거",
+        },
+    )
     assert response.status_code == 400 and not SubcommitteeDecision.objects.exists()
 
 
@@ -239,8 +292,15 @@ def _decide_all(survey, actor, world, **overrides):
 def test_records_are_refused_after_the_confirmation(open_survey, secretary, field_world):
     _decide_all(open_survey, secretary, field_world)
     today = timezone.localdate()
-    committee.committee_confirm(open_survey, candidate_ids=[field_world["top"].pk], held_on=today, minutes="회의록",
-                                hearing_starts_on=today, hearing_ends_on=today + timedelta(days=14), actor=secretary)
+    committee.committee_confirm(
+        open_survey,
+        candidate_ids=[field_world["top"].pk],
+        held_on=today,
+        minutes="회의록",
+        hearing_starts_on=today,
+        hearing_ends_on=today + timedelta(days=14),
+        actor=secretary,
+    )
     Survey.objects.filter(pk=open_survey.pk).update(stage=SurveyStage.TECHNICAL_REVIEW)  # even when moved back
     with pytest.raises(DomainError) as error:
         committee.decision_record(field_world["split"], recommendation=R.RECOMMEND, rationale="재심", actor=secretary)
@@ -250,11 +310,16 @@ def test_records_are_refused_after_the_confirmation(open_survey, secretary, fiel
 
 # confirmation ----------------------------------------------------------------------------------------------------
 
+
 def _confirm_data(world, **overrides):
     today = timezone.localdate()
-    data = {"candidates": [world["top"].pk, world["second"].pk], "held_on": today.isoformat(),
-            "minutes": "기술조정위원회 회의록", "hearing_starts_on": (today + timedelta(days=1)).isoformat(),
-            "hearing_ends_on": (today + timedelta(days=15)).isoformat()}
+    data = {
+        "candidates": [world["top"].pk, world["second"].pk],
+        "held_on": today.isoformat(),
+        "minutes": "기술조정위원회 회의록",
+        "hearing_starts_on": (today + timedelta(days=1)).isoformat(),
+        "hearing_ends_on": (today + timedelta(days=15)).isoformat(),
+    }
     data.update(overrides)
     return data
 
@@ -264,7 +329,7 @@ def test_the_confirmation_page_lists_recommended_candidates_checked(client, secr
     log_in(client, secretary)
     html = client.get(reverse("review:committee_confirm", kwargs={"pk": open_survey.pk})).content.decode()
     for key in ("top", "second"):
-        box = html[html.index(f'value="{field_world[key].pk}"') - 200:][:400]
+        box = html[html.index(f'value="{field_world[key].pk}"') - 200 :][:400]
         assert 'name="candidates"' in box and "checked" in box
     assert "의견 갈린 기술" not in html and "미평가 기술" not in html  # on hold, not recommended
     assert 'data-testid="undecided"' not in html
@@ -273,8 +338,10 @@ def test_the_confirmation_page_lists_recommended_candidates_checked(client, secr
 def test_the_confirmation_moves_the_call_to_the_hearing(client, secretary, open_survey, field_world):
     _decide_all(open_survey, secretary, field_world)
     log_in(client, secretary)
-    response = client.post(reverse("review:committee_confirm", kwargs={"pk": open_survey.pk}),
-                           _confirm_data(field_world, candidates=[field_world["top"].pk]))
+    response = client.post(
+        reverse("review:committee_confirm", kwargs={"pk": open_survey.pk}),
+        _confirm_data(field_world, candidates=[field_world["top"].pk]),
+    )
     assert response.status_code == 302
     open_survey.refresh_from_db()
     assert open_survey.stage == SurveyStage.HEARING
@@ -292,7 +359,7 @@ def test_the_confirmation_is_blocked_while_candidates_are_undecided(client, secr
     log_in(client, secretary)
     url = reverse("review:committee_confirm", kwargs={"pk": open_survey.pk})
     html = client.get(url).content.decode()
-    warning = html[html.index('data-testid="undecided"'):]
+    warning = html[html.index('data-testid="undecided"') :]
     assert "ROB-T003" in warning and "ROB-T000" in warning
     response = client.post(url, _confirm_data(field_world))
     assert response.status_code == 400
@@ -312,13 +379,18 @@ def test_a_second_confirmation_is_refused(client, secretary, open_survey, field_
     assert CommitteeConfirmation.objects.count() == 1 and ConfirmedCandidate.objects.count() == 2
 
 
-@pytest.mark.parametrize("overrides", [
-    {"hearing_starts_on": "2020-01-01"},
-    {"hearing_ends_on": timezone.localdate().isoformat(),
-     "hearing_starts_on": (timezone.localdate() + timedelta(days=3)).isoformat()},
-    {"minutes": ""},
-    {"candidates": []},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"hearing_starts_on": "2020-01-01"},
+        {
+            "hearing_ends_on": timezone.localdate().isoformat(),
+            "hearing_starts_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
+        },
+        {"minutes": ""},
+        {"candidates": []},
+    ],
+)
 def test_bad_confirmation_input_is_a_400_and_changes_nothing(client, secretary, open_survey, field_world, overrides):
     _decide_all(open_survey, secretary, field_world)
     log_in(client, secretary)
@@ -335,8 +407,15 @@ def test_a_held_candidate_cannot_be_confirmed(open_survey, secretary, field_worl
     _decide_all(open_survey, secretary, field_world)
     today = timezone.localdate()
     with pytest.raises(DomainError) as error:
-        committee.committee_confirm(open_survey, candidate_ids=[field_world["split"].pk], held_on=today, minutes="m",
-                                    hearing_starts_on=today, hearing_ends_on=today, actor=secretary)
+        committee.committee_confirm(
+            open_survey,
+            candidate_ids=[field_world["split"].pk],
+            held_on=today,
+            minutes="m",
+            hearing_starts_on=today,
+            hearing_ends_on=today,
+            actor=secretary,
+        )
     assert error.value.code == "candidates"
 
 
@@ -344,28 +423,43 @@ def test_only_a_deliberating_actor_may_confirm(open_survey, secretary, field_wor
     _decide_all(open_survey, secretary, field_world)
     today = timezone.localdate()
     with pytest.raises(DomainError) as error:
-        committee.committee_confirm(open_survey, candidate_ids=[field_world["top"].pk], held_on=today, minutes="m",
-                                    hearing_starts_on=today, hearing_ends_on=today, actor=applicant)
+        committee.committee_confirm(
+            open_survey,
+            candidate_ids=[field_world["top"].pk],
+            held_on=today,
+            minutes="m",
+            hearing_starts_on=today,
+            hearing_ends_on=today,
+            actor=applicant,
+        )
     assert error.value.code == "permission"
     assert Survey.objects.get(pk=open_survey.pk).stage == SurveyStage.TECHNICAL_REVIEW
 
 
 # blind exports ---------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def blind_world(open_survey, applicant, complete_answers, admin, reviewers, secretary):
     """A candidate from the intake whose applicant wrote its organisation into the name, reviewed by two."""
     organization = organization_of(applicant)
-    candidate = accepted_candidate(open_survey, applicant, complete_answers, admin,
-                                   title=f"{organization.name} 협동로봇 감속기")
+    candidate = accepted_candidate(
+        open_survey, applicant, complete_answers, admin, title=f"{organization.name} 협동로봇 감속기"
+    )
     _stage(open_survey)
     for reviewer, value in zip(reviewers[:2], (5, 3)):
         submit_review(assign(candidate, reviewer, admin), scores=full_scores(open_survey, value))
     _meeting(open_survey, secretary)
-    committee.decision_record(candidate, recommendation=R.RECOMMEND, rationale=f"{organization.name}의 기술력 우수",
-                              actor=secretary)
-    HearingComment.objects.create(candidate=candidate, author=make_user("applicant"), stance="against",
-                                  body=f"{organization.name} 외에도 보유 기업이 많음", answer="분과위원회에서 검토함")
+    committee.decision_record(
+        candidate, recommendation=R.RECOMMEND, rationale=f"{organization.name}의 기술력 우수", actor=secretary
+    )
+    HearingComment.objects.create(
+        candidate=candidate,
+        author=make_user("applicant"),
+        stance="against",
+        body=f"{organization.name} 외에도 보유 기업이 많음",
+        answer="분과위원회에서 검토함",
+    )
     return {"candidate": candidate, "organization": organization, "reviewers": reviewers[:2]}
 
 
@@ -383,8 +477,10 @@ def test_the_score_sheet_lists_each_review_blind(client, secretary, open_survey,
     candidate = blind_world["candidate"]
     labels = sorted(a.label for a in candidate.assignments.all())
     assert [(r[0], r[2], r[3 + criteria]) for r in rows[1:]] == [
-        (candidate.number, labels[0], 5), (candidate.number, labels[1], 3)]
-    assert rows[1][3:3 + criteria] == (5,) * criteria
+        (candidate.number, labels[0], 5),
+        (candidate.number, labels[1], 3),
+    ]
+    assert rows[1][3 : 3 + criteria] == (5,) * criteria
     summary = list(aggregates.iter_rows(values_only=True))
     assert summary[1][1] == candidate.number and summary[1][4] == 4 and summary[1][5] == 2
     assert summary[1][7] == str(R.RECOMMEND.label)
@@ -394,8 +490,9 @@ def test_the_score_sheet_lists_each_review_blind(client, secretary, open_survey,
         assert reviewer.name not in cells
 
 
-def test_the_committee_book_renders_blind_with_progress(client, secretary, open_survey, blind_world,
-                                                        django_capture_on_commit_callbacks):
+def test_the_committee_book_renders_blind_with_progress(
+    client, secretary, open_survey, blind_world, django_capture_on_commit_callbacks
+):
     log_in(client, secretary)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("review:committee_book", kwargs={"pk": open_survey.pk, "field_code": "ROB"}))
@@ -467,6 +564,7 @@ def test_a_failing_render_is_recorded_on_the_book(open_survey, secretary, monkey
 
 # queries and links -----------------------------------------------------------------------------------------------
 
+
 def _count(client, url) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -476,7 +574,9 @@ def _count(client, url) -> tuple[int, str]:
 
 def _grow(survey, admin, reviewers, size, secretary):
     for index in range(Candidate.objects.filter(survey=survey).count(), size):
-        candidate = _scored(survey, admin, reviewers, f"ROB-Q{index:03d}", f"후보 {index}", [1 + index % 5, 3][: 1 + index % 2])
+        candidate = _scored(
+            survey, admin, reviewers, f"ROB-Q{index:03d}", f"후보 {index}", [1 + index % 5, 3][: 1 + index % 2]
+        )
         if index % 2:
             committee.decision_record(candidate, recommendation=R.HOLD, rationale="보류", actor=secretary)
 

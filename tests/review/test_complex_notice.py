@@ -18,7 +18,14 @@ from surveys.enums import SurveyStage
 from surveys.pipelines import COMPLEX
 from tests.factories import OrganizationFactory, make_user
 from tests.review.complex_world import (
-    ANCHORS, CHEONGJU, complex_call, complex_notice, designated, plan_answers, planned_candidate, resolve,
+    ANCHORS,
+    CHEONGJU,
+    complex_call,
+    complex_notice,
+    designated,
+    plan_answers,
+    planned_candidate,
+    resolve,
     subcommittee_conditions,
 )
 from tests.review.helpers import log_in, pdf_text
@@ -38,8 +45,11 @@ def province(db):
     """A province's applicant (manager of the local government that files the plan)."""
     from portal.enums import OrganizationType
 
-    return make_user("applicant", manager=True, organization=OrganizationFactory(
-        type=OrganizationType.LOCAL_GOVERNMENT, name="충청북도"))
+    return make_user(
+        "applicant",
+        manager=True,
+        organization=OrganizationFactory(type=OrganizationType.LOCAL_GOVERNMENT, name="충청북도"),
+    )
 
 
 @pytest.fixture
@@ -52,8 +62,9 @@ def three(call, province):
     """Cheongju (an older version had another area), Ulsan and Pohang."""
     return [
         planned_candidate(call, province, CHEONGJU, versions=[plan_answers(CHEONGJU, area="990000")]),
-        planned_candidate(call, province, ULSAN, province="31", city="울산광역시 남구", address="미포국가산단",
-                          area="2500000.5"),
+        planned_candidate(
+            call, province, ULSAN, province="31", city="울산광역시 남구", address="미포국가산단", area="2500000.5"
+        ),
         planned_candidate(call, province, POHANG, province="47", city="포항시"),
     ]
 
@@ -63,19 +74,31 @@ def resolved(call, three, secretary):
     """Cheongju designated with the committee's conditions, Ulsan designated with conditions written only by the
     subcommittee, Pohang not designated."""
     subcommittee_conditions(three[1], secretary, "전력 계통 연계 확약서 제출")
-    resolve(call, {three[0]: (Decision.DESIGNATE_WITH_CONDITIONS, CONDITIONS),
-                   three[1]: (Decision.DESIGNATE_WITH_CONDITIONS, ""),
-                   three[2]: (Decision.REJECT, "")}, secretary)
+    resolve(
+        call,
+        {
+            three[0]: (Decision.DESIGNATE_WITH_CONDITIONS, CONDITIONS),
+            three[1]: (Decision.DESIGNATE_WITH_CONDITIONS, ""),
+            three[2]: (Decision.REJECT, ""),
+        },
+        secretary,
+    )
     return three
 
 
 def _draft(client, survey, **overrides):
-    data = {"number": "산업통상자원부 고시 제2026-40호", "title": "국가첨단전략산업 특화단지 지정 고시",
-            "preamble": "다음과 같이 고시합니다.", "effective_on": "2026-04-01", **overrides}
+    data = {
+        "number": "산업통상자원부 고시 제2026-40호",
+        "title": "국가첨단전략산업 특화단지 지정 고시",
+        "preamble": "다음과 같이 고시합니다.",
+        "effective_on": "2026-04-01",
+        **overrides,
+    }
     return client.post(reverse("review:notices", kwargs={"pk": survey.pk}), data)
 
 
 # -- drafting --------------------------------------------------------------------------------------------------------
+
 
 def test_drafting_a_complex_notice_lists_each_designated_plan_from_its_latest_version(client, call, resolved, admin):
     log_in(client, admin)
@@ -87,7 +110,12 @@ def test_drafting_a_complex_notice_lists_each_designated_plan_from_its_latest_ve
     assert [(i.candidate, i.action) for i in items] == [(resolved[0], "designate"), (resolved[1], "designate")]
     first = items[0]
     assert (first.name, first.field_code, first.province, first.city, first.location) == (
-        CHEONGJU, "BAT", "43", "청주시", "청원구 오창읍 양청리 일원")
+        CHEONGJU,
+        "BAT",
+        "43",
+        "청주시",
+        "청원구 오창읍 양청리 일원",
+    )
     assert first.area_m2 == Decimal("1234567")  # the latest version, not the older 990,000
     assert first.anchor_companies == ANCHORS
     assert items[1].area_m2 == Decimal("2500000.5")
@@ -111,9 +139,16 @@ def test_an_open_meeting_designates_nothing(call, three, secretary, admin):
 
 # -- editing ---------------------------------------------------------------------------------------------------------
 
+
 def _item_data(item, **overrides):
-    data = {"name": item.name, "province": item.province, "city": item.city, "location": item.location,
-            "area_m2": str(item.area_m2), "conditions": item.conditions}
+    data = {
+        "name": item.name,
+        "province": item.province,
+        "city": item.city,
+        "location": item.location,
+        "area_m2": str(item.area_m2),
+        "conditions": item.conditions,
+    }
     for index, row in enumerate(item.anchor_companies):
         data.update({f"anchor_companies-{index}-{key}": value for key, value in row.items()})
     return {**data, **overrides}
@@ -126,14 +161,29 @@ def test_the_admin_edits_a_complex_in_the_draft(client, call, resolved, admin):
     url = reverse("review:complex_notice_item", kwargs={"pk": item.pk})
     assert client.get(url).status_code == 200
 
-    response = client.post(url, _item_data(item, name="청주 오창 특화단지", area_m2="1,300,000.25",
-                                           conditions="용수 공급계획 확정", **{"anchor_companies-2-company": "새빛소재",
-                                           "anchor_companies-2-investment": "700", "anchor_companies-2-year": "2029",
-                                           "anchor_companies-2-jobs": "60"}))
+    response = client.post(
+        url,
+        _item_data(
+            item,
+            name="청주 오창 특화단지",
+            area_m2="1,300,000.25",
+            conditions="용수 공급계획 확정",
+            **{
+                "anchor_companies-2-company": "새빛소재",
+                "anchor_companies-2-investment": "700",
+                "anchor_companies-2-year": "2029",
+                "anchor_companies-2-jobs": "60",
+            },
+        ),
+    )
 
     assert response.status_code == 302
     item.refresh_from_db()
-    assert (item.name, item.area_m2, item.conditions) == ("청주 오창 특화단지", Decimal("1300000.25"), "용수 공급계획 확정")
+    assert (item.name, item.area_m2, item.conditions) == (
+        "청주 오창 특화단지",
+        Decimal("1300000.25"),
+        "용수 공급계획 확정",
+    )
     assert [row["company"] for row in item.anchor_companies] == ["에코배터리 주식회사", "한빛셀 주식회사", "새빛소재"]
     assert AuditEvent.objects.filter(action="review.notice.item_updated", object_id=str(notice.pk)).exists()
     page = client.get(reverse("review:notice_edit", kwargs={"pk": notice.pk})).content.decode()
@@ -144,8 +194,10 @@ def test_a_bad_area_is_a_clear_error_that_keeps_the_text(client, call, resolved,
     notice = complex_notice(call, admin)
     item = notice.complex_items.first()
     log_in(client, admin)
-    response = client.post(reverse("review:complex_notice_item", kwargs={"pk": item.pk}),
-                           _item_data(item, name="고친 이름", area_m2="넓음"))
+    response = client.post(
+        reverse("review:complex_notice_item", kwargs={"pk": item.pk}),
+        _item_data(item, name="고친 이름", area_m2="넓음"),
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert ko("Give the area in m² as a positive number with at most two decimals.") in page
@@ -166,8 +218,10 @@ def test_a_complex_item_is_removed_from_the_draft(client, call, resolved, admin)
 
 # -- publishing ------------------------------------------------------------------------------------------------------
 
+
 def test_publishing_registers_the_complexes_and_tells_every_applicant(
-        client, call, resolved, province, admin, django_capture_on_commit_callbacks):
+    client, call, resolved, province, admin, django_capture_on_commit_callbacks
+):
     notice = complex_notice(call, admin)
     log_in(client, admin)
     with django_capture_on_commit_callbacks(execute=False):
@@ -176,10 +230,16 @@ def test_publishing_registers_the_complexes_and_tells_every_applicant(
 
     entries = list(DesignatedComplex.objects.order_by("number"))
     assert [(e.number, e.name, e.status) for e in entries] == [
-        (f"{YEAR}-CX-001", CHEONGJU, EntryStatus.ACTIVE), (f"{YEAR}-CX-002", ULSAN, EntryStatus.ACTIVE)]
+        (f"{YEAR}-CX-001", CHEONGJU, EntryStatus.ACTIVE),
+        (f"{YEAR}-CX-002", ULSAN, EntryStatus.ACTIVE),
+    ]
     cheongju = entries[0]
     assert (cheongju.area_m2, cheongju.province, cheongju.conditions, cheongju.notice) == (
-        Decimal("1234567"), "43", CONDITIONS, notice)
+        Decimal("1234567"),
+        "43",
+        CONDITIONS,
+        notice,
+    )
     assert list(cheongju.events.values_list("action", "notice")) == [(ComplexAction.DESIGNATE, notice.pk)]
     assert cheongju.events.get().snapshot["area_m2"] == "1234567.00"
     assert AuditEvent.objects.filter(action="review.complex.designated", object_id=str(cheongju.pk)).exists()
@@ -190,7 +250,10 @@ def test_publishing_registers_the_complexes_and_tells_every_applicant(
 
     results = {r.application.candidate_id: r for r in Result.objects.select_related("application")}
     assert {cid: r.outcome for cid, r in results.items()} == {
-        resolved[0].pk: "designated", resolved[1].pk: "designated", resolved[2].pk: "rejected"}
+        resolved[0].pk: "designated",
+        resolved[1].pk: "designated",
+        resolved[2].pk: "rejected",
+    }
     with translation.override("ko"):
         label = str(COMPLEX.outcome.label)
     mails = OutboundMail.objects.filter(template="result_published", to=province.email)
@@ -231,8 +294,9 @@ def test_changes_by_notice_apply_area_conditions_and_revocation(call, resolved, 
     cheongju, ulsan = DesignatedComplex.objects.order_by("number")
     amendment = complex_notice(call, admin, number="산업통상자원부 고시 제2026-55호")
     assert not amendment.complex_items.exists()
-    complex_notices.complex_item_amend(amendment, entry=cheongju, action=ComplexAction.CHANGE_AREA,
-                                       area_m2="1,500,000", note="부지 확장", actor=admin)
+    complex_notices.complex_item_amend(
+        amendment, entry=cheongju, action=ComplexAction.CHANGE_AREA, area_m2="1,500,000", note="부지 확장", actor=admin
+    )
     with pytest.raises(DomainError) as error:
         complex_notices.complex_item_amend(amendment, entry=cheongju, action=ComplexAction.REVOKE, actor=admin)
     assert error.value.code == "entry"
@@ -247,8 +311,9 @@ def test_changes_by_notice_apply_area_conditions_and_revocation(call, resolved, 
     assert list(cheongju.events.values_list("action", "note")) == [("designate", ""), ("change_area", "부지 확장")]
     assert cheongju.events.last().snapshot["area_m2"] == "1500000.00"
     revocation = complex_notice(call, admin, number="산업통상자원부 고시 제2026-56호")
-    complex_notices.complex_item_amend(revocation, entry=ulsan, action=ComplexAction.REVOKE, note="사업 포기",
-                                       actor=admin)
+    complex_notices.complex_item_amend(
+        revocation, entry=ulsan, action=ComplexAction.REVOKE, note="사업 포기", actor=admin
+    )
     notices.notice_publish(revocation, actor=admin)
     ulsan.refresh_from_db()
     assert ulsan.status == EntryStatus.REVOKED
@@ -267,8 +332,10 @@ def test_the_history_cannot_be_rewritten(call, resolved, admin):
 
 # -- a complex notice never lists a technology, and the reverse ------------------------------------------------------
 
-def test_a_complex_notice_refuses_a_technology_item(call, resolved, open_survey, applicant, complete_answers,
-                                                    secretary, admin):
+
+def test_a_complex_notice_refuses_a_technology_item(
+    call, resolved, open_survey, applicant, complete_answers, secretary, admin
+):
     from tests.review.helpers import accepted_candidate
 
     technology = accepted_candidate(open_survey, applicant, complete_answers, admin)
@@ -287,8 +354,9 @@ def test_a_complex_notice_refuses_a_technology_item(call, resolved, open_survey,
     assert not NoticeItem.objects.filter(notice=notice).exists()
 
 
-def test_a_technology_notice_refuses_a_complex_item(call, resolved, open_survey, applicant, complete_answers,
-                                                    secretary, admin):
+def test_a_technology_notice_refuses_a_complex_item(
+    call, resolved, open_survey, applicant, complete_answers, secretary, admin
+):
     from tests.review.helpers import accepted_candidate
 
     notices.notice_publish(complex_notice(call, admin), actor=admin)
@@ -297,8 +365,9 @@ def test_a_technology_notice_refuses_a_complex_item(call, resolved, open_survey,
     notice = designated_notice(open_survey, [technology], secretary=secretary, admin=admin)
 
     with pytest.raises(DomainError) as error:
-        complex_notices.complex_item_amend(notice, entry=entry, action=ComplexAction.CHANGE_AREA, area_m2="10",
-                                           actor=admin)
+        complex_notices.complex_item_amend(
+            notice, entry=entry, action=ComplexAction.CHANGE_AREA, area_m2="10", actor=admin
+        )
     assert error.value.code == "kind"
     with translation.override("ko"):
         assert str(error.value.message) == ko("A notice of designated technologies cannot list a specialised complex.")
@@ -329,6 +398,7 @@ def test_the_complex_change_screen_adds_an_item(client, call, resolved, admin):
 
 
 # -- the PDF ---------------------------------------------------------------------------------------------------------
+
 
 def test_the_complex_notice_pdf_shows_name_area_and_anchor_companies(call, resolved, admin):
     notice = notices.notice_publish(complex_notice(call, admin), actor=admin)

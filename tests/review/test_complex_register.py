@@ -52,6 +52,7 @@ def _numbers(html: str) -> list[str]:
 
 # -- the list --------------------------------------------------------------------------------------------------------
 
+
 def test_the_register_lists_designated_complexes_to_anyone(client, entry):
     page = client.get(reverse(LIST)).content.decode()
     assert _numbers(page) == [entry.number]
@@ -111,6 +112,7 @@ def test_the_navigation_and_the_technology_register_link_the_complex_register(cl
 
 # -- the detail and its history ----------------------------------------------------------------------------------------
 
+
 def test_a_complex_shows_its_text_and_history(client, entry):
     page = client.get(_detail(entry)).content.decode()
     assert CHEONGJU in page and "충청북도 청주시 청원구 오창읍 양청리 일원" in page and "1,234,567 m²" in page
@@ -125,10 +127,13 @@ def test_an_unknown_number_is_a_404(client, entry):
 
 # -- the ministry's direct changes -----------------------------------------------------------------------------------
 
+
 def test_the_admin_changes_the_area_with_a_reason(client, entry, admin):
     log_in(client, admin)
     assert 'data-testid="complex-change"' in client.get(_detail(entry)).content.decode()
-    response = client.post(_change(entry), {"action": "change_area", "area_m2": "1,400,000", "reason": "부지 추가 편입"})
+    response = client.post(
+        _change(entry), {"action": "change_area", "area_m2": "1,400,000", "reason": "부지 추가 편입"}
+    )
     assert response.status_code == 302 and response.url == _detail(entry)
     entry.refresh_from_db()
     assert entry.area_m2 == Decimal("1400000")

@@ -27,7 +27,9 @@ INSIDE = "2027-01-15 10:00 +09:00"
 
 def confirm(survey, candidates, admin, *, stage=SurveyStage.HEARING, starts=STARTS, ends=ENDS):
     """The committee's confirmed list, and the call moved to the hearing with its window."""
-    confirmation = CommitteeConfirmation.objects.create(survey=survey, held_on=starts, minutes="확정", confirmed_by=admin)
+    confirmation = CommitteeConfirmation.objects.create(
+        survey=survey, held_on=starts, minutes="확정", confirmed_by=admin
+    )
     for candidate in candidates:
         ConfirmedCandidate.objects.create(confirmation=confirmation, candidate=candidate)
     Survey.objects.filter(pk=survey.pk).update(stage=stage, hearing_starts_on=starts, hearing_ends_on=ends)
@@ -37,8 +39,12 @@ def confirm(survey, candidates, admin, *, stage=SurveyStage.HEARING, starts=STAR
 
 def add_candidates(survey, size: int) -> list[Candidate]:
     start = Candidate.objects.filter(survey=survey).count()
-    return [Candidate.objects.create(survey=survey, number=f"ROB-H{index + 1:03d}", title=f"후보 기술 {index + 1}",
-                                     field_code="ROB") for index in range(start, size)]
+    return [
+        Candidate.objects.create(
+            survey=survey, number=f"ROB-H{index + 1:03d}", title=f"후보 기술 {index + 1}", field_code="ROB"
+        )
+        for index in range(start, size)
+    ]
 
 
 def comment_on(candidate, author, *, stance=Stance.FOR, body="찬성합니다."):
@@ -64,15 +70,19 @@ def revealing_answers(complete_answers, applicant, org_name):
     """Answers that name the applicant and its contact in the summary, as applicants do."""
     organization = organization_of(applicant)
     answers = {key: dict(value) for key, value in complete_answers.items()}
-    answers["basic"]["summary"] = (f"{organization.name}가 개발한 반복정밀도 ±0.01 mm 감속기. "
-                                   f"문의 02-123-4567, kang@hanbit.example, 사업자 {organization.business_number}")
+    answers["basic"]["summary"] = (
+        f"{organization.name}가 개발한 반복정밀도 ±0.01 mm 감속기. "
+        f"문의 02-123-4567, kang@hanbit.example, 사업자 {organization.business_number}"
+    )
     answers["specification"]["products"] = f"{org_name} 협동로봇, 정밀 감속기"
     return answers
 
 
 @pytest.fixture
 def confirmed(open_survey, applicant, revealing_answers, admin, org_name):
-    candidate = accepted_candidate(open_survey, applicant, revealing_answers, admin, title=f"{org_name} 협동로봇 감속기")
+    candidate = accepted_candidate(
+        open_survey, applicant, revealing_answers, admin, title=f"{org_name} 협동로봇 감속기"
+    )
     confirm(open_survey, [candidate], admin)
     return candidate
 
@@ -85,12 +95,15 @@ def commenter(db):
 # -- the comment window ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("moment", "allowed"), [
-    ("2027-01-09 23:59 +09:00", False),  # the day before the first day
-    ("2027-01-10 00:30 +09:00", True),  # the first day in Korea, still the 9th in UTC
-    ("2027-01-20 23:30 +09:00", True),  # the last day
-    ("2027-01-21 00:10 +09:00", False),  # the day after in Korea, still the 20th in UTC
-])
+@pytest.mark.parametrize(
+    ("moment", "allowed"),
+    [
+        ("2027-01-09 23:59 +09:00", False),  # the day before the first day
+        ("2027-01-10 00:30 +09:00", True),  # the first day in Korea, still the 9th in UTC
+        ("2027-01-20 23:30 +09:00", True),  # the last day
+        ("2027-01-21 00:10 +09:00", False),  # the day after in Korea, still the 20th in UTC
+    ],
+)
 def test_comments_are_accepted_only_inside_the_window_in_korea_dates(client, confirmed, commenter, moment, allowed):
     with time_machine.travel(moment, tick=False):
         log_in(client, commenter)
@@ -133,8 +146,9 @@ def test_an_anonymous_post_goes_to_the_login_and_saves_nothing(client, confirmed
     assert not HearingComment.objects.exists()
 
 
-@pytest.mark.parametrize("data", [{"stance": "for", "body": ""}, {"stance": "maybe", "body": "본문"},
-                                  {"stance": "for", "body": "가" * 4001}])
+@pytest.mark.parametrize(
+    "data", [{"stance": "for", "body": ""}, {"stance": "maybe", "body": "본문"}, {"stance": "for", "body": "가" * 4001}]
+)
 def test_a_bad_comment_is_a_400_keeping_the_input(client, confirmed, commenter, data):
     with time_machine.travel(INSIDE, tick=False):
         log_in(client, commenter)
@@ -159,18 +173,31 @@ def test_any_signed_in_role_may_comment_and_it_is_audited(client, confirmed, adm
 # -- what the public sees ----------------------------------------------------------------------------
 
 
-def test_the_public_pages_never_show_the_commenter_or_the_applicant(client, confirmed, commenter, applicant, org_name,
-                                                                   admin):
+def test_the_public_pages_never_show_the_commenter_or_the_applicant(
+    client, confirmed, commenter, applicant, org_name, admin
+):
     comment = comment_on(confirmed, commenter, stance=Stance.AGAINST, body="대체 기술이 이미 있습니다.")
     hearing.hearing_comment_answer(comment, answer="검토하였습니다.", change="none", actor=admin)
     organization = organization_of(applicant)
-    pages = [client.get(reverse("review:hearing", kwargs={"pk": confirmed.survey_id})),
-             client.get(candidate_url(confirmed))]
+    pages = [
+        client.get(reverse("review:hearing", kwargs={"pk": confirmed.survey_id})),
+        client.get(candidate_url(confirmed)),
+    ]
     for response in pages:
         assert response.status_code == 200
         html = response.content.decode()
-        for secret in (commenter.email, commenter.name, organization.name, org_name, organization.business_number,
-                       applicant.email, applicant.name, "강민서", "kang@hanbit.example", "02-123-4567"):
+        for secret in (
+            commenter.email,
+            commenter.name,
+            organization.name,
+            org_name,
+            organization.business_number,
+            applicant.email,
+            applicant.name,
+            "강민서",
+            "kang@hanbit.example",
+            "02-123-4567",
+        ):
             assert secret not in html, secret
     html = pages[1].content.decode()
     assert "김**" in html
@@ -186,8 +213,8 @@ def test_the_list_shows_numbers_fields_counts_and_the_window(client, open_survey
     with time_machine.travel(INSIDE, tick=False):
         response = client.get(reverse("review:hearing", kwargs={"pk": open_survey.pk}))
     html = response.content.decode()
-    row = html[html.index(f'data-candidate="{confirmed.number}"'):]
-    row = row[:row.index("</tr>")]
+    row = html[html.index(f'data-candidate="{confirmed.number}"') :]
+    row = row[: row.index("</tr>")]
     assert "로봇" in row and candidate_url(confirmed) in row
     assert [cell.split(">")[-1] for cell in row.split("</td>")[3:6]] == ["2", "1", "0"]
     assert "2027-01-10" in html and "2027-01-20" in html
@@ -251,14 +278,21 @@ def test_an_answer_is_public_and_linked_from_its_comment(client, confirmed, comm
     assert f'id="change-{comment.pk}"' not in html
 
 
-def test_removal_takes_the_candidate_off_the_confirmed_list_and_says_why(client, open_survey, confirmed, commenter,
-                                                                         admin):
+def test_removal_takes_the_candidate_off_the_confirmed_list_and_says_why(
+    client, open_survey, confirmed, commenter, admin
+):
     kept = add_candidates(open_survey, 2)[-1]
     ConfirmedCandidate.objects.create(confirmation=open_survey.committee_confirmation, candidate=kept)
     comment = comment_on(confirmed, commenter, stance=Stance.AGAINST, body="이미 지정된 기술과 중복됩니다.")
     log_in(client, admin)
-    response = client.post(answer_url(comment), {"answer": "중복이 확인되어 목록에서 제외합니다.", "change": "removed",
-                                                 "change_summary": "기지정 기술과 중복되어 후보 목록에서 제외"})
+    response = client.post(
+        answer_url(comment),
+        {
+            "answer": "중복이 확인되어 목록에서 제외합니다.",
+            "change": "removed",
+            "change_summary": "기지정 기술과 중복되어 후보 목록에서 제외",
+        },
+    )
     assert response.status_code == 302
     assert [e.candidate for e in confirmed_candidates(open_survey)] == [kept]
     entry = ConfirmedCandidate.objects.get(candidate=confirmed)
@@ -282,7 +316,11 @@ def test_editing_a_removal_away_puts_the_candidate_back_and_is_audited(open_surv
     edit = AuditEvent.objects.get(action=AuditAction.HEARING_ANSWER_EDITED, object_id=str(comment.pk))
     assert edit.actor == admin
     assert (edit.before["answer"], edit.before["change"], edit.before["removed"]) == ("제외합니다.", "removed", True)
-    assert (edit.after["answer"], edit.after["change"], edit.after["removed"]) == ("재검토 결과 유지합니다.", "none", False)
+    assert (edit.after["answer"], edit.after["change"], edit.after["removed"]) == (
+        "재검토 결과 유지합니다.",
+        "none",
+        False,
+    )
     assert AuditEvent.objects.filter(action=AuditAction.HEARING_ANSWERED, object_id=str(comment.pk)).count() == 1
 
 
@@ -295,14 +333,21 @@ def test_a_second_removal_by_another_comment_is_refused(confirmed, commenter, ad
     assert ConfirmedCandidate.objects.get(candidate=confirmed).removed_by == first
 
 
-def test_amendment_changes_the_title_records_before_and_after_and_is_shown(client, confirmed, commenter, admin,
-                                                                           org_name):
+def test_amendment_changes_the_title_records_before_and_after_and_is_shown(
+    client, confirmed, commenter, admin, org_name
+):
     comment = comment_on(confirmed, commenter, stance=Stance.NEUTRAL, body="명칭이 너무 넓습니다.")
     before = Candidate.objects.get(pk=confirmed.pk).title
     log_in(client, admin)
-    response = client.post(answer_url(comment), {"answer": "명칭을 구체화합니다.", "change": "amended",
-                                                 "title": "협동로봇용 정밀 감속기(백래시 1 arcmin 이하)",
-                                                 "change_summary": ""})
+    response = client.post(
+        answer_url(comment),
+        {
+            "answer": "명칭을 구체화합니다.",
+            "change": "amended",
+            "title": "협동로봇용 정밀 감속기(백래시 1 arcmin 이하)",
+            "change_summary": "",
+        },
+    )
     assert response.status_code == 302
     candidate = Candidate.objects.get(pk=confirmed.pk)
     assert candidate.title == "협동로봇용 정밀 감속기(백래시 1 arcmin 이하)"
@@ -323,8 +368,10 @@ def test_amendment_changes_the_title_records_before_and_after_and_is_shown(clien
 def test_a_change_needs_a_summary(client, confirmed, commenter, admin, change):
     comment = comment_on(confirmed, commenter)
     log_in(client, admin)
-    response = client.post(answer_url(comment), {"answer": "답변 본문", "change": change,
-                                                 "title": Candidate.objects.get(pk=confirmed.pk).title})
+    response = client.post(
+        answer_url(comment),
+        {"answer": "답변 본문", "change": change, "title": Candidate.objects.get(pk=confirmed.pk).title},
+    )
     assert response.status_code == 400
     assert "답변 본문" in response.content.decode()
     comment.refresh_from_db()
@@ -339,10 +386,13 @@ def test_an_empty_answer_is_a_400(client, confirmed, commenter, admin):
     assert HearingComment.objects.get(pk=comment.pk).answer == ""
 
 
-@pytest.mark.parametrize(("stage", "allowed"), [(SurveyStage.HEARING, True), (SurveyStage.NATIONAL_COMMITTEE, True),
-                                                (SurveyStage.NOTICE, False)])
-def test_answers_are_allowed_in_the_hearing_and_with_the_national_committee(confirmed, commenter, admin, stage,
-                                                                            allowed):
+@pytest.mark.parametrize(
+    ("stage", "allowed"),
+    [(SurveyStage.HEARING, True), (SurveyStage.NATIONAL_COMMITTEE, True), (SurveyStage.NOTICE, False)],
+)
+def test_answers_are_allowed_in_the_hearing_and_with_the_national_committee(
+    confirmed, commenter, admin, stage, allowed
+):
     comment = comment_on(confirmed, commenter)
     Survey.objects.filter(pk=confirmed.survey_id).update(stage=stage)
     with time_machine.travel("2027-03-01 10:00 +09:00", tick=False):  # after the window
@@ -355,7 +405,11 @@ def test_answers_are_allowed_in_the_hearing_and_with_the_national_committee(conf
 
 
 def test_the_first_answer_is_mailed_once_and_an_edit_only_when_the_text_changes(
-    client, confirmed, commenter, admin, django_capture_on_commit_callbacks,
+    client,
+    confirmed,
+    commenter,
+    admin,
+    django_capture_on_commit_callbacks,
 ):
     comment = comment_on(confirmed, commenter)
     mail.outbox.clear()
@@ -403,7 +457,8 @@ def test_the_ministry_list_puts_unanswered_first_and_filters(client, open_survey
 def test_the_ministry_list_is_paginated(client, open_survey, confirmed, admin):
     author = make_user("applicant")
     HearingComment.objects.bulk_create(
-        HearingComment(candidate=confirmed, author=author, stance="for", body=f"의견 {n}") for n in range(55))
+        HearingComment(candidate=confirmed, author=author, stance="for", body=f"의견 {n}") for n in range(55)
+    )
     log_in(client, admin)
     url = reverse("review:hearing_manage", kwargs={"pk": open_survey.pk})
     assert client.get(url).content.decode().count("data-comment=") == 50

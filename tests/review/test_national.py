@@ -34,19 +34,31 @@ def agenda(open_survey, applicant, complete_answers, admin, secretary):
 
 @pytest.fixture
 def meeting(open_survey, agenda, secretary):
-    return national.meeting_create(open_survey, title="제5차 국가첨단전략산업위원회", held_on=date(2026, 3, 20),
-                                   attendees="위원장 외 20인", actor=secretary)
+    return national.meeting_create(
+        open_survey,
+        title="제5차 국가첨단전략산업위원회",
+        held_on=date(2026, 3, 20),
+        attendees="위원장 외 20인",
+        actor=secretary,
+    )
 
 
 def _resolution_data(candidate, **overrides):
     prefix = f"c{candidate.pk}-"
-    data = {"candidate": candidate.pk, f"{prefix}decision": "designate", f"{prefix}votes_for": "15",
-            f"{prefix}votes_against": "2", f"{prefix}votes_abstain": "1", f"{prefix}reason": "공급망 안보 효과가 큼"}
+    data = {
+        "candidate": candidate.pk,
+        f"{prefix}decision": "designate",
+        f"{prefix}votes_for": "15",
+        f"{prefix}votes_against": "2",
+        f"{prefix}votes_abstain": "1",
+        f"{prefix}reason": "공급망 안보 효과가 큼",
+    }
     data.update({f"{prefix}{key}": value for key, value in overrides.items()})
     return data
 
 
 # -- meetings ------------------------------------------------------------------------------------------------------
+
 
 def test_the_secretary_creates_a_meeting_in_the_national_committee_stage(client, open_survey, agenda, secretary):
     log_in(client, secretary)
@@ -75,8 +87,10 @@ def test_a_meeting_cannot_be_created_before_the_stage(client, open_survey, agend
 
 def test_a_meeting_form_with_a_bad_date_keeps_what_was_typed(client, open_survey, agenda, secretary):
     log_in(client, secretary)
-    response = client.post(reverse("review:national_meetings", kwargs={"pk": open_survey.pk}),
-                           {"title": "입력한 회의 제목", "held_on": "2026-13-45"})
+    response = client.post(
+        reverse("review:national_meetings", kwargs={"pk": open_survey.pk}),
+        {"title": "입력한 회의 제목", "held_on": "2026-13-45"},
+    )
     assert response.status_code == 400 and not NationalMeeting.objects.exists()
     html = response.content.decode()
     assert "입력한 회의 제목" in html and "is-invalid" in html
@@ -84,10 +98,17 @@ def test_a_meeting_form_with_a_bad_date_keeps_what_was_typed(client, open_survey
 
 def test_the_agenda_shows_the_confirmed_candidates_with_their_recommendation(client, meeting, agenda, secretary):
     sub = SubcommitteeMeeting.objects.create(survey=meeting.survey, field_code="ROB", updated_by=secretary)
-    SubcommitteeDecision.objects.create(candidate=agenda[0], meeting=sub, recommendation=SubcommitteeRecommendation.RECOMMEND,
-                                        rationale="추천", aggregate="4.25", decided_by=secretary)
-    unconfirmed = Candidate.objects.create(survey=meeting.survey, number="ROB-T099", title="확정되지 않은 후보",
-                                           field_code="ROB")
+    SubcommitteeDecision.objects.create(
+        candidate=agenda[0],
+        meeting=sub,
+        recommendation=SubcommitteeRecommendation.RECOMMEND,
+        rationale="추천",
+        aggregate="4.25",
+        decided_by=secretary,
+    )
+    unconfirmed = Candidate.objects.create(
+        survey=meeting.survey, number="ROB-T099", title="확정되지 않은 후보", field_code="ROB"
+    )
     log_in(client, secretary)
     html = client.get(reverse("review:national_meeting", kwargs={"pk": meeting.pk})).content.decode()
     assert html.count("data-candidate=") == 2
@@ -98,6 +119,7 @@ def test_the_agenda_shows_the_confirmed_candidates_with_their_recommendation(cli
 
 # -- resolutions -----------------------------------------------------------------------------------------------------
 
+
 def test_recording_and_changing_a_resolution_while_the_meeting_is_open(client, meeting, agenda, secretary):
     log_in(client, secretary)
     url = reverse("review:national_meeting", kwargs={"pk": meeting.pk})
@@ -105,21 +127,35 @@ def test_recording_and_changing_a_resolution_while_the_meeting_is_open(client, m
     assert response.status_code == 302
     resolution = Resolution.objects.get(meeting=meeting, candidate=agenda[0])
     assert (resolution.decision, resolution.votes_for, resolution.votes_against, resolution.votes_abstain) == (
-        Decision.DESIGNATE, 15, 2, 1)
+        Decision.DESIGNATE,
+        15,
+        2,
+        1,
+    )
 
-    response = client.post(url, _resolution_data(agenda[0], decision="defer", reason="추가 검토 필요",
-                                                 votes_for="", votes_against="", votes_abstain=""))
+    response = client.post(
+        url,
+        _resolution_data(
+            agenda[0], decision="defer", reason="추가 검토 필요", votes_for="", votes_against="", votes_abstain=""
+        ),
+    )
     assert response.status_code == 302
     resolution = Resolution.objects.get(meeting=meeting, candidate=agenda[0])
     assert (resolution.decision, resolution.reason, resolution.votes_for) == (Decision.DEFER, "추가 검토 필요", None)
     assert AuditEvent.objects.filter(action="review.resolution.recorded").count() == 2
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"reason": "   "}, "reason"), ({"votes_for": "-1"}, "votes_for"), ({"decision": "maybe"}, "decision"),
-])
-def test_a_resolution_needs_a_reason_a_decision_and_non_negative_votes(client, meeting, agenda, secretary,
-                                                                       overrides, field):
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"reason": "   "}, "reason"),
+        ({"votes_for": "-1"}, "votes_for"),
+        ({"decision": "maybe"}, "decision"),
+    ],
+)
+def test_a_resolution_needs_a_reason_a_decision_and_non_negative_votes(
+    client, meeting, agenda, secretary, overrides, field
+):
     log_in(client, secretary)
     data = _resolution_data(agenda[0], **overrides)
     data[f"c{agenda[0].pk}-votes_against"] = "7"
@@ -133,8 +169,9 @@ def test_a_resolution_needs_a_reason_a_decision_and_non_negative_votes(client, m
 
 def test_the_service_refuses_negative_votes_and_candidates_off_the_list(meeting, agenda, secretary):
     with pytest.raises(DomainError):
-        national.resolution_record(meeting, agenda[0], decision="designate", reason="사유", votes_for=-3,
-                                   actor=secretary)
+        national.resolution_record(
+            meeting, agenda[0], decision="designate", reason="사유", votes_for=-3, actor=secretary
+        )
     outsider = Candidate.objects.create(survey=meeting.survey, number="ROB-T098", title="목록 밖", field_code="ROB")
     with pytest.raises(DomainError) as error:
         national.resolution_record(meeting, outsider, decision="designate", reason="사유", actor=secretary)
@@ -143,9 +180,16 @@ def test_the_service_refuses_negative_votes_and_candidates_off_the_list(meeting,
 
 def test_the_minutes_are_editable_while_open(client, meeting, secretary):
     log_in(client, secretary)
-    response = client.post(reverse("review:national_meeting", kwargs={"pk": meeting.pk}), {
-        "form": "record", "title": meeting.title, "held_on": "2026-03-20", "attendees": "위원 21인",
-        "minutes": "1. 심의 안건 보고"})
+    response = client.post(
+        reverse("review:national_meeting", kwargs={"pk": meeting.pk}),
+        {
+            "form": "record",
+            "title": meeting.title,
+            "held_on": "2026-03-20",
+            "attendees": "위원 21인",
+            "minutes": "1. 심의 안건 보고",
+        },
+    )
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert (meeting.attendees, meeting.minutes) == ("위원 21인", "1. 심의 안건 보고")
@@ -153,6 +197,7 @@ def test_the_minutes_are_editable_while_open(client, meeting, secretary):
 
 
 # -- closing and immutability ----------------------------------------------------------------------------------------
+
 
 def test_closing_fixes_the_meeting_and_its_resolutions(client, meeting, agenda, secretary):
     resolution = national.resolution_record(meeting, agenda[0], decision="designate", reason="지정", actor=secretary)
@@ -212,6 +257,7 @@ def test_the_database_refuses_to_change_or_delete_a_closed_meetings_resolution(m
 
 # -- corrections -----------------------------------------------------------------------------------------------------
 
+
 def test_a_correction_needs_a_closed_meeting(meeting, agenda, secretary):
     resolution = national.resolution_record(meeting, agenda[0], decision="designate", reason="지정", actor=secretary)
     with pytest.raises(DomainError) as error:
@@ -229,8 +275,9 @@ def test_a_correction_is_a_new_resolution_and_the_original_is_marked(client, ope
     response = client.post(url, {"decision": "reject", "reason": "  "})
     assert response.status_code == 400 and not Resolution.objects.filter(corrects=original).exists()
 
-    response = client.post(url, {"decision": "reject", "reason": "표결 집계 오류 정정", "votes_for": "3",
-                                 "votes_against": "14"})
+    response = client.post(
+        url, {"decision": "reject", "reason": "표결 집계 오류 정정", "votes_for": "3", "votes_against": "14"}
+    )
     assert response.status_code == 302
     correction = Resolution.objects.get(corrects=original)
     assert (correction.decision, correction.meeting, correction.candidate) == (Decision.REJECT, meeting, agenda[0])
@@ -255,11 +302,13 @@ def test_a_correction_is_a_new_resolution_and_the_original_is_marked(client, ope
 
 # -- query counts ----------------------------------------------------------------------------------------------------
 
+
 def _grow(survey, secretary, size):
     made = []
     for index in range(Candidate.objects.filter(survey=survey).count(), size):
-        candidate = Candidate.objects.create(survey=survey, number=f"ROB-T{index + 100}", title=f"후보 {index}",
-                                             field_code="ROB")
+        candidate = Candidate.objects.create(
+            survey=survey, number=f"ROB-T{index + 100}", title=f"후보 {index}", field_code="ROB"
+        )
         made.append(candidate)
     confirm(survey, made, secretary)
     return made
@@ -298,8 +347,9 @@ def test_the_meeting_list_does_not_grow_with_meetings(client, open_survey, secre
 
     def grow(size):
         for index in range(NationalMeeting.objects.count(), size):
-            national.meeting_create(open_survey, title=f"제{index + 1}차 위원회", held_on=date(2026, 3, 1 + index),
-                                    actor=secretary)
+            national.meeting_create(
+                open_survey, title=f"제{index + 1}차 위원회", held_on=date(2026, 3, 1 + index), actor=secretary
+            )
         client.get(url)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).content.decode().count("data-meeting=") == size

@@ -104,10 +104,12 @@ def people(result, admin, panel):
     make_application(result.application.survey, make_user("applicant"), candidate=merged)
     names = ["평가했던위원", "사양했던위원", "병합후보위원", "상피위원", "소속위원", "자유위원", "새위원"]
     people = {name: add_reviewer(panel, name=name) for name in names}
-    Assignment.objects.create(candidate=candidate, reviewer=people["평가했던위원"], pseudonym="A", status="submitted",
-                              assigned_by=admin)
-    Assignment.objects.create(candidate=candidate, reviewer=people["사양했던위원"], pseudonym="B", status="declined",
-                              assigned_by=admin)
+    Assignment.objects.create(
+        candidate=candidate, reviewer=people["평가했던위원"], pseudonym="A", status="submitted", assigned_by=admin
+    )
+    Assignment.objects.create(
+        candidate=candidate, reviewer=people["사양했던위원"], pseudonym="B", status="declined", assigned_by=admin
+    )
     Assignment.objects.create(candidate=merged, reviewer=people["병합후보위원"], pseudonym="A", assigned_by=admin)
     ReviewerConflict.objects.create(reviewer=people["상피위원"], organization=result.application.organization)
     profile = people["소속위원"].reviewer_profile
@@ -156,8 +158,9 @@ def test_the_admin_routes_and_decides_through_the_page(client, objection, people
     assert (objection.status, objection.outcome, objection.decided_by) == ("decided", "upheld", admin)
 
 
-def test_the_outcome_is_mailed_to_the_applicant_once(objection, admin, applicant, django_capture_on_commit_callbacks,
-                                                    mailoutbox):
+def test_the_outcome_is_mailed_to_the_applicant_once(
+    objection, admin, applicant, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
         service.objection_decide(objection, outcome="dismissed", reason="근거 부족", actor=admin)
     with pytest.raises(DomainError):
@@ -228,9 +231,14 @@ def _objections(survey, admin, reviewer, size):
     while Objection.objects.count() < size:
         other = make_user("applicant")
         application = make_application(survey, other, status="submitted")
-        result = Result.objects.create(application=application, notice=Result.objects.first().notice,
-                                       outcome="not_selected", reason="접수 반려", published_at=datetime.now(KST),
-                                       objection_until=datetime.now(KST) + timedelta(days=3))
+        result = Result.objects.create(
+            application=application,
+            notice=Result.objects.first().notice,
+            outcome="not_selected",
+            reason="접수 반려",
+            published_at=datetime.now(KST),
+            objection_until=datetime.now(KST) + timedelta(days=3),
+        )
         objection = service.objection_lodge(result, ground="fact", body="이의", actor=other)
         service.objection_route(objection, reviewers=[reviewer], actor=admin)
 
@@ -265,10 +273,16 @@ def test_the_admin_list_does_not_grow_with_objections(client, result, admin, pan
 
 # -- nobody left to route to ------------------------------------------------------------------
 
+
 def test_routing_with_every_reviewer_used_says_so_and_links_to_the_panel(client, objection, admin, panel):
     reviewer = add_reviewer(panel, name="평가했던위원")
-    Assignment.objects.create(candidate=objection.result.application.candidate, reviewer=reviewer, pseudonym="A",
-                              status="submitted", assigned_by=admin)
+    Assignment.objects.create(
+        candidate=objection.result.application.candidate,
+        reviewer=reviewer,
+        pseudonym="A",
+        status="submitted",
+        assigned_by=admin,
+    )
     assert service.objection_reviewers(objection) == []
     with pytest.raises(DomainError) as error:
         service.objection_route(objection, reviewers=[reviewer], actor=admin)
@@ -290,8 +304,14 @@ def test_routing_with_every_reviewer_used_says_so_and_links_to_the_panel(client,
 
 # -- the follow-up of an upheld objection -------------------------------------------------------
 
+
 def test_an_upheld_objection_goes_to_re_review_then_the_national_committee(
-    client, objection, admin, applicant, django_capture_on_commit_callbacks, mailoutbox,
+    client,
+    objection,
+    admin,
+    applicant,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
 ):
     from review.enums import ObjectionFollowUp
 
@@ -302,8 +322,9 @@ def test_an_upheld_objection_goes_to_re_review_then_the_national_committee(
     assert list(objection.steps.values_list("state", flat=True)) == ["re_review"]
     # the committee cannot be skipped to
     with pytest.raises(DomainError):
-        service.objection_follow_up(objection, to=ObjectionFollowUp.CONCLUDED, note="바로 종결", decision="designate",
-                                    actor=admin)
+        service.objection_follow_up(
+            objection, to=ObjectionFollowUp.CONCLUDED, note="바로 종결", decision="designate", actor=admin
+        )
     log_in(client, admin)
     url = reverse("review:objection_manage", kwargs={"pk": objection.pk})
     assert client.post(url, {"action": "follow_up", "note": ""}).status_code == 400
@@ -323,8 +344,9 @@ def test_an_upheld_objection_goes_to_re_review_then_the_national_committee(
     events = AuditEvent.objects.for_object(objection).filter(action="review.objection.follow_up")
     assert [e.after["follow_up"] for e in events.order_by("pk")] == ["re_review", "re_deliberation", "concluded"]
     with pytest.raises(DomainError):  # nothing after the committee's decision
-        service.objection_follow_up(objection, to=ObjectionFollowUp.CONCLUDED, note="다시", decision="reject",
-                                    actor=admin)
+        service.objection_follow_up(
+            objection, to=ObjectionFollowUp.CONCLUDED, note="다시", decision="reject", actor=admin
+        )
     # shown on the objection, to the ministry and to the applicant, and mailed at each step
     admin_page = client.get(url).content.decode()
     assert "국가첨단전략산업위원회 재심의 완료" in admin_page and "재심의 결과 지정 의결" in admin_page
@@ -348,6 +370,7 @@ def test_a_dismissed_objection_has_no_follow_up(objection, admin):
 
 
 # -- labels ---------------------------------------------------------------------------------
+
 
 def test_objection_status_labels_are_states_in_korean(client, objection, admin):
     from django.utils import translation

@@ -35,8 +35,14 @@ def published(open_survey, applicant, complete_answers, admin, secretary):
     second = accepted_candidate(open_survey, applicant, complete_answers, admin, title=SECOND)
     notice = designated_notice(open_survey, [first, second], secretary=secretary, admin=admin)
     item = notice.items.get(candidate=second)
-    notices.notice_item_update(item, title=SECOND, scope=SECRET_SCOPE, specification=SECRET_SPEC,
-                               sensitive=["scope", "specification"], actor=admin)
+    notices.notice_item_update(
+        item,
+        title=SECOND,
+        scope=SECRET_SCOPE,
+        specification=SECRET_SPEC,
+        sensitive=["scope", "specification"],
+        actor=admin,
+    )
     return notices.notice_publish(notice, actor=admin)
 
 

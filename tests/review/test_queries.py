@@ -24,8 +24,9 @@ def grow(open_survey, admin, panel):
 
     def _grow(size: int):
         for index in range(Candidate.objects.filter(survey=open_survey).count(), size):
-            candidate = Candidate.objects.create(survey=open_survey, number=f"ROB-T{index + 1:03d}",
-                                                 title=f"후보 기술 {index + 1}", field_code="ROB")
+            candidate = Candidate.objects.create(
+                survey=open_survey, number=f"ROB-T{index + 1:03d}", title=f"후보 기술 {index + 1}", field_code="ROB"
+            )
             first, second, third = (assign(candidate, person, admin) for person in people)
             if index % 2:
                 submit_review(first, scores=full_scores(open_survey, 1 + index % 5))
@@ -33,8 +34,13 @@ def grow(open_survey, admin, panel):
                 accept(first)
             submit_review(second, scores=full_scores(open_survey, 5 - index % 3))
             if index % 3 == 0:
-                reviewing.review_save(accept(third), reviewer=third.reviewer, scores=full_scores(open_survey, "2"),
-                                      justifications=justifications(open_survey), recommendation="")
+                reviewing.review_save(
+                    accept(third),
+                    reviewer=third.reviewer,
+                    scores=full_scores(open_survey, "2"),
+                    justifications=justifications(open_survey),
+                    recommendation="",
+                )
         return people
 
     return _grow

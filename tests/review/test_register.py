@@ -27,8 +27,14 @@ def published(open_survey, applicant, complete_answers, admin, secretary):
     second = accepted_candidate(open_survey, applicant, complete_answers, admin, title=SECOND)
     notice = designated_notice(open_survey, [first, second], secretary=secretary, admin=admin)
     item = notice.items.get(candidate=second)
-    notices.notice_item_update(item, title=SECOND, scope=SECRET_SCOPE, specification=SECRET_SPEC,
-                               sensitive=["scope", "specification"], actor=admin)
+    notices.notice_item_update(
+        item,
+        title=SECOND,
+        scope=SECRET_SCOPE,
+        specification=SECRET_SPEC,
+        sensitive=["scope", "specification"],
+        actor=admin,
+    )
     return notices.notice_publish(notice, actor=admin)
 
 
@@ -44,6 +50,7 @@ def _secrets_absent(text: str):
 
 # -- the notice page and its PDF -------------------------------------------------------------------------------------
 
+
 def test_the_public_notice_page_redacts_the_sensitive_parts(client, published, complete_answers):
     log_in(client, None)
     html = _html(client, reverse("review:notice_public", kwargs={"pk": published.pk}))
@@ -56,8 +63,13 @@ def test_the_public_notice_page_redacts_the_sensitive_parts(client, published, c
 
 
 def test_a_draft_notice_is_not_public(client, open_survey, admin):
-    draft = Notice.objects.create(survey=open_survey, number="산업통상자원부 고시 제2026-99호", title="초안",
-                                  effective_on=date(2026, 4, 1), created_by=admin)
+    draft = Notice.objects.create(
+        survey=open_survey,
+        number="산업통상자원부 고시 제2026-99호",
+        title="초안",
+        effective_on=date(2026, 4, 1),
+        created_by=admin,
+    )
     for user in (None, admin):
         log_in(client, user)
         assert client.get(reverse("review:notice_public", kwargs={"pk": draft.pk})).status_code == 404
@@ -78,6 +90,7 @@ def test_the_pdf_downloads_once_rendered_and_is_redacted(client, published):
 
 # -- the register ----------------------------------------------------------------------------------------------------
 
+
 def test_the_register_lists_entries_with_their_notice_and_redacts(client, published, complete_answers):
     html = _html(client, reverse("review:register"))
     assert html.count("data-entry=") == 2
@@ -86,13 +99,16 @@ def test_the_register_lists_entries_with_their_notice_and_redacts(client, publis
     assert reverse("review:notice_public", kwargs={"pk": published.pk}) in html
 
 
-@pytest.mark.parametrize("q, expected", [
-    ("측위", [SECOND]),                      # the title
-    ("-ROB-02", [SECOND]),                   # the register number
-    ("반복정밀도", ["협동로봇용 고정밀 감속기"]),  # a public scope
-    ("기밀 범위", []),                        # a redacted scope is never searched
-    ("토크 밀도 77", []),                     # nor a redacted specification
-])
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("측위", [SECOND]),  # the title
+        ("-ROB-02", [SECOND]),  # the register number
+        ("반복정밀도", ["협동로봇용 고정밀 감속기"]),  # a public scope
+        ("기밀 범위", []),  # a redacted scope is never searched
+        ("토크 밀도 77", []),  # nor a redacted specification
+    ],
+)
 def test_register_search_never_looks_inside_redacted_parts(client, published, q, expected):
     html = _html(client, reverse("review:register"), q=q)
     shown = {e.title for e in RegisterEntry.objects.all() if f'data-entry="{e.number}"' in html}
@@ -154,12 +170,25 @@ def test_the_cached_register_follows_every_change_and_each_query(client, open_su
 
 # -- an entry and its history ----------------------------------------------------------------------------------------
 
+
 def test_an_entry_shows_its_history_with_redacted_snapshots(client, open_survey, published, admin):
     entry = RegisterEntry.objects.get(title=SECOND)
-    later = notices.notice_draft(open_survey, number="산업통상자원부 고시 제2026-31호", title="변경 고시",
-                                 effective_on=date(2026, 6, 1), actor=admin)
-    notices.notice_item_amend(later, entry=entry, title=SECOND, scope="공개로 바뀐 범위", specification=SECRET_SPEC,
-                              sensitive=["specification"], actor=admin)
+    later = notices.notice_draft(
+        open_survey,
+        number="산업통상자원부 고시 제2026-31호",
+        title="변경 고시",
+        effective_on=date(2026, 6, 1),
+        actor=admin,
+    )
+    notices.notice_item_amend(
+        later,
+        entry=entry,
+        title=SECOND,
+        scope="공개로 바뀐 범위",
+        specification=SECRET_SPEC,
+        sensitive=["specification"],
+        actor=admin,
+    )
     notices.notice_publish(later, actor=admin)
     html = _html(client, reverse("review:register_entry", kwargs={"pk": entry.pk}))
     assert html.count("data-event=") == 2
@@ -167,7 +196,7 @@ def test_an_entry_shows_its_history_with_redacted_snapshots(client, open_survey,
     for notice in (published, later):
         assert reverse("review:notice_public", kwargs={"pk": notice.pk}) in html and notice.number in html
     assert "공개로 바뀐 범위" in html  # the amendment made the scope public
-    _secrets_absent(html)            # the first snapshot's scope stays withheld
+    _secrets_absent(html)  # the first snapshot's scope stays withheld
     assert html.count('data-redacted="scope"') == 1 and html.count('data-redacted="specification"') == 3
 
 

@@ -7,9 +7,9 @@ from django.core import mail
 
 from portal.models import OutboundMail
 from review.models import Assignment
+from review.services import reviewing
 from review.services.reminders import overdue_reminders_send
 from review.tasks import overdue_review_reminders
-from review.services import reviewing
 from tests.review.helpers import assign, submit_review
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,9 @@ def test_each_overdue_review_is_reminded_once(assignments, reviewers, django_cap
     assert assignments[0].candidate.number in body and "2026-12-09" in body
 
 
-def test_submitted_declined_and_undated_reviews_are_left_alone(assignments, reviewers, django_capture_on_commit_callbacks):
+def test_submitted_declined_and_undated_reviews_are_left_alone(
+    assignments, reviewers, django_capture_on_commit_callbacks
+):
     submit_review(assignments[0])
     reviewing.decline(assignments[2], reviewer=reviewers[2], reason="일정")
     Assignment.objects.filter(pk=assignments[1].pk).update(due_on=None)
@@ -61,8 +63,13 @@ def test_the_beat_task_runs_the_service(assignments, reviewers, django_capture_o
 
 # -- before the due date -------------------------------------------------------------------
 
+
 def test_reviewers_are_reminded_before_the_due_date_once_per_window(
-    candidate, admin, reviewers, open_survey, django_capture_on_commit_callbacks,
+    candidate,
+    admin,
+    reviewers,
+    open_survey,
+    django_capture_on_commit_callbacks,
 ):
     from review.services.reminders import due_reminders_send
 
@@ -92,7 +99,12 @@ def test_reviewers_are_reminded_before_the_due_date_once_per_window(
 
 
 def test_one_due_reminder_lists_all_of_a_reviewers_open_reviews(
-    open_survey, applicant, complete_answers, admin, reviewers, django_capture_on_commit_callbacks,
+    open_survey,
+    applicant,
+    complete_answers,
+    admin,
+    reviewers,
+    django_capture_on_commit_callbacks,
 ):
     from review.services.reminders import due_reminders_send
     from tests.review.helpers import accepted_candidate

@@ -15,7 +15,14 @@ from surveys.services.intake import candidate_merge
 from tests.factories import make_user
 from tests.review.helpers import log_in, organization_of
 from tests.review.results_helpers import (
-    KST, PUBLISHED_AT, make_application, make_candidate, make_meeting, make_notice, published_result, resolve,
+    KST,
+    PUBLISHED_AT,
+    make_application,
+    make_candidate,
+    make_meeting,
+    make_notice,
+    published_result,
+    resolve,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +59,9 @@ def test_each_resolution_gives_its_outcome_and_reason(open_survey, applicant, ad
     assert AuditEvent.objects.filter(action="review.result.published").count() == 3
 
 
-def test_a_merged_candidate_takes_the_outcome_of_the_one_it_was_merged_into(open_survey, applicant, admin, meeting,
-                                                                          notice):
+def test_a_merged_candidate_takes_the_outcome_of_the_one_it_was_merged_into(
+    open_survey, applicant, admin, meeting, notice
+):
     target = make_candidate(open_survey, 1)
     source = make_candidate(open_survey, 2, merged_into=target)
     still_pointing = make_application(open_survey, applicant, candidate=source)
@@ -94,11 +102,17 @@ def test_a_later_meeting_replaces_an_earlier_deferral(open_survey, applicant, ad
 def test_without_a_resolution_the_application_was_not_selected_with_a_reason(open_survey, applicant, admin, notice):
     with_decision = make_candidate(open_survey, 1)
     sub = SubcommitteeMeeting.objects.create(survey=open_survey, field_code="ROB", updated_by=admin)
-    SubcommitteeDecision.objects.create(candidate=with_decision, meeting=sub, recommendation="not_recommend",
-                                        rationale="분과위원회: 국내 기술수준이 이미 높음", decided_by=admin)
+    SubcommitteeDecision.objects.create(
+        candidate=with_decision,
+        meeting=sub,
+        recommendation="not_recommend",
+        rationale="분과위원회: 국내 기술수준이 이미 높음",
+        decided_by=admin,
+    )
     removed = make_candidate(open_survey, 2)
-    confirmation = CommitteeConfirmation.objects.create(survey=open_survey, held_on=PUBLISHED_AT.date(),
-                                                        minutes="회의록", confirmed_by=admin)
+    confirmation = CommitteeConfirmation.objects.create(
+        survey=open_survey, held_on=PUBLISHED_AT.date(), minutes="회의록", confirmed_by=admin
+    )
     ConfirmedCandidate.objects.create(confirmation=confirmation, candidate=removed, removed_at=PUBLISHED_AT)
     bare = make_candidate(open_survey, 3)
     apps = {
@@ -142,7 +156,8 @@ def test_the_objection_window_ends_at_the_end_of_the_day_in_korea(open_survey, a
 
 
 def test_results_are_created_and_mailed_once_even_when_published_twice(
-        open_survey, applicant, admin, meeting, notice, django_capture_on_commit_callbacks, mailoutbox):
+    open_survey, applicant, admin, meeting, notice, django_capture_on_commit_callbacks, mailoutbox
+):
     colleague = make_user("applicant", organization=organization_of(applicant))
     make_user("applicant", organization=organization_of(applicant), is_active=False)
     candidate = make_candidate(open_survey, 1)
@@ -165,8 +180,7 @@ def test_results_are_created_and_mailed_once_even_when_published_twice(
     assert "산업통상자원부 고시 제2026-17호" in mine.body
 
 
-def test_the_applicant_sees_the_result_and_the_objection_window(client, open_survey, applicant, admin,
-                                                                time_machine):
+def test_the_applicant_sees_the_result_and_the_objection_window(client, open_survey, applicant, admin, time_machine):
     time_machine.move_to(PUBLISHED_AT + timedelta(days=2), tick=False)
     result = published_result(open_survey, applicant, admin)
     log_in(client, applicant)
@@ -216,17 +230,25 @@ def test_the_applicant_dashboard_shows_results_without_more_queries(client, open
 
 # -- the applicant's evaluation summary --------------------------------------------------------
 
+
 def _reviewed(candidate, admin, reviewers):
     """Three submitted reviews with distinct scores and texts; reviewer 3's text sorts first."""
     from tests.review.helpers import assign, submit_review
 
     survey = candidate.survey
     numbers = list(survey.criteria.order_by("number").values_list("number", flat=True))
-    plan = {reviewers[0]: ("5", "평가위원 김의 근거"), reviewers[1]: ("4", "평가위원 이의 근거"),
-            reviewers[2]: ("2", "가장 먼저 정렬되는 근거")}
+    plan = {
+        reviewers[0]: ("5", "평가위원 김의 근거"),
+        reviewers[1]: ("4", "평가위원 이의 근거"),
+        reviewers[2]: ("2", "가장 먼저 정렬되는 근거"),
+    }
     for reviewer, (score, text) in plan.items():
-        submit_review(assign(candidate, reviewer, admin), scores={str(n): score for n in numbers},
-                      texts={str(n): f"{text} {n}" for n in numbers}, comment=f"종합: {text}")
+        submit_review(
+            assign(candidate, reviewer, admin),
+            scores={str(n): score for n in numbers},
+            texts={str(n): f"{text} {n}" for n in numbers},
+            comment=f"종합: {text}",
+        )
     return numbers
 
 
@@ -235,7 +257,13 @@ def _evaluation_url(application):
 
 
 def test_the_evaluation_summary_shows_means_and_comments_without_names_after_the_results(
-    client, open_survey, candidate, applicant, admin, reviewers, django_capture_on_commit_callbacks,
+    client,
+    open_survey,
+    candidate,
+    applicant,
+    admin,
+    reviewers,
+    django_capture_on_commit_callbacks,
 ):
     application = candidate.applications.get()
     numbers = _reviewed(candidate, admin, reviewers)
@@ -267,7 +295,12 @@ def test_the_evaluation_summary_shows_means_and_comments_without_names_after_the
 
 
 def test_the_evaluation_summary_leaves_out_reviews_not_submitted(
-    client, open_survey, candidate, applicant, admin, reviewers,
+    client,
+    open_survey,
+    candidate,
+    applicant,
+    admin,
+    reviewers,
 ):
     from review.services import reviewing
     from tests.review.helpers import accept, assign, full_scores, justifications
@@ -278,9 +311,15 @@ def test_the_evaluation_summary_leaves_out_reviews_not_submitted(
 
     ReviewerProfile.objects.create(user=extra, organization_name="기관")
     draft = accept(assign(candidate, extra, admin))
-    reviewing.review_save(draft, reviewer=extra, scores=full_scores(open_survey, "1"),
-                          justifications=justifications(open_survey, "초안 근거"), recommendation="", comment="",
-                          submit=False)
+    reviewing.review_save(
+        draft,
+        reviewer=extra,
+        scores=full_scores(open_survey, "1"),
+        justifications=justifications(open_survey, "초안 근거"),
+        recommendation="",
+        comment="",
+        submit=False,
+    )
     resolve(make_meeting(open_survey, admin), candidate, "designate", "지정", admin)
     service.results_publish(make_notice(open_survey, admin), actor=admin)
     log_in(client, applicant)

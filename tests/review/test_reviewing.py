@@ -55,6 +55,7 @@ def _post(client, assignment, scores, texts, *, recommendation="", comment="", a
 
 # -- locked until pledge and declaration ---------------------------------------------------
 
+
 def test_before_pledge_and_declaration_only_the_number_and_field_show(client, open_survey, candidate, mine, reviewers):
     reviewer = reviewers[0]
     field_name = Field.objects.get(code="ROB").display_name
@@ -71,15 +72,18 @@ def test_before_pledge_and_declaration_only_the_number_and_field_show(client, op
     # the PDF and the attachments stay shut as well
     assert client.get(reverse("review:review_pdf", kwargs={"pk": mine.pk})).status_code == 404
 
-    response = client.post(reverse("review:pledge", kwargs={"pk": open_survey.pk}),
-                           {"signed_name": "다른 이름", "agree": "on"})
+    response = client.post(
+        reverse("review:pledge", kwargs={"pk": open_survey.pk}), {"signed_name": "다른 이름", "agree": "on"}
+    )
     assert response.status_code == 400
     assert not Pledge.objects.filter(reviewer=reviewer).exists()
-    response = client.post(reverse("review:pledge", kwargs={"pk": open_survey.pk}),
-                           {"signed_name": reviewer.name})  # the box is not ticked
+    response = client.post(
+        reverse("review:pledge", kwargs={"pk": open_survey.pk}), {"signed_name": reviewer.name}
+    )  # the box is not ticked
     assert response.status_code == 400
-    response = client.post(reverse("review:pledge", kwargs={"pk": open_survey.pk}),
-                           {"signed_name": f" {reviewer.name} ", "agree": "on"})
+    response = client.post(
+        reverse("review:pledge", kwargs={"pk": open_survey.pk}), {"signed_name": f" {reviewer.name} ", "agree": "on"}
+    )
     assert response.status_code == 302
     assert Pledge.objects.get(reviewer=reviewer, survey=open_survey).signed_name == reviewer.name
 
@@ -116,10 +120,16 @@ def test_declaring_needs_the_pledge_first(candidate, mine, reviewers):
 
 # -- the scale ------------------------------------------------------------------------------
 
+
 def _save(assignment, **scores):
     survey = assignment.candidate.survey
-    return reviewing.review_save(assignment, reviewer=assignment.reviewer, scores=full_scores(survey, **scores),
-                                 justifications=justifications(survey), recommendation="")
+    return reviewing.review_save(
+        assignment,
+        reviewer=assignment.reviewer,
+        scores=full_scores(survey, **scores),
+        justifications=justifications(survey),
+        recommendation="",
+    )
 
 
 @pytest.mark.parametrize("score", ["0", "6", "2.5", "4.25", "-1", "abc", "nan", "Infinity"])
@@ -159,6 +169,7 @@ def test_a_wider_scale_is_enforced(open_survey, mine):
 
 
 # -- draft, then submit -------------------------------------------------------------------------
+
 
 def test_a_draft_is_saved_then_submitted(client, open_survey, mine):
     accept(mine)
@@ -204,12 +215,24 @@ def test_submitting_needs_every_score_every_justification_and_a_recommendation(o
     ]
     for scores, texts, recommendation in cases:
         with pytest.raises(DomainError) as caught:
-            reviewing.review_save(accepted, reviewer=mine.reviewer, scores=scores, justifications=texts,
-                                  recommendation=recommendation, submit=True)
+            reviewing.review_save(
+                accepted,
+                reviewer=mine.reviewer,
+                scores=scores,
+                justifications=texts,
+                recommendation=recommendation,
+                submit=True,
+            )
         assert caught.value.code == "incomplete"
     with pytest.raises(DomainError):
-        reviewing.review_save(accepted, reviewer=mine.reviewer, scores=full_scores(survey),
-                              justifications=justifications(survey), recommendation="maybe", submit=True)
+        reviewing.review_save(
+            accepted,
+            reviewer=mine.reviewer,
+            scores=full_scores(survey),
+            justifications=justifications(survey),
+            recommendation="maybe",
+            submit=True,
+        )
     mine.refresh_from_db()
     assert mine.status == AssignmentStatus.ACCEPTED
     assert not Review.objects.filter(assignment=mine, submitted_at__isnull=False).exists()
@@ -217,22 +240,40 @@ def test_submitting_needs_every_score_every_justification_and_a_recommendation(o
 
 def test_scoring_needs_the_declaration(open_survey, mine):
     with pytest.raises(DomainError) as caught:
-        reviewing.review_save(mine, reviewer=mine.reviewer, scores=full_scores(open_survey),
-                              justifications=justifications(open_survey), recommendation="recommend")
+        reviewing.review_save(
+            mine,
+            reviewer=mine.reviewer,
+            scores=full_scores(open_survey),
+            justifications=justifications(open_survey),
+            recommendation="recommend",
+        )
     assert caught.value.code == "state"
 
 
 # -- others' reviews ----------------------------------------------------------------------------
 
+
 def test_others_reviews_are_hidden_until_one_submits_and_then_shown(
-    client, open_survey, candidate, admin, mine, reviewers, panel,
+    client,
+    open_survey,
+    candidate,
+    admin,
+    mine,
+    reviewers,
+    panel,
 ):
     other = assign(candidate, reviewers[1], admin)
-    submit_review(other, texts=justifications(open_survey, OTHER_TEXT), recommendation="not_recommend",
-                  comment="B의 총평")
+    submit_review(
+        other, texts=justifications(open_survey, OTHER_TEXT), recommendation="not_recommend", comment="B의 총평"
+    )
     drafting = accept(assign(candidate, reviewers[2], admin))
-    reviewing.review_save(drafting, reviewer=reviewers[2], scores=full_scores(open_survey, "1"),
-                          justifications=justifications(open_survey, "C의 초안"), recommendation="")
+    reviewing.review_save(
+        drafting,
+        reviewer=reviewers[2],
+        scores=full_scores(open_survey, "1"),
+        justifications=justifications(open_survey, "C의 초안"),
+        recommendation="",
+    )
     accept(mine)
     log_in(client, reviewers[0])
 
@@ -254,14 +295,25 @@ def test_a_submitted_review_never_changes(client, open_survey, mine):
     review = submit_review(mine, scores=full_scores(open_survey, "4"), texts=justifications(open_survey, "최종"))
     before = (review.scores, review.justifications, review.recommendation, review.submitted_at)
     with pytest.raises(DomainError) as caught:
-        reviewing.review_save(Assignment.objects.get(pk=mine.pk), reviewer=mine.reviewer,
-                              scores=full_scores(open_survey, "1"), justifications=justifications(open_survey, "변경"),
-                              recommendation="not_recommend", submit=True)
+        reviewing.review_save(
+            Assignment.objects.get(pk=mine.pk),
+            reviewer=mine.reviewer,
+            scores=full_scores(open_survey, "1"),
+            justifications=justifications(open_survey, "변경"),
+            recommendation="not_recommend",
+            submit=True,
+        )
     assert caught.value.code == "submitted"
 
     log_in(client, mine.reviewer)
-    response = _post(client, mine, full_scores(open_survey, "1"), justifications(open_survey, "변경"),
-                     recommendation="not_recommend", action="submit")
+    response = _post(
+        client,
+        mine,
+        full_scores(open_survey, "1"),
+        justifications(open_survey, "변경"),
+        recommendation="not_recommend",
+        action="submit",
+    )
     assert response.status_code in (200, 400)
     assert 'name="action"' not in response.content.decode()
     review.refresh_from_db()
@@ -272,13 +324,16 @@ def test_a_submitted_review_never_changes(client, open_survey, mine):
 def test_an_incomplete_submission_is_a_400_that_keeps_the_text(client, mine, reviewers):
     accept(mine)
     log_in(client, reviewers[0])
-    response = client.post(_url(mine), {"score_1": "4", "justification_1": "국내 유일의 양산 검증 사례", "action": "submit"})
+    response = client.post(
+        _url(mine), {"score_1": "4", "justification_1": "국내 유일의 양산 검증 사례", "action": "submit"}
+    )
     assert response.status_code == 400
     assert "국내 유일의 양산 검증 사례" in response.content.decode()
     assert not Review.objects.filter(assignment=mine, submitted_at__isnull=False).exists()
 
 
 # -- the pledge's signature ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("typed", ["이도현", "이 도현", " 이도현  교수 ", "이도현교수", "이도현 교수님"])
 def test_pledge_accepts_the_name_without_its_title_or_spaces(open_survey, panel, typed):
@@ -307,7 +362,8 @@ def test_pledge_page_signs_with_the_plain_name(client, open_survey, panel, candi
     reviewer = add_reviewer(panel, name="이도현 교수")
     assign(candidate, reviewer, admin)
     log_in(client, reviewer)
-    response = client.post(reverse("review:pledge", kwargs={"pk": open_survey.pk}),
-                           {"signed_name": "이도현", "agree": "on"})
+    response = client.post(
+        reverse("review:pledge", kwargs={"pk": open_survey.pk}), {"signed_name": "이도현", "agree": "on"}
+    )
     assert response.status_code == 302
     assert Pledge.objects.get(reviewer=reviewer, survey=open_survey).signed_name == "이도현"

@@ -33,7 +33,9 @@ def _review_stage(survey):
 
 
 def _candidate(survey, number, field_code="ROB", title=None):
-    return Candidate.objects.create(survey=survey, number=number, title=title or f"기술 {number}", field_code=field_code)
+    return Candidate.objects.create(
+        survey=survey, number=number, title=title or f"기술 {number}", field_code=field_code
+    )
 
 
 def _scored(survey, admin, reviewers, number, values, **kwargs):
@@ -48,8 +50,9 @@ def _stored(candidate) -> CandidateScore:
 
 
 def _meeting(survey, secretary):
-    committee.meeting_save(survey, field_code="ROB", held_on=timezone.localdate(), attendees="분과위원",
-                           minutes="회의록", actor=secretary)
+    committee.meeting_save(
+        survey, field_code="ROB", held_on=timezone.localdate(), attendees="분과위원", minutes="회의록", actor=secretary
+    )
 
 
 def _field_url(survey, **query):
@@ -58,6 +61,7 @@ def _field_url(survey, **query):
 
 
 # kept in step -----------------------------------------------------------------------------------------------
+
 
 def test_each_submitted_review_updates_the_stored_score_to_the_explained_aggregate(open_survey, admin, five):
     candidate = _candidate(open_survey, "ROB-T001")
@@ -77,13 +81,20 @@ def test_each_submitted_review_updates_the_stored_score_to_the_explained_aggrega
 def test_a_draft_review_leaves_the_stored_score_alone(open_survey, admin, five):
     candidate = _scored(open_survey, admin, five[:1], "ROB-T001", [4])
     assignment = accept(assign(candidate, five[1], admin))
-    reviewing.review_save(assignment, reviewer=five[1], scores=full_scores(open_survey, 1),
-                          justifications=justifications(open_survey), recommendation="recommend", submit=False)
+    reviewing.review_save(
+        assignment,
+        reviewer=five[1],
+        scores=full_scores(open_survey, 1),
+        justifications=justifications(open_survey),
+        recommendation="recommend",
+        submit=False,
+    )
     assert (_stored(candidate).reviews, _stored(candidate).value) == (1, Decimal("4.00"))
 
 
-def test_a_new_plan_or_weight_recomputes_the_scores_before_the_ranking_is_read(client, secretary, open_survey, admin,
-                                                                               five):
+def test_a_new_plan_or_weight_recomputes_the_scores_before_the_ranking_is_read(
+    client, secretary, open_survey, admin, five
+):
     _review_stage(open_survey)
     candidate = _scored(open_survey, admin, five, "ROB-T001", [5, 1, 1, 1, 1])
     assert _stored(candidate).value == Decimal("1.00")  # trimmed mean of 1, 1, 1
@@ -124,8 +135,14 @@ def test_two_reviews_submitted_at_once_are_both_in_the_stored_score(open_survey,
     first, second = (accept(assign(candidate, reviewer, admin)) for reviewer in five[:2])
 
     def submit(assignment, value):
-        reviewing.review_save(assignment, reviewer=assignment.reviewer, scores=full_scores(open_survey, value),
-                              justifications=justifications(open_survey), recommendation="recommend", submit=True)
+        reviewing.review_save(
+            assignment,
+            reviewer=assignment.reviewer,
+            scores=full_scores(open_survey, value),
+            justifications=justifications(open_survey),
+            recommendation="recommend",
+            submit=True,
+        )
 
     started, finished = threading.Event(), threading.Event()
 
@@ -150,6 +167,7 @@ def test_two_reviews_submitted_at_once_are_both_in_the_stored_score(open_survey,
 
 # the paged ranking ----------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def crowded(open_survey, admin, five, secretary):
     """57 scored robot candidates: values 5.00 down to 1.00 in steps, three sharing 2.00 across pages 1 and 2."""
@@ -168,7 +186,8 @@ def test_the_ranking_is_paged_with_ranks_counted_over_the_whole_field(client, se
     rows = [row for row, _form in first.context["rows"]] + [row for row, _form in second.context["rows"]]
     assert len(first.context["rows"]) == 50 and len(second.context["rows"]) == 7
     assert [r.candidate.number for r in rows] == sorted(
-        (c.number for c in crowded), key=lambda n: (-_stored(Candidate.objects.get(number=n)).value, n))
+        (c.number for c in crowded), key=lambda n: (-_stored(Candidate.objects.get(number=n)).value, n)
+    )
     expected, previous = [], None
     for position, row in enumerate(rows, start=1):
         expected.append(expected[-1] if previous == row.score.value else position)
@@ -180,8 +199,9 @@ def test_the_ranking_is_paged_with_ranks_counted_over_the_whole_field(client, se
 def test_filters_keep_the_field_wide_rank(client, secretary, open_survey, crowded):
     _meeting(open_survey, secretary)
     for top in crowded[:12]:  # every candidate at 5.00
-        committee.decision_record(top, recommendation=SubcommitteeRecommendation.RECOMMEND, rationale="우수",
-                                  actor=secretary)
+        committee.decision_record(
+            top, recommendation=SubcommitteeRecommendation.RECOMMEND, rationale="우수", actor=secretary
+        )
     log_in(client, secretary)
     undecided = client.get(_field_url(open_survey, show="undecided"))
     rows = [row for row, _form in undecided.context["rows"]]
@@ -191,8 +211,15 @@ def test_filters_keep_the_field_wide_rank(client, secretary, open_survey, crowde
     assert flagged.context["rows"] == [] and "일치하는 후보가 없습니다" in flagged.content.decode()
     found = client.get(_field_url(open_survey, q="T050"))
     assert [(row.candidate.number, row.rank) for row, _form in found.context["rows"]] == [
-        ("ROB-T050", [r.rank for r, _f in client.get(_field_url(open_survey, page=2)).context["rows"]
-                      if r.candidate.number == "ROB-T050"][0])]
+        (
+            "ROB-T050",
+            [
+                r.rank
+                for r, _f in client.get(_field_url(open_survey, page=2)).context["rows"]
+                if r.candidate.number == "ROB-T050"
+            ][0],
+        )
+    ]
     nothing = client.get(_field_url(open_survey, q="없는기술"))
     assert nothing.status_code == 200 and nothing.context["rows"] == []
     odd = client.get(_field_url(open_survey, show="everything", page="x"))
@@ -203,13 +230,21 @@ def test_a_refused_recommendation_from_another_page_keeps_its_form_in_view(clien
     _meeting(open_survey, secretary)
     last = crowded[-1]
     log_in(client, secretary)
-    response = client.post(_field_url(open_survey), {
-        "form": "decision", "candidate": last.pk, f"c{last.pk}-recommendation": "hold", f"c{last.pk}-rationale": " "})
+    response = client.post(
+        _field_url(open_survey),
+        {"form": "decision", "candidate": last.pk, f"c{last.pk}-recommendation": "hold", f"c{last.pk}-rationale": " "},
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert f'id="candidate-{last.pk}"' in html and f'name="c{last.pk}-rationale"' in html
-    assert f'c{last.pk}-rationale-error' in html
-    saved = client.post(_field_url(open_survey, page=2), {
-        "form": "decision", "candidate": last.pk, f"c{last.pk}-recommendation": "hold",
-        f"c{last.pk}-rationale": "추가 검토"})
+    assert f"c{last.pk}-rationale-error" in html
+    saved = client.post(
+        _field_url(open_survey, page=2),
+        {
+            "form": "decision",
+            "candidate": last.pk,
+            f"c{last.pk}-recommendation": "hold",
+            f"c{last.pk}-rationale": "추가 검토",
+        },
+    )
     assert saved.status_code == 302 and saved["Location"].endswith(f"?page=2#candidate-{last.pk}")

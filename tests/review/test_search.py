@@ -30,20 +30,49 @@ def secretary(db):
 def data(open_survey, admin):  # noqa: F811
     org = OrganizationFactory(name="한빛로보틱스 주식회사", type=OrganizationType.COMPANY)
     submitted = Application.objects.create(
-        survey=open_survey, organization=org, status=ApplicationStatus.SUBMITTED, receipt_number="2026-ROB-0042",
-        title="협동로봇 감속기", created_by=admin, updated_by=admin, submitted_at=timezone.now())
-    draft = Application.objects.create(survey=open_survey, organization=org, status=ApplicationStatus.DRAFT,
-                                       title="협동로봇 비공개 초안", created_by=admin, updated_by=admin)
+        survey=open_survey,
+        organization=org,
+        status=ApplicationStatus.SUBMITTED,
+        receipt_number="2026-ROB-0042",
+        title="협동로봇 감속기",
+        created_by=admin,
+        updated_by=admin,
+        submitted_at=timezone.now(),
+    )
+    draft = Application.objects.create(
+        survey=open_survey,
+        organization=org,
+        status=ApplicationStatus.DRAFT,
+        title="협동로봇 비공개 초안",
+        created_by=admin,
+        updated_by=admin,
+    )
     candidate = Candidate.objects.create(survey=open_survey, number="ROB-C001", title="협동로봇 제어기")
-    published = Notice.objects.create(survey=open_survey, number="고시 제2026-17호", title="협동로봇 지정 고시",
-                                      effective_on=timezone.localdate(), status=NoticeStatus.PUBLISHED,
-                                      created_by=admin)
-    draft_notice = Notice.objects.create(survey=open_survey, number="고시 제2026-99호", title="협동로봇 추가 고시",
-                                         effective_on=timezone.localdate(), created_by=admin)
-    entry = RegisterEntry.objects.create(number="R-2026-001", title="협동로봇 감속기", field_code="ROB",
-                                         candidate=candidate, notice=published)
-    hidden_call = Survey.objects.create(title="협동로봇 내부 초안 공고", description="-", opens_at=timezone.now(),
-                                        deadline=timezone.now() + timedelta(days=3), created_by=admin)
+    published = Notice.objects.create(
+        survey=open_survey,
+        number="고시 제2026-17호",
+        title="협동로봇 지정 고시",
+        effective_on=timezone.localdate(),
+        status=NoticeStatus.PUBLISHED,
+        created_by=admin,
+    )
+    draft_notice = Notice.objects.create(
+        survey=open_survey,
+        number="고시 제2026-99호",
+        title="협동로봇 추가 고시",
+        effective_on=timezone.localdate(),
+        created_by=admin,
+    )
+    entry = RegisterEntry.objects.create(
+        number="R-2026-001", title="협동로봇 감속기", field_code="ROB", candidate=candidate, notice=published
+    )
+    hidden_call = Survey.objects.create(
+        title="협동로봇 내부 초안 공고",
+        description="-",
+        opens_at=timezone.now(),
+        deadline=timezone.now() + timedelta(days=3),
+        created_by=admin,
+    )
     return locals()
 
 
@@ -116,8 +145,9 @@ def test_the_search_makes_the_same_queries_at_10_and_200_rows(client, admin, ope
     def grow(n):
         start = Candidate.objects.count()
         rows.add(n, statuses=[ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED])
-        Candidate.objects.bulk_create(Candidate(survey=open_survey, number=f"C-{start + i}", title=f"후보 {i}")
-                                      for i in range(n))
+        Candidate.objects.bulk_create(
+            Candidate(survey=open_survey, number=f"C-{start + i}", title=f"후보 {i}") for i in range(n)
+        )
 
     grow(10)
     small = _queries(client, url)

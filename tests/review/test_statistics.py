@@ -36,17 +36,34 @@ def noticed(open_survey, admin):  # noqa: F811
     Application.objects.filter(pk=applications[1].pk).update(channel=Channel.ASSOCIATION)
     deadline = timezone.now() - timedelta(days=20)
     Survey.objects.filter(pk=open_survey.pk).update(deadline=deadline)
-    notice = Notice.objects.create(survey=open_survey, number="고시 제2026-1호", title="지정 고시",
-                                   effective_on=timezone.localdate(), status=NoticeStatus.PUBLISHED,
-                                   published_at=deadline + timedelta(days=10, hours=1), created_by=admin)
-    Result.objects.create(application=applications[0], notice=notice, outcome=Outcome.DESIGNATED,
-                          published_at=notice.published_at, objection_until=notice.published_at)
-    Result.objects.create(application=applications[2], notice=notice, outcome=Outcome.REJECTED,
-                          published_at=notice.published_at, objection_until=notice.published_at)
+    notice = Notice.objects.create(
+        survey=open_survey,
+        number="고시 제2026-1호",
+        title="지정 고시",
+        effective_on=timezone.localdate(),
+        status=NoticeStatus.PUBLISHED,
+        published_at=deadline + timedelta(days=10, hours=1),
+        created_by=admin,
+    )
+    Result.objects.create(
+        application=applications[0],
+        notice=notice,
+        outcome=Outcome.DESIGNATED,
+        published_at=notice.published_at,
+        objection_until=notice.published_at,
+    )
+    Result.objects.create(
+        application=applications[2],
+        notice=notice,
+        outcome=Outcome.REJECTED,
+        published_at=notice.published_at,
+        objection_until=notice.published_at,
+    )
     reviewer = add_reviewer(name="배정위원")
     candidate = Candidate.objects.create(survey=open_survey, number="ROB-S001", title="후보")
-    Assignment.objects.create(candidate=candidate, reviewer=reviewer, status="submitted", assigned_by=admin,
-                              pseudonym="위원 A")
+    Assignment.objects.create(
+        candidate=candidate, reviewer=reviewer, status="submitted", assigned_by=admin, pseudonym="위원 A"
+    )
     return open_survey
 
 
@@ -71,7 +88,9 @@ def test_the_page_draws_charts_from_a_json_block_without_inline_script(client, a
     html = response.content.decode()
     assert 'id="statistics-data" type="application/json"' in html
     assert "js/statistics-charts.js" in html
-    inline = [tag for tag in re.findall(r"<script([^>]*)>", html) if "src=" not in tag and "application/json" not in tag]
+    inline = [
+        tag for tag in re.findall(r"<script([^>]*)>", html) if "src=" not in tag and "application/json" not in tag
+    ]
     assert inline == []
     assert html.count('class="statistics-chart') == 5
 

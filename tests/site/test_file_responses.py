@@ -15,12 +15,20 @@ pytestmark = pytest.mark.django_db
 PUBLIC_CACHED = ("opendata:",)
 #: Files made for the request (PDF, XLSX, calendars): the test fails if the matrix stops reaching one of them.
 GENERATED = {
-    "surveys:call_calendar", "surveys:call_form_pdf", "surveys:calendar_feed", "surveys:application_record_pdf",
-    "surveys:application_draft_pdf", "review:review_pdf", "review:committee_scores",
+    "surveys:call_calendar",
+    "surveys:call_form_pdf",
+    "surveys:calendar_feed",
+    "surveys:application_record_pdf",
+    "surveys:application_draft_pdf",
+    "review:review_pdf",
+    "review:committee_scores",
 }
 #: Exports behind a query string on a list page.
-EXPORTS = [("surveys:intake_list", {"export": "csv"}), ("surveys:intake_list", {"export": "xlsx"}),
-           ("review:statistics", {"export": "designation"})]
+EXPORTS = [
+    ("surveys:intake_list", {"export": "csv"}),
+    ("surveys:intake_list", {"export": "xlsx"}),
+    ("review:statistics", {"export": "designation"}),
+]
 
 
 def _open(client, world, key, query=None):

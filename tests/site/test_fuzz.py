@@ -26,24 +26,68 @@ pytestmark = pytest.mark.django_db
 
 #: Matrix pages that post a form back to themselves.
 FORM_PAGES = {
-    "signup_request", "manage_signup_detail", "manage_user_list", "organization_members",
-    "surveys:manage_new", "surveys:manage_edit", "surveys:manage_criteria", "surveys:manage_questions",
-    "surveys:manage_guidance", "surveys:manage_briefing_new", "surveys:manage_briefing_edit",
-    "surveys:manage_recipients", "surveys:manage_inquiry_answer", "surveys:manage_extensions",
-    "surveys:application_edit", "surveys:application_attachments", "surveys:collection_application",
-    "surveys:intake_application", "surveys:intake_candidates", "surveys:invitation_decline",
-    "review:pledge", "review:assignment", "review:exclusions", "review:overview", "review:panel",
-    "review:candidate_assign", "review:committee_field", "review:committee_confirm", "review:hearing_candidate",
-    "review:hearing_answer", "review:national_meetings", "review:national_meeting", "review:resolution_correct",
-    "review:notices", "review:notice_edit", "review:notice_revoke", "review:notice_item", "review:objection_manage",
-    "review:objection_opinion", "review:complex_notice_item", "review:complex_register_change",
-    "review:site_visits", "surveys:manage_categories", "user_settings", "review:layers_setup", "review:layer_judgement",
-    "review:selection", "review:selection_proposal", "review:layer_panel",
+    "signup_request",
+    "manage_signup_detail",
+    "manage_user_list",
+    "organization_members",
+    "surveys:manage_new",
+    "surveys:manage_edit",
+    "surveys:manage_criteria",
+    "surveys:manage_questions",
+    "surveys:manage_guidance",
+    "surveys:manage_briefing_new",
+    "surveys:manage_briefing_edit",
+    "surveys:manage_recipients",
+    "surveys:manage_inquiry_answer",
+    "surveys:manage_extensions",
+    "surveys:application_edit",
+    "surveys:application_attachments",
+    "surveys:collection_application",
+    "surveys:intake_application",
+    "surveys:intake_candidates",
+    "surveys:invitation_decline",
+    "review:pledge",
+    "review:assignment",
+    "review:exclusions",
+    "review:overview",
+    "review:panel",
+    "review:candidate_assign",
+    "review:committee_field",
+    "review:committee_confirm",
+    "review:hearing_candidate",
+    "review:hearing_answer",
+    "review:national_meetings",
+    "review:national_meeting",
+    "review:resolution_correct",
+    "review:notices",
+    "review:notice_edit",
+    "review:notice_revoke",
+    "review:notice_item",
+    "review:objection_manage",
+    "review:objection_opinion",
+    "review:complex_notice_item",
+    "review:complex_register_change",
+    "review:site_visits",
+    "surveys:manage_categories",
+    "user_settings",
+    "review:layers_setup",
+    "review:layer_judgement",
+    "review:selection",
+    "review:selection_proposal",
+    "review:layer_panel",
 }
 #: Matrix pages with a search or filter form (``method="get"``): their query strings are fuzzed.
 SEARCH_PAGES = {
-    "manage_user_list", "manage_audit_list", "surveys:access_log", "surveys:version_diff", "surveys:intake_list",
-    "review:hearing_manage", "review:register", "review:complex_register", "review:search", "review:rnd_selected",
+    "manage_user_list",
+    "manage_audit_list",
+    "surveys:access_log",
+    "surveys:version_diff",
+    "surveys:intake_list",
+    "review:hearing_manage",
+    "review:register",
+    "review:complex_register",
+    "review:search",
+    "review:rnd_selected",
 }
 POST_ROWS = {base_name(key) for key, row in MATRIX.items() if row.method == "post"}
 TARGETS = sorted(POST_ROWS | FORM_PAGES | SEARCH_PAGES)
@@ -52,6 +96,7 @@ SKIPPED_FIELDS = {"csrfmiddlewaretoken"}
 
 
 # -- reading forms --------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FormField:
@@ -85,8 +130,11 @@ class FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self._form = {"method": (attrs.get("method") or "get").lower(), "action": attrs.get("action") or "",
-                          "fields": {}}
+            self._form = {
+                "method": (attrs.get("method") or "get").lower(),
+                "action": attrs.get("action") or "",
+                "fields": {},
+            }
             self.forms.append(self._form)
         elif self._form is not None and tag in ("input", "select", "textarea", "button") and attrs.get("name"):
             kind = attrs.get("type", "text") if tag == "input" else tag
@@ -120,8 +168,11 @@ def read_forms(html: str, page: str, role: str) -> list[Form]:
         if action.startswith("?"):
             action = page + action
         view_name = _view_name(urlsplit(action).path)
-        fields = tuple(FormField(name, f["kind"], tuple(dict.fromkeys(f["values"])))
-                       for name, f in form["fields"].items() if name not in SKIPPED_FIELDS)
+        fields = tuple(
+            FormField(name, f["kind"], tuple(dict.fromkeys(f["values"])))
+            for name, f in form["fields"].items()
+            if name not in SKIPPED_FIELDS
+        )
         forms.append(Form(view_name, action, form["method"], role, fields))
     return forms
 
@@ -177,35 +228,87 @@ TEXT = st.one_of(
     st.text(alphabet=KOREAN, min_size=1, max_size=40),
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30),
     st.text(alphabet=CONTROL + string.ascii_letters, min_size=1, max_size=20),
-    st.builds(lambda character, size: character * size, st.sampled_from(["가", "x", " ", "\n"]),
-              st.sampled_from([300, 5000, 30000])),  # very long
-    st.integers(min_value=-10 ** 20, max_value=10 ** 20).map(str),
+    st.builds(
+        lambda character, size: character * size,
+        st.sampled_from(["가", "x", " ", "\n"]),
+        st.sampled_from([300, 5000, 30000]),
+    ),  # very long
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.sampled_from(["-1", "0", "1e309", "NaN", "inf", "3.1415926535897932384626", "１２３", "0x1F", "1,000"]),
-    st.sampled_from(["2026-02-30", "0000-00-00", "9999-12-31", "2026-13-01", "99999-01-01", "1900-01-01", "어제",
-                     "24:61", "2026/01/01", "2026-01-01T25:00"]),
-    st.sampled_from(["<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd", "%00", "{{ 7*7 }}",
-                     "=HYPERLINK(\"http://x\")", "a@b", "@@@", "user@example.com"]),
+    st.sampled_from(
+        [
+            "2026-02-30",
+            "0000-00-00",
+            "9999-12-31",
+            "2026-13-01",
+            "99999-01-01",
+            "1900-01-01",
+            "어제",
+            "24:61",
+            "2026/01/01",
+            "2026-01-01T25:00",
+        ]
+    ),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "../../etc/passwd",
+            "%00",
+            "{{ 7*7 }}",
+            '=HYPERLINK("http://x")',
+            "a@b",
+            "@@@",
+            "user@example.com",
+        ]
+    ),
     st.sampled_from(["\x00", "기술\x00명", "a\x00@example.com", "2026-01-01\x00", "1\x00"]),  # PostgreSQL refuses NUL
 )
 FILE_CONTENT = st.one_of(
     st.binary(max_size=2048),
-    st.sampled_from([b"", PDF, b"PK\x03\x04broken-zip", b"\x89PNG\r\n\x1a\n", b"MZ\x90\x00",
-                     "기관명,담당자,이메일\n한빛,김담당,ceo@hanbit.example\n,,bad\n".encode(),
-                     "성명,소속,전문분야,이메일\n김평가,연구원,로봇,kim@review.example\n".encode("cp949")]),
+    st.sampled_from(
+        [
+            b"",
+            PDF,
+            b"PK\x03\x04broken-zip",
+            b"\x89PNG\r\n\x1a\n",
+            b"MZ\x90\x00",
+            "기관명,담당자,이메일\n한빛,김담당,ceo@hanbit.example\n,,bad\n".encode(),
+            "성명,소속,전문분야,이메일\n김평가,연구원,로봇,kim@review.example\n".encode("cp949"),
+        ]
+    ),
     st.integers(min_value=1, max_value=6000).map(lambda n: ("\ufeff기관명,이메일\n" + "x," * n).encode()),
 )
 FILE_NAME = st.builds(
     lambda stem, extension: f"{stem}{extension}",
     st.text(alphabet=KOREAN + string.ascii_letters + string.digits + " .-_()[]#%&+,;=~", max_size=40),
-    st.sampled_from(["", ".pdf", ".PDF", ".hwp", ".hwpx", ".docx", ".xlsx", ".csv", ".exe", ".pdf.exe", ".tar.gz",
-                     ".", "..", ".svg", ".html"]),
+    st.sampled_from(
+        [
+            "",
+            ".pdf",
+            ".PDF",
+            ".hwp",
+            ".hwpx",
+            ".docx",
+            ".xlsx",
+            ".csv",
+            ".exe",
+            ".pdf.exe",
+            ".tar.gz",
+            ".",
+            "..",
+            ".svg",
+            ".html",
+        ]
+    ),
 ).filter(lambda name: name.strip(".") != "")  # a browser sends no file without a name
 UPLOAD = st.builds(lambda name, content: SimpleUploadedFile(name, content), FILE_NAME, FILE_CONTENT)
 
 
 #: A formset's form counts: junk, but not the 2,000 forms Django would build and render for a huge number.
-FORM_COUNT = st.one_of(st.integers(min_value=-3, max_value=30).map(str),
-                       st.sampled_from(["", "abc", "1e3", "-0", "٣", "3.5", "０"]))
+FORM_COUNT = st.one_of(
+    st.integers(min_value=-3, max_value=30).map(str), st.sampled_from(["", "abc", "1e3", "-0", "٣", "3.5", "０"])
+)
 
 
 def _value(field: FormField):
@@ -231,9 +334,17 @@ def form_data(form: Form):
 
 
 #: Examples per form: 8 in the suite (about eighty forms); FUZZ_EXAMPLES=200 for a deeper run by hand.
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "8")), deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large, HealthCheck.large_base_example])
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "8")),
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
 
 
 def _forms_for(name: str, discovered, world) -> list[Form]:
@@ -290,6 +401,7 @@ def _id_like(field: FormField) -> bool:
 
 
 # -- tests ------------------------------------------------------------------------------------------------------
+
 
 def test_every_form_is_fuzzed(discovered):
     """Every form on a matrix page submits to a fuzzed target, and every listed page still has its form."""
@@ -349,5 +461,7 @@ def test_numbers_that_cannot_be_ids_are_no_server_error(client, world, discovere
                     finally:
                         transaction.savepoint_rollback(savepoint)
                     if problem:
-                        failures.append(f"{form.method.upper()} {form.action} {field.name}={value!r} as {form.role}: {problem}")
+                        failures.append(
+                            f"{form.method.upper()} {form.action} {field.name}={value!r} as {form.role}: {problem}"
+                        )
     assert not failures, "\n".join(failures)

@@ -40,6 +40,7 @@ class Row(NamedTuple):
 
 # -- expectation builders: each returns a value for every one of the ten roles --------------------------------------
 
+
 def each(status, **overrides) -> dict:
     unknown = set(overrides) - set(ROLES)
     assert not unknown, f"not roles: {unknown}"
@@ -77,6 +78,7 @@ def nobody() -> dict:
 
 # -- URL kwargs from the world ---------------------------------------------------------------------------------------
 
+
 def none(w):
     return {}
 
@@ -103,11 +105,13 @@ def a_app(w):
 
 def pk(attribute: str):
     """``{"pk": world.<attribute>.pk}``; dotted paths allowed."""
+
     def kwargs(w):
         value = w
         for part in attribute.split("."):
             value = getattr(value, part)
         return {"pk": value if isinstance(value, int) else value.pk}
+
     return kwargs
 
 
@@ -142,8 +146,9 @@ MATRIX: dict[str, Row] = {
     "manage_membership_revoke": post(pk("spare_membership"), admin_only(302)),
     "manage_audit_list": get(none, admin_only()),
     "organization_members": get(pk("org_a"), only(200, "applicant_a", "admin")),  # A's manager and MOTIE
-    "organization_member_revoke": post(lambda w: {"pk": w.org_a.pk, "membership_pk": w.member_membership.pk},
-                                       only(302, "applicant_a", "admin")),
+    "organization_member_revoke": post(
+        lambda w: {"pk": w.org_a.pk, "membership_pk": w.member_membership.pk}, only(302, "applicant_a", "admin")
+    ),
     "set_language": post(none, public(302)),
     # -- portal: the inbox and one's own settings --------------------------------------------------------------------
     "notification_inbox": get(none, signed_in()),
@@ -160,8 +165,10 @@ MATRIX: dict[str, Row] = {
     "surveys:manage_categories[technology]": get(call, nobody()),  # only international R&D calls have categories
     "surveys:briefing_materials": get(lambda w: {"pk": w.call.pk, "briefing_pk": w.briefing.pk}, public()),
     # organisations that file may sign up (sign-up is closed here: the refusal is a message and a redirect)
-    "surveys:briefing_signup": post(lambda w: {"pk": w.call.pk, "briefing_pk": w.briefing.pk},
-                                    only(302, "applicant_a", "applicant_b", "association_staff", "ministry_liaison")),
+    "surveys:briefing_signup": post(
+        lambda w: {"pk": w.call.pk, "briefing_pk": w.briefing.pk},
+        only(302, "applicant_a", "applicant_b", "association_staff", "ministry_liaison"),
+    ),
     # filing organisations ask (read-only MSIT does not): an empty question is a 400
     "surveys:ask_question": post(call, only(400, *FILERS)),
     "surveys:call_calendar": get(call, public()),
@@ -184,8 +191,9 @@ MATRIX: dict[str, Row] = {
     "surveys:manage_recipients": get(call, admin_only()),
     "surveys:manage_recipients_import": post(call, admin_only(400)),  # no file
     "surveys:manage_invitations": post(call, admin_only(302)),
-    "surveys:manage_invitation_resend": post(lambda w: {"pk": w.call.pk, "recipient_pk": w.recipient.pk},
-                                             admin_only(302)),
+    "surveys:manage_invitation_resend": post(
+        lambda w: {"pk": w.call.pk, "recipient_pk": w.recipient.pk}, admin_only(302)
+    ),
     # the decline link of an invitation: the signed token is the permission (the invited may have no account)
     "surveys:invitation_decline": get(lambda w: {"token": w.recipient.decline_token}, public()),
     "surveys:manage_inquiries": get(call, admin_only()),
@@ -197,15 +205,19 @@ MATRIX: dict[str, Row] = {
     "surveys:application_list": get(none, signed_in()),  # everyone's own list
     "surveys:application_detail": get(a_app, only(200, *A_AND_MOTIE)),
     "surveys:application_detail[association]": get(
-        pk("c_app"), only(200, "association_staff", "admin")),  # C's, through the association
+        pk("c_app"), only(200, "association_staff", "admin")
+    ),  # C's, through the association
     "surveys:application_detail[ministry]": get(
-        pk("m_app"), only(200, "ministry_liaison", "msit_readonly", "admin")),  # MSIT co-receives
+        pk("m_app"), only(200, "ministry_liaison", "msit_readonly", "admin")
+    ),  # MSIT co-receives
     "surveys:application_edit": get(lambda w: {"pk": w.a_app.pk, "section": "basic"}, only(200, *APPLICANT_A)),
     "surveys:application_attachments": get(a_app, only(200, *APPLICANT_A)),
-    "surveys:attachment_remove": post(lambda w: {"pk": w.a_app.pk, "attachment_pk": w.attachment.pk},
-                                      only(302, *APPLICANT_A)),
-    "surveys:attachment_download": get(lambda w: {"pk": w.a_app.pk, "attachment_pk": w.attachment.pk},
-                                       only(200, *A_AND_MOTIE)),
+    "surveys:attachment_remove": post(
+        lambda w: {"pk": w.a_app.pk, "attachment_pk": w.attachment.pk}, only(302, *APPLICANT_A)
+    ),
+    "surveys:attachment_download": get(
+        lambda w: {"pk": w.a_app.pk, "attachment_pk": w.attachment.pk}, only(200, *A_AND_MOTIE)
+    ),
     "surveys:application_review": get(a_app, only(200, *APPLICANT_A)),
     "surveys:application_submit": post(a_app, only(302, *APPLICANT_A)),
     "surveys:application_withdraw": post(a_app, only(302, *APPLICANT_A)),
@@ -229,15 +241,18 @@ MATRIX: dict[str, Row] = {
     "review:assignment": get(pk("assignment"), only(200, "reviewer_assigned")),
     "review:assignment[conflicted]": get(pk("conflicted_assignment"), nobody()),  # ended by the conflict
     "review:assignment[undeclared]": get(pk("undeclared"), only(200, "reviewer_assigned")),  # the declaration form
-    "review:attachment": get(lambda w: {"pk": w.assignment.pk, "attachment_id": w.review_attachment_id},
-                             only(200, "reviewer_assigned")),
+    "review:attachment": get(
+        lambda w: {"pk": w.assignment.pk, "attachment_id": w.review_attachment_id}, only(200, "reviewer_assigned")
+    ),
     "review:attachment[conflicted]": get(
-        lambda w: {"pk": w.conflicted_assignment.pk, "attachment_id": w.review_attachment_id}, nobody()),
+        lambda w: {"pk": w.conflicted_assignment.pk, "attachment_id": w.review_attachment_id}, nobody()
+    ),
     "review:review_pdf": get(pk("assignment"), only(200, "reviewer_assigned")),
     "review:review_pdf[conflicted]": get(pk("conflicted_assignment"), nobody()),
     "review:exclusions": get(a_app, only(200, *APPLICANT_A)),
-    "review:exclusion_remove": post(lambda w: {"pk": w.a_app.pk, "exclusion_pk": w.exclusion.pk},
-                                    only(302, *APPLICANT_A)),
+    "review:exclusion_remove": post(
+        lambda w: {"pk": w.a_app.pk, "exclusion_pk": w.exclusion.pk}, only(302, *APPLICANT_A)
+    ),
     # -- review: the ministry admin's review screens -----------------------------------------------------------------
     "review:overview": get(call, admin_only()),
     "review:auto_assign": post(call, admin_only(302)),
@@ -307,7 +322,7 @@ MATRIX: dict[str, Row] = {
     "review:notice_pdf": get(pk("notice"), public()),
     "review:register": get(none, public()),
     "review:register_entry": get(pk("entry"), public()),
-    # -- open data: the registers' JSON, CSV and Atom, and the OpenAPI description, for anyone --------------------------
+    # -- open data: the registers' JSON, CSV and Atom, and the OpenAPI description, for anyone ------------------------
     "opendata:api-root": get(none, public()),  # the same URL as the index below, which answers first
     "opendata:registers": get(none, public()),
     "opendata:openapi-json": get(none, public()),
@@ -333,10 +348,12 @@ MATRIX: dict[str, Row] = {
     "review:selection[technology]": get(late, nobody()),  # only calls with categories select within quotas
     "review:selection_proposal": get(pk("rnd_category"), deliberators()),
     "review:selection_meeting": get(pk("rnd_meeting"), deliberators()),
-    "review:selection_decide": post(lambda w: {"pk": w.rnd_meeting.pk, "proposal_pk": w.rnd_proposal.pk},
-                                    deliberators(400)),  # no decision chosen
-    "review:selection_category_close": post(lambda w: {"pk": w.rnd_meeting.pk, "category_pk": w.rnd_category.pk},
-                                            deliberators(400)),  # its candidate is undecided
+    "review:selection_decide": post(
+        lambda w: {"pk": w.rnd_meeting.pk, "proposal_pk": w.rnd_proposal.pk}, deliberators(400)
+    ),  # no decision chosen
+    "review:selection_category_close": post(
+        lambda w: {"pk": w.rnd_meeting.pk, "category_pk": w.rnd_category.pk}, deliberators(400)
+    ),  # its candidate is undecided
     "review:selection_meeting_close": post(pk("rnd_meeting"), deliberators(302)),
     "review:notice_edit[rnd]": get(pk("rnd_draft"), admin_only()),
     "review:notice_public[rnd]": get(pk("rnd_notice"), public()),
@@ -351,6 +368,7 @@ MATRIX: dict[str, Row] = {
 
 
 # -- the URLconf -------------------------------------------------------------------------------------------------
+
 
 def _patterns(resolver=None, namespace=""):
     """(full name, pattern) of every named URL, namespaces included."""
@@ -381,8 +399,18 @@ def ordered_rows():
 
 
 #: The order in which roles are tried when several may open a URL: those whose pages reach furthest first.
-ROLE_PREFERENCE = ["admin", "secretary", "applicant_a", "association_staff", "ministry_liaison", "reviewer_assigned",
-                   "reviewer_conflicted", "applicant_b", "msit_readonly", ANONYMOUS]
+ROLE_PREFERENCE = [
+    "admin",
+    "secretary",
+    "applicant_a",
+    "association_staff",
+    "ministry_liaison",
+    "reviewer_assigned",
+    "reviewer_conflicted",
+    "applicant_b",
+    "msit_readonly",
+    ANONYMOUS,
+]
 
 
 def permitted_role(row: Row) -> str | None:
@@ -395,6 +423,7 @@ def url_of(key: str, world) -> str:
 
 
 # -- tests -------------------------------------------------------------------------------------------------------
+
 
 def test_every_url_has_a_row():
     names = portal_url_names()
@@ -409,8 +438,11 @@ def test_only_third_party_urls_are_left_out():
     ``admin`` namespace."""
     from django.contrib.admin import AdminSite
 
-    own = [name for name, pattern in _patterns() if third_party(name) and ":" not in name
-           and not pattern.callback.__module__.startswith(THIRD_PARTY_MODULES)]
+    own = [
+        name
+        for name, pattern in _patterns()
+        if third_party(name) and ":" not in name and not pattern.callback.__module__.startswith(THIRD_PARTY_MODULES)
+    ]
     assert not own, f"portal views hidden by the third-party exclusion: {own}"
     namespaces = {name.rpartition(":")[0] for name, _pattern in _patterns() if third_party(name) and ":" in name}
     assert namespaces <= set(THIRD_PARTY_NAMESPACES)

@@ -84,11 +84,16 @@ def _call(admin, title: str, *, eligible) -> Survey:
     now = timezone.now()
     survey = survey_create(
         data={
-            "kind": SurveyKind.TECHNOLOGY, "title": title, "description": "국가첨단전략기술 지정 수요조사",
-            "code": "ROB", "eligible_types": list(eligible), "opens_at": now - timedelta(days=1),
+            "kind": SurveyKind.TECHNOLOGY,
+            "title": title,
+            "description": "국가첨단전략기술 지정 수요조사",
+            "code": "ROB",
+            "eligible_types": list(eligible),
+            "opens_at": now - timedelta(days=1),
             "deadline": now + timedelta(days=7),
         },
-        fields=Field.objects.filter(code="ROB"), actor=admin,
+        fields=Field.objects.filter(code="ROB"),
+        actor=admin,
     )
     Question.objects.create(survey=survey, order=1, type="number", label="연구개발 투자액 (억 원)", required=True)
     survey = survey_transition(survey, to=SurveyStage.DISTRIBUTION, actor=admin)
@@ -99,7 +104,8 @@ def _submitted(survey, user, organization, title, *, association=None, attachmen
     application = applying.application_create(survey, organization=organization, actor=user, association=association)
     for section, data in _answers(survey, title).items():
         application = applying.application_save_draft(
-            application, section=section, data=data, revision=application.revision, actor=user)
+            application, section=section, data=data, revision=application.revision, actor=user
+        )
     for name in attachments:
         applying.attachment_add(application, upload=SimpleUploadedFile(name, PDF), actor=user)
     version = applying.application_submit(Application.objects.get(pk=application.pk), actor=user)
@@ -161,11 +167,15 @@ def _collecting_call(w) -> None:
     for role in ("reviewer_assigned", "reviewer_conflicted"):
         PanelMember.objects.create(panel=w.panel, reviewer=u[role])
         reviewing.pledge_sign(call, reviewer=u[role], signed_name=u[role].name)
-    w.assignment = reviewing.declare(assign(w.candidate, u["reviewer_assigned"], admin),
-                                     reviewer=u["reviewer_assigned"], has_conflict=False)
+    w.assignment = reviewing.declare(
+        assign(w.candidate, u["reviewer_assigned"], admin), reviewer=u["reviewer_assigned"], has_conflict=False
+    )
     w.conflicted_assignment = reviewing.declare(
-        assign(w.candidate, u["reviewer_conflicted"], admin), reviewer=u["reviewer_conflicted"], has_conflict=True,
-        note="신청기관과 공동연구 수행 중")
+        assign(w.candidate, u["reviewer_conflicted"], admin),
+        reviewer=u["reviewer_conflicted"],
+        has_conflict=True,
+        note="신청기관과 공동연구 수행 중",
+    )
     w.review_attachment_id = accepted.attachments.get().pk
 
 
@@ -174,12 +184,16 @@ def _call_files(w) -> None:
     admin = w.users["admin"]
     w.guidance = GuidanceFile(survey=w.call, title="공고문", original_name="공고문.pdf", size=len(PDF))
     w.guidance.file.save("guidance.pdf", ContentFile(PDF), save=True)
-    w.briefing = Briefing(survey=w.call, starts_at=timezone.now() + timedelta(days=2), place="세종청사",
-                          materials_name="설명자료.pdf")
+    w.briefing = Briefing(
+        survey=w.call, starts_at=timezone.now() + timedelta(days=2), place="세종청사", materials_name="설명자료.pdf"
+    )
     w.briefing.materials.save("briefing.pdf", ContentFile(PDF), save=True)
-    w.inquiry = inquiry_ask(w.call, question="컨소시엄 신청이 가능한가요?", actor=w.users["applicant_a"],
-                            organization=w.org_a)
-    upload = SimpleUploadedFile("recipients.csv", "기관명,담당자,이메일\n한빛로보틱스,강민서,ceo@hanbit.example\n".encode())
+    w.inquiry = inquiry_ask(
+        w.call, question="컨소시엄 신청이 가능한가요?", actor=w.users["applicant_a"], organization=w.org_a
+    )
+    upload = SimpleUploadedFile(
+        "recipients.csv", "기관명,담당자,이메일\n한빛로보틱스,강민서,ceo@hanbit.example\n".encode()
+    )
     recipients_import(w.call, upload=upload, actor=admin)
     invitations_send(w.call, actor=admin)
     w.recipient = w.call.recipients.get()
@@ -195,10 +209,15 @@ def _in_technical_review(w, title: str, filings, *, reviewed: bool) -> tuple:
     if reviewed:
         for application in applications:
             submit_review(assign(application.candidate, u["reviewer_assigned"], admin))
-    survey = survey_transition(survey, to=SurveyStage.TECHNICAL_REVIEW, actor=admin, reason="접수 완료",
-                               confirmed=True)
-    committee.meeting_save(survey, field_code="ROB", held_on=timezone.localdate(), attendees="분과위원 5명",
-                           minutes="분과위원회 회의록", actor=w.users["secretary"])
+    survey = survey_transition(survey, to=SurveyStage.TECHNICAL_REVIEW, actor=admin, reason="접수 완료", confirmed=True)
+    committee.meeting_save(
+        survey,
+        field_code="ROB",
+        held_on=timezone.localdate(),
+        attendees="분과위원 5명",
+        minutes="분과위원회 회의록",
+        actor=w.users["secretary"],
+    )
     return survey, applications
 
 
@@ -206,12 +225,22 @@ def _confirmed(w, survey, applications):
     """Recommended by the subcommittee and confirmed by the committee: the call is in the hearing, open today."""
     secretary = w.users["secretary"]
     for application in applications:
-        committee.decision_record(application.candidate, recommendation=SubcommitteeRecommendation.RECOMMEND,
-                                  rationale="기술 파급효과가 큼", actor=secretary)
+        committee.decision_record(
+            application.candidate,
+            recommendation=SubcommitteeRecommendation.RECOMMEND,
+            rationale="기술 파급효과가 큼",
+            actor=secretary,
+        )
     today = timezone.localdate()
     committee.committee_confirm(
-        survey, candidate_ids=[a.candidate_id for a in applications], held_on=today, minutes="기술조정위원회 회의록",
-        hearing_starts_on=today, hearing_ends_on=today + TODAY_PLUS, actor=secretary)
+        survey,
+        candidate_ids=[a.candidate_id for a in applications],
+        held_on=today,
+        minutes="기술조정위원회 회의록",
+        hearing_starts_on=today,
+        hearing_ends_on=today + TODAY_PLUS,
+        actor=secretary,
+    )
 
 
 def _open_stages(w) -> None:
@@ -220,64 +249,101 @@ def _open_stages(w) -> None:
     (no meeting yet)."""
     u, admin = w.users, w.users["admin"]
     b = u["applicant_b"]
-    w.reviewing, (application,) = _in_technical_review(w, "반도체 국가첨단전략기술 지정 수요조사", [(b, "차세대 노광 장비")],
-                                                       reviewed=False)
+    w.reviewing, (application,) = _in_technical_review(
+        w, "반도체 국가첨단전략기술 지정 수요조사", [(b, "차세대 노광 장비")], reviewed=False
+    )
     w.undeclared = assign(application.candidate, u["reviewer_assigned"], admin)
-    w.hearing, applications = _in_technical_review(w, "디스플레이 국가첨단전략기술 지정 수요조사", [(b, "마이크로 LED 전사")],
-                                                   reviewed=False)
+    w.hearing, applications = _in_technical_review(
+        w, "디스플레이 국가첨단전략기술 지정 수요조사", [(b, "마이크로 LED 전사")], reviewed=False
+    )
     _confirmed(w, w.hearing, applications)
     w.hearing_candidate = applications[0].candidate
-    w.unanswered = hearing.hearing_comment_add(w.hearing_candidate, stance=Stance.FOR, body="국내 공급망에 꼭 필요합니다.",
-                                               actor=u["applicant_a"])
-    w.deliberating, applications = _in_technical_review(w, "바이오 국가첨단전략기술 지정 수요조사", [(b, "항체 연속 생산 공정")],
-                                                        reviewed=False)
+    w.unanswered = hearing.hearing_comment_add(
+        w.hearing_candidate, stance=Stance.FOR, body="국내 공급망에 꼭 필요합니다.", actor=u["applicant_a"]
+    )
+    w.deliberating, applications = _in_technical_review(
+        w, "바이오 국가첨단전략기술 지정 수요조사", [(b, "항체 연속 생산 공정")], reviewed=False
+    )
     _confirmed(w, w.deliberating, applications)
-    w.deliberating = survey_transition(w.deliberating, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin,
-                                       reason="의견 청취 완료", confirmed=True)
+    w.deliberating = survey_transition(
+        w.deliberating, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin, reason="의견 청취 완료", confirmed=True
+    )
 
 
 def _through_committee(w) -> None:
     """The second call: reviewed, recommended by the subcommittee, confirmed, heard and answered."""
     u, admin, secretary = w.users, w.users["admin"], w.users["secretary"]
     w.late, (w.late_a_app, w.late_b_app) = _in_technical_review(
-        w, "이차전지 국가첨단전략기술 지정 수요조사",
-        [(u["applicant_a"], "전고체 배터리 양산 공정"), (u["applicant_b"], "리튬메탈 음극재")], reviewed=True)
+        w,
+        "이차전지 국가첨단전략기술 지정 수요조사",
+        [(u["applicant_a"], "전고체 배터리 양산 공정"), (u["applicant_b"], "리튬메탈 음극재")],
+        reviewed=True,
+    )
     w.book, _created = committee_book.book_request(w.late, field_code="ROB", actor=secretary)
     _store_pdf(CommitteeBook.objects.filter(pk=w.book.pk), "file")
     CommitteeBook.objects.filter(pk=w.book.pk).update(status=RenderStatus.DONE, done=1, total=1)
     _confirmed(w, w.late, [w.late_a_app, w.late_b_app])
-    w.comment = hearing.hearing_comment_add(w.late_a_app.candidate, stance=Stance.AGAINST, body="이미 범용화된 기술입니다.",
-                                            actor=u["applicant_b"])
-    hearing.hearing_comment_answer(w.comment, answer="기술 난이도를 재검토하였습니다.", change=HearingChange.NONE,
-                                   actor=admin)
-    w.late = survey_transition(w.late, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin, reason="의견 청취 완료",
-                               confirmed=True)
+    w.comment = hearing.hearing_comment_add(
+        w.late_a_app.candidate, stance=Stance.AGAINST, body="이미 범용화된 기술입니다.", actor=u["applicant_b"]
+    )
+    hearing.hearing_comment_answer(
+        w.comment, answer="기술 난이도를 재검토하였습니다.", change=HearingChange.NONE, actor=admin
+    )
+    w.late = survey_transition(
+        w.late, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin, reason="의견 청취 완료", confirmed=True
+    )
 
 
 def _through_notice(w) -> None:
     """National committee, a published notice with results, an objection, and a second draft notice."""
     u, admin, secretary = w.users, w.users["admin"], w.users["secretary"]
     a_candidate, b_candidate = w.late_a_app.candidate, w.late_b_app.candidate
-    meeting = national.meeting_create(w.late, title="제5차 국가첨단전략산업위원회", held_on=timezone.localdate(),
-                                      attendees="위원장 외 20인", actor=secretary)
-    w.resolution = national.resolution_record(meeting, a_candidate, decision=Decision.DESIGNATE, reason="지정 의결",
-                                              votes_for=15, votes_against=2, votes_abstain=1, actor=secretary)
+    meeting = national.meeting_create(
+        w.late,
+        title="제5차 국가첨단전략산업위원회",
+        held_on=timezone.localdate(),
+        attendees="위원장 외 20인",
+        actor=secretary,
+    )
+    w.resolution = national.resolution_record(
+        meeting,
+        a_candidate,
+        decision=Decision.DESIGNATE,
+        reason="지정 의결",
+        votes_for=15,
+        votes_against=2,
+        votes_abstain=1,
+        actor=secretary,
+    )
     national.resolution_record(meeting, b_candidate, decision=Decision.DESIGNATE, reason="지정 의결", actor=secretary)
     w.closed_meeting = national.meeting_close(meeting, actor=secretary)
-    w.open_meeting = national.meeting_create(w.late, title="제6차 국가첨단전략산업위원회",
-                                             held_on=timezone.localdate() + TODAY_PLUS, actor=secretary)
-    notice = notices.notice_draft(w.late, number="산업통상자원부 고시 제2026-17호", title="국가첨단전략기술 지정 고시",
-                                  effective_on=timezone.localdate(), preamble="다음과 같이 고시합니다.", actor=admin)
+    w.open_meeting = national.meeting_create(
+        w.late, title="제6차 국가첨단전략산업위원회", held_on=timezone.localdate() + TODAY_PLUS, actor=secretary
+    )
+    notice = notices.notice_draft(
+        w.late,
+        number="산업통상자원부 고시 제2026-17호",
+        title="국가첨단전략기술 지정 고시",
+        effective_on=timezone.localdate(),
+        preamble="다음과 같이 고시합니다.",
+        actor=admin,
+    )
     notices.notice_item_remove(notice.items.get(candidate=b_candidate), actor=admin)
     w.notice = notices.notice_publish(notice, actor=admin)
     _store_pdf(Notice.objects.filter(pk=w.notice.pk), "pdf")
     w.entry = RegisterEntry.objects.get(candidate=a_candidate)
     w.result = Result.objects.get(application=w.late_a_app)
-    w.objection = results_service.objection_lodge(w.result, ground="fact", body="평가 사실관계에 오류가 있습니다.",
-                                                  actor=u["applicant_a"])
+    w.objection = results_service.objection_lodge(
+        w.result, ground="fact", body="평가 사실관계에 오류가 있습니다.", actor=u["applicant_a"]
+    )
     results_service.objection_route(w.objection, reviewers=[u["reviewer_conflicted"]], actor=admin)
-    w.draft = notices.notice_draft(w.late, number="산업통상자원부 고시 제2026-31호", title="추가 지정 고시",
-                                   effective_on=timezone.localdate() + TODAY_PLUS, actor=admin)
+    w.draft = notices.notice_draft(
+        w.late,
+        number="산업통상자원부 고시 제2026-31호",
+        title="추가 지정 고시",
+        effective_on=timezone.localdate() + TODAY_PLUS,
+        actor=admin,
+    )
     w.draft_item = NoticeItem.objects.get(notice=w.draft, candidate=b_candidate)
     w.revoke_item = notices.notice_item_revoke(w.draft, entry=w.entry, actor=admin)
 
@@ -290,43 +356,74 @@ def _complex_call(w) -> None:
     from tests.complexes.world import plan_answers
 
     u, admin = w.users, w.users["admin"]
-    survey = survey_create(data={
-        "kind": SurveyKind.COMPLEX, "title": "이차전지 특화단지 지정 신청", "description": "특화단지", "code": "CPX",
-        "eligible_types": [OrganizationType.COMPANY, OrganizationType.LOCAL_GOVERNMENT],
-        "opens_at": timezone.now() - timedelta(days=1), "deadline": timezone.now() + TODAY_PLUS,
-    }, fields=Field.objects.filter(code__in=["BAT"]), actor=admin)
-    survey = survey_transition(survey_transition(survey, to=SurveyStage.DISTRIBUTION, actor=admin),
-                               to=SurveyStage.COLLECTION, actor=admin)
+    survey = survey_create(
+        data={
+            "kind": SurveyKind.COMPLEX,
+            "title": "이차전지 특화단지 지정 신청",
+            "description": "특화단지",
+            "code": "CPX",
+            "eligible_types": [OrganizationType.COMPANY, OrganizationType.LOCAL_GOVERNMENT],
+            "opens_at": timezone.now() - timedelta(days=1),
+            "deadline": timezone.now() + TODAY_PLUS,
+        },
+        fields=Field.objects.filter(code__in=["BAT"]),
+        actor=admin,
+    )
+    survey = survey_transition(
+        survey_transition(survey, to=SurveyStage.DISTRIBUTION, actor=admin), to=SurveyStage.COLLECTION, actor=admin
+    )
     application = applying.application_create(survey, organization=w.org_a, actor=u["applicant_a"])
     for section, data in plan_answers(survey).items():
-        application = applying.application_save_draft(application, section=section, data=data,
-                                                      revision=application.revision, actor=u["applicant_a"])
+        application = applying.application_save_draft(
+            application, section=section, data=data, revision=application.revision, actor=u["applicant_a"]
+        )
     applying.application_submit(Application.objects.get(pk=application.pk), actor=u["applicant_a"])
     w.plan = intake_accept(Application.objects.get(pk=application.pk), actor=admin).candidate
     survey_transition(survey, to=SurveyStage.ADVISORY_REVIEW, actor=admin, reason="접수 완료", confirmed=True)
     PanelMember.objects.create(panel=pool.panel_for(survey, "BAT"), reviewer=u["reviewer_assigned"])
     assign(w.plan, u["reviewer_assigned"], admin)
     photo = SimpleUploadedFile("site.pdf", PDF, content_type="application/pdf")
-    visit = site_visit_record(w.plan, visited_on=timezone.localdate(), members=[u["reviewer_assigned"]],
-                              findings="부지 정지 작업 진행 중", photos=[photo], actor=u["reviewer_assigned"])
+    visit = site_visit_record(
+        w.plan,
+        visited_on=timezone.localdate(),
+        members=[u["reviewer_assigned"]],
+        findings="부지 정지 작업 진행 중",
+        photos=[photo],
+        actor=u["reviewer_assigned"],
+    )
     w.site_photo = visit.photos.get()
-    w.rnd_call = survey_create(data={
-        "kind": SurveyKind.INTERNATIONAL_RND, "title": "국제공동 R&D 후보기술 수요조사", "description": "국제공동",
-        "code": "IRD", "eligible_types": [OrganizationType.COMPANY],
-        "opens_at": timezone.now() - timedelta(days=1), "deadline": timezone.now() + TODAY_PLUS,
-    }, fields=Field.objects.filter(code__in=["SEM"]), actor=admin)
+    w.rnd_call = survey_create(
+        data={
+            "kind": SurveyKind.INTERNATIONAL_RND,
+            "title": "국제공동 R&D 후보기술 수요조사",
+            "description": "국제공동",
+            "code": "IRD",
+            "eligible_types": [OrganizationType.COMPANY],
+            "opens_at": timezone.now() - timedelta(days=1),
+            "deadline": timezone.now() + TODAY_PLUS,
+        },
+        fields=Field.objects.filter(code__in=["SEM"]),
+        actor=admin,
+    )
 
 
 def _portal(w) -> None:
     admin, manager = w.users["admin"], w.users["applicant_a"]
-    w.signup = signup_request_create(data={
-        "organization_name": "새한테크 주식회사", "organization_type": OrganizationType.COMPANY,
-        "business_number": "220-81-12345", "contact_name": "오새한", "contact_email": "oh@saehan.example",
-    })
-    w.spare_membership = member_invite(w.org_a, email="spare1@hanbit.example", name="여분일", role=Role.APPLICANT,
-                                       actor=admin)
-    w.member_membership = member_invite(w.org_a, email="spare2@hanbit.example", name="여분이", role=Role.APPLICANT,
-                                        actor=manager)
+    w.signup = signup_request_create(
+        data={
+            "organization_name": "새한테크 주식회사",
+            "organization_type": OrganizationType.COMPANY,
+            "business_number": "220-81-12345",
+            "contact_name": "오새한",
+            "contact_email": "oh@saehan.example",
+        }
+    )
+    w.spare_membership = member_invite(
+        w.org_a, email="spare1@hanbit.example", name="여분일", role=Role.APPLICANT, actor=admin
+    )
+    w.member_membership = member_invite(
+        w.org_a, email="spare2@hanbit.example", name="여분이", role=Role.APPLICANT, actor=manager
+    )
     w.notification = Notification.objects.filter(user=manager).first()  # the mail of A's first submission
     w.calendar_token = calendar_token_issue(manager).calendar_token
     w.bundle = bundles.intake_bundle_request(w.call, filters={}, actor=admin)
@@ -344,15 +441,23 @@ def _complex_outcome(w) -> None:
 
     admin, secretary = w.users["admin"], w.users["secretary"]
     w.complex_call = complex_call(admin)
-    (first, second), notice = designated(w.complex_call, w.users["applicant_a"], secretary, admin,
-                                         "청주 오창 이차전지 특화단지", "울산 미포 이차전지 특화단지", conditions="용수 공급계획 확정")
+    (first, second), notice = designated(
+        w.complex_call,
+        w.users["applicant_a"],
+        secretary,
+        admin,
+        "청주 오창 이차전지 특화단지",
+        "울산 미포 이차전지 특화단지",
+        conditions="용수 공급계획 확정",
+    )
     complex_notices.complex_item_remove(notice.complex_items.get(candidate=second), actor=admin)
     w.complex_notice = notices.notice_publish(notice, actor=admin)
     w.complex_entry = DesignatedComplex.objects.get(candidate=first)
     w.complex_draft = complex_notice(w.complex_call, admin, number="산업통상자원부 고시 제2026-41호")
     w.complex_item = w.complex_draft.complex_items.get(candidate=second)
     w.complex_change_item = complex_notices.complex_item_amend(
-        w.complex_draft, entry=w.complex_entry, action="change_area", area_m2="1500000", note="부지 확장", actor=admin)
+        w.complex_draft, entry=w.complex_entry, action="change_area", area_m2="1500000", note="부지 확장", actor=admin
+    )
 
 
 def _rnd_layers(w) -> None:
@@ -363,11 +468,19 @@ def _rnd_layers(w) -> None:
     from surveys.models import Candidate
 
     admin, member = w.users["admin"], w.users["reviewer_assigned"]
-    w.rnd_panel = survey_create(data={
-        "kind": SurveyKind.INTERNATIONAL_RND, "title": "국제공동 R&D 후보기술 2차 검증", "description": "국제공동",
-        "code": "IRP", "eligible_types": [OrganizationType.COMPANY],
-        "opens_at": timezone.now() - timedelta(days=1), "deadline": timezone.now() + TODAY_PLUS,
-    }, fields=Field.objects.filter(code__in=["SEM"]), actor=admin)
+    w.rnd_panel = survey_create(
+        data={
+            "kind": SurveyKind.INTERNATIONAL_RND,
+            "title": "국제공동 R&D 후보기술 2차 검증",
+            "description": "국제공동",
+            "code": "IRP",
+            "eligible_types": [OrganizationType.COMPANY],
+            "opens_at": timezone.now() - timedelta(days=1),
+            "deadline": timezone.now() + TODAY_PLUS,
+        },
+        fields=Field.objects.filter(code__in=["SEM"]),
+        actor=admin,
+    )
     Survey.objects.filter(pk=w.rnd_panel.pk).update(stage=SurveyStage.EXPERT_EVALUATION)
     w.rnd_panel.refresh_from_db()
     candidate = Candidate.objects.create(survey=w.rnd_panel, number="IRP-T001", title="EUV 펠리클", field_code="SEM")
@@ -377,6 +490,8 @@ def _rnd_layers(w) -> None:
     w.panel_assignment = assign_by_hand(candidate, member, actor=admin, layer=2)
     reviewing.pledge_sign(w.rnd_panel, reviewer=member, signed_name=member.name)
     reviewing.declare(w.panel_assignment, reviewer=member, has_conflict=False)
+
+
 def _rnd_selection(w) -> None:
     """Two international R&D calls: one at its selection (a proposed category, an open committee meeting), one with
     its selection announcement published."""
@@ -395,7 +510,8 @@ def _rnd_selection(w) -> None:
     rnd.closed_selection(announced, secretary)
     w.rnd_draft = rnd.announcement(announced, admin, number="산업통상자원부 공고 제2027-201호")
     w.rnd_notice = notices.notice_publish(
-        rnd.announcement(announced, admin, number="산업통상자원부 공고 제2027-200호"), actor=admin)
+        rnd.announcement(announced, admin, number="산업통상자원부 공고 제2027-200호"), actor=admin
+    )
 
 
 def build_world() -> SimpleNamespace:

@@ -28,8 +28,18 @@ from tests.surveys.helpers import make_survey
 pytestmark = pytest.mark.django_db
 
 ANONYMOUS = "anonymous"
-ROLES = [ANONYMOUS, "applicant", "association_staff", "ministry_liaison", "reviewer", "secretary", "admin", "observer",
-         "other_applicant", "other_association"]
+ROLES = [
+    ANONYMOUS,
+    "applicant",
+    "association_staff",
+    "ministry_liaison",
+    "reviewer",
+    "secretary",
+    "admin",
+    "observer",
+    "other_applicant",
+    "other_association",
+]
 # "applicant" files the world's applications, "association_staff" works for the association its company belongs
 # to, "ministry_liaison" files the ministry-channel application, "observer" is MSIT's read-only co-receiver;
 # "other_applicant" is a company with nothing filed here and "other_association" another association's staff.
@@ -61,8 +71,15 @@ def manage(admin_status):
 
 PUBLIC_200 = _each(200)
 DRAFT_FILE = _each(404, admin=200)
-ASK_PUBLIC = _each(404, anonymous=LOGIN, applicant=302, association_staff=302, ministry_liaison=302,
-                   other_applicant=302, other_association=302)
+ASK_PUBLIC = _each(
+    404,
+    anonymous=LOGIN,
+    applicant=302,
+    association_staff=302,
+    ministry_liaison=302,
+    other_applicant=302,
+    other_association=302,
+)
 ASK_DRAFT = _each(404, anonymous=LOGIN)
 OWNER_OR_ADMIN = _each(404, anonymous=LOGIN, applicant=200, admin=200)
 OWNER_ONLY = _each(404, anonymous=LOGIN, applicant=200)
@@ -111,8 +128,9 @@ CASES = [
     Case("manage_extensions", {"pk": S}, manage(200)),
     Case("access_log", {}, manage(200)),
     # Applications: the applicant's organisation files them; the admin may read them.
-    Case("application_start", {"pk": S}, _each(404, anonymous=LOGIN, applicant=302, other_applicant=302),
-         method="post"),
+    Case(
+        "application_start", {"pk": S}, _each(404, anonymous=LOGIN, applicant=302, other_applicant=302), method="post"
+    ),
     Case("application_list", {}, _each(200, anonymous=LOGIN)),
     Case("application_detail", {"pk": "application"}, OWNER_OR_ADMIN),
     Case("application_detail", {"pk": "member_application"}, THROUGH_ASSOCIATION, label="association"),
@@ -132,13 +150,22 @@ CASES = [
     Case("application_record_pdf", {"pk": "ministry_application"}, MINISTRY_CHANNEL, label="ministry"),
     # The association's collection of its member companies' submissions.
     Case("collection_dashboard", {"pk": S}, COLLECTION, query={"association": "association"}),
-    Case("collection_forward", {"pk": S}, _each(404, anonymous=LOGIN, association_staff=400, other_association=400),
-         method="post", query={"association": "association", "cover_letter": "취합 결과를 송부합니다."},
-         label="nothing-chosen"),
-    Case("collection_deadline", {"pk": S}, _each(404, anonymous=LOGIN, association_staff=302, other_association=302),
-         method="post", query={"association": "association", "deadline_on": "in_two_days", "deadline_time": "18:00"}),
-    Case("collection_application", {"pk": "member_application"},
-         _each(404, anonymous=LOGIN, association_staff=200)),
+    Case(
+        "collection_forward",
+        {"pk": S},
+        _each(404, anonymous=LOGIN, association_staff=400, other_association=400),
+        method="post",
+        query={"association": "association", "cover_letter": "취합 결과를 송부합니다."},
+        label="nothing-chosen",
+    ),
+    Case(
+        "collection_deadline",
+        {"pk": S},
+        _each(404, anonymous=LOGIN, association_staff=302, other_association=302),
+        method="post",
+        query={"association": "association", "deadline_on": "in_two_days", "deadline_time": "18:00"},
+    ),
+    Case("collection_application", {"pk": "member_application"}, _each(404, anonymous=LOGIN, association_staff=200)),
     # MOTIE's intake.
     Case("intake_list", {"pk": S}, manage(200)),
     Case("intake_list", {"pk": S}, manage(200), query={"export": "csv"}, label="export"),
@@ -174,7 +201,9 @@ def _make_user(role):
 def world(db):
     users = {role: _make_user(role) for role in ROLES if role != ANONYMOUS}
     now = timezone.now()
-    survey = make_survey(stage=SurveyStage.COLLECTION, opens_at=now - timedelta(days=1), deadline=now + timedelta(days=10))
+    survey = make_survey(
+        stage=SurveyStage.COLLECTION, opens_at=now - timedelta(days=1), deadline=now + timedelta(days=10)
+    )
     draft = make_survey()
     objects = {"survey": survey, "draft": draft}
     for key, call in (("", survey), ("draft_", draft)):
@@ -183,23 +212,40 @@ def world(db):
         briefing = Briefing(survey=call, starts_at=now + timedelta(days=2), place="세종", materials_name="자료.pdf")
         briefing.materials.save("b.pdf", ContentFile(PDF), save=True)
         objects[f"{key}guidance"], objects[f"{key}briefing"] = guidance, briefing
-    sent = OutboundMail.objects.create(template="survey_invitation", to="ceo@hanbit.example", subject="s", body_text="b", status="sent")
+    sent = OutboundMail.objects.create(
+        template="survey_invitation", to="ceo@hanbit.example", subject="s", body_text="b", status="sent"
+    )
     objects["recipient"] = Recipient.objects.create(
-        survey=survey, organization_name="한빛", email="ceo@hanbit.example", source=Recipient.Source.MANUAL,
-        mail=sent, invitations_sent=1,
+        survey=survey,
+        organization_name="한빛",
+        email="ceo@hanbit.example",
+        source=Recipient.Source.MANUAL,
+        mail=sent,
+        invitations_sent=1,
     )
     objects["decline_token"] = objects["recipient"].decline_token
     objects["inquiry"] = Inquiry.objects.create(survey=survey, asked_by=users["applicant"], question="질문입니다")
     owner = users["applicant"]
     organization = owner.memberships.get().organization
     application = Application.objects.create(
-        survey=survey, organization=organization, title="협동로봇 정밀 감속기", created_by=owner, updated_by=owner,
+        survey=survey,
+        organization=organization,
+        title="협동로봇 정밀 감속기",
+        created_by=owner,
+        updated_by=owner,
     )
-    attachment = Attachment(application=application, original_name="첨부.pdf", kind="pdf", size=len(PDF), sha256="0" * 64, uploaded_by=owner)
+    attachment = Attachment(
+        application=application, original_name="첨부.pdf", kind="pdf", size=len(PDF), sha256="0" * 64, uploaded_by=owner
+    )
     attachment.file.save("a.pdf", ContentFile(PDF), save=True)
     version = ApplicationVersion(
-        application=application, number=1, answers={}, title=application.title, receipt_number="2030-ROB-0001",
-        submitted_by=owner, submitted_at=now,
+        application=application,
+        number=1,
+        answers={},
+        title=application.title,
+        receipt_number="2030-ROB-0001",
+        submitted_by=owner,
+        submitted_at=now,
     )
     version.pdf.save("v1.pdf", ContentFile(PDF), save=False)
     version.save()
@@ -210,18 +256,44 @@ def world(db):
     AssociationMembership.objects.create(member=organization, association=association)
     liaison = users["ministry_liaison"]
     for key, receipt, owner_org, creator, fields in (
-        ("member_application", "2030-ROB-0002", organization, owner,
-         {"status": ApplicationStatus.ASSOCIATION_REVIEW, "channel": Channel.ASSOCIATION, "association": association}),
-        ("ministry_application", "2030-ROB-0003", liaison.memberships.get().organization, liaison,
-         {"status": ApplicationStatus.SUBMITTED, "channel": Channel.MINISTRY}),
+        (
+            "member_application",
+            "2030-ROB-0002",
+            organization,
+            owner,
+            {
+                "status": ApplicationStatus.ASSOCIATION_REVIEW,
+                "channel": Channel.ASSOCIATION,
+                "association": association,
+            },
+        ),
+        (
+            "ministry_application",
+            "2030-ROB-0003",
+            liaison.memberships.get().organization,
+            liaison,
+            {"status": ApplicationStatus.SUBMITTED, "channel": Channel.MINISTRY},
+        ),
     ):
         filed = Application.objects.create(
-            survey=survey, organization=owner_org, title="로봇 감속기", created_by=creator, updated_by=creator,
-            receipt_number=receipt, version_count=1, submitted_at=now, **fields,
+            survey=survey,
+            organization=owner_org,
+            title="로봇 감속기",
+            created_by=creator,
+            updated_by=creator,
+            receipt_number=receipt,
+            version_count=1,
+            submitted_at=now,
+            **fields,
         )
         ApplicationVersion.objects.create(
-            application=filed, number=1, answers={}, title=filed.title, receipt_number=filed.receipt_number,
-            submitted_by=creator, submitted_at=now,
+            application=filed,
+            number=1,
+            answers={},
+            title=filed.title,
+            receipt_number=filed.receipt_number,
+            submitted_by=creator,
+            submitted_at=now,
         )
         objects[key] = filed
     objects.update(association=association, in_two_days=(timezone.localdate() + timedelta(days=2)).isoformat())

@@ -11,8 +11,8 @@ from surveys.models import AccessAction, AccessEvent, Application
 from surveys.services import applications as service
 from surveys.services.access import access_purge, access_record
 from tests.applications.conftest import admin, applicant, complete_answers, open_survey  # noqa: F401 (fixtures)
-from tests.review.helpers import log_in, organization_of
 from tests.factories import MINIMAL_PDF
+from tests.review.helpers import log_in, organization_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,9 @@ PDF = MINIMAL_PDF
 def submitted(open_survey, applicant, complete_answers):
     application = service.application_create(open_survey, organization=organization_of(applicant), actor=applicant)
     for section, data in complete_answers.items():
-        application = service.application_save_draft(application, section=section, data=data,
-                                                     revision=application.revision, actor=applicant)
+        application = service.application_save_draft(
+            application, section=section, data=data, revision=application.revision, actor=applicant
+        )
     service.attachment_add(application, upload=SimpleUploadedFile("제안서.pdf", PDF), actor=applicant)
     service.application_submit(Application.objects.get(pk=application.pk), actor=applicant)
     return Application.objects.get(pk=application.pk)
@@ -36,10 +37,16 @@ def test_views_and_downloads_are_logged_with_account_ip_and_action(client, submi
     client.get(reverse("surveys:application_detail", kwargs={"pk": submitted.pk}), REMOTE_ADDR="203.0.113.7")
     client.get(reverse("surveys:version_detail", kwargs={"pk": submitted.pk, "number": 1}))
     client.get(reverse("surveys:attachment_download", kwargs={"pk": submitted.pk, "attachment_pk": attachment.pk}))
-    client.get(reverse("surveys:intake_application", kwargs={"pk": submitted.survey_id, "application_pk": submitted.pk}))
+    client.get(
+        reverse("surveys:intake_application", kwargs={"pk": submitted.survey_id, "application_pk": submitted.pk})
+    )
     events = list(AccessEvent.objects.filter(application=submitted).order_by("id"))
-    assert [e.action for e in events] == [AccessAction.VIEW, AccessAction.VERSION_VIEW, AccessAction.ATTACHMENT,
-                                          AccessAction.INTAKE_VIEW]
+    assert [e.action for e in events] == [
+        AccessAction.VIEW,
+        AccessAction.VERSION_VIEW,
+        AccessAction.ATTACHMENT,
+        AccessAction.INTAKE_VIEW,
+    ]
     assert {e.user_id for e in events} == {admin.pk}
     assert events[0].ip_address == "203.0.113.7"
     assert events[2].detail == "제안서.pdf"
@@ -77,8 +84,10 @@ def test_rows_cannot_be_changed_through_the_orm(submitted, applicant):
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_the_database_refuses_update_and_young_deletes(submitted, applicant):
     event = access_record(applicant, submitted, AccessAction.VIEW)
-    for sql in ("UPDATE surveys_accessevent SET action = 'diff' WHERE id = %s",
-                "DELETE FROM surveys_accessevent WHERE id = %s"):
+    for sql in (
+        "UPDATE surveys_accessevent SET action = 'diff' WHERE id = %s",
+        "DELETE FROM surveys_accessevent WHERE id = %s",
+    ):
         with pytest.raises((InternalError, ProgrammingError, IntegrityError)), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(sql, [event.pk])
@@ -109,8 +118,9 @@ def test_a_retention_under_two_years_is_refused(monkeypatch):
     importlib.reload(portal.settings)
 
 
-def test_a_reviewers_reading_is_logged_for_each_application_behind_the_candidate(client, open_survey, applicant,
-                                                                                complete_answers, admin):
+def test_a_reviewers_reading_is_logged_for_each_application_behind_the_candidate(
+    client, open_survey, applicant, complete_answers, admin
+):
     from review.services.pool import panel_for
     from tests.review.helpers import accept, accepted_candidate, add_reviewer, assign
 
@@ -121,4 +131,5 @@ def test_a_reviewers_reading_is_logged_for_each_application_behind_the_candidate
     assert client.get(reverse("review:assignment", kwargs={"pk": assignment.pk})).status_code == 200
     events = AccessEvent.objects.filter(user=reviewer)
     assert [(e.application_id, e.action, e.detail) for e in events] == [
-        (candidate.applications.get().pk, AccessAction.REVIEW_VIEW, candidate.number)]
+        (candidate.applications.get().pk, AccessAction.REVIEW_VIEW, candidate.number)
+    ]

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def briefing(admin):
     survey = make_survey(stage=SurveyStage.DISTRIBUTION)
-    return Briefing.objects.create(survey=survey, starts_at=timezone.now() + timedelta(days=5), place="대한상공회의소",
-                                   seats=5, signup_open=True)
+    return Briefing.objects.create(
+        survey=survey, starts_at=timezone.now() + timedelta(days=5), place="대한상공회의소", seats=5, signup_open=True
+    )
 
 
 def _applicant():
@@ -68,8 +69,10 @@ def test_call_page_offers_sign_up_and_shows_seats_left(client, briefing):
     url = reverse("surveys:call_detail", kwargs={"pk": briefing.survey.pk})
     html = client.get(url).content.decode()
     assert 'data-testid="seats-left"' in html and "5" in html
-    response = client.post(reverse("surveys:briefing_signup", kwargs={"pk": briefing.survey.pk, "briefing_pk": briefing.pk}),
-                           {"attendees": "2", "question": "부지 요건 질의"})
+    response = client.post(
+        reverse("surveys:briefing_signup", kwargs={"pk": briefing.survey.pk, "briefing_pk": briefing.pk}),
+        {"attendees": "2", "question": "부지 요건 질의"},
+    )
     assert response.status_code == 302
     assert BriefingSignup.objects.get(user=user).question == "부지 요건 질의"
     assert 'data-testid="signed-up"' in client.get(url).content.decode()

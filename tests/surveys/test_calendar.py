@@ -25,10 +25,19 @@ def _unfold(body: str) -> list[str]:
 
 
 def _other_call(admin, title="반도체 수요조사", eligible=(OrganizationType.ASSOCIATION,), stage="collection"):  # noqa: F811
-    survey = survey_create(data={
-        "kind": "technology", "title": title, "description": "수요조사", "code": "SEM",
-        "eligible_types": list(eligible), "opens_at": timezone.now(), "deadline": timezone.now() + timedelta(days=9),
-    }, fields=[Field.objects.get(code="ROB")], actor=admin)
+    survey = survey_create(
+        data={
+            "kind": "technology",
+            "title": title,
+            "description": "수요조사",
+            "code": "SEM",
+            "eligible_types": list(eligible),
+            "opens_at": timezone.now(),
+            "deadline": timezone.now() + timedelta(days=9),
+        },
+        fields=[Field.objects.get(code="ROB")],
+        actor=admin,
+    )
     Survey.objects.filter(pk=survey.pk).update(stage=stage)
     return Survey.objects.get(pk=survey.pk)
 
@@ -36,8 +45,12 @@ def _other_call(admin, title="반도체 수요조사", eligible=(OrganizationTyp
 def test_the_call_calendar_holds_the_whole_timeline(client, open_survey):  # noqa: F811
     deadline = datetime(2026, 12, 18, 9, 0, tzinfo=UTC)  # 18:00 in Korea
     Survey.objects.filter(pk=open_survey.pk).update(
-        deadline=deadline, hearing_starts_on=date(2027, 1, 4), hearing_ends_on=date(2027, 1, 15),
-        committee_on=date(2027, 2, 1), notice_on=date(2027, 2, 20))
+        deadline=deadline,
+        hearing_starts_on=date(2027, 1, 4),
+        hearing_ends_on=date(2027, 1, 15),
+        committee_on=date(2027, 2, 1),
+        notice_on=date(2027, 2, 20),
+    )
     Briefing.objects.create(survey=open_survey, starts_at=deadline - timedelta(days=10), place="세종청사 6동, 대회의실")
     response = client.get(reverse("surveys:call_calendar", kwargs={"pk": open_survey.pk}))
     assert response.status_code == 200

@@ -184,9 +184,15 @@ def test_new_call_view_with_the_deadline_first_shows_the_form_again(admin_client
 
 
 def test_call_scale_is_edited_with_the_call_and_shown_publicly(admin_client):
-    response = admin_client.post(reverse("surveys:manage_new"), _form_data(
-        score_min="1", score_max="4", half_points="on", score_anchors_text="미흡\n보통\n우수\n매우 우수",
-    ))
+    response = admin_client.post(
+        reverse("surveys:manage_new"),
+        _form_data(
+            score_min="1",
+            score_max="4",
+            half_points="on",
+            score_anchors_text="미흡\n보통\n우수\n매우 우수",
+        ),
+    )
     assert response.status_code == 302
     survey = Survey.objects.get()
     assert (survey.score_min, survey.score_max, survey.half_points) == (1, 4, True)
@@ -194,9 +200,14 @@ def test_call_scale_is_edited_with_the_call_and_shown_publicly(admin_client):
 
 
 def test_call_scale_needs_one_description_per_score(admin_client):
-    response = admin_client.post(reverse("surveys:manage_new"), _form_data(
-        score_min="1", score_max="5", score_anchors_text="미흡\n우수",
-    ))
+    response = admin_client.post(
+        reverse("surveys:manage_new"),
+        _form_data(
+            score_min="1",
+            score_max="5",
+            score_anchors_text="미흡\n우수",
+        ),
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["score_anchors_text"]
     assert "미흡\n우수" in response.content.decode()

@@ -48,12 +48,14 @@ def test_leaving_collection_early_needs_a_confirmation(admin, collecting):
 
 
 def test_confirmed_early_close_is_audited_and_mails_organisations_with_drafts(
-        admin, collecting, drafter, django_capture_on_commit_callbacks):
+    admin, collecting, drafter, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
     bystander = make_user("applicant", email="bystander@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        survey_transition(collecting, to=SurveyStage.TECHNICAL_REVIEW, actor=admin, reason="예산 일정 변경",
-                          confirmed=True)
+        survey_transition(
+            collecting, to=SurveyStage.TECHNICAL_REVIEW, actor=admin, reason="예산 일정 변경", confirmed=True
+        )
     event = AuditEvent.objects.for_object(collecting).get(action="surveys.survey.stage_changed")
     assert event.after == {"stage": "technical_review", "reason": "예산 일정 변경", "ended_early": "collection"}
     recipients = [address for message in mail.outbox for address in message.to]
@@ -70,12 +72,15 @@ def test_after_the_deadline_no_confirmation_is_needed(admin, collecting):
 
 def test_leaving_the_hearing_before_its_last_day_needs_a_confirmation(admin):
     survey = make_survey(stage=SurveyStage.HEARING)
-    Survey.objects.filter(pk=survey.pk).update(hearing_starts_on=timezone.localdate(),
-                                               hearing_ends_on=timezone.localdate() + timedelta(days=3))
+    Survey.objects.filter(pk=survey.pk).update(
+        hearing_starts_on=timezone.localdate(), hearing_ends_on=timezone.localdate() + timedelta(days=3)
+    )
     with pytest.raises(DomainError) as error:
         survey_transition(survey, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin, reason="조기 종료")
     assert error.value.code == "confirm"
-    moved = survey_transition(survey, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin, reason="조기 종료", confirmed=True)
+    moved = survey_transition(
+        survey, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin, reason="조기 종료", confirmed=True
+    )
     assert moved.stage == SurveyStage.NATIONAL_COMMITTEE
 
 
@@ -83,12 +88,16 @@ def test_stage_page_warns_and_keeps_the_reason_when_unconfirmed(admin_client, co
     url = reverse("surveys:manage_detail", kwargs={"pk": collecting.pk})
     html = admin_client.get(url).content.decode()
     assert 'data-testid="early-warning"' in html and 'name="confirmed"' in html
-    response = admin_client.post(reverse("surveys:manage_stage", kwargs={"pk": collecting.pk}),
-                                 {"to": "technical_review", "reason": "예산 일정 변경"})
+    response = admin_client.post(
+        reverse("surveys:manage_stage", kwargs={"pk": collecting.pk}),
+        {"to": "technical_review", "reason": "예산 일정 변경"},
+    )
     assert response.status_code == 400
     assert "예산 일정 변경" in response.content.decode()
-    response = admin_client.post(reverse("surveys:manage_stage", kwargs={"pk": collecting.pk}),
-                                 {"to": "technical_review", "reason": "예산 일정 변경", "confirmed": "on"})
+    response = admin_client.post(
+        reverse("surveys:manage_stage", kwargs={"pk": collecting.pk}),
+        {"to": "technical_review", "reason": "예산 일정 변경", "confirmed": "on"},
+    )
     assert response.status_code == 302
     collecting.refresh_from_db()
     assert collecting.stage == SurveyStage.TECHNICAL_REVIEW

@@ -53,8 +53,14 @@ def test_a_question_added_on_the_questions_screen_adds_the_extra_step(admin_clie
     assert EXTRA_SECTION_KEY not in [s.key for s in sections_for(_fresh(survey))]
     url = reverse("surveys:manage_questions", kwargs={"pk": survey.pk})
     page = admin_client.get(url)
-    response = admin_client.post(url, _formset_post(page, "questions", {
-        "questions-0-order": "1", "questions-0-type": QuestionType.SHORT_TEXT, "questions-0-label": "담당 부서"}))
+    response = admin_client.post(
+        url,
+        _formset_post(
+            page,
+            "questions",
+            {"questions-0-order": "1", "questions-0-type": QuestionType.SHORT_TEXT, "questions-0-label": "담당 부서"},
+        ),
+    )
     assert response.status_code == 302
     current = _fresh(survey)
     extra = section_by_key(current, EXTRA_SECTION_KEY)
@@ -100,7 +106,9 @@ def test_each_language_has_its_own_labels():
 
 def test_a_file_question_answered_by_an_attachment_is_not_required_in_that_form_only():
     survey = make_survey()
-    question = Question.objects.create(survey=survey, order=1, type=QuestionType.FILE, label="기술 설명 자료", required=True)
+    question = Question.objects.create(
+        survey=survey, order=1, type=QuestionType.FILE, label="기술 설명 자료", required=True
+    )
     extra = section_by_key(_fresh(survey), EXTRA_SECTION_KEY)
     open_form = section_form_class(_fresh(survey), extra)
     answered = section_form_class(_fresh(survey), extra, {question.pk})

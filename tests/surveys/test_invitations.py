@@ -83,7 +83,9 @@ def test_sending_again_invites_only_the_new_recipients(admin, django_capture_on_
     survey = _with_recipients(stage=SurveyStage.DISTRIBUTION)
     with django_capture_on_commit_callbacks(execute=True):
         invitations_send(survey, actor=admin)
-    Recipient.objects.create(survey=survey, email="new@nuri.example", organization_name="누리테크", source=Recipient.Source.MANUAL)
+    Recipient.objects.create(
+        survey=survey, email="new@nuri.example", organization_name="누리테크", source=Recipient.Source.MANUAL
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert invitations_send(survey, actor=admin) == 1
     assert [m.to[0] for m in mail.outbox].count("ceo@hanbit.example") == 1

@@ -34,7 +34,9 @@ def test_criteria_can_be_renamed_and_reweighted(admin_client, admin):
     assert page.status_code == 200
     first = survey.criteria.get(number=1)
     index = [f.instance.pk for f in page.context["formset"].forms].index(first.pk)
-    data = _formset_post(page, "criteria", {f"criteria-{index}-title": "공급망 안보 영향", f"criteria-{index}-weight": "2.00"})
+    data = _formset_post(
+        page, "criteria", {f"criteria-{index}-title": "공급망 안보 영향", f"criteria-{index}-weight": "2.00"}
+    )
     response = admin_client.post(url, data)
     assert response.status_code == 302
     first.refresh_from_db()
@@ -48,8 +50,11 @@ def test_two_criteria_with_the_same_number_are_refused_not_a_server_error(admin_
     url = reverse("surveys:manage_criteria", kwargs={"pk": survey.pk})
     page = admin_client.get(url)
     extra = len(page.context["formset"].forms) - 1
-    data = _formset_post(page, "criteria", {f"criteria-{extra}-number": "1", f"criteria-{extra}-title": "중복 번호 항목",
-                                            f"criteria-{extra}-weight": "1"})
+    data = _formset_post(
+        page,
+        "criteria",
+        {f"criteria-{extra}-number": "1", f"criteria-{extra}-title": "중복 번호 항목", f"criteria-{extra}-weight": "1"},
+    )
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert response.context["formset"].total_error_count() > 0
@@ -61,10 +66,16 @@ def test_choice_question_is_saved_with_its_choices(admin_client):
     survey = make_survey()
     url = reverse("surveys:manage_questions", kwargs={"pk": survey.pk})
     page = admin_client.get(url)
-    data = _formset_post(page, "questions", {
-        "questions-0-order": "1", "questions-0-type": QuestionType.CHOICE, "questions-0-label": "국가핵심기술 해당 여부",
-        "questions-0-choices_text": "해당\n\n해당 없음\n 검토 중 \n",
-    })
+    data = _formset_post(
+        page,
+        "questions",
+        {
+            "questions-0-order": "1",
+            "questions-0-type": QuestionType.CHOICE,
+            "questions-0-label": "국가핵심기술 해당 여부",
+            "questions-0-choices_text": "해당\n\n해당 없음\n 검토 중 \n",
+        },
+    )
     response = admin_client.post(url, data)
     assert response.status_code == 302
     question = survey.questions.get()
@@ -75,10 +86,16 @@ def test_choice_question_with_one_choice_is_refused(admin_client):
     survey = make_survey()
     url = reverse("surveys:manage_questions", kwargs={"pk": survey.pk})
     page = admin_client.get(url)
-    data = _formset_post(page, "questions", {
-        "questions-0-order": "1", "questions-0-type": QuestionType.CHOICE, "questions-0-label": "하나뿐인 선택",
-        "questions-0-choices_text": "해당",
-    })
+    data = _formset_post(
+        page,
+        "questions",
+        {
+            "questions-0-order": "1",
+            "questions-0-type": QuestionType.CHOICE,
+            "questions-0-label": "하나뿐인 선택",
+            "questions-0-choices_text": "해당",
+        },
+    )
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert "choices_text" in response.context["formset"].forms[0].errors
@@ -89,10 +106,16 @@ def test_text_question_keeps_no_choices(admin_client):
     survey = make_survey()
     url = reverse("surveys:manage_questions", kwargs={"pk": survey.pk})
     page = admin_client.get(url)
-    data = _formset_post(page, "questions", {
-        "questions-0-order": "1", "questions-0-type": QuestionType.SHORT_TEXT, "questions-0-label": "주요 수요기업",
-        "questions-0-choices_text": "남은\n선택지",
-    })
+    data = _formset_post(
+        page,
+        "questions",
+        {
+            "questions-0-order": "1",
+            "questions-0-type": QuestionType.SHORT_TEXT,
+            "questions-0-label": "주요 수요기업",
+            "questions-0-choices_text": "남은\n선택지",
+        },
+    )
     assert admin_client.post(url, data).status_code == 302
     assert survey.questions.get().choices == []
 
@@ -175,10 +198,12 @@ def test_a_guidance_file_cannot_be_removed_after_the_notice(admin_client):
     from surveys.models import GuidanceFile
 
     survey = make_survey(stage=SurveyStage.NOTICE)
-    guidance = GuidanceFile.objects.create(survey=survey, title="공고문", file="guidance/a.pdf", original_name="a.pdf",
-                                           size=1)
-    response = admin_client.post(reverse("surveys:manage_guidance_delete", kwargs={"pk": survey.pk,
-                                                                                    "file_pk": guidance.pk}))
+    guidance = GuidanceFile.objects.create(
+        survey=survey, title="공고문", file="guidance/a.pdf", original_name="a.pdf", size=1
+    )
+    response = admin_client.post(
+        reverse("surveys:manage_guidance_delete", kwargs={"pk": survey.pk, "file_pk": guidance.pk})
+    )
     assert response.status_code == 302
     assert GuidanceFile.objects.filter(pk=guidance.pk).exists()
     assert not AuditEvent.objects.filter(action=AuditAction.GUIDANCE_DELETED).exists()

@@ -14,9 +14,13 @@ pytestmark = pytest.mark.django_db
 
 PLAN_FIELDS = {
     "site": ["site-province", "site-city", "site-address", "site-area_m2", "site-land_status", "site-phases-0-phase"],
-    "companies": ["companies-anchor_companies-0-company", "companies-anchor_companies-0-investment",
-                  "companies-anchor_companies-0-year", "companies-anchor_companies-0-jobs",
-                  "companies-participating_companies-0-company"],
+    "companies": [
+        "companies-anchor_companies-0-company",
+        "companies-anchor_companies-0-investment",
+        "companies-anchor_companies-0-year",
+        "companies-anchor_companies-0-jobs",
+        "companies-participating_companies-0-company",
+    ],
     "infrastructure": ["infrastructure-power_mw", "infrastructure-water_tpd", "infrastructure-transport"],
     "value_chain": ["value_chain-value_chain_role", "value_chain-linked_complexes"],
     "support": ["support-regional_support"],
@@ -25,9 +29,14 @@ PLAN_FIELDS = {
 
 def _call_with_questions(kind):
     survey = make_survey(kind=kind, fields=("ROB", "BAT"))
-    Question.objects.create(survey=survey, order=1, type=QuestionType.NUMBER, label="최근 3년 평균 연구개발 투자액", required=True)
     Question.objects.create(
-        survey=survey, order=2, type=QuestionType.CHOICE, label="국가핵심기술 해당 여부",
+        survey=survey, order=1, type=QuestionType.NUMBER, label="최근 3년 평균 연구개발 투자액", required=True
+    )
+    Question.objects.create(
+        survey=survey,
+        order=2,
+        type=QuestionType.CHOICE,
+        label="국가핵심기술 해당 여부",
         choices=["해당", "해당 없음", "검토 중"],
     )
     Question.objects.create(survey=survey, order=3, type=QuestionType.FILE, label="기술 설명 자료")
@@ -38,14 +47,22 @@ def _call_with_questions(kind):
 def _names(key, name, field):
     """The inputs a field renders: repeatable rows give one per row and column."""
     if isinstance(field, RowsField):
-        return [f"{key}-{name}-{row}-{column.key}" for row in range(field.widget.spare_rows) for column in field.columns]
+        return [
+            f"{key}-{name}-{row}-{column.key}" for row in range(field.widget.spare_rows) for column in field.columns
+        ]
     return [f"{key}-{name}"]
 
 
 def _expected(survey):
     return [
-        (section.key, [input_name for name, field in section_form_class(survey, section).base_fields.items()
-                       for input_name in _names(section.key, name, field)])
+        (
+            section.key,
+            [
+                input_name
+                for name, field in section_form_class(survey, section).base_fields.items()
+                for input_name in _names(section.key, name, field)
+            ],
+        )
         for section in sections_for(survey)
     ]
 
@@ -88,7 +105,11 @@ def test_preview_extra_questions_show_their_type(admin_client):
     number, choice, upload, day = survey.questions.order_by("order")
     assert page.input_types[f"extra-{number.field_name}"] == "number"
     assert page.input_types[f"extra-{choice.field_name}"] == "select"
-    assert [o for o in page.options[f"extra-{choice.field_name}"] if o != "---------"] == ["해당", "해당 없음", "검토 중"]
+    assert [o for o in page.options[f"extra-{choice.field_name}"] if o != "---------"] == [
+        "해당",
+        "해당 없음",
+        "검토 중",
+    ]
     assert page.input_types[f"extra-{upload.field_name}"] == "file"
     assert page.input_types[f"extra-{day.field_name}"] == "date"
     html = _html(admin_client, survey)
@@ -134,10 +155,18 @@ def test_international_call_preview_asks_about_cooperation(admin_client):
     survey = make_survey(kind=SurveyKind.INTERNATIONAL_RND)
     page = _preview(admin_client, survey)
     names = page.names["cooperation"]
-    assert names[:4] == ["cooperation-partners-0-country", "cooperation-partners-0-institution",
-                         "cooperation-partners-0-role", "cooperation-partners-0-agreement"]
-    assert {"cooperation-why_cooperation", "cooperation-researchers_dispatched", "cooperation-dispatch_months",
-            "cooperation-dispatch_direct"} <= set(names)
+    assert names[:4] == [
+        "cooperation-partners-0-country",
+        "cooperation-partners-0-institution",
+        "cooperation-partners-0-role",
+        "cooperation-partners-0-agreement",
+    ]
+    assert {
+        "cooperation-why_cooperation",
+        "cooperation-researchers_dispatched",
+        "cooperation-dispatch_months",
+        "cooperation-dispatch_direct",
+    } <= set(names)
     for section in ("consortium", "ip", "budget"):
         assert section in page.sections
 

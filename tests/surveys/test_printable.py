@@ -51,8 +51,9 @@ def test_a_draft_call_has_no_blank_form(client, open_survey):  # noqa: F811
 
 def test_the_applicant_downloads_the_draft_marked_as_draft(client, open_survey, applicant, complete_answers):  # noqa: F811
     application = applying.application_create(open_survey, organization=_organization(applicant), actor=applicant)
-    application = applying.application_save_draft(application, section="basic", data=complete_answers["basic"],
-                                                  revision=application.revision, actor=applicant)
+    application = applying.application_save_draft(
+        application, section="basic", data=complete_answers["basic"], revision=application.revision, actor=applicant
+    )
     client.force_login(applicant)
     detail = client.get(reverse("surveys:application_detail", kwargs={"pk": application.pk}))
     url = reverse("surveys:application_draft_pdf", kwargs={"pk": application.pk})

@@ -1,7 +1,8 @@
 """The public calls pages, file downloads, Korea-time deadlines, and guidance uploads."""
 
 import re
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from urllib.parse import quote
 
 import pytest
@@ -11,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEvent
-from surveys.pipelines import TECHNOLOGY
 from surveys.enums import SurveyStage
 from surveys.models import Briefing, GuidanceFile
+from surveys.pipelines import TECHNOLOGY
 from tests.factories import MINIMAL_PDF, make_user
 from tests.surveys.helpers import ko, make_survey
 
@@ -29,7 +30,12 @@ def _guidance(survey, name="공고문.pdf"):
 
 
 def _briefing(survey):
-    briefing = Briefing(survey=survey, starts_at=timezone.now() + timedelta(days=3), place="서울 aT센터", materials_name="설명회 자료.pdf")
+    briefing = Briefing(
+        survey=survey,
+        starts_at=timezone.now() + timedelta(days=3),
+        place="서울 aT센터",
+        materials_name="설명회 자료.pdf",
+    )
     briefing.materials.save("materials.pdf", ContentFile(PDF), save=True)
     return briefing
 
@@ -42,7 +48,8 @@ def test_call_list_shows_only_published_calls(client):
     draft = make_survey(title="초안 상태의 공고")
     shown = [
         make_survey(stage=stage, title=f"공개된 공고 {stage.value}")
-        for stage in TECHNOLOGY.stages if stage != SurveyStage.DRAFT
+        for stage in TECHNOLOGY.stages
+        if stage != SurveyStage.DRAFT
     ]
     for user in (None, make_user("applicant"), make_user("admin")):
         client.logout()
@@ -130,7 +137,8 @@ def test_deadline_is_shown_in_korea_time_with_a_countdown(client, view):
 def test_past_deadline_shows_closed_without_a_countdown(client):
     survey = make_survey(
         stage=SurveyStage.TECHNICAL_REVIEW,
-        opens_at=timezone.now() - timedelta(days=30), deadline=timezone.now() - timedelta(days=1),
+        opens_at=timezone.now() - timedelta(days=30),
+        deadline=timezone.now() - timedelta(days=1),
     )
     html = client.get(_url("call_detail", survey)).content.decode()
     assert "data-deadline" not in html
@@ -166,11 +174,20 @@ def test_guidance_upload_accepts_a_real_pdf(admin_client, admin):
 
 def test_guidance_upload_refuses_html_renamed_pdf(admin_client):
     survey = make_survey()
-    response = _upload_guidance(admin_client, survey, "공고문.pdf", b"<html><body><script>alert(1)</script></body></html>")
+    response = _upload_guidance(
+        admin_client, survey, "공고문.pdf", b"<html><body><script>alert(1)</script></body></html>"
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
-    assert ko("“%(name)s” is not really a %(type)s file (its content is %(detected)s).",
-              name="공고문.pdf", type="PDF", detected="text/html") in response.content.decode()
+    assert (
+        ko(
+            "“%(name)s” is not really a %(type)s file (its content is %(detected)s).",
+            name="공고문.pdf",
+            type="PDF",
+            detected="text/html",
+        )
+        in response.content.decode()
+    )
     assert not GuidanceFile.objects.exists()
 
 

@@ -31,12 +31,20 @@ def _recipients(survey, n, start=0):
         mail = None
         if status:
             mail = OutboundMail.objects.create(
-                template="survey_invitation", to=f"r{i}@test.example", subject="s", body_text="b",
-                status=status, last_error="ConnectionRefusedError: refused" if status == "failed" else "",
+                template="survey_invitation",
+                to=f"r{i}@test.example",
+                subject="s",
+                body_text="b",
+                status=status,
+                last_error="ConnectionRefusedError: refused" if status == "failed" else "",
             )
         Recipient.objects.create(
-            survey=survey, email=f"r{i}@test.example", organization_name=f"기관 {i}", source="import",
-            mail=mail, invitations_sent=2 if i % 3 == 0 else int(bool(mail)),
+            survey=survey,
+            email=f"r{i}@test.example",
+            organization_name=f"기관 {i}",
+            source="import",
+            mail=mail,
+            invitations_sent=2 if i % 3 == 0 else int(bool(mail)),
         )
 
 
@@ -64,14 +72,18 @@ def test_public_call_list_queries_do_not_grow(client, role, django_assert_num_qu
     if role:
         client.force_login(make_user(role))
     _calls(2, asker)
-    response = _same_for_more(client, reverse("surveys:call_list"), lambda: _calls(18, asker), django_assert_num_queries)
+    response = _same_for_more(
+        client, reverse("surveys:call_list"), lambda: _calls(18, asker), django_assert_num_queries
+    )
     assert len(response.context["surveys"]) == 20
 
 
 def test_manage_call_list_queries_do_not_grow(admin_client, django_assert_num_queries):
     asker = make_user("applicant")
     _calls(2, asker)
-    response = _same_for_more(admin_client, reverse("surveys:manage_list"), lambda: _calls(18, asker), django_assert_num_queries)
+    response = _same_for_more(
+        admin_client, reverse("surveys:manage_list"), lambda: _calls(18, asker), django_assert_num_queries
+    )
     assert len(response.context["surveys"]) == 40
 
 

@@ -18,12 +18,12 @@ pytestmark = pytest.mark.django_db
 
 HEADER = ["기관명", "담당자", "이메일"]
 ROWS = [
-    ["한빛로보틱스 주식회사", "강민서", "kang@hanbit.example"],      # row 2: good
-    ["세종정밀 주식회사", "이서준", "LEE@Sejong.example"],           # row 3: good, upper case
-    ["한빛로보틱스 주식회사", "강민서", "KANG@hanbit.example"],      # row 4: the same address again
-    ["누리테크", "박지훈", "not-an-email"],                         # row 5: bad address
-    ["", "최유진", "choi@nuri.example"],                           # row 6: no organisation
-    ["가람연구원", "정하늘", "jung@garam.example"],                  # row 7: good, after the bad ones
+    ["한빛로보틱스 주식회사", "강민서", "kang@hanbit.example"],  # row 2: good
+    ["세종정밀 주식회사", "이서준", "LEE@Sejong.example"],  # row 3: good, upper case
+    ["한빛로보틱스 주식회사", "강민서", "KANG@hanbit.example"],  # row 4: the same address again
+    ["누리테크", "박지훈", "not-an-email"],  # row 5: bad address
+    ["", "최유진", "choi@nuri.example"],  # row 6: no organisation
+    ["가람연구원", "정하늘", "jung@garam.example"],  # row 7: good, after the bad ones
 ]
 GOOD = {"kang@hanbit.example", "lee@sejong.example", "jung@garam.example"}
 
@@ -76,7 +76,10 @@ def test_import_adds_good_rows_and_reports_each_bad_row(admin_client, name):
     assert set(survey.recipients.values_list("email", flat=True)) == GOOD
     kang = survey.recipients.get(email="kang@hanbit.example")
     assert (kang.organization, kang.organization_name, kang.name, kang.source) == (
-        hanbit, "한빛로보틱스 주식회사", "강민서", Recipient.Source.IMPORT,
+        hanbit,
+        "한빛로보틱스 주식회사",
+        "강민서",
+        Recipient.Source.IMPORT,
     )
     assert survey.recipients.get(email="jung@garam.example").organization is None
     html = response.content.decode()
@@ -84,8 +87,15 @@ def test_import_adds_good_rows_and_reports_each_bad_row(admin_client, name):
     assert ko("Row %(line)s", line=5) in errors and "not-an-email" in errors
     assert ko("Row %(line)s", line=6) in errors and ko("The organisation name is missing.") in errors
     assert errors.count("<li>") == 2
-    assert ko("%(added)d added, %(skipped)d already on the list, %(errors)d rows with errors.",
-              added=3, skipped=1, errors=2) in html
+    assert (
+        ko(
+            "%(added)d added, %(skipped)d already on the list, %(errors)d rows with errors.",
+            added=3,
+            skipped=1,
+            errors=2,
+        )
+        in html
+    )
     event = AuditEvent.objects.for_object(survey).get(action="surveys.recipients.imported")
     assert event.after == {"file": name, "added": 3, "skipped": 1, "errors": 2}
     # Every data row is accounted for: added, already on the list, or reported.
@@ -95,7 +105,12 @@ def test_import_adds_good_rows_and_reports_each_bad_row(admin_client, name):
 @pytest.mark.parametrize("name", list(FILES))
 def test_import_reports_the_row_number_of_the_file_even_after_a_blank_row(admin_client, name):
     survey = make_survey()
-    rows = [HEADER, ["한빛로보틱스 주식회사", "강민서", "kang@hanbit.example"], ["", "", ""], ["누리테크", "박지훈", "bad@"]]
+    rows = [
+        HEADER,
+        ["한빛로보틱스 주식회사", "강민서", "kang@hanbit.example"],
+        ["", "", ""],
+        ["누리테크", "박지훈", "bad@"],
+    ]
     response = _upload(admin_client, survey, name, FILES[name](rows))
     assert response.status_code == 200
     errors = _import_errors(response.content.decode())
@@ -119,20 +134,38 @@ def test_import_accepts_english_headers_in_any_order(admin_client):
     content = "E-mail,Organization,Name\nkang@hanbit.example,Hanbit Robotics,Kang\n".encode()
     assert _upload(admin_client, survey, "en.csv", content).status_code == 200
     recipient = survey.recipients.get()
-    assert (recipient.organization_name, recipient.name, recipient.email) == ("Hanbit Robotics", "Kang", "kang@hanbit.example")
+    assert (recipient.organization_name, recipient.name, recipient.email) == (
+        "Hanbit Robotics",
+        "Kang",
+        "kang@hanbit.example",
+    )
 
 
 @pytest.mark.parametrize(
     "name,content,message",
     [
-        ("wrong.csv", "회사,메일\n한빛,kang@hanbit.example\n".encode(),
-         "The first row must name the columns 기관명 (organisation), 담당자 (name) and 이메일 (e-mail)."),
-        ("wrong.xlsx", _xlsx([["회사", "메일"], ["한빛", "kang@hanbit.example"]]),
-         "The first row must name the columns 기관명 (organisation), 담당자 (name) and 이메일 (e-mail)."),
-        ("list.txt", "기관명,담당자,이메일\n한빛,강민서,kang@hanbit.example\n".encode(), "Upload a .csv or .xlsx file."),
+        (
+            "wrong.csv",
+            "회사,메일\n한빛,kang@hanbit.example\n".encode(),
+            "The first row must name the columns 기관명 (organisation), 담당자 (name) and 이메일 (e-mail).",
+        ),
+        (
+            "wrong.xlsx",
+            _xlsx([["회사", "메일"], ["한빛", "kang@hanbit.example"]]),
+            "The first row must name the columns 기관명 (organisation), 담당자 (name) and 이메일 (e-mail).",
+        ),
+        (
+            "list.txt",
+            "기관명,담당자,이메일\n한빛,강민서,kang@hanbit.example\n".encode(),
+            "Upload a .csv or .xlsx file.",
+        ),
         ("broken.xlsx", b"this is not a workbook", "The file could not be read as an Excel workbook (.xlsx)."),
         ("empty.csv", "\n\n".encode(), "The file is empty."),
-        ("latin1.csv", "기관명,담당자,이메일\n".encode() + b"\xff\xfe\xfa\n", "The CSV file must be saved as UTF-8 or CP949 (EUC-KR)."),
+        (
+            "latin1.csv",
+            "기관명,담당자,이메일\n".encode() + b"\xff\xfe\xfa\n",
+            "The CSV file must be saved as UTF-8 or CP949 (EUC-KR).",
+        ),
     ],
     ids=["csv-headers", "xlsx-headers", "txt", "not-xlsx", "empty", "bad-encoding"],
 )
@@ -173,7 +206,9 @@ def organizations(db):
     users = {
         "hanbit_manager": make_user("applicant", organization=made["hanbit"], manager=True, email="ceo@hanbit.example"),
         "hanbit_member": make_user("applicant", organization=made["hanbit"], email="rnd@hanbit.example"),
-        "hanbit_gone": make_user("applicant", organization=made["hanbit"], email="gone@hanbit.example", is_active=False),
+        "hanbit_gone": make_user(
+            "applicant", organization=made["hanbit"], email="gone@hanbit.example", is_active=False
+        ),
         "hanbit_revoked": make_user("applicant", organization=made["hanbit"], email="revoked@hanbit.example"),
         "sejong": make_user("applicant", organization=made["sejong"], email="cell@sejong.example"),
         "fri": make_user("applicant", organization=made["fri"], email="lab@fri.example"),

@@ -32,17 +32,28 @@ def now():
 def invited(admin, now, django_capture_on_commit_callbacks):
     """A call closing in ten days, invitations sent to three companies: Korean, English, and one without
     an account."""
-    survey = make_survey(stage=SurveyStage.COLLECTION, title="로봇 분야 수요조사", title_en="Robot demand survey",
-                         deadline=now + 10 * DAY)
+    survey = make_survey(
+        stage=SurveyStage.COLLECTION,
+        title="로봇 분야 수요조사",
+        title_en="Robot demand survey",
+        deadline=now + 10 * DAY,
+    )
     people = {}
     for key, language in (("hanbit", "ko"), ("globex", "en")):
         organization = OrganizationFactory(name=f"{key} 주식회사", type=OrganizationType.COMPANY)
-        people[key] = make_user("applicant", organization=organization, email=f"ceo@{key}.example",
-                                preferred_language=language)
-        Recipient.objects.create(survey=survey, organization=organization, organization_name=organization.name,
-                                 email=f"ceo@{key}.example", source=Recipient.Source.SELECTION)
-    Recipient.objects.create(survey=survey, organization_name="누리테크", email="info@nuri.example",
-                             source=Recipient.Source.IMPORT)
+        people[key] = make_user(
+            "applicant", organization=organization, email=f"ceo@{key}.example", preferred_language=language
+        )
+        Recipient.objects.create(
+            survey=survey,
+            organization=organization,
+            organization_name=organization.name,
+            email=f"ceo@{key}.example",
+            source=Recipient.Source.SELECTION,
+        )
+    Recipient.objects.create(
+        survey=survey, organization_name="누리테크", email="info@nuri.example", source=Recipient.Source.IMPORT
+    )
     with django_capture_on_commit_callbacks(execute=True):
         invitations_send(survey, actor=admin)
     mail.outbox.clear()
@@ -103,8 +114,9 @@ def test_invitation_reminders_are_in_each_recipients_language(invited, django_ca
 def test_organisations_that_started_are_not_reminded(invited, django_capture_on_commit_callbacks):
     survey, people = invited
     organization = people["hanbit"].memberships.get().organization
-    Application.objects.create(survey=survey, organization=organization, created_by=people["hanbit"],
-                               updated_by=people["hanbit"])
+    Application.objects.create(
+        survey=survey, organization=organization, created_by=people["hanbit"], updated_by=people["hanbit"]
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders_send(now=_at(survey, 2 * DAY)) == 2 + 1  # two invitations, and hanbit's draft its own reminder
     assert not _reminders().filter(to="ceo@hanbit.example").exists()
@@ -151,12 +163,19 @@ def test_a_forged_or_unknown_decline_link_is_404(client, invited):
     assert recipient.declined_at is None
 
 
-def test_declining_from_the_dashboard_declines_for_the_organisation(client, invited, django_capture_on_commit_callbacks):
+def test_declining_from_the_dashboard_declines_for_the_organisation(
+    client, invited, django_capture_on_commit_callbacks
+):
     survey, people = invited
     user = people["hanbit"]
     organization = user.memberships.get().organization
-    colleague = Recipient.objects.create(survey=survey, organization=organization, organization_name=organization.name,
-                                         email="rnd@hanbit.example", source=Recipient.Source.SELECTION)
+    colleague = Recipient.objects.create(
+        survey=survey,
+        organization=organization,
+        organization_name=organization.name,
+        email="rnd@hanbit.example",
+        source=Recipient.Source.SELECTION,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         invitations_send(survey, actor=None)
     client.force_login(user)
@@ -164,8 +183,9 @@ def test_declining_from_the_dashboard_declines_for_the_organisation(client, invi
     html = client.get(dashboard).content.decode()
     assert f'data-invitation="{survey.pk}"' in html
     recipient = survey.recipients.get(email="ceo@hanbit.example")
-    response = client.post(reverse("surveys:invitation_decline", kwargs={"token": recipient.decline_token}),
-                           {"next": dashboard})
+    response = client.post(
+        reverse("surveys:invitation_decline", kwargs={"token": recipient.decline_token}), {"next": dashboard}
+    )
     assert response.status_code == 302 and response["Location"] == dashboard
     assert f'data-invitation="{survey.pk}"' not in client.get(dashboard).content.decode()
     colleague.refresh_from_db()
@@ -187,13 +207,19 @@ def test_the_decline_link_refuses_an_outside_next(client, invited):
 
 # -- corrections and associations ----------------------------------------------------------
 
+
 def test_applicants_are_reminded_before_their_correction_date(admin, now, django_capture_on_commit_callbacks):
     survey = make_survey(stage=SurveyStage.COLLECTION, deadline=now + 20 * DAY)
     user = make_user("applicant", email="ceo@returned.example", preferred_language="en")
     today = timezone.localdate(now)
     application = Application.objects.create(
-        survey=survey, organization=user.memberships.get().organization, created_by=user, updated_by=user,
-        status=ApplicationStatus.RETURNED, correction_due=today + timedelta(days=5), title="협동로봇 감속기",
+        survey=survey,
+        organization=user.memberships.get().organization,
+        created_by=user,
+        updated_by=user,
+        status=ApplicationStatus.RETURNED,
+        correction_due=today + timedelta(days=5),
+        title="협동로봇 감속기",
         return_reason="첨부 누락",
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -215,22 +241,39 @@ def test_applicants_are_reminded_before_their_correction_date(admin, now, django
 
 
 def test_associations_and_their_members_are_reminded_before_the_internal_deadline(
-    admin, now, django_capture_on_commit_callbacks,
+    admin,
+    now,
+    django_capture_on_commit_callbacks,
 ):
     survey = make_survey(stage=SurveyStage.COLLECTION, deadline=now + 20 * DAY)
     association = OrganizationFactory(type=OrganizationType.ASSOCIATION, name="한국로봇산업협회")
     staff = make_user("association_staff", organization=association, email="staff@kar.example")
-    idle = make_user("association_staff", organization=OrganizationFactory(type=OrganizationType.ASSOCIATION),
-                     email="staff@idle.example")
+    idle = make_user(
+        "association_staff",
+        organization=OrganizationFactory(type=OrganizationType.ASSOCIATION),
+        email="staff@idle.example",
+    )
     member = make_user("applicant", email="ceo@member.example", preferred_language="en")
     AssociationDeadline.objects.create(survey=survey, association=association, deadline=now + 10 * DAY, set_by=staff)
-    AssociationDeadline.objects.create(survey=survey, association=idle.memberships.get().organization,
-                                       deadline=now + 10 * DAY, set_by=idle)
+    AssociationDeadline.objects.create(
+        survey=survey, association=idle.memberships.get().organization, deadline=now + 10 * DAY, set_by=idle
+    )
     common = {"survey": survey, "channel": Channel.ASSOCIATION, "association": association}
-    Application.objects.create(organization=member.memberships.get().organization, created_by=member,
-                               updated_by=member, status=ApplicationStatus.ASSOCIATION_REVIEW, **common)
-    Application.objects.create(organization=member.memberships.get().organization, created_by=member,
-                               updated_by=member, status=ApplicationStatus.DRAFT, title="휴머노이드 손", **common)
+    Application.objects.create(
+        organization=member.memberships.get().organization,
+        created_by=member,
+        updated_by=member,
+        status=ApplicationStatus.ASSOCIATION_REVIEW,
+        **common,
+    )
+    Application.objects.create(
+        organization=member.memberships.get().organization,
+        created_by=member,
+        updated_by=member,
+        status=ApplicationStatus.DRAFT,
+        title="휴머노이드 손",
+        **common,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders_send(now=now + 6 * DAY) == 0
         assert reminders_send(now=now + 8 * DAY) == 2  # the staff (one waiting) and the member's draft
@@ -262,8 +305,13 @@ def test_the_dashboards_invitations_cost_the_same_queries_for_more_calls(client,
     def invite(n):
         for _ in range(n):
             survey = make_survey(stage=SurveyStage.COLLECTION, deadline=now + 10 * DAY)
-            Recipient.objects.create(survey=survey, organization=organization, organization_name=organization.name,
-                                     email=user.email, source=Recipient.Source.SELECTION)
+            Recipient.objects.create(
+                survey=survey,
+                organization=organization,
+                organization_name=organization.name,
+                email=user.email,
+                source=Recipient.Source.SELECTION,
+            )
             invitations_send(survey, actor=admin)
 
     def load():

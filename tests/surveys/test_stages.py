@@ -36,9 +36,7 @@ STAGE_TRANSITIONS: dict[str, dict[str, bool]] = {
 STAGE_TRANSITIONS.update({stage: {} for stage in SurveyStage if stage not in TECHNOLOGY.stages})
 
 ALLOWED = [(src, dst, needs) for src, moves in STAGE_TRANSITIONS.items() for dst, needs in moves.items()]
-REFUSED = [
-    (src, dst) for src in SurveyStage for dst in SurveyStage if dst not in STAGE_TRANSITIONS[src]
-]
+REFUSED = [(src, dst) for src in SurveyStage for dst in SurveyStage if dst not in STAGE_TRANSITIONS[src]]
 
 
 def _stage_events(survey):
@@ -48,8 +46,11 @@ def _stage_events(survey):
 def _at_stage(stage):
     """A call in ``stage`` whose windows are over: leaving collection or the hearing ends nothing early."""
     survey = make_survey()
-    Survey.objects.filter(pk=survey.pk).update(stage=stage, deadline=timezone.now() - timedelta(minutes=1),
-                                               hearing_ends_on=timezone.localdate() - timedelta(days=1))
+    Survey.objects.filter(pk=survey.pk).update(
+        stage=stage,
+        deadline=timezone.now() - timedelta(minutes=1),
+        hearing_ends_on=timezone.localdate() - timedelta(days=1),
+    )
     survey.refresh_from_db()
     return survey
 
@@ -184,7 +185,9 @@ def test_stage_view_without_a_required_reason_shows_the_error(admin_client):
 
 def test_stage_view_refuses_a_move_outside_the_table(admin_client):
     survey = make_survey()
-    response = admin_client.post(reverse("surveys:manage_stage", kwargs={"pk": survey.pk}), {"to": "closed", "reason": "x"})
+    response = admin_client.post(
+        reverse("surveys:manage_stage", kwargs={"pk": survey.pk}), {"to": "closed", "reason": "x"}
+    )
     assert response.status_code == 400
     survey.refresh_from_db()
     assert survey.stage == SurveyStage.DRAFT

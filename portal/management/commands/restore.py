@@ -33,5 +33,6 @@ class Command(BaseCommand):
             f"{len(report['triggers'])} triggers, {report['files']} files"
         )
         if report["problems"]:
-            raise CommandError("복원 결과가 백업과 다릅니다. / The restore differs from the backup:\n"
-                               + "\n".join(report["problems"]))
+            raise CommandError(
+                "복원 결과가 백업과 다릅니다. / The restore differs from the backup:\n" + "\n".join(report["problems"])
+            )

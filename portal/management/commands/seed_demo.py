@@ -11,9 +11,7 @@ class Command(BaseCommand):
     help = "Load the demo organisations and accounts (idempotent) and print their log-ins."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--force", action="store_true", help="Run even with DEBUG off (prints passwords)."
-        )
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (prints passwords).")
 
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
@@ -36,9 +34,7 @@ class Command(BaseCommand):
             )
         for code, *_rest, associations in demo.ORGANIZATIONS:
             for association in associations:
-                AssociationMembership.objects.get_or_create(
-                    member=result[code], association=result[association]
-                )
+                AssociationMembership.objects.get_or_create(member=result[code], association=result[association])
         return result
 
     def _users(self, organizations):

@@ -28,8 +28,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         for name, count in result.counts.items():
             self.stdout.write(f"  {count:>10,}  {name}")
-        self.stdout.write(self.style.SUCCESS(
-            f"Done in {time.perf_counter() - started:.1f} s. Every account's password is {scale.PASSWORD!r}; "
-            f"two-factor accounts use the TOTP secret {scale.TOTP_SECRET}. Calls: "
-            + ", ".join(f"{code}={pk}" for code, pk in result.calls.items())
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done in {time.perf_counter() - started:.1f} s. Every account's password is {scale.PASSWORD!r}; "
+                f"two-factor accounts use the TOTP secret {scale.TOTP_SECRET}. Calls: "
+                + ", ".join(f"{code}={pk}" for code, pk in result.calls.items())
+            )
+        )
