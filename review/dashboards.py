@@ -9,6 +9,7 @@ from review.selectors import (
     reviewer_assignments,
     reviewer_blind_set_calls,
     reviewer_objection_opinions,
+    reviewer_re_reviews,
 )
 
 
@@ -16,6 +17,7 @@ from review.selectors import (
 def reviewer_work(request, context):
     context["assignments"] = Paginator(reviewer_assignments(request.user), 50).get_page(request.GET.get("page"))
     context["objection_opinions"] = list(reviewer_objection_opinions(request.user))
+    context["re_reviews"] = list(reviewer_re_reviews(request.user))
     context["blind_set_calls"] = reviewer_blind_set_calls(request.user)
 
 

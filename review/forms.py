@@ -369,24 +369,86 @@ class ObjectionDecisionForm(forms.Form):
 
 
 class ObjectionFollowUpForm(forms.Form):
-    """The next step of an upheld objection; the national committee's decision at the last one."""
+    """The re-review's findings, referred to the national committee."""
 
-    note = forms.CharField(max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
-    decision = forms.ChoiceField(
-        label=_("National committee's decision"), choices=[("", "—")] + Decision.choices, required=False
+    note = forms.CharField(
+        label=_("Findings of the re-review"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, concluding: bool, **kwargs):
+
+class ReReviewAssignForm(ObjectionRouteForm):
+    """Independent experts asked to re-review the candidate of an upheld objection."""
+
+    due_on = forms.DateField(
+        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, reviewers=reviewers, **kwargs)
+        self.fields["reviewers"].label = _("Experts who did not review this candidate")
+
+
+class ReReviewForm(ReviewForm):
+    """Scores and justifications per criterion on the call's scale, and an overall comment."""
+
+    def __init__(self, *args, survey, **kwargs):
+        super().__init__(*args, survey=survey, **kwargs)
+        del self.fields["recommendation"]
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        del data["recommendation"]
+        return data
+
+
+class ReReviewDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you decline (a conflict of interest, or you cannot do it in time)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RedeliberationForm(ResolutionForm):
+    """The national committee's re-deliberation of an upheld objection: its meeting (an open one or a new one)
+    and its resolution."""
+
+    meeting = forms.TypedChoiceField(label=_("National committee meeting"), coerce=int, empty_value=None)
+    new_title = forms.CharField(label=_("New meeting: title"), max_length=200, required=False)
+    new_held_on = forms.DateField(
+        label=_("New meeting: date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    field_order = ["meeting", "new_title", "new_held_on", "decision"]
+
+    def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["note"].label = (
-            _("The national committee's re-deliberation and its reasons")
-            if concluding
-            else _("Findings of the re-review")
-        )
-        if concluding:
-            self.fields["decision"].required = True
-        else:
-            del self.fields["decision"]
+        self.meetings = {meeting.pk: meeting for meeting in meetings}
+        self.fields["meeting"].choices = [("", _("A new meeting (give its title and date)"))] + [
+            (meeting.pk, f"{meeting.title} ({meeting.held_on:%Y-%m-%d})") for meeting in meetings
+        ]
+        self.fields["meeting"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("meeting") and not (data.get("new_title") and data.get("new_held_on")):
+            self.add_error("new_title", _("Choose an open meeting, or give the new meeting's title and date."))
+        return data
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "meeting": self.meetings.get(data.get("meeting")),
+            "new_meeting": {"title": data.get("new_title", ""), "held_on": data.get("new_held_on")},
+            "decision": data["decision"],
+            "reason": data["reason"],
+            "votes_for": data.get("votes_for"),
+            "votes_against": data.get("votes_against"),
+            "votes_abstain": data.get("votes_abstain"),
+            "conditions": data.get("conditions", ""),
+        }
 
 
 class ObjectionOpinionForm(forms.Form):

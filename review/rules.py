@@ -61,3 +61,12 @@ rules.add_perm("review.answer_hearing_now", is_ministry_admin & hearing_takes_an
 
 # An international R&D call's evaluation layers: set up, followed and closed by the admin or the secretary.
 rules.add_perm("review.run_layers", is_ministry_admin | is_secretary)
+
+
+@rules.predicate
+def is_own_re_review(user, re_review) -> bool:
+    return bool(user and user.is_authenticated and re_review is not None and re_review.reviewer_id == user.pk)
+
+
+# An upheld objection's re-review: only the expert it was asked of, while they still hold the reviewer role.
+rules.add_perm("review.re_review", is_reviewer & is_own_re_review)

@@ -12,6 +12,7 @@ from review.views import (
     national,
     notices,
     register,
+    rereview,
     results,
     reviewer,
     search,
@@ -131,4 +132,5 @@ urlpatterns = [
     path("manage/calls/<int:pk>/objections/", results.objection_list, name="objection_list"),
     path("manage/objections/<int:pk>/", results.objection_manage, name="objection_manage"),
     path("review/objections/<int:pk>/", results.objection_opinion, name="objection_opinion"),
+    path("review/re-reviews/<int:pk>/", rereview.re_review_detail, name="re_review"),
 ]

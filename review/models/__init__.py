@@ -26,6 +26,7 @@ from .national import (
     ObjectionStep,
     RegisterEntry,
     RegisterEvent,
+    ReReview,
     Resolution,
     Result,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "Objection",
     "ObjectionOpinion",
     "ObjectionStep",
+    "ReReview",
     "Panel",
     "PanelMember",
     "Pledge",

@@ -295,6 +295,10 @@ class ObjectionStep(ChoiceLabels, models.Model):
     state = models.CharField(_("follow-up"), max_length=16, choices=ObjectionFollowUp.choices)
     note = models.TextField(_("note"), blank=True)
     decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
+    #: The national committee's resolution that re-deliberated the candidate (the concluding step).
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.PROTECT, null=True, blank=True, related_name="objection_steps"
+    )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -302,6 +306,40 @@ class ObjectionStep(ChoiceLabels, models.Model):
         verbose_name = _("objection follow-up step")
         ordering = ["at", "pk"]
         constraints = [models.UniqueConstraint(fields=["objection", "state"], name="objection_step_once")]
+
+
+class ReReview(models.Model):
+    """An upheld objection's re-review (재검토) of the candidate by an expert who did not review it before: scores
+    and justifications per criterion on the call's scale, kept apart from the original reviews, which never change.
+    """
+
+    objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="re_reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="re_reviews")
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    scores = models.JSONField(default=dict, encoder=DjangoJSONEncoder, help_text="criterion number → score")
+    justifications = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    comment = models.TextField(_("overall comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    #: A re-reviewer who finds a conflict of interest, or cannot do it, declines with a reason.
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("re-review")
+        verbose_name_plural = _("re-reviews")
+        ordering = ["assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["objection", "reviewer"], name="re_review_once"),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True) | Q(declined_at__isnull=True), name="re_review_one_ending"
+            ),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.submitted_at is None and self.declined_at is None
 
 
 class ObjectionOpinion(models.Model):

@@ -82,6 +82,20 @@ def reviewer_objection_opinions(user):
     )
 
 
+def reviewer_re_reviews(user):
+    """The re-reviews asked of an expert for objections still in their re-review, open ones first — one query."""
+    from django.db.models import F
+
+    from review.enums import ObjectionFollowUp
+    from review.models import ReReview
+
+    return (
+        ReReview.objects.filter(reviewer=user, objection__follow_up=ObjectionFollowUp.RE_REVIEW)
+        .select_related("objection__result__notice", "objection__result__application__survey")
+        .order_by(F("submitted_at").asc(nulls_first=True), "due_on", "pk")
+    )
+
+
 def public_register_entries(filters: dict):
     """The public register's entries for ``filters`` (q, field, status), in register order.
 

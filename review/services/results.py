@@ -68,7 +68,7 @@ def _applicant_people(application: Application) -> list[User]:
     return [person for person in applicant_people(application, submitter=False, members=True) if person.email]
 
 
-def _notify_applicant(application: Application, template: str, *, context: dict, key: str) -> int:
+def notify_applicant(application: Application, template: str, *, context: dict, key: str) -> int:
     sent = 0
     for person in _applicant_people(application):
         mail = mail_queue(
@@ -196,7 +196,7 @@ def results_publish(notice: Notice, *, actor) -> list[Result]:
             obj=application,
             after={"result": result.pk, "outcome": outcome, "notice": notice.number},
         )
-        _notify_applicant(
+        notify_applicant(
             application,
             "result_published",
             context={"result": result, "notice": notice},
@@ -251,7 +251,7 @@ def _notify_admins(objection: Objection) -> None:
 
 
 @dataclass
-class _Group:
+class ApplicationGroup:
     """An application with the others under the same (merged-into) candidate."""
 
     applications: list
@@ -259,18 +259,25 @@ class _Group:
     root: int | None
 
 
-def _group(application: Application) -> _Group:
+def application_group(application: Application) -> ApplicationGroup:
     parents = dict(Candidate.objects.filter(survey_id=application.survey_id).values_list("pk", "merged_into_id"))
     root = _root(application.candidate_id, parents)
     candidate_ids = {pk for pk in parents if root is not None and _root(pk, parents) == root}
     others = Application.objects.filter(candidate_id__in=candidate_ids).exclude(pk=application.pk)
-    return _Group(applications=[application, *others], candidate_ids=candidate_ids, root=root)
+    return ApplicationGroup(applications=[application, *others], candidate_ids=candidate_ids, root=root)
 
 
 def objection_reviewers(objection: Objection) -> list[User]:
     """Reviewers who may give an opinion: none who reviewed the candidate (or one merged into it), none with a
     conflict with a submitting organisation or its association, none already asked."""
-    group = _group(Application.objects.get(pk=objection.result.application_id))
+    return independent_experts(objection, already=objection.opinions.values("reviewer_id"))
+
+
+def independent_experts(objection: Objection, *, already) -> list[User]:
+    """Reviewers independent of the objection's candidate: none who reviewed it (or one merged into it) in any
+    layer, none with a conflict with a submitting organisation or its association, none among ``already`` (a
+    queryset of user ids)."""
+    group = application_group(Application.objects.get(pk=objection.result.application_id))
     facts = applications_conflict_facts(group.applications)
     pool = (
         people_with_role(Role.REVIEWER)
@@ -283,7 +290,7 @@ def objection_reviewers(objection: Objection) -> list[User]:
                 "user_id"
             )
         )
-        .exclude(pk__in=objection.opinions.values("reviewer_id"))
+        .exclude(pk__in=already)
         .select_related("reviewer_profile")
         .distinct()
         .order_by("name", "pk")
@@ -403,9 +410,9 @@ def objection_decide(objection: Objection, *, outcome: str, reason: str, actor) 
         after={"status": objection.status, "outcome": outcome},
     )
     if outcome == ObjectionOutcome.UPHELD:  # an upheld objection is reviewed again: the follow-up starts here
-        _follow_up_move(objection, to=ObjectionFollowUp.RE_REVIEW, note=objection.outcome_reason, actor=actor)
+        follow_up_move(objection, to=ObjectionFollowUp.RE_REVIEW, note=objection.outcome_reason, actor=actor)
     application = objection.result.application
-    _notify_applicant(
+    notify_applicant(
         application,
         "objection_decided",
         context={"objection": objection, "result": objection.result},
@@ -414,7 +421,9 @@ def objection_decide(objection: Objection, *, outcome: str, reason: str, actor) 
     return objection
 
 
-def _follow_up_move(objection: Objection, *, to: str, note: str, actor, decision: str = "") -> ObjectionStep:
+def follow_up_move(
+    objection: Objection, *, to: str, note: str, actor, decision: str = "", resolution=None
+) -> ObjectionStep:
     before = objection.follow_up
     if to not in FOLLOW_UP_TRANSITIONS[before]:
         raise DomainError(
@@ -424,21 +433,24 @@ def _follow_up_move(objection: Objection, *, to: str, note: str, actor, decision
         )
     objection.follow_up = to
     objection.save(update_fields=["follow_up"])
-    step = ObjectionStep.objects.create(objection=objection, state=to, note=note, decision=decision, actor=actor)
+    step = ObjectionStep.objects.create(
+        objection=objection, state=to, note=note, decision=decision, actor=actor, resolution=resolution
+    )
     audit_log(
         AuditAction.OBJECTION_FOLLOW_UP,
         actor=actor,
         obj=objection,
         before={"follow_up": before},
-        after={"follow_up": to, "decision": decision, "step": step.pk},
+        after={"follow_up": to, "decision": decision, "step": step.pk, "resolution": resolution and resolution.pk},
     )
     return step
 
 
 @transaction.atomic
-def objection_follow_up(objection: Objection, *, to: str, note: str, actor, decision: str = "") -> Objection:
-    """The next step of an upheld objection: the re-review's findings referred to the national committee, then the
-    committee's re-deliberation with its decision. Each step is recorded, audited and told to the applicant."""
+def objection_follow_up(objection: Objection, *, to: str, note: str, actor) -> Objection:
+    """Refer an upheld objection's re-review to the national committee, once every expert asked has submitted or
+    declined and at least one re-review is in. The step is recorded, audited and told to the applicant. (The
+    committee's re-deliberation is recorded by ``review.services.rereview.objection_redeliberate``.)"""
     objection = (
         Objection.objects.select_for_update()
         .select_related("result__application__created_by", "result__application__survey")
@@ -446,20 +458,38 @@ def objection_follow_up(objection: Objection, *, to: str, note: str, actor, deci
     )
     if objection.outcome != ObjectionOutcome.UPHELD:
         raise DomainError(_("Only an upheld objection has a follow-up."), code="follow_up")
+    if to == ObjectionFollowUp.CONCLUDED:
+        raise DomainError(
+            _("The follow-up ends with the national committee's resolution: record its re-deliberation."),
+            code="resolution",
+        )
     if not note.strip():
         raise DomainError(_("Write what was found or decided at this step."), code="note")
-    if to == ObjectionFollowUp.CONCLUDED and decision not in Decision.values:
-        raise DomainError(_("Choose the national committee's decision."), code="decision")
-    if to != ObjectionFollowUp.CONCLUDED:
-        decision = ""
-    step = _follow_up_move(objection, to=to, note=note.strip(), actor=actor, decision=decision)
-    _notify_applicant(
+    if to == ObjectionFollowUp.RE_DELIBERATION and objection.follow_up == ObjectionFollowUp.RE_REVIEW:
+        problem = re_review_problem(objection)
+        if problem:
+            raise DomainError(problem, code="re_review")
+    step = follow_up_move(objection, to=to, note=note.strip(), actor=actor)
+    notify_applicant(
         objection.result.application,
         "objection_follow_up",
         context={"objection": objection, "result": objection.result, "step": step},
         key=f"objection:{objection.pk}:follow_up:{to}",
     )
     return objection
+
+
+def re_review_problem(objection: Objection) -> str:
+    """Why the re-review cannot be referred to the national committee yet, or "" when it can."""
+    re_reviews = list(objection.re_reviews.all())
+    if not any(r.submitted_at for r in re_reviews):
+        return str(_("No expert has submitted a re-review yet. Ask independent experts to re-review the candidate."))
+    waiting = sum(1 for r in re_reviews if r.is_open)
+    if waiting:
+        return str(
+            _("%(count)d re-review(s) are still open: wait for them to be submitted or declined.") % {"count": waiting}
+        )
+    return ""
 
 
 # -- what a routed reviewer reads ---------------------------------------------------------------------------------
@@ -480,7 +510,7 @@ def blind_objection(objection: Objection) -> BlindObjection:
     """The objection as a reviewer sees it: without the applicant organisation or people."""
     result = objection.result
     application = result.application
-    group = _group(application)
+    group = application_group(application)
     applications = (
         Application.objects.filter(pk__in=[a.pk for a in group.applications])
         .select_related("organization", "association", "created_by", "updated_by")

@@ -183,20 +183,20 @@ def _score(value, survey) -> Decimal | None:
     return score
 
 
-def _clean_scores(survey, scores: dict, justifications: dict) -> tuple[dict, dict, list[int]]:
+def clean_scores(survey, scores: dict, justifications: dict) -> tuple[dict, dict, list[int]]:
     """Scores on the call's scale and justifications per criterion, and the criteria still lacking either."""
-    clean_scores, clean_texts, missing = {}, {}, []
+    kept, clean_texts, missing = {}, {}, []
     for criterion in survey.criteria.order_by("number"):
         key = str(criterion.number)
         score = _score(scores.get(key), survey)
         text = (justifications.get(key) or "").strip()
         if score is not None:
-            clean_scores[key] = str(score)
+            kept[key] = str(score)
         if text:
             clean_texts[key] = text
         if score is None or not text:
             missing.append(criterion.number)
-    return clean_scores, clean_texts, missing
+    return kept, clean_texts, missing
 
 
 @transaction.atomic
@@ -219,11 +219,11 @@ def review_save(
     if assignment.layer != 1:
         raise DomainError(_("A panel member records a judgement, not scores."), code="layer")
     survey = assignment.candidate.survey
-    clean_scores, clean_texts, missing = _clean_scores(survey, scores, justifications)
+    scores_clean, clean_texts, missing = clean_scores(survey, scores, justifications)
     if recommendation and recommendation not in Recommendation.values:
         raise DomainError(_("Choose an overall recommendation."))
     review, _created = Review.objects.get_or_create(assignment=assignment)
-    review.scores, review.justifications = clean_scores, clean_texts
+    review.scores, review.justifications = scores_clean, clean_texts
     review.recommendation, review.comment = recommendation, comment.strip()
     if submit:
         if missing:
@@ -244,6 +244,6 @@ def review_save(
         AuditAction.REVIEW_SUBMITTED if submit else AuditAction.REVIEW_SAVED,
         actor=reviewer,
         obj=assignment,
-        after={"scores": clean_scores, "recommendation": recommendation},
+        after={"scores": scores_clean, "recommendation": recommendation},
     )
     return review

@@ -9,17 +9,21 @@ from django.utils.translation import gettext as _
 from portal.enums import Role
 from portal.exceptions import DomainError
 from portal.permissions import permission_or_404
-from review.enums import FOLLOW_UP_TRANSITIONS, ObjectionFollowUp, ObjectionStatus
+from review.enums import ObjectionFollowUp, ObjectionStatus
 from review.forms import (
     ObjectionDecisionForm,
     ObjectionFollowUpForm,
     ObjectionForm,
     ObjectionOpinionForm,
     ObjectionRouteForm,
+    RedeliberationForm,
+    ReReviewAssignForm,
 )
 from review.models import Objection, ObjectionOpinion, Result
 from review.selectors import evaluation_summary, survey_objections
+from review.services import rereview
 from review.services import results as service
+from review.services.national import decision_choices
 from surveys.models import Application, Survey
 
 handle = permission_or_404("review.handle_objections")
@@ -50,7 +54,7 @@ def objection_lodge(request, pk: int):
             else:
                 messages.success(request, _("Your objection was received. You will be told the outcome by e-mail."))
                 return redirect("surveys:application_detail", pk=pk)
-    objections = list(result.objections.prefetch_related("steps").order_by("-submitted_at"))
+    objections = list(result.objections.prefetch_related("steps__resolution__meeting").order_by("-submitted_at"))
     return render(
         request,
         "review/results/objection_form.html",
@@ -119,6 +123,87 @@ def _decide(request, objection, form) -> bool:
     return True
 
 
+def _re_review_assign(request, objection, form) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        rereview.re_review_assign(
+            objection,
+            reviewers=list(form.cleaned_data["reviewers"]),
+            due_on=form.cleaned_data["due_on"],
+            actor=request.user,
+        )
+    except DomainError as error:
+        form.add_error("reviewers", error.message)
+        return False
+    messages.success(request, _("The chosen experts were asked to re-review the candidate."))
+    return True
+
+
+def _follow_up(request, objection, form) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        service.objection_follow_up(
+            objection, to=ObjectionFollowUp.RE_DELIBERATION, note=form.cleaned_data["note"], actor=request.user
+        )
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return False
+    messages.success(request, _("The step was recorded and the applicant told."))
+    return True
+
+
+def _redeliberate(request, objection, form) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        rereview.objection_redeliberate(objection, actor=request.user, **form.service_data())
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return False
+    messages.success(request, _("The national committee's re-deliberation was recorded and the applicant told."))
+    return True
+
+
+def _objection_forms(request, objection, action) -> dict:
+    """The forms the objection's state offers, by action, bound to the POST for the action posted."""
+
+    def bound(name):
+        return request.POST if action == name else None
+
+    if objection.status != ObjectionStatus.DECIDED:
+        eligible = service.objection_reviewers(objection)
+        return {
+            "route": ObjectionRouteForm(bound("route"), reviewers=eligible),
+            "decide": ObjectionDecisionForm(bound("decide")),
+        }
+    if objection.follow_up == ObjectionFollowUp.RE_REVIEW:
+        experts = rereview.re_reviewers(objection)
+        return {
+            "re_review": ReReviewAssignForm(bound("re_review"), reviewers=experts),
+            "follow_up": ObjectionFollowUpForm(bound("follow_up")),
+        }
+    if objection.follow_up == ObjectionFollowUp.RE_DELIBERATION:
+        survey = objection.result.application.survey
+        form = RedeliberationForm(
+            bound("redeliberate"),
+            meetings=list(rereview.redeliberation_meetings(objection)),
+            choices=decision_choices(survey),
+        )
+        return {"redeliberate": form}
+    return {}
+
+
+OBJECTION_ACTIONS = {
+    "route": _route,
+    "decide": _decide,
+    "re_review": _re_review_assign,
+    "follow_up": _follow_up,
+    "redeliberate": _redeliberate,
+}
+
+
 @handle
 def objection_manage(request, pk: int):
     objection = get_object_or_404(
@@ -132,59 +217,29 @@ def objection_manage(request, pk: int):
         pk=pk,
     )
     action = request.POST.get("action") if request.method == "POST" else None
+    forms = _objection_forms(request, objection, action)
+    if action in forms and OBJECTION_ACTIONS[action](request, objection, forms[action]):
+        return redirect("review:objection_manage", pk=objection.pk)
     decided = objection.status == ObjectionStatus.DECIDED
-    eligible = [] if decided else service.objection_reviewers(objection)
-    route_form = ObjectionRouteForm(request.POST if action == "route" else None, reviewers=eligible)
-    decide_form = ObjectionDecisionForm(request.POST if action == "decide" else None)
-    if action == "route" and _route(request, objection, route_form):
-        return redirect("review:objection_manage", pk=objection.pk)
-    if action == "decide" and _decide(request, objection, decide_form):
-        return redirect("review:objection_manage", pk=objection.pk)
-    next_step = next(iter(FOLLOW_UP_TRANSITIONS[objection.follow_up]), None) if objection.follow_up else None
-    follow_up_form = None
-    if next_step:
-        follow_up_form = ObjectionFollowUpForm(
-            request.POST if action == "follow_up" else None, concluding=next_step == ObjectionFollowUp.CONCLUDED
-        )
-        if action == "follow_up" and _follow_up(request, objection, follow_up_form, next_step):
-            return redirect("review:objection_manage", pk=objection.pk)
-    opinions = objection.opinions.select_related("reviewer__reviewer_profile").order_by("routed_at", "pk")
+    chooser = forms.get("route") or forms.get("re_review")
+    experts = list(chooser.fields["reviewers"].queryset) if chooser else []
+    re_reviews = objection.re_reviews.select_related("reviewer__reviewer_profile")
+    context = {
+        "objection": objection,
+        "result": objection.result,
+        "application": objection.result.application,
+        "opinions": objection.opinions.select_related("reviewer__reviewer_profile").order_by("routed_at", "pk"),
+        "forms": forms,
+        "experts": experts,
+        "decided": decided,
+        "panel": service.objection_panel(objection) if chooser and not experts else None,
+        "re_reviews": re_reviews,
+        "summary": rereview.re_review_summary(objection) if objection.follow_up else None,
+        "re_review_problem": service.re_review_problem(objection) if "follow_up" in forms else "",
+    }
     return render(
-        request,
-        "review/results/objection_detail.html",
-        {
-            "objection": objection,
-            "result": objection.result,
-            "application": objection.result.application,
-            "opinions": opinions,
-            "route_form": route_form,
-            "decide_form": decide_form,
-            "eligible": eligible,
-            "decided": decided,
-            "panel": None if decided or eligible else service.objection_panel(objection),
-            "next_step": next_step and ObjectionFollowUp(next_step),
-            "follow_up_form": follow_up_form,
-        },
-        status=400 if request.method == "POST" else 200,
+        request, "review/results/objection_detail.html", context, status=400 if request.method == "POST" else 200
     )
-
-
-def _follow_up(request, objection, form, next_step) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        service.objection_follow_up(
-            objection,
-            to=next_step,
-            note=form.cleaned_data["note"],
-            decision=form.cleaned_data.get("decision", ""),
-            actor=request.user,
-        )
-    except DomainError as error:
-        form.add_error(None, error.message)
-        return False
-    messages.success(request, _("The step was recorded and the applicant told."))
-    return True
 
 
 @login_required

@@ -10,7 +10,7 @@ from portal.downloads import attachment_response, file_response
 from portal.exceptions import DomainError
 from review.enums import AssignmentStatus
 from review.forms import DeclarationForm, PledgeForm, ReviewForm
-from review.models import Assignment, Review
+from review.models import Assignment, ReReview, Review
 from review.services import reviewing
 from review.services.blind import blind_proposals, blind_title
 from surveys.models import AccessAction, Attachment, BlindCopy, Survey
@@ -36,7 +36,9 @@ def _record(request, assignment: Assignment, action: str) -> None:
 @login_required
 def pledge(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
-    if not Assignment.objects.filter(candidate__survey=survey, reviewer=request.user).exists():
+    asked = Assignment.objects.filter(candidate__survey=survey, reviewer=request.user).exists()
+    re_reviewing = ReReview.objects.filter(objection__result__application__survey=survey, reviewer=request.user)
+    if not asked and not re_reviewing.exists():
         raise Http404
     form = PledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -83,7 +85,7 @@ def assignment_detail(request, pk: int):
     if request.method == "GET":
         _record(request, assignment, AccessAction.REVIEW_VIEW)
     review = Review.objects.filter(assignment=assignment).first()
-    form = ReviewForm(request.POST or None, survey=survey, initial=_review_initial(review))
+    form = ReviewForm(request.POST or None, survey=survey, initial=review_initial(review))
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and assignment.status == AssignmentStatus.ACCEPTED and form.is_valid():
         submit = request.POST.get("action") == "submit"
@@ -118,13 +120,13 @@ def assignment_detail(request, pk: int):
     return render(request, "review/reviewer/assignment.html", context, status=status)
 
 
-def _review_initial(review) -> dict:
+def review_initial(review) -> dict:
     """The review form as the reviewer left it (scores as typed, without trailing zeros)."""
     if review is None:
         return {}
     initial = {f"score_{number}": f"{float(score):g}" for number, score in review.scores.items()}
     initial.update({f"justification_{number}": text for number, text in review.justifications.items()})
-    initial.update(recommendation=review.recommendation, comment=review.comment)
+    initial.update(recommendation=getattr(review, "recommendation", ""), comment=review.comment)
     return initial
 
 

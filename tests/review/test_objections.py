@@ -305,60 +305,6 @@ def test_routing_with_every_reviewer_used_says_so_and_links_to_the_panel(client,
 # -- the follow-up of an upheld objection -------------------------------------------------------
 
 
-def test_an_upheld_objection_goes_to_re_review_then_the_national_committee(
-    client,
-    objection,
-    admin,
-    applicant,
-    django_capture_on_commit_callbacks,
-    mailoutbox,
-):
-    from review.enums import ObjectionFollowUp
-
-    with django_capture_on_commit_callbacks(execute=True):
-        service.objection_decide(objection, outcome="upheld", reason="수출 실적 재확인 필요", actor=admin)
-    objection.refresh_from_db()
-    assert objection.follow_up == ObjectionFollowUp.RE_REVIEW
-    assert list(objection.steps.values_list("state", flat=True)) == ["re_review"]
-    # the committee cannot be skipped to
-    with pytest.raises(DomainError):
-        service.objection_follow_up(
-            objection, to=ObjectionFollowUp.CONCLUDED, note="바로 종결", decision="designate", actor=admin
-        )
-    log_in(client, admin)
-    url = reverse("review:objection_manage", kwargs={"pk": objection.pk})
-    assert client.post(url, {"action": "follow_up", "note": ""}).status_code == 400
-    with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(url, {"action": "follow_up", "note": "재검토 결과 수출 실적 누락 확인"}).status_code == 302
-    objection.refresh_from_db()
-    assert objection.follow_up == ObjectionFollowUp.RE_DELIBERATION
-    # the committee's step needs its decision
-    assert client.post(url, {"action": "follow_up", "note": "재심의"}).status_code == 400
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"action": "follow_up", "note": "재심의 결과 지정 의결", "decision": "designate"})
-    assert response.status_code == 302
-    objection.refresh_from_db()
-    assert objection.follow_up == ObjectionFollowUp.CONCLUDED
-    steps = list(objection.steps.values_list("state", "decision"))
-    assert steps == [("re_review", ""), ("re_deliberation", ""), ("concluded", "designate")]
-    events = AuditEvent.objects.for_object(objection).filter(action="review.objection.follow_up")
-    assert [e.after["follow_up"] for e in events.order_by("pk")] == ["re_review", "re_deliberation", "concluded"]
-    with pytest.raises(DomainError):  # nothing after the committee's decision
-        service.objection_follow_up(
-            objection, to=ObjectionFollowUp.CONCLUDED, note="다시", decision="reject", actor=admin
-        )
-    # shown on the objection, to the ministry and to the applicant, and mailed at each step
-    admin_page = client.get(url).content.decode()
-    assert "국가첨단전략산업위원회 재심의 완료" in admin_page and "재심의 결과 지정 의결" in admin_page
-    log_in(client, applicant)
-    applicant_page = client.get(reverse("review:objection_lodge", kwargs={"pk": objection.result.application_id}))
-    html = applicant_page.content.decode()
-    assert 'data-testid="follow-up-state">국가첨단전략산업위원회 재심의 완료<' in html
-    assert "재검토 결과 수출 실적 누락 확인" in html and 'data-testid="follow-up-decision">지정<' in html
-    follow_ups = OutboundMail.objects.filter(template="objection_follow_up", to=applicant.email)
-    assert follow_ups.count() == 2
-
-
 def test_a_dismissed_objection_has_no_follow_up(objection, admin):
     from review.enums import ObjectionFollowUp
 

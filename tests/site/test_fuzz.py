@@ -65,6 +65,7 @@ FORM_PAGES = {
     "review:notice_item",
     "review:objection_manage",
     "review:objection_opinion",
+    "review:re_review",
     "review:complex_notice_item",
     "review:complex_register_change",
     "review:site_visits",

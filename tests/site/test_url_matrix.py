@@ -364,6 +364,7 @@ MATRIX: dict[str, Row] = {
     "review:objection_list": get(late, admin_only()),
     "review:objection_manage": get(pk("objection"), admin_only()),
     "review:objection_opinion": get(pk("objection"), only(200, "reviewer_conflicted")),  # the reviewer asked
+    "review:re_review": get(pk("re_review"), only(200, "reviewer_conflicted")),  # the expert asked
 }
 
 

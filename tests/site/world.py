@@ -40,7 +40,18 @@ from portal.services.signup import signup_request_create
 from portal.services.user_settings import calendar_token_issue
 from review.enums import Decision, HearingChange, RenderStatus, Stance, SubcommitteeRecommendation
 from review.models import CommitteeBook, Notice, NoticeItem, PanelMember, RegisterEntry, Result
-from review.services import bundles, committee, committee_book, exclusions, hearing, national, notices, pool, reviewing
+from review.services import (
+    bundles,
+    committee,
+    committee_book,
+    exclusions,
+    hearing,
+    national,
+    notices,
+    pool,
+    rereview,
+    reviewing,
+)
 from review.services import results as results_service
 from surveys.enums import SurveyKind, SurveyStage
 from surveys.models import Application, ApplicationVersion, Briefing, Field, GuidanceFile, Question, Survey
@@ -337,6 +348,15 @@ def _through_notice(w) -> None:
         w.result, ground="fact", body="평가 사실관계에 오류가 있습니다.", actor=u["applicant_a"]
     )
     results_service.objection_route(w.objection, reviewers=[u["reviewer_conflicted"]], actor=admin)
+    b_objection = results_service.objection_lodge(
+        Result.objects.get(application=w.late_b_app),
+        ground="procedure",
+        body="절차에 하자가 있습니다.",
+        actor=u["applicant_b"],
+    )
+    results_service.objection_decide(b_objection, outcome="upheld", reason="재검토 필요", actor=admin)
+    (w.re_review,) = rereview.re_review_assign(b_objection, reviewers=[u["reviewer_conflicted"]], actor=admin)
+    reviewing.pledge_sign(w.late, reviewer=u["reviewer_conflicted"], signed_name=u["reviewer_conflicted"].name)
     w.draft = notices.notice_draft(
         w.late,
         number="산업통상자원부 고시 제2026-31호",
