@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 DEMO_ORGANIZATION = "산업통상자원부 (demo)"
+DEMO_CA_NAME = "국가첨단전략기술 포털 시험 인증기관 (demo CA)"
 
 
 def _name(common_name: str):
@@ -19,73 +20,49 @@ def _name(common_name: str):
     )
 
 
-def demo_ca_write(
-    directory: Path, *, signer_name: str = "국가첨단전략기술 포털 문서 서명 (demo)", days: int = 3650
-) -> dict[str, Path]:
-    """Write ``ca-cert.pem``, ``signer-cert.pem`` and ``signer-key.pem`` (P-256) into ``directory``."""
+def _key_usage(*, is_ca: bool):
+    """A CA signs certificates and revocation lists; a signer signs documents (with non-repudiation)."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
 
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(UTC) - timedelta(minutes=5)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = _name("국가첨단전략기술 포털 시험 인증기관 (demo CA)")
-    ca_cert = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
+    return x509.KeyUsage(
+        digital_signature=not is_ca,
+        content_commitment=not is_ca,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=is_ca,
+        crl_sign=is_ca,
+        encipher_only=False,
+        decipher_only=False,
     )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
+
+
+def _certificate(subject, public_key, *, issuer, ca_key, valid_from: datetime, days: int, is_ca: bool):
+    """A certificate for ``public_key`` signed by ``ca_key``: the CA's own (self-signed, ``is_ca``) or the signer's."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    builder = (
         x509.CertificateBuilder()
-        .subject_name(_name(signer_name))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
+        .not_valid_before(valid_from)
+        .not_valid_after(valid_from + timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=is_ca, path_length=0 if is_ca else None), critical=True)
+        .add_extension(_key_usage(is_ca=is_ca), critical=True)
     )
+    if not is_ca:
+        authority = x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key())
+        builder = builder.add_extension(authority, critical=False)
+    builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+    return builder.sign(ca_key, hashes.SHA256())
+
+
+def _pem_write(directory: Path, *, ca_cert, cert, key) -> dict[str, Path]:
+    from cryptography.hazmat.primitives import serialization
+
     paths = {
         "ca": directory / "ca-cert.pem",
         "cert": directory / "signer-cert.pem",
@@ -98,3 +75,24 @@ def demo_ca_write(
     )
     paths["key"].chmod(0o600)
     return paths
+
+
+def demo_ca_write(
+    directory: Path, *, signer_name: str = "국가첨단전략기술 포털 문서 서명 (demo)", days: int = 3650
+) -> dict[str, Path]:
+    """Write ``ca-cert.pem``, ``signer-cert.pem`` and ``signer-key.pem`` (P-256) into ``directory``."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC) - timedelta(minutes=5)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = _name(DEMO_CA_NAME)
+    ca_cert = _certificate(
+        ca_name, ca_key.public_key(), issuer=ca_name, ca_key=ca_key, valid_from=now, days=days, is_ca=True
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = _certificate(
+        _name(signer_name), key.public_key(), issuer=ca_name, ca_key=ca_key, valid_from=now, days=days, is_ca=False
+    )
+    return _pem_write(directory, ca_cert=ca_cert, cert=cert, key=key)

@@ -10,21 +10,25 @@ from django.utils import timezone
 
 from portal.enums import OrganizationType as T
 from portal.models import Organization, User
+from review.demo import (
+    assignment_accept,
+    call_create,
+    call_publish,
+    collection_close,
+    draft_write,
+    notice_publish_today,
+    review_submit,
+    staff,
+)
 from review.enums import SelectionDecision
 from review.models import Assignment, PanelMember
-from review.services import judgements, layers, notices, reviewing, selection
+from review.services import judgements, layers, selection
 from review.services.assignment import assign_automatically
 from review.services.pool import panel_for
 from surveys.enums import SurveyKind, SurveyStage
-from surveys.models import Application, Field, Survey
-from surveys.services.applications import (
-    application_create,
-    application_save_draft,
-    application_submit,
-    attachment_add,
-)
-from surveys.services.calls import survey_create, survey_transition
-from surveys.services.intake import intake_accept
+from surveys.models import Application, Survey
+from surveys.services.applications import application_submit, attachment_add
+from surveys.services.calls import survey_transition
 
 CODE = "IRA"
 #: layer-1 experts (two per proposal) and the layer-2 panel member: nobody sits in two layers for one proposal.
@@ -127,11 +131,8 @@ def _answers(survey, user, organization, row) -> dict:
 
 def _propose(survey, row) -> Application:
     organization, user = Organization.objects.get(code=row[0]), User.objects.get(email=row[1])
-    application = application_create(survey, organization=organization, actor=user)
-    for section, data in _answers(survey, user, organization, row).items():
-        application = application_save_draft(
-            application, section=section, data=data, revision=application.revision, actor=user
-        )
+    answers = _answers(survey, user, organization, row)
+    application = draft_write(survey, organization=organization, user=user, answers=answers)
     if row[6] != "none":
         upload = SimpleUploadedFile("fraunhofer-mou.pdf", _agreement_pdf(), content_type="application/pdf")
         attachment_add(application, upload=upload, actor=user, partner_row=1)
@@ -140,19 +141,16 @@ def _propose(survey, row) -> Application:
 
 
 def _call(admin) -> Survey:
-    survey = survey_create(
-        data={
-            "kind": SurveyKind.INTERNATIONAL_RND,
-            "code": CODE,
-            "title": "2026년 국제공동 R&D 후보기술 수요조사 (로봇·이차전지)",
-            "description": "해외 기관과의 협력이 필수적인 로봇·이차전지 후보기술을 선정합니다.",
-            "eligible_types": [T.COMPANY, T.RESEARCH_INSTITUTE],
-            "opens_at": timezone.now() - timedelta(days=120),
-            "deadline": timezone.now() + timedelta(hours=1),
-            "contact": "산업통상자원부 산업기술국제협력과 044-203-0000",
-        },
-        fields=Field.objects.filter(code__in=["ROB", "BAT"]),
-        actor=admin,
+    survey = call_create(
+        admin,
+        fields=["ROB", "BAT"],
+        opened_ago=timedelta(days=120),
+        kind=SurveyKind.INTERNATIONAL_RND,
+        code=CODE,
+        title="2026년 국제공동 R&D 후보기술 수요조사 (로봇·이차전지)",
+        description="해외 기관과의 협력이 필수적인 로봇·이차전지 후보기술을 선정합니다.",
+        eligible_types=[T.COMPANY, T.RESEARCH_INSTITUTE],
+        contact="산업통상자원부 산업기술국제협력과 044-203-0000",
     )
     layers.layers_save(
         survey,
@@ -160,9 +158,7 @@ def _call(admin) -> Survey:
         actor=admin,
         rules={1: {"reviewers_per_candidate": len(EXPERTS)}, 2: {"reviewers_per_candidate": 1}},
     )
-    Survey.objects.filter(pk=survey.pk).update(stage=SurveyStage.COLLECTION, published_at=timezone.now())
-    survey.refresh_from_db()
-    return survey
+    return call_publish(survey)
 
 
 def _panels(survey, experts, member) -> None:
@@ -172,32 +168,26 @@ def _panels(survey, experts, member) -> None:
         PanelMember.objects.get_or_create(panel=panel_for(survey, code, 2), reviewer=member)
 
 
-def _accept(assignment):
-    reviewer = assignment.reviewer
-    reviewing.pledge_sign(assignment.candidate.survey, reviewer=reviewer, signed_name=reviewer.name)
-    return reviewing.declare(assignment, reviewer=reviewer, has_conflict=False)
-
-
 def _score(survey, candidates) -> None:
     numbers = [c.number for c in survey.criteria.all()]
     for candidate, row in zip(candidates, PROPOSALS):
         assignments = candidate.assignments.filter(layer=1).select_related("reviewer").order_by("pseudonym")
         for assignment, score in zip(assignments, row[7]):
-            reviewing.review_save(
-                _accept(assignment),
-                reviewer=assignment.reviewer,
-                scores={str(n): score for n in numbers},
-                justifications={str(n): "해외 협력 기관의 역량과 제안 내용을 근거로 평가함" for n in numbers},
+            review_submit(
+                survey,
+                assignment,
+                numbers=numbers,
+                score=score,
+                justification="해외 협력 기관의 역량과 제안 내용을 근거로 평가함",
                 recommendation="recommend",
                 comment="국제 공동연구의 필요성이 분명함",
-                submit=True,
             )
 
 
 def _judge(survey) -> None:
     for assignment in Assignment.objects.filter(candidate__survey=survey, layer=2).select_related("reviewer"):
         judgements.judgement_save(
-            _accept(assignment),
+            assignment_accept(survey, assignment),
             reviewer=assignment.reviewer,
             essential=True,
             essential_reason="국내에 없는 시험 설비와 원천 기술이 필요함",
@@ -231,19 +221,16 @@ def _select(survey, secretary) -> None:
 def seed_international_announcement(stdout=None):
     """Proposals from three demo companies, scored in layer 1, judged essential in layer 2, selected within the
     categories' quotas and listed in a published selection announcement."""
-    admin = User.objects.filter(email="admin@motie.example").first()
-    secretary = User.objects.filter(email="secretary@motie.example").first()
+    admin, secretary = staff()
     experts = list(User.objects.filter(email__in=EXPERTS).order_by("email"))
     member = User.objects.filter(email=PANEL).first()
     if not (admin and secretary and member and len(experts) == 2) or Survey.objects.filter(code=CODE).exists():
         return
     survey = _call(admin)
     applications = [_propose(survey, row) for row in PROPOSALS]
-    Survey.objects.filter(pk=survey.pk).update(
-        deadline=timezone.now() - timedelta(days=60), stage=SurveyStage.EXPERT_EVALUATION
+    candidates = collection_close(
+        survey, applications, admin=admin, stage=SurveyStage.EXPERT_EVALUATION, closed_ago=timedelta(days=60)
     )
-    survey.refresh_from_db()
-    candidates = [intake_accept(application, actor=admin).candidate for application in applications]
     _panels(survey, experts, member)
     assign_automatically(survey, actor=admin)
     _score(survey, candidates)
@@ -254,14 +241,11 @@ def seed_international_announcement(stdout=None):
     layers.layer_close(layers.layer_of(survey, 2), actor=secretary)
     survey = survey_transition(survey, to=SurveyStage.SELECTION, actor=admin)
     _select(survey, secretary)
-    today = timezone.localdate()
-    notice = notices.notice_draft(
+    notice = notice_publish_today(
         survey,
-        number=f"산업통상자원부 공고 제{today.year}-201호",
+        admin=admin,
+        number=f"산업통상자원부 공고 제{timezone.localdate().year}-201호",
         title="국제공동 R&D 후보기술 선정 공고",
-        effective_on=today,
-        actor=admin,
     )
-    notices.notice_publish(notice, actor=admin)
     if stdout:
         stdout.write(f"Demo international R&D selection: /notices/{notice.pk}/ and the list /register/international/")

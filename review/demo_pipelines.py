@@ -9,92 +9,111 @@ from django.utils import timezone
 
 from portal.enums import OrganizationType as T
 from portal.models import User
+from review.demo import (
+    application_file,
+    call_create,
+    call_publish,
+    collection_close,
+    notice_publish_today,
+    panel_assign,
+    people,
+    review_submit,
+    subcommittee_confirm,
+    technology_answers,
+)
 from review.demo_international import seed_international_announcement
 from review.enums import Decision
-from review.models import PanelMember
-from review.services import committee, national, notices, reviewing
-from review.services.assignment import assign_automatically, review_plan
-from review.services.pool import panel_for
+from review.services import national
 from review.services.site_visits import site_visit_record
-from surveys.demo import DEMO_ANSWERS
 from surveys.enums import SurveyKind, SurveyStage
-from surveys.models import Application, Field, Survey
-from surveys.services.applications import application_create, application_save_draft, application_submit
-from surveys.services.calls import survey_create
-from surveys.services.intake import intake_accept
+from surveys.models import Survey
+from surveys.services.calls import survey_transition
 
-REVIEWERS = ["reviewer1@experts.example", "reviewer2@experts.example", "reviewer3@experts.example"]
-
-
-def _people():
-    admin = User.objects.filter(email="admin@motie.example").first()
-    secretary = User.objects.filter(email="secretary@motie.example").first()
-    reviewers = list(User.objects.filter(email__in=REVIEWERS).order_by("email"))
-    return admin, secretary, reviewers
+#: (applicant e-mail, technology) of the robot call carried to its notice
+TECHNOLOGY_FILINGS = [
+    ("applicant@hanbit.example", "협동로봇용 고정밀 감속기 설계·양산 기술"),
+    ("applicant@fri.example", "휴머노이드 전신 제어 소프트웨어 기술"),
+]
 
 
-def _call(admin, *, kind, code, title, fields, eligible, **extra):
-    survey = survey_create(
-        data={
-            "kind": kind,
-            "title": title,
-            "description": title,
-            "code": code,
-            "eligible_types": eligible,
-            "opens_at": timezone.now() - timedelta(days=90),
-            "deadline": timezone.now() + timedelta(hours=1),
-            "contact": "산업통상자원부 044-203-0000",
-            **extra,
-        },
-        fields=Field.objects.filter(code__in=fields),
-        actor=admin,
+def _call(admin, *, kind, code, title, fields, eligible):
+    survey = call_create(
+        admin,
+        fields=fields,
+        opened_ago=timedelta(days=90),
+        kind=kind,
+        title=title,
+        description=title,
+        code=code,
+        eligible_types=eligible,
+        contact="산업통상자원부 044-203-0000",
     )
-    Survey.objects.filter(pk=survey.pk).update(stage=SurveyStage.COLLECTION, published_at=timezone.now())
-    survey.refresh_from_db()
-    return survey
+    return call_publish(survey)
 
 
 def _file(survey, user, answers):
     organization = user.memberships.filter(is_active=True).first().organization
-    application = application_create(survey, organization=organization, actor=user)
-    for section, data in answers.items():
-        application = application_save_draft(
-            application, section=section, data=data, revision=application.revision, actor=user
-        )
-    application_submit(application, actor=user)
-    return Application.objects.get(pk=application.pk)
+    return application_file(survey, organization=organization, user=user, answers=answers)
 
 
 def _review(survey, candidates, reviewers, admin, scores):
-    panel = panel_for(survey, candidates[0].field_code)
-    for reviewer in reviewers:
-        PanelMember.objects.get_or_create(panel=panel, reviewer=reviewer)
-    plan = review_plan(survey)
-    plan.reviewers_per_candidate = len(reviewers)
-    plan.due_on = timezone.localdate() + timedelta(days=7)
-    plan.save()
-    assign_automatically(survey, actor=admin)
+    due_on = timezone.localdate() + timedelta(days=7)
+    panel_assign(survey, reviewers, field_code=candidates[0].field_code, admin=admin, due_on=due_on)
     numbers = [c.number for c in survey.criteria.all()]
     for candidate, score in zip(candidates, scores):
         for assignment in candidate.assignments.select_related("reviewer").order_by("pseudonym"):
-            reviewer = assignment.reviewer
-            reviewing.pledge_sign(survey, reviewer=reviewer, signed_name=reviewer.name)
-            assignment = reviewing.declare(assignment, reviewer=reviewer, has_conflict=False)
-            reviewing.review_save(
+            review_submit(
+                survey,
                 assignment,
-                reviewer=reviewer,
-                scores={str(n): score for n in numbers},
-                justifications={str(n): "제출 자료를 근거로 평가함" for n in numbers},
+                numbers=numbers,
+                score=score,
+                justification="제출 자료를 근거로 평가함",
                 recommendation="recommend",
                 comment="계획의 실현 가능성이 높음",
-                submit=True,
             )
+
+
+def _national_resolve(survey, candidates, *, secretary, meeting: dict, resolution: dict) -> None:
+    """A meeting of the national committee held today (``meeting``: its title, attendees and quorum) records the
+    same ``resolution`` on every candidate and closes."""
+    opened = national.meeting_create(survey, held_on=timezone.localdate(), actor=secretary, **meeting)
+    for candidate in candidates:
+        national.resolution_record(opened, candidate, actor=secretary, **resolution)
+    national.meeting_close(opened, actor=secretary)
+
+
+# -- a technology call carried to its notice ------------------------------------------------------
+
+
+def _technology_confirm(survey, candidates, *, secretary) -> None:
+    """The robot subcommittee recommends both candidates and the committee confirms them, with a hearing that
+    ends today."""
+    today = timezone.localdate()
+    subcommittee_confirm(
+        survey,
+        [(candidate, "recommend") for candidate in candidates],
+        secretary=secretary,
+        rationale="공급망 영향이 큼",
+        meeting={
+            "field_code": "ROB",
+            "held_on": today - timedelta(days=60),
+            "attendees": "로봇 분과위원 5인",
+            "minutes": "후보기술 2건 추천",
+        },
+        confirmation={
+            "candidate_ids": [c.pk for c in candidates],
+            "held_on": today,
+            "minutes": "2건 확정",
+            "hearing_starts_on": today,
+            "hearing_ends_on": today,
+        },
+    )
 
 
 @transaction.atomic
 def seed_technology_notice(stdout=None):
     """An earlier robot call, from collection to a published designation notice and the register."""
-    admin, secretary, reviewers = _people()
+    admin, secretary, reviewers = people()
     if not (admin and secretary and len(reviewers) == 3) or Survey.objects.filter(code="RDN").exists():
         return
     survey = _call(
@@ -105,73 +124,38 @@ def seed_technology_notice(stdout=None):
         title="2025년 하반기 로봇 분야 국가첨단전략기술 지정 수요조사",
         eligible=[T.COMPANY, T.RESEARCH_INSTITUTE],
     )
-    filings = [
-        ("applicant@hanbit.example", "협동로봇용 고정밀 감속기 설계·양산 기술"),
-        ("applicant@fri.example", "휴머노이드 전신 제어 소프트웨어 기술"),
-    ]
     applications = []
-    for email, title in filings:
+    for email, title in TECHNOLOGY_FILINGS:
         user = User.objects.get(email=email)
-        answers = {**DEMO_ANSWERS, "basic": {**DEMO_ANSWERS["basic"], "technology_name": title}}
-        answers["contact"] = {**DEMO_ANSWERS["contact"], "contact_email": email, "contact_name": user.name}
-        answers["criteria"] = {f"criterion_{c.number}": f"{c.title}: 근거 자료 첨부" for c in survey.criteria.all()}
-        applications.append(_file(survey, user, answers))
-    Survey.objects.filter(pk=survey.pk).update(
-        deadline=timezone.now() - timedelta(days=120), stage=SurveyStage.TECHNICAL_REVIEW
+        applications.append(_file(survey, user, technology_answers(survey, user, title)))
+    candidates = collection_close(
+        survey, applications, admin=admin, stage=SurveyStage.TECHNICAL_REVIEW, closed_ago=timedelta(days=120)
     )
-    survey.refresh_from_db()
-    candidates = [intake_accept(application, actor=admin).candidate for application in applications]
     _review(survey, candidates, reviewers, admin, ["4", "4"])
-    today = timezone.localdate()
-    committee.meeting_save(
-        survey,
-        field_code="ROB",
-        held_on=today - timedelta(days=60),
-        attendees="로봇 분과위원 5인",
-        minutes="후보기술 2건 추천",
-        actor=secretary,
-    )
-    for candidate in candidates:
-        committee.decision_record(candidate, recommendation="recommend", rationale="공급망 영향이 큼", actor=secretary)
-    committee.committee_confirm(
-        survey,
-        candidate_ids=[c.pk for c in candidates],
-        held_on=today,
-        minutes="2건 확정",
-        hearing_starts_on=today,
-        hearing_ends_on=today,
-        actor=secretary,
-    )
-    survey.refresh_from_db()
-    from surveys.services.calls import survey_transition
-
+    _technology_confirm(survey, candidates, secretary=secretary)
     survey = survey_transition(
         survey, to=SurveyStage.NATIONAL_COMMITTEE, actor=admin, reason="찬반 의견 청취 종료", confirmed=True
     )
-    meeting = national.meeting_create(
-        survey, title="제4차 국가첨단전략산업위원회", held_on=today, attendees="위원장 외 18인", actor=secretary
-    )
-    for candidate in candidates:
-        national.resolution_record(
-            meeting,
-            candidate,
-            decision=Decision.DESIGNATE,
-            reason="지정 의결",
-            votes_for=17,
-            votes_against=1,
-            votes_abstain=1,
-            actor=secretary,
-        )
-    national.meeting_close(meeting, actor=secretary)
-    notice = notices.notice_draft(
+    _national_resolve(
         survey,
-        number=f"산업통상자원부 고시 제{today.year}-101호",
+        candidates,
+        secretary=secretary,
+        meeting={"title": "제4차 국가첨단전략산업위원회", "attendees": "위원장 외 18인"},
+        resolution={
+            "decision": Decision.DESIGNATE,
+            "reason": "지정 의결",
+            "votes_for": 17,
+            "votes_against": 1,
+            "votes_abstain": 1,
+        },
+    )
+    notice = notice_publish_today(
+        survey,
+        admin=admin,
+        number=f"산업통상자원부 고시 제{timezone.localdate().year}-101호",
         title="국가첨단전략기술 지정 고시 (로봇)",
-        effective_on=today,
-        actor=admin,
         preamble="국가첨단전략산업법 제11조에 따라 다음과 같이 고시합니다.",
     )
-    notices.notice_publish(notice, actor=admin)
     if stdout:
         stdout.write(f"Demo technology notice: /notices/{notice.pk}/ and the register /register/")
 
@@ -219,10 +203,14 @@ COMPLEX_PLAN = {
 }
 
 
+def _plan_criteria(survey) -> dict:
+    return {f"criterion_{c.number}": f"{c.title}: 개발계획서 참조" for c in survey.criteria.all()}
+
+
 @transaction.atomic
 def seed_complex_advisory(stdout=None):
     """A specialised-complex call in its expert advisory stage, with scores and a recorded site visit."""
-    admin, _secretary, reviewers = _people()
+    admin, _secretary, reviewers = people()
     province = User.objects.filter(email="applicant@gyeongnam.example").first()
     if not (admin and province and len(reviewers) == 3) or Survey.objects.filter(code="CXA").exists():
         return
@@ -234,16 +222,10 @@ def seed_complex_advisory(stdout=None):
         title="2026년 국가첨단전략산업 특화단지 추가 지정 (방산 분야)",
         eligible=[T.MINISTRY, T.LOCAL_GOVERNMENT, T.COMPANY],
     )
-    answers = {
-        **COMPLEX_PLAN,
-        "criteria": {f"criterion_{c.number}": f"{c.title}: 개발계획서 참조" for c in survey.criteria.all()},
-    }
-    application = _file(survey, province, answers)
-    Survey.objects.filter(pk=survey.pk).update(
-        deadline=timezone.now() - timedelta(days=20), stage=SurveyStage.ADVISORY_REVIEW
+    application = _file(survey, province, {**COMPLEX_PLAN, "criteria": _plan_criteria(survey)})
+    [plan] = collection_close(
+        survey, [application], admin=admin, stage=SurveyStage.ADVISORY_REVIEW, closed_ago=timedelta(days=20)
     )
-    survey.refresh_from_db()
-    plan = intake_accept(application, actor=admin).candidate
     _review(survey, [plan], reviewers, admin, ["4"])
     site_visit_record(
         plan,
@@ -256,23 +238,12 @@ def seed_complex_advisory(stdout=None):
         stdout.write(f"Demo complex call in its advisory stage: /manage/calls/{survey.pk}/review/")
 
 
-@transaction.atomic
-def seed_complex_notice(stdout=None):
-    """A battery complex call carried through its advisory panel, subcommittee and the Prime Minister's
-    committee to a published designation notice: the register of designated complexes has its first entry."""
-    admin, secretary, reviewers = _people()
-    province = User.objects.filter(email="applicant@chungbuk.example").first()
-    if not (admin and secretary and province and len(reviewers) == 3) or Survey.objects.filter(code="CXN").exists():
-        return
-    survey = _call(
-        admin,
-        kind=SurveyKind.COMPLEX,
-        code="CXN",
-        fields=["BAT"],
-        title="2025년 국가첨단전략산업 특화단지 지정 (이차전지 원료)",
-        eligible=[T.MINISTRY, T.LOCAL_GOVERNMENT, T.COMPANY],
-    )
-    answers = {
+# -- a specialised-complex call carried to its notice ---------------------------------------------
+
+
+def _battery_plan(survey, province) -> dict:
+    """The development plan of the battery complex, filed by ``province``."""
+    return {
         **COMPLEX_PLAN,
         "basic": {
             "technology_name": "오창 이차전지 원료·소재 특화단지",
@@ -289,66 +260,77 @@ def seed_complex_notice(stdout=None):
         },
         "value_chain": {"value_chain_role": "원료 정제와 전구체 생산", "linked_complexes": ["BAT-CJ", "BAT-US"]},
         "contact": {**COMPLEX_PLAN["contact"], "contact_name": province.name, "contact_email": province.email},
-        "criteria": {f"criterion_{c.number}": f"{c.title}: 개발계획서 참조" for c in survey.criteria.all()},
+        "criteria": _plan_criteria(survey),
     }
-    application = _file(survey, province, answers)
-    Survey.objects.filter(pk=survey.pk).update(
-        deadline=timezone.now() - timedelta(days=200), stage=SurveyStage.ADVISORY_REVIEW
-    )
-    survey.refresh_from_db()
-    plan = intake_accept(application, actor=admin).candidate
-    _review(survey, [plan], reviewers, admin, ["5"])
-    from surveys.services.calls import survey_transition
 
+
+def _complex_confirm(survey, plan, *, admin, secretary):
+    """The call moves to its subcommittee, which recommends the plan with a condition; the committee confirms it."""
     today = timezone.localdate()
     survey = survey_transition(survey, to=SurveyStage.SUBCOMMITTEE, actor=admin)
-    committee.meeting_save(
+    subcommittee_confirm(
         survey,
-        field_code="BAT",
-        held_on=today,
-        attendees="특화단지 분과위원 7인",
-        minutes="개발계획 1건 평가",
-        actor=secretary,
-    )
-    committee.decision_record(
-        plan,
-        recommendation="designate_cond",
+        [(plan, "designate_cond")],
+        secretary=secretary,
         rationale="입지와 투자 계획이 우수함",
         conditions="2028년까지 공업용수 공급 확보",
-        actor=secretary,
+        meeting={
+            "field_code": "BAT",
+            "held_on": today,
+            "attendees": "특화단지 분과위원 7인",
+            "minutes": "개발계획 1건 평가",
+        },
+        confirmation={"candidate_ids": [plan.pk], "held_on": today, "minutes": "평가 결과 확정"},
     )
-    committee.committee_confirm(
-        survey, candidate_ids=[plan.pk], held_on=today, minutes="평가 결과 확정", actor=secretary
+    return survey
+
+
+@transaction.atomic
+def seed_complex_notice(stdout=None):
+    """A battery complex call carried through its advisory panel, subcommittee and the Prime Minister's
+    committee to a published designation notice: the register of designated complexes has its first entry."""
+    admin, secretary, reviewers = people()
+    province = User.objects.filter(email="applicant@chungbuk.example").first()
+    if not (admin and secretary and province and len(reviewers) == 3) or Survey.objects.filter(code="CXN").exists():
+        return
+    survey = _call(
+        admin,
+        kind=SurveyKind.COMPLEX,
+        code="CXN",
+        fields=["BAT"],
+        title="2025년 국가첨단전략산업 특화단지 지정 (이차전지 원료)",
+        eligible=[T.MINISTRY, T.LOCAL_GOVERNMENT, T.COMPANY],
     )
-    survey.refresh_from_db()
-    meeting = national.meeting_create(
+    application = _file(survey, province, _battery_plan(survey, province))
+    [plan] = collection_close(
+        survey, [application], admin=admin, stage=SurveyStage.ADVISORY_REVIEW, closed_ago=timedelta(days=200)
+    )
+    _review(survey, [plan], reviewers, admin, ["5"])
+    survey = _complex_confirm(survey, plan, admin=admin, secretary=secretary)
+    _national_resolve(
         survey,
-        title="제2차 국가첨단전략산업위원회",
-        held_on=today,
-        actor=secretary,
-        chair="국무총리",
-        members_total=25,
-        members_present=19,
-        attendees="국무총리(위원장), 관계부처 장관, 민간위원",
+        [plan],
+        secretary=secretary,
+        meeting={
+            "title": "제2차 국가첨단전략산업위원회",
+            "chair": "국무총리",
+            "members_total": 25,
+            "members_present": 19,
+            "attendees": "국무총리(위원장), 관계부처 장관, 민간위원",
+        },
+        resolution={
+            "decision": Decision.DESIGNATE_WITH_CONDITIONS,
+            "reason": "특화단지 지정 의결",
+            "conditions": "2028년까지 공업용수 공급 확보",
+        },
     )
-    national.resolution_record(
-        meeting,
-        plan,
-        decision=Decision.DESIGNATE_WITH_CONDITIONS,
-        reason="특화단지 지정 의결",
-        conditions="2028년까지 공업용수 공급 확보",
-        actor=secretary,
-    )
-    national.meeting_close(meeting, actor=secretary)
-    notice = notices.notice_draft(
+    notice = notice_publish_today(
         survey,
-        number=f"산업통상자원부 고시 제{today.year}-102호",
+        admin=admin,
+        number=f"산업통상자원부 고시 제{timezone.localdate().year}-102호",
         title="국가첨단전략산업 특화단지 지정 고시",
-        effective_on=today,
-        actor=admin,
         preamble="국가첨단전략산업법 제16조에 따라 다음과 같이 특화단지를 지정합니다.",
     )
-    notices.notice_publish(notice, actor=admin)
     if stdout:
         stdout.write(f"Demo complex notice: /notices/{notice.pk}/ and the register /register/complexes/")
 
@@ -356,23 +338,21 @@ def seed_complex_notice(stdout=None):
 @transaction.atomic
 def seed_international_call(stdout=None):
     """An international collaborative R&D call, open for proposals."""
-    admin, _secretary, _reviewers = _people()
+    admin, _secretary, _reviewers = people()
     if not admin or Survey.objects.filter(code="IRD").exists():
         return
-    survey = survey_create(
-        data={
-            "kind": SurveyKind.INTERNATIONAL_RND,
-            "code": "IRD",
-            "title": "국제공동 R&D 후보기술 수요조사 (초격차·산업기반)",
-            "description": "해외 기관과의 협력이 필수적인 후보기술을 발굴합니다.",
-            "eligible_types": [T.COMPANY, T.RESEARCH_INSTITUTE],
-            "opens_at": timezone.now() - timedelta(days=2),
-            "deadline": timezone.now() + timedelta(days=30),
-        },
-        fields=Field.objects.filter(code__in=["SEM", "BAT", "ROB"]),
-        actor=admin,
+    survey = call_create(
+        admin,
+        fields=["SEM", "BAT", "ROB"],
+        opened_ago=timedelta(days=2),
+        open_for=timedelta(days=30),
+        kind=SurveyKind.INTERNATIONAL_RND,
+        code="IRD",
+        title="국제공동 R&D 후보기술 수요조사 (초격차·산업기반)",
+        description="해외 기관과의 협력이 필수적인 후보기술을 발굴합니다.",
+        eligible_types=[T.COMPANY, T.RESEARCH_INSTITUTE],
     )
-    Survey.objects.filter(pk=survey.pk).update(stage=SurveyStage.COLLECTION, published_at=timezone.now())
+    survey = call_publish(survey)
     if stdout:
         stdout.write(f"Demo international R&D call: /calls/{survey.pk}/")
 

@@ -128,6 +128,42 @@ FIRST_ROWS = [
 ]
 
 
+APPLICATION_COLUMNS = [
+    "id",
+    "survey_id",
+    "organization_id",
+    "status",
+    "channel",
+    "association_id",
+    "candidate_id",
+    "duplicate_of_id",
+    "field_code",
+    "title",
+    "answers",
+    "revision",
+    "receipt_number",
+    "version_count",
+    "created_by_id",
+    "updated_by_id",
+    "submitted_at",
+    "correction_due",
+    "return_reason",
+]
+#: Where an assignment stands in a call still in technical review, with weights.
+IN_REVIEW_STATUSES = [
+    (AssignmentStatus.SUBMITTED, 70),
+    (AssignmentStatus.ACCEPTED, 15),
+    (AssignmentStatus.ASSIGNED, 15),
+]
+RETURN_REASON = "기술 사양의 성능 수치를 보완하여 주십시오."
+#: The outcome an application's candidate has after each resolution of the national committee.
+OUTCOME_OF = {
+    Decision.DESIGNATE: Outcome.DESIGNATED,
+    Decision.REJECT: Outcome.REJECTED,
+    Decision.DEFER: Outcome.DEFERRED,
+}
+
+
 class AlreadySeeded(Exception):
     pass
 
@@ -185,6 +221,14 @@ def answers_for(title: str, field_code: str, sub_field: str, number: int, *, cri
 def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     values, weights = zip(*weighted)
     return rng.choices(values, weights=weights)[0]
+
+
+def _subcommittee_recommendation(quality: int) -> str:
+    if quality >= 3:
+        return SubcommitteeRecommendation.RECOMMEND
+    if quality == 1:
+        return SubcommitteeRecommendation.NOT_RECOMMEND
+    return SubcommitteeRecommendation.HOLD
 
 
 # -- writing rows --------------------------------------------------------------------------------
@@ -582,81 +626,59 @@ class Builder:
         survey = self.surveys[spec.code]
         rows = self._generate(spec)
         accepted = [row for row in rows if row.status == S.ACCEPTED]
+        self._candidates(spec, accepted)
+        with connection.cursor() as cursor:
+            pks = allocate(cursor, Application, len(rows))
+        for row, pk in zip(rows, pks):
+            row.pk = pk
+        self._insert("applications", Application, APPLICATION_COLUMNS, self._application_rows(survey, rows, accepted))
+        self._versions(rows)
+        self._events(rows)
+        if spec.stage != SurveyStage.COLLECTION:
+            self._forwarded(survey, rows)
+        self.rows[spec.code] = rows
+
+    def _candidates(self, spec: CallSpec, accepted: list[Row]) -> None:
+        """The accepted applications of the call become its candidates, numbered in order."""
         candidate_ids = self._insert(
             "candidates",
             Candidate,
             ["survey_id", "number", "title", "field_code"],
             (
-                (survey.pk, f"{spec.code}-T{k:05d}", row.title, row.field_code)
+                (self.surveys[spec.code].pk, f"{spec.code}-T{k:05d}", row.title, row.field_code)
                 for k, row in enumerate(accepted, start=1)
             ),
         )
         for row, candidate in zip(accepted, candidate_ids):
             row.candidate = candidate
         self.candidates[spec.code] = [(row.candidate, row.field_code, row.title) for row in accepted]
-        with connection.cursor() as cursor:
-            pks = allocate(cursor, Application, len(rows))
-        for row, pk in zip(rows, pks):
-            row.pk = pk
+
+    def _application_rows(self, survey: Survey, rows: list[Row], accepted: list[Row]):
+        """The values of ``APPLICATION_COLUMNS`` for each row; a duplicate points at one of the ``accepted``."""
         accepted_pks = [row.pk for row in accepted]
         due = (self.now + timedelta(days=7)).date()
-        columns = [
-            "id",
-            "survey_id",
-            "organization_id",
-            "status",
-            "channel",
-            "association_id",
-            "candidate_id",
-            "duplicate_of_id",
-            "field_code",
-            "title",
-            "answers",
-            "revision",
-            "receipt_number",
-            "version_count",
-            "created_by_id",
-            "updated_by_id",
-            "submitted_at",
-            "correction_due",
-            "return_reason",
-        ]
-        self._insert(
-            "applications",
-            Application,
-            columns,
-            (
-                (
-                    row.pk,
-                    survey.pk,
-                    row.organization,
-                    row.status,
-                    row.channel,
-                    row.association,
-                    row.candidate,
-                    self.rng.choice(accepted_pks) if row.status == S.DUPLICATE and accepted_pks else None,
-                    row.field_code,
-                    row.title,
-                    row.answers,
-                    6 + row.versions,
-                    row.receipt,
-                    row.versions,
-                    row.user,
-                    row.user,
-                    row.submitted_at,
-                    due if row.status == S.RETURNED else None,
-                    "기술 사양의 성능 수치를 보완하여 주십시오."
-                    if row.status in (S.RETURNED, S.RETURNED_BY_ASSOCIATION)
-                    else "",
-                )
-                for row in rows
-            ),
-        )
-        self._versions(rows)
-        self._events(rows)
-        if spec.stage != SurveyStage.COLLECTION:
-            self._forwarded(survey, rows)
-        self.rows[spec.code] = rows
+        for row in rows:
+            yield (
+                row.pk,
+                survey.pk,
+                row.organization,
+                row.status,
+                row.channel,
+                row.association,
+                row.candidate,
+                self.rng.choice(accepted_pks) if row.status == S.DUPLICATE and accepted_pks else None,
+                row.field_code,
+                row.title,
+                row.answers,
+                6 + row.versions,
+                row.receipt,
+                row.versions,
+                row.user,
+                row.user,
+                row.submitted_at,
+                due if row.status == S.RETURNED else None,
+                RETURN_REASON if row.status in (S.RETURNED, S.RETURNED_BY_ASSOCIATION) else "",
+            )
 
     def _versions(self, rows: list[Row]) -> None:
         def versions():
@@ -731,44 +753,8 @@ class Builder:
     # -- review ------------------------------------------------------------------------------
 
     def reviews(self) -> None:
-        rng = self.rng
-        panels = [
-            Panel(survey=survey, field_code=code, name=f"{survey.code} · {FIELD_NAMES[code]}")
-            for survey in self.surveys.values()
-            for code in FIELD_CODES
-        ]
-        Panel.objects.bulk_create(panels)
-        self._insert(
-            "panel members",
-            PanelMember,
-            ["panel_id", "reviewer_id"],
-            ((panel.pk, person) for panel in panels for person in self.panel_people[panel.field_code]),
-        )
-        assignments, pledged, call_of = [], set(), {}
-        for spec in CALLS:
-            if spec.stage == SurveyStage.COLLECTION:
-                continue
-            survey = self.surveys[spec.code]
-            in_review = spec.stage == SurveyStage.TECHNICAL_REVIEW
-            due = survey.review_starts_on + timedelta(days=21)
-            for candidate, field_code, _title in self.candidates[spec.code]:
-                self.quality[candidate] = rng.randint(1, 5)
-                call_of[candidate] = spec.code
-                for letter, person in zip("ABCDE", rng.sample(self.panel_people[field_code], REVIEWS_PER_CANDIDATE)):
-                    status = AssignmentStatus.SUBMITTED
-                    if in_review:
-                        status = _pick(
-                            rng,
-                            [
-                                (AssignmentStatus.SUBMITTED, 70),
-                                (AssignmentStatus.ACCEPTED, 15),
-                                (AssignmentStatus.ASSIGNED, 15),
-                            ],
-                        )
-                    if status != AssignmentStatus.ASSIGNED:
-                        pledged.add((survey.pk, person))
-                    declared = None if status == AssignmentStatus.ASSIGNED else self.now - timedelta(days=10)
-                    assignments.append((candidate, person, status, letter, declared, due, self.admin))
+        self._panels()
+        assignments, pledged, call_of = self._assignments()
         ids = self._insert(
             "assignments",
             Assignment,
@@ -796,6 +782,43 @@ class Builder:
             ),
         )
 
+    def _panels(self) -> None:
+        """A panel per call and field, of the field's reviewers."""
+        panels = [
+            Panel(survey=survey, field_code=code, name=f"{survey.code} · {FIELD_NAMES[code]}")
+            for survey in self.surveys.values()
+            for code in FIELD_CODES
+        ]
+        Panel.objects.bulk_create(panels)
+        self._insert(
+            "panel members",
+            PanelMember,
+            ["panel_id", "reviewer_id"],
+            ((panel.pk, person) for panel in panels for person in self.panel_people[panel.field_code]),
+        )
+
+    def _assignments(self) -> tuple[list[tuple], set[tuple[int, int]], dict[int, str]]:
+        """Five reviewers of its field's panel for each candidate of a call past collection, with each candidate's
+        quality drawn: the assignment rows, the (call, reviewer) pairs that signed the pledge and each candidate's
+        call code."""
+        rng, assignments, pledged, call_of = self.rng, [], set(), {}
+        for spec in CALLS:
+            if spec.stage == SurveyStage.COLLECTION:
+                continue
+            survey = self.surveys[spec.code]
+            in_review = spec.stage == SurveyStage.TECHNICAL_REVIEW
+            due = survey.review_starts_on + timedelta(days=21)
+            for candidate, field_code, _title in self.candidates[spec.code]:
+                self.quality[candidate] = rng.randint(1, 5)
+                call_of[candidate] = spec.code
+                for letter, person in zip("ABCDE", rng.sample(self.panel_people[field_code], REVIEWS_PER_CANDIDATE)):
+                    status = _pick(rng, IN_REVIEW_STATUSES) if in_review else AssignmentStatus.SUBMITTED
+                    if status != AssignmentStatus.ASSIGNED:
+                        pledged.add((survey.pk, person))
+                    declared = None if status == AssignmentStatus.ASSIGNED else self.now - timedelta(days=10)
+                    assignments.append((candidate, person, status, letter, declared, due, self.admin))
+        return assignments, pledged, call_of
+
     def scores(self) -> None:
         """Each candidate's stored aggregate, as the portal keeps it when reviews are submitted."""
         for spec in CALLS:
@@ -819,74 +842,74 @@ class Builder:
     # -- committees and the hearing ----------------------------------------------------------
 
     def committees(self) -> None:
-        rng = self.rng
         for spec in CALLS:
             if spec.stage == SurveyStage.COLLECTION:
                 continue
-            survey = self.surveys[spec.code]
-            meetings = {
-                code: SubcommitteeMeeting.objects.create(
-                    survey=survey,
-                    field_code=code,
-                    held_on=survey.review_starts_on + timedelta(days=25),
-                    attendees="분과위원 7명",
-                    minutes="후보 기술별 평가 결과를 검토함.",
-                    updated_by_id=self.secretary,
-                )
-                for code in FIELD_CODES
-            }
-            candidates = [(pk, code) for pk, code, _title in self.candidates[spec.code]]
-            if spec.stage == SurveyStage.TECHNICAL_REVIEW:
-                candidates = rng.sample(candidates, len(candidates) // 3)
-            decisions = []
-            for candidate, code in candidates:
-                quality = self.quality[candidate]
-                recommendation = (
-                    SubcommitteeRecommendation.RECOMMEND
-                    if quality >= 3
-                    else SubcommitteeRecommendation.NOT_RECOMMEND
-                    if quality == 1
-                    else SubcommitteeRecommendation.HOLD
-                )
-                decisions.append(
-                    [
-                        candidate,
-                        meetings[code].pk,
-                        recommendation,
-                        "평가 점수와 토의 결과에 따름",
-                        Decimal(quality),
-                        self.secretary,
-                    ]
-                )
-            if (
-                spec.stage != SurveyStage.TECHNICAL_REVIEW
-                and decisions
-                and not any(d[2] == SubcommitteeRecommendation.RECOMMEND for d in decisions)
-            ):
-                decisions[0][2] = SubcommitteeRecommendation.RECOMMEND  # even a small data set has a hearing
-            self._insert(
-                "subcommittee decisions",
-                SubcommitteeDecision,
-                ["candidate_id", "meeting_id", "recommendation", "rationale", "aggregate", "decided_by_id"],
-                decisions,
-            )
-            if spec.stage == SurveyStage.TECHNICAL_REVIEW:
-                continue
-            confirmation = CommitteeConfirmation.objects.create(
+            decisions = self._subcommittee_decisions(spec)
+            if spec.stage != SurveyStage.TECHNICAL_REVIEW:
+                chosen = [d[0] for d in decisions if d[2] == SubcommitteeRecommendation.RECOMMEND]
+                self._confirmation(spec, chosen)
+                self._hearing(chosen)
+
+    def _subcommittee_decisions(self, spec: CallSpec) -> list[list]:
+        """Each field's subcommittee meets and recommends by quality: on every candidate of a call past its review,
+        on a third of them while the review runs. The decision rows, as written."""
+        survey = self.surveys[spec.code]
+        meetings = {
+            code: SubcommitteeMeeting.objects.create(
                 survey=survey,
-                held_on=survey.hearing_starts_on - timedelta(days=3),
-                minutes="후보 목록을 확정함.",
-                confirmed_by_id=self.secretary,
+                field_code=code,
+                held_on=survey.review_starts_on + timedelta(days=25),
+                attendees="분과위원 7명",
+                minutes="후보 기술별 평가 결과를 검토함.",
+                updated_by_id=self.secretary,
             )
-            chosen = [d[0] for d in decisions if d[2] == SubcommitteeRecommendation.RECOMMEND]
-            self.confirmed[spec.code] = chosen
-            self._insert(
-                "confirmed candidates",
-                ConfirmedCandidate,
-                ["confirmation_id", "candidate_id"],
-                ((confirmation.pk, c) for c in chosen),
-            )
-            self._hearing(chosen)
+            for code in FIELD_CODES
+        }
+        candidates = [(pk, code) for pk, code, _title in self.candidates[spec.code]]
+        if spec.stage == SurveyStage.TECHNICAL_REVIEW:
+            candidates = self.rng.sample(candidates, len(candidates) // 3)
+        decisions = [
+            [
+                candidate,
+                meetings[code].pk,
+                _subcommittee_recommendation(self.quality[candidate]),
+                "평가 점수와 토의 결과에 따름",
+                Decimal(self.quality[candidate]),
+                self.secretary,
+            ]
+            for candidate, code in candidates
+        ]
+        if (
+            spec.stage != SurveyStage.TECHNICAL_REVIEW
+            and decisions
+            and not any(d[2] == SubcommitteeRecommendation.RECOMMEND for d in decisions)
+        ):
+            decisions[0][2] = SubcommitteeRecommendation.RECOMMEND  # even a small data set has a hearing
+        self._insert(
+            "subcommittee decisions",
+            SubcommitteeDecision,
+            ["candidate_id", "meeting_id", "recommendation", "rationale", "aggregate", "decided_by_id"],
+            decisions,
+        )
+        return decisions
+
+    def _confirmation(self, spec: CallSpec, chosen: list[int]) -> None:
+        """The committee confirms the ``chosen`` candidates three days before the hearing."""
+        survey = self.surveys[spec.code]
+        confirmation = CommitteeConfirmation.objects.create(
+            survey=survey,
+            held_on=survey.hearing_starts_on - timedelta(days=3),
+            minutes="후보 목록을 확정함.",
+            confirmed_by_id=self.secretary,
+        )
+        self.confirmed[spec.code] = chosen
+        self._insert(
+            "confirmed candidates",
+            ConfirmedCandidate,
+            ["confirmation_id", "candidate_id"],
+            ((confirmation.pk, c) for c in chosen),
+        )
 
     def _hearing(self, candidates: list[int]) -> None:
         rng, comments = self.rng, []
@@ -916,7 +939,42 @@ class Builder:
 
     def notice(self) -> None:
         spec = next(s for s in CALLS if s.stage == SurveyStage.NOTICE)
-        survey, rng = self.surveys[spec.code], self.rng
+        survey = self.surveys[spec.code]
+        published = timezone.make_aware(datetime.combine(survey.notice_on, clock(10, 0)))
+        decisions = self._resolutions(
+            survey, self.confirmed.get(spec.code, []), closed_at=published - timedelta(days=10)
+        )
+        notice = self._notice(spec, published)
+        self._register(
+            spec,
+            notice,
+            sorted(
+                (code, pk, title)
+                for pk, code, title in self.candidates[spec.code]
+                if decisions.get(pk) == Decision.DESIGNATE
+            ),
+        )
+        until = published + timedelta(days=survey.objection_days)
+        self._insert(
+            "results",
+            Result,
+            ["application_id", "notice_id", "published_at", "objection_until", "outcome"],
+            (
+                (
+                    row.pk,
+                    notice.pk,
+                    published,
+                    until,
+                    OUTCOME_OF.get(decisions.get(row.candidate), Outcome.NOT_SELECTED),
+                )
+                for row in self.rows[spec.code]
+                if row.candidate
+            ),
+        )
+
+    def _resolutions(self, survey: Survey, confirmed: list[int], *, closed_at: datetime) -> dict[int, str]:
+        """The national committee resolves on each ``confirmed`` candidate and its meeting closes at ``closed_at``:
+        the decision on each candidate."""
         meeting = NationalMeeting.objects.create(
             survey=survey,
             title="제1차 국가첨단전략산업위원회",
@@ -925,8 +983,8 @@ class Builder:
             created_by_id=self.secretary,
         )
         decisions = {
-            c: _pick(rng, [(Decision.DESIGNATE, 60), (Decision.REJECT, 25), (Decision.DEFER, 15)])
-            for c in self.confirmed.get(spec.code, [])
+            c: _pick(self.rng, [(Decision.DESIGNATE, 60), (Decision.REJECT, 25), (Decision.DEFER, 15)])
+            for c in confirmed
         }
         if decisions and Decision.DESIGNATE not in decisions.values():
             decisions[next(iter(decisions))] = Decision.DESIGNATE  # even a small data set has a register
@@ -945,12 +1003,13 @@ class Builder:
             ],
             ((meeting.pk, c, d, "위원회 심의 결과", 20, 3, 1, self.secretary) for c, d in decisions.items()),
         )
-        published = timezone.make_aware(datetime.combine(survey.notice_on, clock(10, 0)))
-        NationalMeeting.objects.filter(pk=meeting.pk).update(
-            closed_at=published - timedelta(days=10), closed_by_id=self.secretary
-        )
-        notice = Notice.objects.create(
-            survey=survey,
+        NationalMeeting.objects.filter(pk=meeting.pk).update(closed_at=closed_at, closed_by_id=self.secretary)
+        return decisions
+
+    def _notice(self, spec: CallSpec, published: datetime) -> Notice:
+        """The call's designation notice, published at ``published``."""
+        return Notice.objects.create(
+            survey=self.surveys[spec.code],
             number=f"산업통상자원부 고시 제{spec.year}-S1호",
             title="국가첨단전략기술 지정 고시 (규모 시험)",
             preamble="국가첨단전략산업법 제11조에 따라 다음과 같이 고시합니다.",
@@ -959,31 +1018,6 @@ class Builder:
             published_at=published,
             published_by_id=self.admin,
             created_by_id=self.admin,
-        )
-        self._register(
-            spec,
-            notice,
-            sorted(
-                (code, pk, title)
-                for pk, code, title in self.candidates[spec.code]
-                if decisions.get(pk) == Decision.DESIGNATE
-            ),
-        )
-        outcome = {
-            Decision.DESIGNATE: Outcome.DESIGNATED,
-            Decision.REJECT: Outcome.REJECTED,
-            Decision.DEFER: Outcome.DEFERRED,
-        }
-        until = published + timedelta(days=survey.objection_days)
-        self._insert(
-            "results",
-            Result,
-            ["application_id", "notice_id", "published_at", "objection_until", "outcome"],
-            (
-                (row.pk, notice.pk, published, until, outcome.get(decisions.get(row.candidate), Outcome.NOT_SELECTED))
-                for row in self.rows[spec.code]
-                if row.candidate
-            ),
         )
 
     def _register(self, spec: CallSpec, notice: Notice, designated: list[tuple[str, int, str]]) -> None:
