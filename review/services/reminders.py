@@ -1,4 +1,5 @@
-"""Reviewers' reminders: before the due date (D-3, D-1), and once for each open assignment past it."""
+"""Reviewers' reminders: before the due date (D-3, D-1), and once for each open assignment past it; experts asked
+for an objection's re-review, before its due date."""
 
 from datetime import timedelta
 
@@ -6,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.services.mail import mail_queue
-from review.enums import AssignmentStatus
-from review.models import Assignment
+from review.enums import AssignmentStatus, ObjectionFollowUp
+from review.models import Assignment, ReReview
 
 OPEN = [AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED]
 
@@ -71,6 +72,42 @@ def due_reminders_send(today=None) -> int:
                 context={"assignments": assignments, "survey": assignments[0].candidate.survey, "due_on": due_on},
                 topic=f"review.due:{reviewer_id}:{survey_id}",
                 dedupe_key=f"review.due:{reviewer_id}:{survey_id}:{due_on:%Y%m%d}:{label}",
+            )
+        sent += mail is not None
+    return sent + re_review_due_reminders_send(today)
+
+
+def re_review_due_reminders_send(today=None) -> int:
+    """Before a re-review's due date: one mail per open re-review and window (D-3, D-1), in the expert's
+    language, while the objection is still in its re-review; returns how many were queued."""
+    from surveys.services.reminders import day_label
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=max(days for days, _ in DUE_THRESHOLDS))
+    open_re_reviews = (
+        ReReview.objects.filter(
+            submitted_at__isnull=True,
+            declined_at__isnull=True,
+            due_on__gte=today,
+            due_on__lte=horizon,
+            objection__follow_up=ObjectionFollowUp.RE_REVIEW,
+        )
+        .select_related("reviewer", "objection__result__application__survey")
+        .order_by("pk")
+    )
+    sent = 0
+    for re_review in open_re_reviews:
+        label = day_label((re_review.due_on - today).days)
+        if not label:
+            continue
+        with transaction.atomic():
+            mail = mail_queue(
+                "re_review_due",
+                to=re_review.reviewer.email,
+                recipient_user=re_review.reviewer,
+                context={"re_review": re_review, "survey": re_review.objection.result.application.survey},
+                topic=f"review.objection:{re_review.objection_id}",
+                dedupe_key=f"re_review.due:{re_review.pk}:{label}",
             )
         sent += mail is not None
     return sent

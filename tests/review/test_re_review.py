@@ -241,3 +241,19 @@ def test_the_admin_runs_the_follow_up_through_the_page(client, upheld, experts, 
     html = html.decode()
     assert 'data-testid="follow-up-decision">지정<' in html and "제3차 국가첨단전략산업위원회" in html
     assert "재검토 결과 수출 실적 누락 확인" in html
+
+
+def test_the_expert_is_reminded_before_the_due_date_once_per_window(upheld, experts, admin):
+    from review.services.reminders import due_reminders_send
+
+    expert = experts["재검토위원"]
+    (re_review,) = rereview.re_review_assign(upheld, reviewers=[expert], due_on=date(2026, 12, 10), actor=admin)
+
+    assert due_reminders_send(today=date(2026, 12, 5)) == 0  # D-5: not yet
+    assert due_reminders_send(today=date(2026, 12, 7)) == 1  # D-3
+    assert due_reminders_send(today=date(2026, 12, 8)) == 0  # the same window
+    mail = OutboundMail.objects.get(template="re_review_due")
+    assert mail.to == expert.email and f"/review/re-reviews/{re_review.pk}/" in mail.body_text
+    assert "&amp;" not in mail.body_text and "2026-12-10" in mail.subject
+    _submit(re_review, expert, 4)
+    assert due_reminders_send(today=date(2026, 12, 9)) == 0  # D-1, but submitted
