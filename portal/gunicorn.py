@@ -7,6 +7,8 @@ outside the request and context variables, so threads are safe here.
 
 import os
 
+from portal.logformat import json_formatter
+
 bind = os.environ.get("WEB_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 worker_class = "gthread"
@@ -20,13 +22,7 @@ if os.environ.get("LOG_FORMAT", "text" if _debug else "json") == "json":
     logconfig_dict = {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {
-            "json": {
-                "()": "pythonjsonlogger.json.JsonFormatter",
-                "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
-                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-            }
-        },
+        "formatters": {"json": json_formatter()},
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}},
         "loggers": {
             "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},

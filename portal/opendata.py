@@ -106,10 +106,10 @@ def _page_link(request, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
-def _add_register(router: Router, register: OpenRegister) -> None:
-    name = register.schema.__name__
-    page_schema = create_model(
-        f"{name}Page",
+def _page_schema(register: OpenRegister) -> type[Schema]:
+    """One page of the JSON list: the entries as published and the links to the pages either side."""
+    return create_model(
+        f"{register.schema.__name__}Page",
         __base__=Schema,
         count=(int, ...),
         page=(int, ...),
@@ -118,10 +118,13 @@ def _add_register(router: Router, register: OpenRegister) -> None:
         previous=(str | None, None),
         results=(list[register.schema], ...),
     )
-    base = f"/registers/{register.slug}"
+
+
+def _add_list_route(router: Router, register: OpenRegister) -> None:
+    page_schema = _page_schema(register)
 
     @router.get(
-        f"{base}/",
+        f"/registers/{register.slug}/",
         response=page_schema,
         operation_id=f"{register.slug}_list",
         url_name=f"{register.slug}_list",
@@ -148,8 +151,10 @@ def _add_register(router: Router, register: OpenRegister) -> None:
 
         return _conditional(register, request, "json", produce)
 
+
+def _add_csv_route(router: Router, register: OpenRegister) -> None:
     @router.get(
-        f"{base}/csv",
+        f"/registers/{register.slug}/csv",
         operation_id=f"{register.slug}_csv",
         url_name=f"{register.slug}_csv",
         summary=f"{register.title}: CSV",
@@ -173,8 +178,10 @@ def _add_register(router: Router, register: OpenRegister) -> None:
 
         return _conditional(register, request, "csv", produce)
 
+
+def _add_detail_route(router: Router, register: OpenRegister) -> None:
     @router.get(
-        f"{base}/{{key}}",
+        f"/registers/{register.slug}/{{key}}",
         response=register.schema,
         operation_id=f"{register.slug}_detail",
         url_name=f"{register.slug}_detail",
@@ -190,6 +197,13 @@ def _add_register(router: Router, register: OpenRegister) -> None:
             return HttpResponse(register.schema.model_validate(row).model_dump_json(), content_type="application/json")
 
         return _conditional(register, request, f"detail|{key}", produce)
+
+
+def _add_register(router: Router, register: OpenRegister) -> None:
+    """The register's JSON list, CSV and one-entry routes, in this order (``csv`` before it can be read as a key)."""
+    _add_list_route(router, register)
+    _add_csv_route(router, register)
+    _add_detail_route(router, register)
 
 
 class RegisterFeed(Feed):

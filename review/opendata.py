@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
 from portal.opendata import OpenRegister, open_register
-from review.selectors import public_register_entries, public_register_state
+from review.selectors import (
+    designated_complexes,
+    designated_complexes_state,
+    public_register_entries,
+    public_register_state,
+)
 from review.services.notices import public_text
 from surveys.selectors import field_names
 
@@ -39,6 +44,30 @@ class Technology(Schema):
     url: str = Field(description="The entry's public page")
 
 
+def _entry_columns(entry) -> dict:
+    """The columns every register's entry has: its status, the notice behind its current text and its dates."""
+    return {
+        "status": entry.status,
+        "notice_number": entry.notice.number,
+        "notice_effective_on": entry.notice.effective_on,
+        "designated_at": entry.created_at,
+        "updated_at": entry.updated_at,
+    }
+
+
+def _numbered_register(**described) -> OpenRegister:
+    """A register whose entries are named by their number, link to their row's ``url`` and are dated by their
+    designation and their last change."""
+    return OpenRegister(
+        key="number",
+        lookup=lambda entries, number: entries.filter(number=number),
+        page_url=lambda row: row["url"],
+        changed_at="updated_at",
+        created_at="designated_at",
+        **described,
+    )
+
+
 def technology_rows(entries) -> list[dict]:
     names = field_names({entry.field_code for entry in entries})
     rows = []
@@ -53,18 +82,14 @@ def technology_rows(entries) -> list[dict]:
                 "scope": text.scope,
                 "specification": text.specification,
                 "withheld": [part for part in ("scope", "specification") if getattr(text, part) is None],
-                "status": entry.status,
-                "notice_number": entry.notice.number,
-                "notice_effective_on": entry.notice.effective_on,
-                "designated_at": entry.created_at,
-                "updated_at": entry.updated_at,
+                **_entry_columns(entry),
                 "url": reverse("review:register_entry", kwargs={"pk": entry.pk}),
             }
         )
     return rows
 
 
-TECHNOLOGIES = OpenRegister(
+TECHNOLOGIES = _numbered_register(
     slug="technologies",
     title=_("Register of designated technologies"),
     description=_(
@@ -76,11 +101,6 @@ TECHNOLOGIES = OpenRegister(
     entries=public_register_entries,
     rows=technology_rows,
     state=public_register_state,
-    key="number",
-    lookup=lambda entries, number: entries.filter(number=number),
-    page_url=lambda row: row["url"],
-    changed_at="updated_at",
-    created_at="designated_at",
 )
 
 
@@ -120,18 +140,7 @@ class DesignatedComplexRow(Schema):
 
 
 def _complex_entries(filters: dict):
-    from review.selectors import designated_complexes
-
     return designated_complexes(**{key: filters.get(key) or "" for key in ("q", "field", "province", "status")})
-
-
-def _complex_state():
-    from django.db.models import Count, Max
-
-    from review.models import DesignatedComplex
-
-    state = DesignatedComplex.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
-    return state["n"], state["changed"]
 
 
 def _plain(number) -> str:
@@ -164,18 +173,14 @@ def complex_rows(entries) -> list[dict]:
             ],
             "conditions": entry.conditions,
             "conditions_met_at": entry.conditions_met_at,
-            "status": entry.status,
-            "notice_number": entry.notice.number,
-            "notice_effective_on": entry.notice.effective_on,
-            "designated_at": entry.created_at,
-            "updated_at": entry.updated_at,
+            **_entry_columns(entry),
             "url": reverse("review:complex_register_entry", kwargs={"number": entry.number}),
         }
         for entry in entries
     ]
 
 
-COMPLEXES = OpenRegister(
+COMPLEXES = _numbered_register(
     slug="complexes",
     title=_("Register of designated specialised complexes"),
     description=_("National advanced strategic industry specialised complexes designated by ministerial notice."),
@@ -183,12 +188,7 @@ COMPLEXES = OpenRegister(
     filters=ComplexFilters,
     entries=_complex_entries,
     rows=complex_rows,
-    state=_complex_state,
-    key="number",
-    lookup=lambda entries, number: entries.filter(number=number),
-    page_url=lambda row: row["url"],
-    changed_at="updated_at",
-    created_at="designated_at",
+    state=designated_complexes_state,
 )
 
 open_register(TECHNOLOGIES, COMPLEXES)

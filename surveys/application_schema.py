@@ -554,24 +554,29 @@ def section_by_key(survey, key: str) -> Section | None:
     return next((section for section in sections_for(survey) if section.key == key), None)
 
 
+#: The parts every kind keeps in its "basic" and "contact" sections, and those of the technology specification
+#: section that the international kind shares with the technology kind.
+_BASIC_PATHS = {
+    "title": ("basic", "technology_name"),
+    "field": ("basic", "field"),
+    "sub_field": ("basic", "sub_field"),
+    "summary": ("basic", "summary"),
+}
+_SPECIFICATION_PATHS = {
+    "specification": ("specification", "specification"),
+    "products": ("specification", "products"),
+}
+_CONTACT_PATHS = {
+    "contact_name": ("contact", "contact_name"),
+    "contact_email": ("contact", "contact_email"),
+}
+
 #: Where each kind keeps the parts of an application that later stages read: key → (section, field).
 #: Stages read them through ``answer_of``, never by raw keys, so a kind without a part gives "".
 ANSWER_PATHS: dict[str, dict[str, tuple[str, str]]] = {
-    SurveyKind.TECHNOLOGY: {
-        "title": ("basic", "technology_name"),
-        "field": ("basic", "field"),
-        "sub_field": ("basic", "sub_field"),
-        "summary": ("basic", "summary"),
-        "specification": ("specification", "specification"),
-        "products": ("specification", "products"),
-        "contact_name": ("contact", "contact_name"),
-        "contact_email": ("contact", "contact_email"),
-    },
+    SurveyKind.TECHNOLOGY: {**_BASIC_PATHS, **_SPECIFICATION_PATHS, **_CONTACT_PATHS},
     SurveyKind.COMPLEX: {
-        "title": ("basic", "technology_name"),
-        "field": ("basic", "field"),
-        "sub_field": ("basic", "sub_field"),
-        "summary": ("basic", "summary"),
+        **_BASIC_PATHS,
         "province": ("site", "province"),
         "city": ("site", "city"),
         "address": ("site", "address"),
@@ -586,16 +591,11 @@ ANSWER_PATHS: dict[str, dict[str, tuple[str, str]]] = {
         "value_chain_role": ("value_chain", "value_chain_role"),
         "linked_complexes": ("value_chain", "linked_complexes"),
         "regional_support": ("support", "regional_support"),
-        "contact_name": ("contact", "contact_name"),
-        "contact_email": ("contact", "contact_email"),
+        **_CONTACT_PATHS,
     },
     SurveyKind.INTERNATIONAL_RND: {
-        "title": ("basic", "technology_name"),
-        "field": ("basic", "field"),
-        "sub_field": ("basic", "sub_field"),
-        "summary": ("basic", "summary"),
-        "specification": ("specification", "specification"),
-        "products": ("specification", "products"),
+        **_BASIC_PATHS,
+        **_SPECIFICATION_PATHS,
         "partners": ("cooperation", "partners"),
         "category": ("basic", "category"),
         "listed_technology": ("basic", "listed_technology"),
@@ -603,8 +603,7 @@ ANSWER_PATHS: dict[str, dict[str, tuple[str, str]]] = {
         "budget": ("budget", "budget"),
         "ip_plan": ("ip", "ip_plan"),
         "why_cooperation": ("cooperation", "why_cooperation"),
-        "contact_name": ("contact", "contact_name"),
-        "contact_email": ("contact", "contact_email"),
+        **_CONTACT_PATHS,
     },
 }
 

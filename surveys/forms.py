@@ -14,6 +14,22 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+def _aware(day, clock) -> datetime:
+    """A date and a time of day in the current (Korean) time zone."""
+    return timezone.make_aware(datetime.combine(day, clock), timezone.get_current_timezone())
+
+
+def _read_deadline(data: dict) -> dict:
+    """``deadline_on`` and ``deadline_time``, when both are valid, read together as ``deadline``."""
+    if data.get("deadline_on") and data.get("deadline_time"):
+        data["deadline"] = _aware(data["deadline_on"], data["deadline_time"])
+    return data
+
+
+def _application_label(application) -> str:
+    return f"{application.receipt_number} · {application.display_title} · {application.organization.name}"
+
+
 class SurveyForm(forms.ModelForm):
     eligible_types = forms.MultipleChoiceField(
         label=_("Eligible organisation types"),
@@ -96,12 +112,9 @@ class SurveyForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        zone = timezone.get_current_timezone()
         if data.get("opens_on"):
-            opens_time = data.get("opens_time") or time(9, 0)
-            data["opens_at"] = timezone.make_aware(datetime.combine(data["opens_on"], opens_time), zone)
-        if data.get("deadline_on") and data.get("deadline_time"):
-            data["deadline"] = timezone.make_aware(datetime.combine(data["deadline_on"], data["deadline_time"]), zone)
+            data["opens_at"] = _aware(data["opens_on"], data.get("opens_time") or time(9, 0))
+        _read_deadline(data)
         if data.get("opens_at") and data.get("deadline") and data["deadline"] <= data["opens_at"]:
             self.add_error("deadline_on", _("The deadline must come after the opening."))
         if not data.get("association_channel"):
@@ -208,9 +221,7 @@ class BriefingForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("starts_on") and data.get("starts_time"):
-            self.instance.starts_at = timezone.make_aware(
-                datetime.combine(data["starts_on"], data["starts_time"]), timezone.get_current_timezone()
-            )
+            self.instance.starts_at = _aware(data["starts_on"], data["starts_time"])
         return data
 
 
@@ -300,12 +311,7 @@ class ExtensionForm(forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
-        if data.get("deadline_on") and data.get("deadline_time"):
-            data["deadline"] = timezone.make_aware(
-                datetime.combine(data["deadline_on"], data["deadline_time"]), timezone.get_current_timezone()
-            )
-        return data
+        return _read_deadline(super().clean())
 
 
 class ReturnForm(forms.Form):
@@ -343,9 +349,7 @@ class ForwardForm(forms.Form):
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = queryset
-        self.fields["applications"].label_from_instance = lambda a: (
-            f"{a.receipt_number} · {a.display_title} · {a.organization.name}"
-        )
+        self.fields["applications"].label_from_instance = _application_label
 
 
 class InternalDeadlineForm(forms.Form):
@@ -353,12 +357,7 @@ class InternalDeadlineForm(forms.Form):
     deadline_time = forms.TimeField(label=_("Time (Korea time)"), initial=DEFAULT_DEADLINE_TIME, widget=TIME)
 
     def clean(self):
-        data = super().clean()
-        if data.get("deadline_on") and data.get("deadline_time"):
-            data["deadline"] = timezone.make_aware(
-                datetime.combine(data["deadline_on"], data["deadline_time"]), timezone.get_current_timezone()
-            )
-        return data
+        return _read_deadline(super().clean())
 
 
 class DuplicateForm(forms.Form):
@@ -368,9 +367,7 @@ class DuplicateForm(forms.Form):
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["of"].queryset = queryset
-        self.fields["of"].label_from_instance = lambda a: (
-            f"{a.receipt_number} · {a.display_title} · {a.organization.name}"
-        )
+        self.fields["of"].label_from_instance = _application_label
 
 
 class MergeForm(forms.Form):

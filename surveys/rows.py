@@ -101,58 +101,7 @@ class RowsWidget(forms.Widget):
             '<th scope="col">{}{}</th>',
             ((column.label, f" ({column.unit})" if column.unit else "") for column in self.columns),
         )
-        body = []
-        for index in range(count):
-            row = rows[index] if index < len(rows) else {}
-            cells = []
-            for column in self.columns:
-                if column.kind == "choice":
-                    current = str(row.get(column.key, ""))
-                    options = format_html_join(
-                        "",
-                        '<option value="{}"{}>{}</option>',
-                        (
-                            (value, mark_safe(" selected") if value == current else "", label)  # nosec B308
-                            for value, label in [("", "---------"), *column.options()]
-                        ),
-                    )
-                    cells.append(
-                        format_html(
-                            '<td><select class="form-select form-select-sm" name="{}-{}-{}" id="{}-{}-{}" '
-                            'aria-label="{} {}">{}</select></td>',
-                            name,
-                            index,
-                            column.key,
-                            field_id,
-                            index,
-                            column.key,
-                            column.label,
-                            index + 1,
-                            options,
-                        )
-                    )
-                    continue
-                input_type = "text" if column.kind == "text" else "number"
-                step = mark_safe(' step="any"') if column.kind == "decimal" else ""  # nosec B308: a constant
-                cells.append(
-                    format_html(
-                        '<td><input type="{}"{} class="form-control form-control-sm" name="{}-{}-{}" id="{}-{}-{}" '
-                        'value="{}" aria-label="{} {}" maxlength="{}"></td>',
-                        input_type,
-                        step,
-                        name,
-                        index,
-                        column.key,
-                        field_id,
-                        index,
-                        column.key,
-                        row.get(column.key, ""),
-                        column.label,
-                        index + 1,
-                        column.max_length,
-                    )
-                )
-            body.append(format_html('<tr><th scope="row">{}</th>{}</tr>', index + 1, _joined(cells)))
+        body = [self._row(name, field_id, index, rows[index] if index < len(rows) else {}) for index in range(count)]
         note = _("Up to %(n)d rows. Save to get more empty rows.") % {"n": self.max_rows}
         return format_html(
             '<div class="table-responsive" id="{}"><table class="table table-sm align-middle rows-table">'
@@ -163,6 +112,54 @@ class RowsWidget(forms.Widget):
             _joined(body),
             note,
         )
+
+    def _row(self, name: str, field_id: str, index: int, row: dict):
+        cells = []
+        for column in self.columns:
+            names = _cell_names(name, field_id, index, column)
+            cell = _select_cell if column.kind == "choice" else _input_cell
+            cells.append(cell(column, names, index, row))
+        return format_html('<tr><th scope="row">{}</th>{}</tr>', index + 1, _joined(cells))
+
+
+def _cell_names(name: str, field_id: str, index: int, column: Column):
+    """The ``name`` and ``id`` attributes of one cell's input: ``<name>-<row>-<column>``."""
+    return format_html('name="{}-{}-{}" id="{}-{}-{}"', name, index, column.key, field_id, index, column.key)
+
+
+def _select_cell(column: Column, names, index: int, row: dict):
+    current = str(row.get(column.key, ""))
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if value == current else "", label)  # nosec B308
+            for value, label in [("", "---------"), *column.options()]
+        ),
+    )
+    return format_html(
+        '<td><select class="form-select form-select-sm" {} aria-label="{} {}">{}</select></td>',
+        names,
+        column.label,
+        index + 1,
+        options,
+    )
+
+
+def _input_cell(column: Column, names, index: int, row: dict):
+    input_type = "text" if column.kind == "text" else "number"
+    step = mark_safe(' step="any"') if column.kind == "decimal" else ""  # nosec B308: a constant
+    return format_html(
+        '<td><input type="{}"{} class="form-control form-control-sm" {} value="{}" aria-label="{} {}" '
+        'maxlength="{}"></td>',
+        input_type,
+        step,
+        names,
+        row.get(column.key, ""),
+        column.label,
+        index + 1,
+        column.max_length,
+    )
 
 
 class RowsField(forms.Field):

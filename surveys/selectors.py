@@ -106,23 +106,29 @@ def intake_applications(survey):
     )
 
 
+#: The query-string keys of the intake filters (also kept with a bulk download of the filtered list).
+INTAKE_FILTER_KEYS = ("field", "channel", "type", "status", "complete", "sort")
+
+#: The intake list's orders, by their ``sort`` key.
+INTAKE_SORTS = {
+    "received": "submitted_at",
+    "-received": "-submitted_at",
+    "organization": "organization__name",
+    "-organization": "-organization__name",
+    "title": "title",
+    "-title": "-title",
+    "receipt": "receipt_number",
+    "-receipt": "-receipt_number",
+}
+
+
 def intake_filtered(survey, filters: dict):
     """The call's received applications narrowed by the intake filters (field, channel, organisation type,
     status, completeness) in the chosen order, and whether any filter narrowed them."""
     from portal.enums import OrganizationType
     from surveys.enums import RECEIVED_STATUSES, Channel
 
-    sorts = {
-        "received": "submitted_at",
-        "-received": "-submitted_at",
-        "organization": "organization__name",
-        "-organization": "-organization__name",
-        "title": "title",
-        "-title": "-title",
-        "receipt": "receipt_number",
-        "-receipt": "-receipt_number",
-    }
-    filters = {key: str(filters.get(key) or "") for key in ("field", "channel", "type", "status", "complete", "sort")}
+    filters = {key: str(filters.get(key) or "") for key in INTAKE_FILTER_KEYS}
     applications = intake_applications(survey)
     conditions = {
         "field": Q(field_code=filters["field"]) if filters["field"] else None,
@@ -134,7 +140,7 @@ def intake_filtered(survey, filters: dict):
     narrowing = [condition for condition in conditions.values() if condition is not None]
     for condition in narrowing:
         applications = applications.filter(condition)
-    return applications.order_by(sorts.get(filters["sort"], "-submitted_at"), "pk"), bool(narrowing)
+    return applications.order_by(INTAKE_SORTS.get(filters["sort"], "-submitted_at"), "pk"), bool(narrowing)
 
 
 def ministry_channel_applications(reader=None):

@@ -14,8 +14,8 @@ from portal.forms import DecisionForm, GrantRoleForm
 from portal.models import Membership, SignupRequest, User
 from portal.permissions import permission_or_404
 from portal.redirects import redirect_next
-from portal.services.memberships import member_invite, membership_revoke
 from portal.services.signup import signup_request_approve, signup_request_reject
+from portal.views.members import invite_from_form, revoke_from_request
 
 
 @permission_or_404("portal.review_signups")
@@ -69,22 +69,13 @@ def user_list(request):
             Q(email__icontains=query) | Q(name__icontains=query) | Q(memberships__organization__name__icontains=query)
         ).distinct()
     form = GrantRoleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member_invite(
-                data["organization"],
-                email=data["email"],
-                name=data["name"],
-                role=data["role"],
-                actor=request.user,
-                is_manager=data["is_manager"],
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The role was granted."))
-            return redirect("manage_user_list")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and invite_from_form(form, form.cleaned_data["organization"], actor=request.user)
+    ):
+        messages.success(request, _("The role was granted."))
+        return redirect("manage_user_list")
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "portal/manage/user_list.html", {"page": page, "form": form, "q": query})
 
@@ -93,12 +84,7 @@ def user_list(request):
 @permission_or_404("portal.manage_roles")
 def membership_revoke_view(request, pk: int):
     membership = get_object_or_404(Membership, pk=pk)
-    try:
-        membership_revoke(membership, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The role was revoked."))
+    revoke_from_request(request, membership)
     return redirect_next(request, "manage_user_list")
 
 

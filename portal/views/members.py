@@ -20,6 +20,35 @@ def _organization_for(request, pk: int) -> Organization:
     return organization
 
 
+def invite_from_form(form, organization: Organization | None, *, actor) -> bool:
+    """Invite the person a valid invitation form names (e-mail, name, role, manager or not) into ``organization``.
+    Whether it was done: a refusal is added to the form's errors."""
+    data = form.cleaned_data
+    try:
+        member_invite(
+            organization,
+            email=data["email"],
+            name=data["name"],
+            role=data["role"],
+            actor=actor,
+            is_manager=data["is_manager"],
+        )
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return False
+    return True
+
+
+def revoke_from_request(request, membership: Membership) -> None:
+    """End a membership for the person asking, and say on the next page whether it was done."""
+    try:
+        membership_revoke(membership, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The role was revoked."))
+
+
 def member_list(request, pk: int):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -30,22 +59,9 @@ def member_list(request, pk: int):
         .order_by("-is_active", "user__name")
     )
     form = InviteMemberForm(request.POST or None, organization=organization)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member_invite(
-                organization,
-                email=data["email"],
-                name=data["name"],
-                role=data["role"],
-                actor=request.user,
-                is_manager=data["is_manager"],
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The member was added and told by e-mail."))
-            return redirect("organization_members", pk=organization.pk)
+    if request.method == "POST" and form.is_valid() and invite_from_form(form, organization, actor=request.user):
+        messages.success(request, _("The member was added and told by e-mail."))
+        return redirect("organization_members", pk=organization.pk)
     return render(
         request,
         "portal/organization/members.html",
@@ -59,10 +75,5 @@ def member_revoke(request, pk: int, membership_pk: int):
         return redirect_to_login(request.get_full_path())
     organization = _organization_for(request, pk)
     membership = get_object_or_404(Membership, pk=membership_pk, organization=organization)
-    try:
-        membership_revoke(membership, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The role was revoked."))
+    revoke_from_request(request, membership)
     return redirect("organization_members", pk=organization.pk)

@@ -112,12 +112,23 @@ def public_register_entries(filters: dict):
     return entries.order_by("field_code", "number")
 
 
+def _register_state(model) -> tuple[int, datetime | None]:
+    state = model.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    return state["n"], state["changed"]
+
+
 def public_register_state() -> tuple[int, datetime | None]:
     """How many entries the register holds and when any last changed: the key of every cached copy."""
     from review.models import RegisterEntry
 
-    state = RegisterEntry.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
-    return state["n"], state["changed"]
+    return _register_state(RegisterEntry)
+
+
+def designated_complexes_state() -> tuple[int, datetime | None]:
+    """How many complexes the register of designated complexes holds and when any last changed."""
+    from review.models import DesignatedComplex
+
+    return _register_state(DesignatedComplex)
 
 
 def designated_complexes(*, q: str = "", field: str = "", province: str = "", status: str = ""):

@@ -60,9 +60,9 @@ def _request(survey: Survey, kind: str, *, actor, filters: dict) -> Bundle:
 
 
 def intake_bundle_request(survey: Survey, *, filters: dict, actor) -> Bundle:
-    from surveys.views.intake import FILTER_KEYS
+    from surveys.selectors import INTAKE_FILTER_KEYS
 
-    kept = {key: str(filters.get(key) or "")[:200] for key in FILTER_KEYS if filters.get(key)}
+    kept = {key: str(filters.get(key) or "")[:200] for key in INTAKE_FILTER_KEYS if filters.get(key)}
     return _request(survey, BundleKind.INTAKE, actor=actor, filters=kept)
 
 

@@ -311,6 +311,11 @@ def application_create(survey: Survey, *, organization, actor, association=None)
     return application
 
 
+def _locked(pk: int) -> Application:
+    """The application, its row locked for this transaction, with its call and organisation."""
+    return Application.objects.select_for_update().select_related("survey", "organization").get(pk=pk)
+
+
 def _is_stale(application: Application, revision: int, actor) -> bool:
     """A save started from an older revision is stale when someone else saved in between. The same person's own
     autosave landing between their page load and their click is not a conflict."""
@@ -322,9 +327,7 @@ def _is_stale(application: Application, revision: int, actor) -> bool:
 @transaction.atomic
 def application_save_draft(application: Application, *, section: str, data: dict, revision: int, actor) -> Application:
     """Save one section's answers. A save that started before a colleague's save is refused."""
-    application = (
-        Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
-    )
+    application = _locked(application.pk)
     if _is_stale(application, revision, actor):
         raise StaleDraft()
     _check_open(application, database_now())
@@ -445,20 +448,17 @@ def _just_submitted(application: Application, revision: int) -> bool:
     return latest == application.answers
 
 
-@transaction.atomic
-def _application_submit(application: Application, *, actor, revision: int | None) -> ApplicationVersion:
-    application = _lock_for_submit(application.pk)
-    if revision is not None and application.revision != revision:  # submit exactly what the review page showed
+def _check_revision(application: Application, revision: int | None) -> None:
+    """Submit exactly what the review page showed: a later revision is a submit under way or a stale page."""
+    if revision is not None and application.revision != revision:
         if _just_submitted(application, revision):
             raise SubmitInProgress()
         raise StaleDraft()
-    to_association = goes_to_association(application)
-    target = ApplicationStatus.ASSOCIATION_REVIEW if to_association else ApplicationStatus.SUBMITTED
-    if target not in APPLICATION_TRANSITIONS[application.status]:
-        raise DomainError(_("This application cannot be submitted in its current state."), code="state")
-    now = database_now()
-    _check_open(application, now)
-    internal = association_deadline(application) if to_association else None
+
+
+def _check_association_deadline(application: Application, now: datetime) -> None:
+    """Through an association, its own collection deadline holds too, except for what it returned for correction."""
+    internal = association_deadline(application)
     if internal and application.status != ApplicationStatus.RETURNED_BY_ASSOCIATION and now >= internal:
         raise DomainError(
             _(
@@ -468,12 +468,43 @@ def _application_submit(application: Application, *, actor, revision: int | None
             % {"deadline": timezone.localtime(internal).strftime("%Y-%m-%d %H:%M")},
             code="deadline",
         )
-    attachments = _attachment_snapshot(application)
+
+
+def _check_complete(application: Application, attachments: list[dict]) -> None:
     missing = completeness(application, {a["question"] for a in attachments if a["question"] is not None})
     if missing:
         raise DomainError(
             _("The application is not complete: %(n)d items are missing.") % {"n": len(missing)}, code="incomplete"
         )
+
+
+def _queue_after_submit(application: Application, version: ApplicationVersion, attachments: list[dict], actor):
+    """The work a submission leaves for later: the version's PDF, the attachments' blind copies, the receipt mail."""
+    enqueue(render_version_pdf, version.pk)
+    queue_blind_copies(a["id"] for a in attachments)
+    mail_queue(
+        "application_submitted",
+        to=actor.email,
+        recipient_user=actor,
+        context={"application": application, "version": version},
+        topic=f"surveys.application:{application.pk}",
+    )
+
+
+@transaction.atomic
+def _application_submit(application: Application, *, actor, revision: int | None) -> ApplicationVersion:
+    application = _lock_for_submit(application.pk)
+    _check_revision(application, revision)
+    to_association = goes_to_association(application)
+    target = ApplicationStatus.ASSOCIATION_REVIEW if to_association else ApplicationStatus.SUBMITTED
+    if target not in APPLICATION_TRANSITIONS[application.status]:
+        raise DomainError(_("This application cannot be submitted in its current state."), code="state")
+    now = database_now()
+    _check_open(application, now)
+    if to_association:
+        _check_association_deadline(application, now)
+    attachments = _attachment_snapshot(application)
+    _check_complete(application, attachments)
     amended = application.version_count > 0
     if not application.receipt_number:
         application.receipt_number = _next_receipt_number(application.survey, now)
@@ -501,23 +532,13 @@ def _application_submit(application: Application, *, actor, revision: int | None
         action=ApplicationAction.AMENDED if amended else ApplicationAction.SUBMITTED,
         update_fields=["receipt_number", "version_count", "submitted_at", "missing_count", "correction_due"],
     )
-    enqueue(render_version_pdf, version.pk)
-    queue_blind_copies(a["id"] for a in attachments)
-    mail_queue(
-        "application_submitted",
-        to=actor.email,
-        recipient_user=actor,
-        context={"application": application, "version": version},
-        topic=f"surveys.application:{application.pk}",
-    )
+    _queue_after_submit(application, version, attachments, actor)
     return version
 
 
 @transaction.atomic
 def application_withdraw(application: Application, *, actor) -> Application:
-    application = (
-        Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
-    )
+    application = _locked(application.pk)
     if application.status == ApplicationStatus.DRAFT:
         raise DomainError(_("A draft is not submitted; there is nothing to withdraw."), code="state")
     check_window(application, database_now())
@@ -534,9 +555,7 @@ def application_withdraw(application: Application, *, actor) -> Application:
 @transaction.atomic
 def application_restore(application: Application, *, actor) -> Application:
     """Undo a withdrawal before the deadline: the last submitted version counts again."""
-    application = (
-        Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
-    )
+    application = _locked(application.pk)
     if application.status != ApplicationStatus.WITHDRAWN:
         raise DomainError(_("This application is not withdrawn."), code="state")
     target = ApplicationStatus.ASSOCIATION_REVIEW if goes_to_association(application) else ApplicationStatus.SUBMITTED
@@ -554,23 +573,17 @@ def application_restore(application: Application, *, actor) -> Application:
 # -- attachments ---------------------------------------------------------------------------
 
 
-@transaction.atomic
-def attachment_add(
-    application: Application, *, upload, actor, question=None, blind_of=None, partner_row: int | None = None
-) -> Attachment:
-    """Attach a file; with ``blind_of``, the blind version of that attachment (replacing an earlier one); with
-    ``partner_row``, the agreement with that partner institution (replacing an earlier one)."""
-    application = (
-        Application.objects.select_for_update().select_related("survey", "organization").get(pk=application.pk)
-    )
-    _check_open(application, database_now())
+def _check_attachment_place(application: Application, *, blind_of, partner_row: int | None) -> None:
+    """The partner or the file an attachment is for must still be there (the page may be old)."""
     if partner_row is not None and not 1 <= partner_row <= len(partner_rows(application)):
         raise DomainError(_("That partner institution is no longer in the proposal; reload the page."), code="state")
     if blind_of is not None and (
         blind_of.application_id != application.pk or blind_of.removed_at is not None or blind_of.blind_of_id is not None
     ):
         raise DomainError(_("That file is no longer attached; reload the page."), code="state")
-    kind = check_upload(upload, allowed=ATTACHMENT_TYPES, max_size=settings.ATTACHMENT_MAX_FILE_SIZE)
+
+
+def _check_total_size(application: Application, upload) -> None:
     used = application.attachments.filter(removed_at__isnull=True).aggregate(total=Sum("size"))["total"] or 0
     if used + upload.size > settings.ATTACHMENT_MAX_TOTAL_SIZE:
         raise ValidationError(
@@ -578,22 +591,50 @@ def attachment_add(
             % {"limit": settings.ATTACHMENT_MAX_TOTAL_SIZE // 2**20, "used": used // 2**20},
             code="total",
         )
+
+
+def _sha256(upload) -> str:
+    """The upload's SHA-256, read in chunks; the upload is rewound for saving."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    return digest.hexdigest()
+
+
+def _remove_with_blind_versions(application: Application, replaced) -> None:
+    application.attachments.filter(blind_of__in=replaced, removed_at__isnull=True).update(removed_at=timezone.now())
+    replaced.update(removed_at=timezone.now())
+
+
+def _remove_replaced(application: Application, *, question, blind_of, partner_row: int | None) -> None:
+    """Take off the files the new one replaces."""
     if question is not None:  # a file question keeps one file: the earlier one goes, with its blind version
-        replaced = application.attachments.filter(question=question, removed_at__isnull=True)
-        application.attachments.filter(blind_of__in=replaced, removed_at__isnull=True).update(removed_at=timezone.now())
-        replaced.update(removed_at=timezone.now())
-    if partner_row is not None:  # one agreement per partner: the earlier one goes, with its blind version
-        replaced = application.attachments.filter(
-            partner_row=partner_row, blind_of__isnull=True, removed_at__isnull=True
+        _remove_with_blind_versions(
+            application, application.attachments.filter(question=question, removed_at__isnull=True)
         )
-        application.attachments.filter(blind_of__in=replaced, removed_at__isnull=True).update(removed_at=timezone.now())
-        replaced.update(removed_at=timezone.now())
+    if partner_row is not None:  # one agreement per partner: the earlier one goes, with its blind version
+        _remove_with_blind_versions(
+            application,
+            application.attachments.filter(partner_row=partner_row, blind_of__isnull=True, removed_at__isnull=True),
+        )
     if blind_of is not None:
         application.attachments.filter(blind_of=blind_of, removed_at__isnull=True).update(removed_at=timezone.now())
+
+
+@transaction.atomic
+def attachment_add(
+    application: Application, *, upload, actor, question=None, blind_of=None, partner_row: int | None = None
+) -> Attachment:
+    """Attach a file; with ``blind_of``, the blind version of that attachment (replacing an earlier one); with
+    ``partner_row``, the agreement with that partner institution (replacing an earlier one)."""
+    application = _locked(application.pk)
+    _check_open(application, database_now())
+    _check_attachment_place(application, blind_of=blind_of, partner_row=partner_row)
+    kind = check_upload(upload, allowed=ATTACHMENT_TYPES, max_size=settings.ATTACHMENT_MAX_FILE_SIZE)
+    _check_total_size(application, upload)
+    sha256 = _sha256(upload)
+    _remove_replaced(application, question=question, blind_of=blind_of, partner_row=partner_row)
     attachment = Attachment.objects.create(
         application=application,
         question=question,
@@ -601,7 +642,7 @@ def attachment_add(
         original_name=safe_original_name(upload.name),
         kind=kind,
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         uploaded_by=actor,
         blind_of=blind_of,
         partner_row=partner_row,
@@ -625,11 +666,7 @@ def attachment_add(
 @transaction.atomic
 def attachment_remove(attachment: Attachment, *, actor) -> Attachment:
     """Take a file off the draft. Its content stays stored: submitted versions may refer to it."""
-    application = (
-        Application.objects.select_for_update()
-        .select_related("survey", "organization")
-        .get(pk=attachment.application_id)
-    )
+    application = _locked(attachment.application_id)
     _check_open(application, database_now())
     attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
     if attachment.removed_at is None:

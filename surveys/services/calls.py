@@ -150,15 +150,9 @@ def allowed_transitions(survey: Survey) -> dict[str, bool]:
     return pipeline_of(survey).transitions(survey)
 
 
-@transaction.atomic
-def survey_transition(survey: Survey, *, to: str, actor, reason: str = "", confirmed: bool = False) -> Survey:
-    """Move a call to another stage, as its kind's pipeline allows; audited.
-
-    Cutting collection or the hearing short needs a reason and ``confirmed``; the organisations with unfinished
-    applications are told by mail.
-    """
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    pipeline = pipeline_of(survey)
+def _check_stage_move(survey: Survey, pipeline, *, to: str, reason: str) -> None:
+    """``to`` is a stage of the call's kind that its current stage may move to, with a reason where the move skips
+    or reverses a stage."""
     if to not in SurveyStage.values or not pipeline.has_stage(survey, to):
         raise DomainError(
             _("A call of the kind “%(kind)s” has no stage “%(target)s”.")
@@ -172,13 +166,16 @@ def survey_transition(survey: Survey, *, to: str, actor, reason: str = "", confi
             % {"current": pipeline.label(survey.stage), "target": pipeline.label(to)},
             code="transition",
         )
-    reason = reason.strip()
     if allowed[to] and not reason:
         raise DomainError(
             _("Moving from “%(current)s” to “%(target)s” skips or reverses a stage: write the reason.")
             % {"current": pipeline.label(survey.stage), "target": pipeline.label(to)},
             code="reason",
         )
+
+
+def _check_early_move(survey: Survey, pipeline, *, reason: str, confirmed: bool) -> str:
+    """The window the move cuts short (see ``early_move``), once it has a reason and is confirmed."""
     early = early_move(survey)
     if early and not reason:
         raise DomainError(
@@ -195,6 +192,21 @@ def survey_transition(survey: Survey, *, to: str, actor, reason: str = "", confi
             % {"current": pipeline.label(survey.stage)},
             code="confirm",
         )
+    return early
+
+
+@transaction.atomic
+def survey_transition(survey: Survey, *, to: str, actor, reason: str = "", confirmed: bool = False) -> Survey:
+    """Move a call to another stage, as its kind's pipeline allows; audited.
+
+    Cutting collection or the hearing short needs a reason and ``confirmed``; the organisations with unfinished
+    applications are told by mail.
+    """
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    pipeline = pipeline_of(survey)
+    reason = reason.strip()
+    _check_stage_move(survey, pipeline, to=to, reason=reason)
+    early = _check_early_move(survey, pipeline, reason=reason, confirmed=confirmed)
     if to != SurveyStage.DRAFT:
         _check_publishable(survey)
     check_transition_guards(survey, to)

@@ -60,13 +60,8 @@ def application_transition(
     application.updated_by = actor
     application.revision += 1
     application.save(update_fields=["status", "updated_by", "revision", "updated_at", *(update_fields or [])])
-    ApplicationEvent.objects.create(
-        application=application,
-        kind=kind,
-        actor=actor,
-        organization=organization,
-        note=note,
-        version_number=version_number,
+    record_step(
+        application, kind=kind, actor=actor, note=note, organization=organization, version_number=version_number
     )
     audit_log(
         action,
@@ -94,7 +89,8 @@ def application_transition(
 def record_step(
     application: Application, *, kind: str, actor, note: str = "", organization=None, version_number: int | None = None
 ) -> ApplicationEvent:
-    """A provenance step without a status change (drafting, merging)."""
+    """One provenance step: every status change writes one, and a step without a status change (drafting, merging)
+    is written by itself."""
     return ApplicationEvent.objects.create(
         application=application,
         kind=kind,

@@ -29,17 +29,6 @@ from surveys.services.applications import labelled_answers
 
 intake = permission_or_404("surveys.run_intake")
 
-SORTS = {
-    "received": "submitted_at",
-    "-received": "-submitted_at",
-    "organization": "organization__name",
-    "-organization": "-organization__name",
-    "title": "title",
-    "-title": "-title",
-    "receipt": "receipt_number",
-    "-receipt": "-receipt_number",
-}
-
 EXPORT_COLUMNS = [
     (gettext_lazy("Receipt number"), lambda a: a.receipt_number),
     (gettext_lazy("Technology name"), lambda a: a.title),
@@ -59,14 +48,10 @@ EXPORT_COLUMNS = [
 ]
 
 
-#: The query-string keys of the intake filters (also kept with a bulk download of the filtered list).
-FILTER_KEYS = ("field", "channel", "type", "status", "complete", "sort")
-
-
 def _filtered(request, survey):
     """The call's received applications narrowed by the query string, the filters as read, and whether
     any of them narrowed the list."""
-    filters = search_terms(request, FILTER_KEYS)
+    filters = search_terms(request, selectors.INTAKE_FILTER_KEYS)
     applications, narrowed = selectors.intake_filtered(survey, filters)
     return applications, filters, narrowed
 
@@ -233,6 +218,38 @@ def _export(survey, applications, kind):
     return file_response(buffer.getvalue(), f"intake-{survey.code}-{stamp}.xlsx", XLSX)
 
 
+def _intake_decide(request, application, decision: str, *, return_form, duplicate_form, blind_form, findings) -> str:
+    """Carry out the decision posted when its form is valid: the message that says it is done ("" when it is not)."""
+    if decision == "accept":
+        service.intake_accept(application, actor=request.user, note=request.POST.get("note", ""))
+        return _("Accepted into technical review.")
+    if decision == "return" and return_form.is_valid():
+        service.intake_return(
+            application,
+            actor=request.user,
+            reason=return_form.cleaned_data["reason"],
+            correction_due=return_form.cleaned_data["correction_due"],
+        )
+        return _("Returned for correction; the applicant was told by mail.")
+    if decision == "blind" and blind_form.is_valid():
+        service.intake_request_blind_version(
+            application,
+            actor=request.user,
+            findings=findings,
+            correction_due=blind_form.cleaned_data["correction_due"],
+        )
+        return _("Returned for blind attachments; the applicant was told by mail.")
+    if decision == "duplicate" and duplicate_form.is_valid():
+        service.intake_mark_duplicate(
+            application,
+            of=duplicate_form.cleaned_data["of"],
+            actor=request.user,
+            note=duplicate_form.cleaned_data["note"],
+        )
+        return _("Marked as a duplicate.")
+    return ""
+
+
 @intake
 def intake_application(request, pk: int, application_pk: int):
     survey = get_object_or_404(Survey, pk=pk)
@@ -253,40 +270,21 @@ def intake_application(request, pk: int, application_pk: int):
     status = 200
     if request.method == "POST":
         try:
-            if decision == "accept":
-                note = request.POST.get("note", "")
-                service.intake_accept(application, actor=request.user, note=note)
-                messages.success(request, _("Accepted into technical review."))
-                return redirect("surveys:intake_list", pk=survey.pk)
-            if decision == "return" and return_form.is_valid():
-                service.intake_return(
-                    application,
-                    actor=request.user,
-                    reason=return_form.cleaned_data["reason"],
-                    correction_due=return_form.cleaned_data["correction_due"],
-                )
-                messages.success(request, _("Returned for correction; the applicant was told by mail."))
-                return redirect("surveys:intake_list", pk=survey.pk)
-            if decision == "blind" and blind_form.is_valid():
-                service.intake_request_blind_version(
-                    application,
-                    actor=request.user,
-                    findings=findings,
-                    correction_due=blind_form.cleaned_data["correction_due"],
-                )
-                messages.success(request, _("Returned for blind attachments; the applicant was told by mail."))
-                return redirect("surveys:intake_list", pk=survey.pk)
-            if decision == "duplicate" and duplicate_form.is_valid():
-                service.intake_mark_duplicate(
-                    application,
-                    of=duplicate_form.cleaned_data["of"],
-                    actor=request.user,
-                    note=duplicate_form.cleaned_data["note"],
-                )
-                messages.success(request, _("Marked as a duplicate."))
-                return redirect("surveys:intake_list", pk=survey.pk)
+            done = _intake_decide(
+                request,
+                application,
+                decision,
+                return_form=return_form,
+                duplicate_form=duplicate_form,
+                blind_form=blind_form,
+                findings=findings,
+            )
         except DomainError as error:
             messages.error(request, error.message)
+        else:
+            if done:
+                messages.success(request, done)
+                return redirect("surveys:intake_list", pk=survey.pk)
         status = 400
     return render(
         request,
