@@ -9,5 +9,6 @@ def json_formatter(**options) -> dict:
         "()": "pythonjsonlogger.json.JsonFormatter",
         "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
         "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        "json_ensure_ascii": False,  # Korean as it is, in both logs
         **options,
     }
