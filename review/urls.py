@@ -133,4 +133,9 @@ urlpatterns = [
     path("manage/objections/<int:pk>/", results.objection_manage, name="objection_manage"),
     path("review/objections/<int:pk>/", results.objection_opinion, name="objection_opinion"),
     path("review/re-reviews/<int:pk>/", rereview.re_review_detail, name="re_review"),
+    path(
+        "review/re-reviews/<int:pk>/attachments/<int:attachment_id>/",
+        rereview.re_review_attachment,
+        name="re_review_attachment",
+    ),
 ]

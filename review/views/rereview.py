@@ -1,6 +1,7 @@
 """An upheld objection's re-review, as the independent expert asked for it does it: blind, on the call's scale."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -12,12 +13,12 @@ from review.services import rereview as service
 from review.services import reviewing
 from review.services.blind import blind_proposals
 from review.services.results import blind_objection
-from review.views.reviewer import review_initial
+from review.views.reviewer import blind_attachment_response, review_initial
 from surveys.models import AccessAction
 from surveys.services.access import access_record_all
 
 
-def _own_re_review(request, pk: int) -> ReReview:
+def _own_re_review(request, pk: int, **_kwargs) -> ReReview:
     return get_object_or_404(ReReview.objects.select_related("objection__result__application__survey"), pk=pk)
 
 
@@ -72,3 +73,13 @@ def re_review_detail(request, pk: int, obj: ReReview):
         "criteria": {str(c.number): c for c in survey.criteria.all()},
     }
     return render(request, "review/results/re_review.html", context, status=400 if request.method == "POST" else 200)
+
+
+@permission_or_404("review.re_review", _own_re_review)
+def re_review_attachment(request, pk: int, attachment_id: int, obj: ReReview):
+    """A blind copy of one of the candidate's attachments, for the expert who signed the call's pledge."""
+    objection = obj.objection
+    candidate = service.objection_candidate(objection)
+    if candidate is None or not reviewing.has_pledged(objection.result.application.survey, request.user):
+        raise Http404
+    return blind_attachment_response(request, candidate, attachment_id)

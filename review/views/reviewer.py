@@ -158,7 +158,12 @@ def attachment(request, pk: int, attachment_id: int):
     assignment = _assignment(request, pk)
     if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
         raise Http404
-    allowed = {a["id"]: (p.label, a) for p in blind_proposals(assignment.candidate) for a in p.attachments}
+    return blind_attachment_response(request, assignment.candidate, attachment_id)
+
+
+def blind_attachment_response(request, candidate, attachment_id: int):
+    """The blind copy of one of the candidate's attachments, with the access recorded; a 404 for anything else."""
+    allowed = {a["id"]: (p.label, a) for p in blind_proposals(candidate) for a in p.attachments}
     if attachment_id not in allowed:
         raise Http404
     label, info = allowed[attachment_id]
@@ -168,10 +173,8 @@ def attachment(request, pk: int, attachment_id: int):
     copy = blind_copy_for(source)  # never the file as uploaded: its document properties may name the applicant
     if copy.status != BlindCopy.Status.READY:
         raise Http404
-    access_record(request.user, source.application, AccessAction.REVIEW_ATTACHMENT, detail=assignment.candidate.number)
-    return attachment_response(
-        copy.file, f"{assignment.candidate.number}-{label}-{info['index']}.{info['kind'] or 'bin'}"
-    )
+    access_record(request.user, source.application, AccessAction.REVIEW_ATTACHMENT, detail=candidate.number)
+    return attachment_response(copy.file, f"{candidate.number}-{label}-{info['index']}.{info['kind'] or 'bin'}")
 
 
 @login_required

@@ -365,6 +365,9 @@ MATRIX: dict[str, Row] = {
     "review:objection_manage": get(pk("objection"), admin_only()),
     "review:objection_opinion": get(pk("objection"), only(200, "reviewer_conflicted")),  # the reviewer asked
     "review:re_review": get(pk("re_review"), only(200, "reviewer_conflicted")),  # the expert asked
+    "review:re_review_attachment": get(  # another candidate's attachment, even to the expert asked
+        lambda w: {"pk": w.re_review.pk, "attachment_id": w.review_attachment_id}, nobody()
+    ),
 }
 
 
