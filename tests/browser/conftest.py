@@ -1,4 +1,5 @@
 import shutil
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -58,9 +59,18 @@ def browser_context_args(browser_context_args):
 def totp_code():
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 
+    used: dict[str, set[str]] = {}
+
     def _code(secret: str) -> str:
-        counter = list(yield_hotp_counters_from_time())[1]
-        return format_hotp_value(hotp_value(secret, counter))
+        """A code the server accepts now and has not seen: it refuses a code used once, so a second log-in by the
+        same person within the tolerance window answers with a neighbouring counter's code, or waits for a new one."""
+        while True:
+            for counter in yield_hotp_counters_from_time():
+                code = format_hotp_value(hotp_value(secret, counter))
+                if code not in used.setdefault(secret, set()):
+                    used[secret].add(code)
+                    return code
+            time.sleep(1)
 
     return _code
 

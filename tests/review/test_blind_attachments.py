@@ -408,3 +408,48 @@ def test_scanned_text_is_storable_even_with_nul_characters(open_survey, company_
 
     copy = blind_copy_for(application.attachments.get())
     assert copy.status == BlindCopy.Status.READY and COMPANY in BlindCopy.objects.get(pk=copy.pk).text
+
+
+def test_an_objections_re_reviewer_gets_the_blind_copies_too(
+    client, open_survey, admin, panel, company_applicant, complete_answers
+):
+    """An expert asked to re-review after an upheld objection reads the same blind copies, once pledged."""
+
+    from review.enums import ObjectionFollowUp
+    from review.models import Objection, ReReview, Result
+    from review.services.reviewing import pledge_sign
+    from tests.factories import NoticeFactory
+
+    application = intake_accept(
+        submit(open_survey, company_applicant, complete_answers, [("가람정밀_계획서.pdf", make_pdf())]), actor=admin
+    )
+    now = timezone.now()
+    notice = NoticeFactory(survey=open_survey, number="고시 제2026-99호", published=True, created_by=admin)
+    result = Result.objects.create(
+        application=application, notice=notice, outcome="rejected", published_at=now, objection_until=now
+    )
+    objection = Objection.objects.create(
+        result=result,
+        ground="fact",
+        body="이의",
+        submitted_by=company_applicant,
+        status="decided",
+        outcome="upheld",
+        follow_up=ObjectionFollowUp.RE_REVIEW,
+    )
+    expert = add_reviewer(panel, name="재검토위원")
+    re_review = ReReview.objects.create(objection=objection, reviewer=expert, assigned_by=admin)
+    (info,) = [a for p in blind_proposals(application.candidate) for a in p.attachments]
+    url = reverse("review:re_review_attachment", kwargs={"pk": re_review.pk, "attachment_id": info["id"]})
+    log_in(client, expert)
+    assert client.get(url).status_code == 404  # not before the pledge
+
+    pledge_sign(open_survey, reviewer=expert, signed_name="재검토위원")
+    page = client.get(reverse("review:re_review", kwargs={"pk": re_review.pk})).content.decode()
+    response = client.get(url)
+
+    assert url in page and COMPANY not in page
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(body(response)))
+    assert not any(COMPANY in str(v) or PERSON in str(v) for v in (reader.metadata or {}).values())
+    assert AccessEvent.objects.filter(user=expert, action=AccessAction.REVIEW_ATTACHMENT).count() == 1
