@@ -314,11 +314,6 @@ def _check_change(entry: DesignatedComplex, action: str, area_m2) -> Decimal | N
     return None
 
 
-def _next_order(notice: Notice) -> int:
-    last = notice.complex_items.order_by("-order").values_list("order", flat=True).first()
-    return (last or 0) + 1
-
-
 @transaction.atomic
 def complex_item_amend(
     notice: Notice, *, entry: DesignatedComplex, action: str, actor, area_m2=None, note: str = ""
@@ -332,7 +327,7 @@ def complex_item_amend(
         raise DomainError(_("This notice already has an item for that complex."), code="entry")
     item = ComplexNoticeItem.objects.create(
         notice=notice,
-        order=_next_order(notice),
+        order=notices.next_order(notice.complex_items),
         action=action,
         entry=entry,
         candidate_id=entry.candidate_id,
