@@ -20,7 +20,6 @@ from portal.services.audit import audit_log, snapshot
 from review.enums import (
     COMPLEX_AMENDMENTS,
     COMPLEX_AUDIT,
-    DESIGNATING_DECISIONS,
     AuditAction,
     ComplexAction,
     EntryStatus,
@@ -413,13 +412,7 @@ def _apply_change(entry: DesignatedComplex, action: str, *, area: Decimal | None
 
 
 def _designate(item: ComplexNoticeItem, notice: Notice, *, in_force: dict, year: int, actor) -> DesignatedComplex:
-    resolution = in_force.get(item.candidate_id)
-    if resolution is None or resolution.decision not in DESIGNATING_DECISIONS or not resolution.meeting.is_closed:
-        raise DomainError(
-            _("“%(title)s” has no designation resolution of a closed meeting in force; remove the item.")
-            % {"title": item.name},
-            code="resolution",
-        )
+    notices.check_designated(item.candidate_id, in_force, title=item.name)
     if DesignatedComplex.objects.filter(candidate_id=item.candidate_id).exists():
         raise DomainError(
             _("“%(name)s” is already in the register of complexes; add a change to its entry instead.")

@@ -368,14 +368,20 @@ def _next_entry_number(field_code: str, year: int) -> str:
     return f"{prefix}{last + 1:02d}"
 
 
-def _check_designation(item: NoticeItem, in_force: dict) -> None:
-    resolution = in_force.get(item.candidate_id)
+def check_designated(candidate_id: int, in_force: dict, *, title: str) -> None:
+    """Refuse to publish the item ``title`` unless the resolution in force on its candidate is a designation passed
+    at a closed meeting."""
+    resolution = in_force.get(candidate_id)
     if resolution is None or resolution.decision not in DESIGNATING_DECISIONS or not resolution.meeting.is_closed:
         raise DomainError(
             _("“%(title)s” has no designation resolution of a closed meeting in force; remove the item.")
-            % {"title": item.title},
+            % {"title": title},
             code="resolution",
         )
+
+
+def _check_designation(item: NoticeItem, in_force: dict) -> None:
+    check_designated(item.candidate_id, in_force, title=item.title)
     if RegisterEntry.objects.filter(candidate_id=item.candidate_id).exists():
         raise DomainError(
             _("“%(title)s” is already in the register; amend its entry instead.") % {"title": item.title},
