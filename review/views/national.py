@@ -127,17 +127,11 @@ def _save_resolution(request, meeting):
 @require_POST
 @deliberate
 def meeting_close(request, pk: int):
-    return close_meeting(
-        request,
-        _meeting(pk),
-        close=service.meeting_close,
-        page=_meeting_page,
-        done=_("The meeting was closed. Its resolutions are now final; corrections are recorded separately."),
-        url_name="review:national_meeting",
-    )
+    done = _("The meeting was closed. Its resolutions are now final; corrections are recorded separately.")
+    return close_meeting(request, _meeting(pk), service.meeting_close, _meeting_page, done, "review:national_meeting")
 
 
-def close_meeting(request, meeting, *, close, page, done: str, url_name: str):
+def close_meeting(request, meeting, close, page, done: str, url_name: str):
     """Close a committee meeting with the service ``close``: then say ``done`` and go to the meeting's page
     (``url_name``); when the service refuses, show its reason on the meeting's ``page``."""
     try:

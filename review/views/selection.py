@@ -169,14 +169,8 @@ def selection_category_close(request, pk: int, category_pk: int):
 @require_POST
 @deliberate
 def selection_meeting_close(request, pk: int):
-    return close_meeting(
-        request,
-        _meeting(pk),
-        close=service.meeting_close,
-        page=_meeting_page,
-        done=_("The meeting was closed; its decisions can no longer change."),
-        url_name="review:selection_meeting",
-    )
+    done = _("The meeting was closed; its decisions can no longer change.")
+    return close_meeting(request, _meeting(pk), service.meeting_close, _meeting_page, done, "review:selection_meeting")
 
 
 # -- the public list ------------------------------------------------------------------------------------------------
