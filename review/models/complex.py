@@ -6,8 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models.choices import ChoiceLabels
-from review.enums import ComplexAction, EntryStatus
-from review.models.national import Notice
+from review.enums import ComplexAction
+from review.models.national import Notice, RegisterRecord
 from surveys.models import Candidate
 
 AREA = {"max_digits": 14, "decimal_places": 2}
@@ -30,18 +30,10 @@ class ComplexText(models.Model):
         abstract = True
 
 
-class DesignatedComplex(ChoiceLabels, ComplexText):
+class DesignatedComplex(ChoiceLabels, ComplexText, RegisterRecord):
     """A designated specialised complex in the public register; its history is in ``events``."""
 
-    number = models.CharField(_("register number"), max_length=32, unique=True)
     conditions_met_at = models.DateTimeField(_("conditions met"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.ACTIVE)
-    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    notice = models.ForeignKey(
-        Notice, on_delete=models.PROTECT, related_name="+", help_text="The notice behind the entry's current text."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("designated specialised complex")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models.choices import ChoiceLabels
 from review.enums import EssentialRule, LayerKind, SelectionDecision
-from review.models.national import Notice
+from review.models.national import ClosableMeeting, Notice
 from surveys.models import Candidate, Category, Survey
 
 #: A call has two or three layers.
@@ -135,7 +135,7 @@ class LayerOutcome(models.Model):
         constraints = [models.UniqueConstraint(fields=["layer", "candidate"], name="layer_outcome_once")]
 
 
-class SelectionMeeting(models.Model):
+class SelectionMeeting(ClosableMeeting):
     """A meeting of the selection committee, with its minutes."""
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="selection_meetings")
@@ -144,12 +144,6 @@ class SelectionMeeting(models.Model):
     chair = models.CharField(_("chair"), max_length=100)
     members_present = models.PositiveSmallIntegerField(_("members present"))
     minutes = models.TextField(_("minutes"))
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("selection committee meeting")

@@ -25,7 +25,25 @@ from review.enums import (
 from surveys.models import Application, Candidate, Survey
 
 
-class NationalMeeting(models.Model):
+class ClosableMeeting(models.Model):
+    """A committee meeting, who set it up and when it was closed: once closed, its decisions are final."""
+
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class NationalMeeting(ClosableMeeting):
     """A meeting of the National High-Tech Strategic Industry Committee (국가첨단전략산업위원회)."""
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="national_meetings")
@@ -41,12 +59,6 @@ class NationalMeeting(models.Model):
     members_total = models.PositiveSmallIntegerField(_("members in office"), null=True, blank=True)
     members_present = models.PositiveSmallIntegerField(_("members present"), null=True, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("national committee meeting")
@@ -54,10 +66,6 @@ class NationalMeeting(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def is_closed(self) -> bool:
-        return self.closed_at is not None
 
 
 class Resolution(ChoiceLabels, models.Model):
@@ -163,15 +171,10 @@ class Notice(ChoiceLabels, models.Model):
         return self.outcome_key == "rnd"
 
 
-class RegisterEntry(ChoiceLabels, models.Model):
-    """A designated technology in the public register; its history is in ``events``."""
+class RegisterRecord(models.Model):
+    """What every entry of a public register keeps: its number, status, and the candidate and notice behind it."""
 
     number = models.CharField(_("register number"), max_length=32, unique=True)
-    title = models.CharField(_("technology"), max_length=200)
-    field_code = models.CharField(_("field"), max_length=20, db_index=True)
-    scope = models.TextField(_("scope"), blank=True)
-    specification = models.TextField(_("specification"), blank=True)
-    sensitive = models.JSONField(_("security-sensitive parts"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.ACTIVE)
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     notice = models.ForeignKey(
@@ -179,6 +182,19 @@ class RegisterEntry(ChoiceLabels, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class RegisterEntry(ChoiceLabels, RegisterRecord):
+    """A designated technology in the public register; its history is in ``events``."""
+
+    title = models.CharField(_("technology"), max_length=200)
+    field_code = models.CharField(_("field"), max_length=20, db_index=True)
+    scope = models.TextField(_("scope"), blank=True)
+    specification = models.TextField(_("specification"), blank=True)
+    sensitive = models.JSONField(_("security-sensitive parts"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("designated technology")

@@ -94,31 +94,43 @@ def score_map(raw: dict) -> dict[int, Decimal]:
     return {int(k): Decimal(v) for k, v in raw.items()}
 
 
-def aggregate(candidate, *, plan, criteria=None, reviews=None) -> Aggregate:
-    """``criteria`` (the call's) and ``reviews`` (the candidate's submitted ones, by pseudonym, with their
-    assignments) may be given by a caller that aggregates many candidates, to spare the queries."""
-    if criteria is None:
-        criteria = candidate.survey.criteria.all()
-    weights = {c.number: c.weight for c in criteria}
-    if reviews is None:
-        reviews = (
-            Review.objects.filter(
-                assignment__candidate=candidate, assignment__status=AssignmentStatus.SUBMITTED, assignment__layer=1
-            )
-            .select_related("assignment")
-            .order_by("assignment__pseudonym")
+def _submitted_reviews(candidate):
+    """The candidate's submitted first-layer reviews, by pseudonym, with their assignments."""
+    return (
+        Review.objects.filter(
+            assignment__candidate=candidate, assignment__status=AssignmentStatus.SUBMITTED, assignment__layer=1
         )
-    reviews = list(reviews)
-    score_maps = [score_map(review.scores) for review in reviews]
-    numbers = figures(score_maps, plan=plan, weights=weights)
-    totals = [
-        ReviewerTotal(review.assignment.label, scores, total, review.recommendation)
-        for review, scores, total in zip(reviews, score_maps, numbers.totals)
-    ]
+        .select_related("assignment")
+        .order_by("assignment__pseudonym")
+    )
+
+
+def _rule_steps(rule: str, totals: list[ReviewerTotal], dropped: list[ReviewerTotal], *, plan) -> list[str]:
+    """What the rule did with the totals: which it trimmed, or why it could not trim."""
+    if rule == AggregationRule.TRIMMED_MEAN and dropped:
+        return [
+            _("Trimmed mean over %(n)d reviews: dropped the highest and the lowest (%(dropped)s).")
+            % {"n": len(totals), "dropped": ", ".join(f"{t.pseudonym} {t.total}" for t in dropped)}
+        ]
+    if rule == AggregationRule.TRIMMED_MEAN:
+        return [
+            _("Trimmed mean needs at least %(n)d reviews; with fewer, the plain mean is used.")
+            % {"n": max(plan.trim_min_reviews, 3)}
+        ]
+    return []
+
+
+def _steps(
+    weights: dict[int, Decimal],
+    totals: list[ReviewerTotal],
+    used: list[ReviewerTotal],
+    dropped: list[ReviewerTotal],
+    numbers: Figures,
+    *,
+    plan,
+) -> list[str]:
+    """The aggregate written down step by step, for the reader of the score sheet."""
     rule = plan.aggregation
-    used = [t for i, t in enumerate(totals) if i not in numbers.dropped]
-    dropped = [t for i, t in enumerate(totals) if i in numbers.dropped]
-    spread = numbers.spread
     steps = [
         _("Each reviewer's total is the weighted mean of their criterion scores (weights: %(weights)s).")
         % {"weights": ", ".join(f"{n}={w.normalize()}" for n, w in sorted(weights.items()))},
@@ -127,16 +139,7 @@ def aggregate(candidate, *, plan, criteria=None, reviews=None) -> Aggregate:
         f"{t.pseudonym}: " + ", ".join(f"{n}={s.normalize()}" for n, s in sorted(t.scores.items())) + f" → {t.total}"
         for t in totals
     ]
-    if rule == AggregationRule.TRIMMED_MEAN and dropped:
-        steps.append(
-            _("Trimmed mean over %(n)d reviews: dropped the highest and the lowest (%(dropped)s).")
-            % {"n": len(totals), "dropped": ", ".join(f"{t.pseudonym} {t.total}" for t in dropped)}
-        )
-    elif rule == AggregationRule.TRIMMED_MEAN:
-        steps.append(
-            _("Trimmed mean needs at least %(n)d reviews; with fewer, the plain mean is used.")
-            % {"n": max(plan.trim_min_reviews, 3)}
-        )
+    steps += _rule_steps(rule, totals, dropped, plan=plan)
     steps.append(
         _("%(rule)s of %(values)s = %(value)s")
         % {
@@ -145,20 +148,40 @@ def aggregate(candidate, *, plan, criteria=None, reviews=None) -> Aggregate:
             "value": numbers.value if numbers.value is not None else "—",
         }
     )
-    if spread is not None:
+    if numbers.spread is not None:
         steps.append(
             _("Spread between the highest and lowest total: %(spread)s (flag above %(limit)s).")
-            % {"spread": spread, "limit": plan.disagreement_spread}
+            % {"spread": numbers.spread, "limit": plan.disagreement_spread}
         )
+    return steps
+
+
+def aggregate(candidate, *, plan, criteria=None, reviews=None) -> Aggregate:
+    """``criteria`` (the call's) and ``reviews`` (the candidate's submitted ones, by pseudonym, with their
+    assignments) may be given by a caller that aggregates many candidates, to spare the queries."""
+    if criteria is None:
+        criteria = candidate.survey.criteria.all()
+    weights = {c.number: c.weight for c in criteria}
+    if reviews is None:
+        reviews = _submitted_reviews(candidate)
+    reviews = list(reviews)
+    score_maps = [score_map(review.scores) for review in reviews]
+    numbers = figures(score_maps, plan=plan, weights=weights)
+    totals = [
+        ReviewerTotal(review.assignment.label, scores, total, review.recommendation)
+        for review, scores, total in zip(reviews, score_maps, numbers.totals)
+    ]
+    used = [t for i, t in enumerate(totals) if i not in numbers.dropped]
+    dropped = [t for i, t in enumerate(totals) if i in numbers.dropped]
     return Aggregate(
         candidate_number=candidate.number,
-        rule=rule,
+        rule=plan.aggregation,
         reviews=totals,
         used=used,
         dropped=dropped,
         value=numbers.value,
         per_criterion=numbers.per_criterion,
-        spread=spread,
+        spread=numbers.spread,
         flagged=numbers.flagged,
-        steps=steps,
+        steps=_steps(weights, totals, used, dropped, numbers, plan=plan),
     )

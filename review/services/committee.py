@@ -134,6 +134,47 @@ def confirmation_leads_to_hearing(survey: Survey) -> bool:
     return survey.pipeline.next_stage(survey) == SurveyStage.HEARING
 
 
+def _confirmable(survey: Survey) -> Survey:
+    """The call, locked, once it is sure its list can be confirmed now."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if CommitteeConfirmation.objects.filter(survey=survey).exists():
+        raise DomainError(
+            _("The Technical Coordination Committee has already confirmed this call's list."), code="done"
+        )
+    if not survey.in_gate("recommending"):
+        raise DomainError(_("The list can be confirmed only while the subcommittee's records are open."), code="stage")
+    return survey
+
+
+def _chosen(survey: Survey, candidate_ids: list[int]) -> list[Candidate]:
+    """The candidates to confirm, in the order given; each must be one the subcommittees recommended."""
+    lists = confirmation_lists(survey)
+    if lists.undecided:
+        raise DomainError(
+            _("These candidates have no subcommittee recommendation yet: %(list)s.")
+            % {"list": ", ".join(c.number for c in lists.undecided)},
+            code="undecided",
+        )
+    allowed = {c.pk: c for c in lists.recommended}
+    chosen = [allowed[pk] for pk in dict.fromkeys(candidate_ids) if pk in allowed]
+    if len(chosen) != len(set(candidate_ids)):
+        raise DomainError(_("Only candidates the subcommittees recommended can be confirmed."), code="candidates")
+    if not chosen:
+        raise DomainError(_("Select at least one candidate."), code="candidates")
+    return chosen
+
+
+def _hearing_window(survey: Survey, starts_on: date | None, ends_on: date | None) -> tuple[date | None, date | None]:
+    """The window the call's hearing gets: the one given where the confirmation leads to a hearing, else the
+    call's own."""
+    if not confirmation_leads_to_hearing(survey):
+        return survey.hearing_starts_on, survey.hearing_ends_on
+    if starts_on is None or ends_on is None:
+        raise DomainError(_("Set the hearing window."), code="dates")
+    _check_hearing(starts_on, ends_on)
+    return starts_on, ends_on
+
+
 @transaction.atomic
 def committee_confirm(
     survey: Survey,
@@ -149,35 +190,11 @@ def committee_confirm(
     where the call has one, else the national committee."""
     if not actor.has_perm("review.deliberate"):
         raise DomainError(_("Only the committee secretary or the ministry may confirm the list."), code="permission")
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if CommitteeConfirmation.objects.filter(survey=survey).exists():
-        raise DomainError(
-            _("The Technical Coordination Committee has already confirmed this call's list."), code="done"
-        )
-    if not survey.in_gate("recommending"):
-        raise DomainError(_("The list can be confirmed only while the subcommittee's records are open."), code="stage")
-    lists = confirmation_lists(survey)
-    if lists.undecided:
-        raise DomainError(
-            _("These candidates have no subcommittee recommendation yet: %(list)s.")
-            % {"list": ", ".join(c.number for c in lists.undecided)},
-            code="undecided",
-        )
-    allowed = {c.pk: c for c in lists.recommended}
-    chosen = [allowed[pk] for pk in dict.fromkeys(candidate_ids) if pk in allowed]
-    if len(chosen) != len(set(candidate_ids)):
-        raise DomainError(_("Only candidates the subcommittees recommended can be confirmed."), code="candidates")
-    if not chosen:
-        raise DomainError(_("Select at least one candidate."), code="candidates")
+    survey = _confirmable(survey)
+    chosen = _chosen(survey, candidate_ids)
     if not minutes.strip():
         raise DomainError(_("Write the minutes of the meeting."), code="minutes")
-    with_hearing = confirmation_leads_to_hearing(survey)
-    if with_hearing:
-        if hearing_starts_on is None or hearing_ends_on is None:
-            raise DomainError(_("Set the hearing window."), code="dates")
-        _check_hearing(hearing_starts_on, hearing_ends_on)
-    else:
-        hearing_starts_on, hearing_ends_on = survey.hearing_starts_on, survey.hearing_ends_on
+    hearing_starts_on, hearing_ends_on = _hearing_window(survey, hearing_starts_on, hearing_ends_on)
     confirmation = CommitteeConfirmation.objects.create(
         survey=survey, held_on=held_on, minutes=minutes.strip(), confirmed_by=actor
     )

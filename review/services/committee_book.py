@@ -56,15 +56,10 @@ def _recommendation(row: Ranked) -> str:
     return row.decision.get_recommendation_display() if row.decision else ""
 
 
-def score_sheet(survey: Survey, *, field_code: str) -> bytes:
-    """One row per submitted review (reviewers by pseudonym only), and one per candidate with its aggregate."""
-    from openpyxl import Workbook
-
+def _scores_sheet(workbook, rows: list[Ranked], criteria, titles: dict) -> None:
+    """One row per submitted review, the reviewer by pseudonym only, candidates in number order."""
     from review.enums import Recommendation
 
-    criteria = list(survey.criteria.order_by("number"))
-    rows = ranking(survey, field_code=field_code)
-    titles = blind_titles(row.candidate for row in rows)
     labels = dict(Recommendation.choices)
     reviews = [
         [
@@ -78,7 +73,6 @@ def score_sheet(survey: Survey, *, field_code: str) -> bytes:
         for row in sorted(rows, key=lambda r: r.candidate.number)
         for total in row.result.reviews
     ]
-    workbook = Workbook()
     _sheet(
         workbook,
         _("Scores"),
@@ -93,6 +87,10 @@ def score_sheet(survey: Survey, *, field_code: str) -> bytes:
         reviews,
         first=True,
     )
+
+
+def _aggregates_sheet(workbook, rows: list[Ranked], titles: dict) -> None:
+    """One row per candidate, in rank order, with its aggregate and the subcommittee's recommendation."""
     _sheet(
         workbook,
         _("Aggregates"),
@@ -120,6 +118,18 @@ def score_sheet(survey: Survey, *, field_code: str) -> bytes:
             for row in rows
         ],
     )
+
+
+def score_sheet(survey: Survey, *, field_code: str) -> bytes:
+    """One row per submitted review (reviewers by pseudonym only), and one per candidate with its aggregate."""
+    from openpyxl import Workbook
+
+    criteria = list(survey.criteria.order_by("number"))
+    rows = ranking(survey, field_code=field_code)
+    titles = blind_titles(row.candidate for row in rows)
+    workbook = Workbook()
+    _scores_sheet(workbook, rows, criteria, titles)
+    _aggregates_sheet(workbook, rows, titles)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

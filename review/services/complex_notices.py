@@ -20,7 +20,6 @@ from portal.services.audit import audit_log, snapshot
 from review.enums import (
     COMPLEX_AMENDMENTS,
     COMPLEX_AUDIT,
-    DESIGNATING_DECISIONS,
     AuditAction,
     ComplexAction,
     EntryStatus,
@@ -314,11 +313,6 @@ def _check_change(entry: DesignatedComplex, action: str, area_m2) -> Decimal | N
     return None
 
 
-def _next_order(notice: Notice) -> int:
-    last = notice.complex_items.order_by("-order").values_list("order", flat=True).first()
-    return (last or 0) + 1
-
-
 @transaction.atomic
 def complex_item_amend(
     notice: Notice, *, entry: DesignatedComplex, action: str, actor, area_m2=None, note: str = ""
@@ -332,7 +326,7 @@ def complex_item_amend(
         raise DomainError(_("This notice already has an item for that complex."), code="entry")
     item = ComplexNoticeItem.objects.create(
         notice=notice,
-        order=_next_order(notice),
+        order=notices.next_order(notice.complex_items),
         action=action,
         entry=entry,
         candidate_id=entry.candidate_id,
@@ -418,13 +412,7 @@ def _apply_change(entry: DesignatedComplex, action: str, *, area: Decimal | None
 
 
 def _designate(item: ComplexNoticeItem, notice: Notice, *, in_force: dict, year: int, actor) -> DesignatedComplex:
-    resolution = in_force.get(item.candidate_id)
-    if resolution is None or resolution.decision not in DESIGNATING_DECISIONS or not resolution.meeting.is_closed:
-        raise DomainError(
-            _("“%(title)s” has no designation resolution of a closed meeting in force; remove the item.")
-            % {"title": item.name},
-            code="resolution",
-        )
+    notices.check_designated(item.candidate_id, in_force, title=item.name)
     if DesignatedComplex.objects.filter(candidate_id=item.candidate_id).exists():
         raise DomainError(
             _("“%(name)s” is already in the register of complexes; add a change to its entry instead.")

@@ -11,6 +11,7 @@ from portal.services.audit import audit_log, snapshot
 from review.enums import DECISIONS_BY_KIND, AuditAction, Decision
 from review.models import NationalMeeting, Resolution, SubcommitteeDecision
 from review.selectors import confirmed_candidates, effective_resolutions
+from review.services.edits import save_changes
 from surveys.enums import SurveyStage
 from surveys.models import Candidate, Survey
 
@@ -118,22 +119,7 @@ def meeting_update(meeting: NationalMeeting, *, actor, **data) -> NationalMeetin
     """Change the title, date, attendees or minutes of an open meeting."""
     meeting = _lock_meeting(meeting)
     _refuse_closed(meeting)
-    before = snapshot(meeting, MEETING_FIELDS)
-    for name in MEETING_FIELDS:
-        if name in data:
-            value = data[name]
-            setattr(meeting, name, value.strip() if isinstance(value, str) else value)
-    after = snapshot(meeting, MEETING_FIELDS)
-    changed = [name for name in MEETING_FIELDS if before[name] != after[name]]
-    if changed:
-        meeting.save(update_fields=changed)
-        audit_log(
-            AuditAction.NATIONAL_MEETING_UPDATED,
-            actor=actor,
-            obj=meeting,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
+    save_changes(meeting, data, MEETING_FIELDS, action=AuditAction.NATIONAL_MEETING_UPDATED, actor=actor)
     return meeting
 
 

@@ -21,6 +21,7 @@ from review.enums import DESIGNATING_DECISIONS, SENSITIVE_PARTS, AuditAction, En
 from review.models import DesignatedComplex, Notice, NoticeItem, RegisterEntry, RegisterEvent
 from review.selectors import effective_resolutions
 from review.services import complex_notices, results, selection
+from review.services.edits import save_changes
 from review.tasks import render_notice_pdf
 from surveys.application_schema import answer_of
 from surveys.enums import SurveyStage
@@ -239,25 +240,13 @@ def notice_update(notice: Notice, *, actor, **data) -> Notice:
         data["number"] = data["number"].strip()
         if _number_taken(data["number"], exclude=notice.pk):
             raise _taken_error()
-    before = snapshot(notice, NOTICE_FIELDS)
-    for name in NOTICE_FIELDS:
-        if name in data:
-            setattr(notice, name, data[name].strip() if isinstance(data[name], str) else data[name])
-    changed = [name for name in NOTICE_FIELDS if getattr(notice, name) != before[name]]
-    if changed:
-        notice.save(update_fields=changed)
-        audit_log(
-            AuditAction.NOTICE_UPDATED,
-            actor=actor,
-            obj=notice,
-            before={k: before[k] for k in changed},
-            after=snapshot(notice, changed),
-        )
+    save_changes(notice, data, NOTICE_FIELDS, action=AuditAction.NOTICE_UPDATED, actor=actor)
     return notice
 
 
-def _next_order(notice: Notice) -> int:
-    last = notice.items.order_by("-order").values_list("order", flat=True).first()
+def next_order(items) -> int:
+    """The order of an item added after ``items``, a notice's technology or complex items."""
+    last = items.order_by("-order").values_list("order", flat=True).first()
     return (last or 0) + 1
 
 
@@ -295,6 +284,26 @@ def _active_entry(notice: Notice, entry: RegisterEntry) -> RegisterEntry:
     return entry
 
 
+def _entry_item(notice: Notice, entry: RegisterEntry, action: str, *, actor, **text) -> NoticeItem:
+    """Add to the notice an item that amends or revokes a register entry, with the technology's ``text``."""
+    item = NoticeItem.objects.create(
+        notice=notice,
+        order=next_order(notice.items),
+        action=action,
+        entry=entry,
+        candidate_id=entry.candidate_id,
+        field_code=entry.field_code,
+        **text,
+    )
+    audit_log(
+        AuditAction.NOTICE_ITEM_ADDED,
+        actor=actor,
+        obj=notice,
+        after={"item": item.pk, "action": item.action, "entry": entry.number},
+    )
+    return item
+
+
 @transaction.atomic
 def notice_item_amend(
     notice: Notice, *, entry: RegisterEntry, actor, title: str, scope: str = "", specification: str = "", sensitive=()
@@ -305,25 +314,16 @@ def notice_item_amend(
     entry = _active_entry(notice, entry)
     if not title.strip():
         raise DomainError(_("Give the technology's name."), code="title")
-    item = NoticeItem.objects.create(
-        notice=notice,
-        order=_next_order(notice),
-        action=NoticeAction.AMEND,
-        entry=entry,
-        candidate_id=entry.candidate_id,
-        field_code=entry.field_code,
+    return _entry_item(
+        notice,
+        entry,
+        NoticeAction.AMEND,
+        actor=actor,
         title=title.strip(),
         scope=scope.strip(),
         specification=specification.strip(),
         sensitive=_clean_sensitive(sensitive),
     )
-    audit_log(
-        AuditAction.NOTICE_ITEM_ADDED,
-        actor=actor,
-        obj=notice,
-        after={"item": item.pk, "action": item.action, "entry": entry.number},
-    )
-    return item
 
 
 @transaction.atomic
@@ -332,25 +332,16 @@ def notice_item_revoke(notice: Notice, *, entry: RegisterEntry, actor) -> Notice
     notice = _lock_draft(notice)
     _refuse_technology(notice)
     entry = _active_entry(notice, entry)
-    item = NoticeItem.objects.create(
-        notice=notice,
-        order=_next_order(notice),
-        action=NoticeAction.REVOKE,
-        entry=entry,
-        candidate_id=entry.candidate_id,
-        field_code=entry.field_code,
+    return _entry_item(
+        notice,
+        entry,
+        NoticeAction.REVOKE,
+        actor=actor,
         title=entry.title,
         scope=entry.scope,
         specification=entry.specification,
         sensitive=list(entry.sensitive),
     )
-    audit_log(
-        AuditAction.NOTICE_ITEM_ADDED,
-        actor=actor,
-        obj=notice,
-        after={"item": item.pk, "action": item.action, "entry": entry.number},
-    )
-    return item
 
 
 @transaction.atomic
@@ -377,14 +368,20 @@ def _next_entry_number(field_code: str, year: int) -> str:
     return f"{prefix}{last + 1:02d}"
 
 
-def _check_designation(item: NoticeItem, in_force: dict) -> None:
-    resolution = in_force.get(item.candidate_id)
+def check_designated(candidate_id: int, in_force: dict, *, title: str) -> None:
+    """Refuse to publish the item ``title`` unless the resolution in force on its candidate is a designation passed
+    at a closed meeting."""
+    resolution = in_force.get(candidate_id)
     if resolution is None or resolution.decision not in DESIGNATING_DECISIONS or not resolution.meeting.is_closed:
         raise DomainError(
             _("“%(title)s” has no designation resolution of a closed meeting in force; remove the item.")
-            % {"title": item.title},
+            % {"title": title},
             code="resolution",
         )
+
+
+def _check_designation(item: NoticeItem, in_force: dict) -> None:
+    check_designated(item.candidate_id, in_force, title=item.title)
     if RegisterEntry.objects.filter(candidate_id=item.candidate_id).exists():
         raise DomainError(
             _("“%(title)s” is already in the register; amend its entry instead.") % {"title": item.title},

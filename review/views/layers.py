@@ -17,6 +17,7 @@ from review.models.international import MAX_LAYERS
 from review.services import assignment as assigning
 from review.services import judgements, layers, reviewing
 from review.services.blind import blind_proposals, blind_title
+from review.views.manage import report_assigned
 from review.views.reviewer import _assignment, _record
 from surveys.models import AccessAction, Candidate, Survey
 from surveys.selectors import field_names
@@ -161,13 +162,11 @@ def assign(request, pk: int, number: int):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(n)d assignments were made.") % {"n": result.created})
-        if result.short:
-            messages.warning(
-                request,
-                _("Not enough members without conflicts for: %(list)s. Add members to the layer's panels.")
-                % {"list": ", ".join(f"{n} (−{missing})" for n, missing in result.short)},
-            )
+        report_assigned(
+            request,
+            result,
+            short=_("Not enough members without conflicts for: %(list)s. Add members to the layer's panels."),
+        )
     return redirect("review:layers", pk=survey.pk)
 
 

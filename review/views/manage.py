@@ -83,14 +83,18 @@ def overview(request, pk: int):
 def auto_assign(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
     result = assigning.assign_automatically(survey, actor=request.user)
+    report_assigned(
+        request, result, short=_("Not enough reviewers without conflicts for: %(list)s. Add reviewers to the panels.")
+    )
+    return redirect("review:overview", pk=survey.pk)
+
+
+def report_assigned(request, result, *, short: str) -> None:
+    """Say how many assignments were made and, with ``short`` (a message with ``%(list)s``), which candidates are
+    still short of reviewers and by how many."""
     messages.success(request, _("%(n)d assignments were made.") % {"n": result.created})
     if result.short:
-        messages.warning(
-            request,
-            _("Not enough reviewers without conflicts for: %(list)s. Add reviewers to the panels.")
-            % {"list": ", ".join(f"{number} (−{n})" for number, n in result.short)},
-        )
-    return redirect("review:overview", pk=survey.pk)
+        messages.warning(request, short % {"list": ", ".join(f"{number} (−{n})" for number, n in result.short)})
 
 
 @manage

@@ -127,16 +127,20 @@ def _save_resolution(request, meeting):
 @require_POST
 @deliberate
 def meeting_close(request, pk: int):
-    meeting = _meeting(pk)
+    done = _("The meeting was closed. Its resolutions are now final; corrections are recorded separately.")
+    return close_meeting(request, _meeting(pk), service.meeting_close, _meeting_page, done, "review:national_meeting")
+
+
+def close_meeting(request, meeting, close, page, done: str, url_name: str):
+    """Close a committee meeting with the service ``close``: then say ``done`` and go to the meeting's page
+    (``url_name``); when the service refuses, show its reason on the meeting's ``page``."""
     try:
-        service.meeting_close(meeting, actor=request.user)
+        close(meeting, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
-        return _meeting_page(request, meeting, status=400)
-    messages.success(
-        request, _("The meeting was closed. Its resolutions are now final; corrections are recorded separately.")
-    )
-    return redirect("review:national_meeting", pk=meeting.pk)
+        return page(request, meeting, status=400)
+    messages.success(request, done)
+    return redirect(url_name, pk=meeting.pk)
 
 
 @deliberate

@@ -102,43 +102,20 @@ def notice_edit(request, pk: int):
 
 
 def _notice_page(request, notice, *, form=None, status=200):
+    """The draft notice's page: what it lists depends on the call (technologies, complexes or a selection)."""
+    context = {"notice": notice, "survey": notice.survey, "form": form or NoticeForm(instance=notice)}
     if notice.lists_selection:
-        return render(
-            request,
-            "review/notices/selection_notice_edit.html",
-            {
-                "notice": notice,
-                "survey": notice.survey,
-                "form": form or NoticeForm(instance=notice),
-                "rows": selection.selection_rows(notice.selection_items.select_related("category", "notice")),
-            },
-            status=status,
-        )
-    if notice.lists_complexes:
-        return render(
-            request,
-            "review/notices/complex_notice_edit.html",
-            {
-                "notice": notice,
-                "survey": notice.survey,
-                "form": form or NoticeForm(instance=notice),
-                "rows": complex_notices.complex_rows(notice.complex_items.select_related("entry", "candidate")),
-            },
-            status=status,
-        )
-    items = list(notice.items.select_related("entry", "candidate"))
-    return render(
-        request,
-        "review/notices/notice_edit.html",
-        {
-            "notice": notice,
-            "survey": notice.survey,
-            "form": form or NoticeForm(instance=notice),
-            "items": [(item, service.public_text(item)) for item in items],
-            "field_names": field_names(item.field_code for item in items),
-        },
-        status=status,
-    )
+        template = "review/notices/selection_notice_edit.html"
+        context["rows"] = selection.selection_rows(notice.selection_items.select_related("category", "notice"))
+    elif notice.lists_complexes:
+        template = "review/notices/complex_notice_edit.html"
+        context["rows"] = complex_notices.complex_rows(notice.complex_items.select_related("entry", "candidate"))
+    else:
+        template = "review/notices/notice_edit.html"
+        items = list(notice.items.select_related("entry", "candidate"))
+        context["items"] = [(item, service.public_text(item)) for item in items]
+        context["field_names"] = field_names(item.field_code for item in items)
+    return render(request, template, context, status=status)
 
 
 @publish

@@ -18,6 +18,7 @@ from review.enums import NoticeStatus
 from review.models import SelectionItem, SelectionMeeting, SelectionProposal
 from review.selection_forms import DecisionForm, ProposalForm, SelectionMeetingForm
 from review.services import selection as service
+from review.views.national import close_meeting
 from surveys.models import Category, Survey
 
 deliberate = permission_or_404("review.deliberate")
@@ -168,14 +169,8 @@ def selection_category_close(request, pk: int, category_pk: int):
 @require_POST
 @deliberate
 def selection_meeting_close(request, pk: int):
-    meeting = _meeting(pk)
-    try:
-        service.meeting_close(meeting, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return _meeting_page(request, meeting, status=400)
-    messages.success(request, _("The meeting was closed; its decisions can no longer change."))
-    return redirect("review:selection_meeting", pk=meeting.pk)
+    done = _("The meeting was closed; its decisions can no longer change.")
+    return close_meeting(request, _meeting(pk), service.meeting_close, _meeting_page, done, "review:selection_meeting")
 
 
 # -- the public list ------------------------------------------------------------------------------------------------
