@@ -182,19 +182,19 @@ _COMMON_GATES = dict(
 _HEARING_GATES = {"hearing_commenting": S.HEARING, "hearing_answering": S.HEARING, "hearing_public": S.HEARING}
 
 
+def _stages(*review: str) -> tuple[str, ...]:
+    """Every call is drafted, distributed and collected, and ends with its notice; the stages between are its own."""
+    return (S.DRAFT, S.DISTRIBUTION, S.COLLECTION, *review, S.NOTICE, S.CLOSED)
+
+
+#: A call may open straight for collection, without a distribution stage of its own.
+_OPEN_EARLY = {S.DRAFT: frozenset({S.COLLECTION})}
+
+
 TECHNOLOGY = Pipeline(
     kind=SurveyKind.TECHNOLOGY,
-    stages=(
-        S.DRAFT,
-        S.DISTRIBUTION,
-        S.COLLECTION,
-        S.TECHNICAL_REVIEW,
-        S.HEARING,
-        S.NATIONAL_COMMITTEE,
-        S.NOTICE,
-        S.CLOSED,
-    ),
-    skips={S.DRAFT: frozenset({S.COLLECTION}), S.TECHNICAL_REVIEW: frozenset({S.NATIONAL_COMMITTEE})},
+    stages=_stages(S.TECHNICAL_REVIEW, S.HEARING, S.NATIONAL_COMMITTEE),
+    skips={**_OPEN_EARLY, S.TECHNICAL_REVIEW: frozenset({S.NATIONAL_COMMITTEE})},
     layers=(ReviewLayer("expert", _("Field-specific private review"), S.TECHNICAL_REVIEW, blind=True),),
     default_criteria=tuple(DEFAULT_CRITERIA),
     outcome=Outcome(
@@ -217,19 +217,9 @@ TECHNOLOGY = Pipeline(
 
 COMPLEX = Pipeline(
     kind=SurveyKind.COMPLEX,
-    stages=(
-        S.DRAFT,
-        S.DISTRIBUTION,
-        S.COLLECTION,
-        S.ADVISORY_REVIEW,
-        S.SUBCOMMITTEE,
-        S.HEARING,
-        S.NATIONAL_COMMITTEE,
-        S.NOTICE,
-        S.CLOSED,
-    ),
+    stages=_stages(S.ADVISORY_REVIEW, S.SUBCOMMITTEE, S.HEARING, S.NATIONAL_COMMITTEE),
     optional={S.HEARING: "with_hearing"},
-    skips={S.DRAFT: frozenset({S.COLLECTION}), S.SUBCOMMITTEE: frozenset({S.NATIONAL_COMMITTEE})},
+    skips={**_OPEN_EARLY, S.SUBCOMMITTEE: frozenset({S.NATIONAL_COMMITTEE})},
     layers=(ReviewLayer("advisory", _("Expert advisory panel"), S.ADVISORY_REVIEW, blind=False),),
     default_criteria=tuple(COMPLEX_CRITERIA),
     outcome=Outcome(
@@ -254,17 +244,8 @@ COMPLEX = Pipeline(
 
 INTERNATIONAL_RND = Pipeline(
     kind=SurveyKind.INTERNATIONAL_RND,
-    stages=(
-        S.DRAFT,
-        S.DISTRIBUTION,
-        S.COLLECTION,
-        S.EXPERT_EVALUATION,
-        S.PANEL_EVALUATION,
-        S.SELECTION,
-        S.NOTICE,
-        S.CLOSED,
-    ),
-    skips={S.DRAFT: frozenset({S.COLLECTION})},
+    stages=_stages(S.EXPERT_EVALUATION, S.PANEL_EVALUATION, S.SELECTION),
+    skips={**_OPEN_EARLY},
     layers=(
         ReviewLayer("layer1", _("Layer 1: anonymous expert scoring"), S.EXPERT_EVALUATION, blind=True),
         ReviewLayer("layer2", _("Layer 2: independent anonymous panel"), S.PANEL_EVALUATION, blind=True),
