@@ -77,6 +77,7 @@ class AuditAction:
     NOTICE_ITEM_REMOVED = "review.notice.item_removed"
     NOTICE_PUBLISHED = "review.notice.published"
     NOTICE_PDF_RENDERED = "review.notice.pdf_rendered"
+    NOTICE_PDF_REQUEUED = "review.notice.pdf_requeued"
     COMPLEX_DESIGNATED = "review.complex.designated"
     COMPLEX_AREA_CHANGED = "review.complex.area_changed"
     COMPLEX_CONDITIONS_MET = "review.complex.conditions_met"

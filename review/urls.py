@@ -81,6 +81,7 @@ urlpatterns = [
     path("manage/notices/<int:pk>/amend/", notices.notice_amend, name="notice_amend"),
     path("manage/notices/<int:pk>/revoke/", notices.notice_revoke, name="notice_revoke"),
     path("manage/notices/<int:pk>/publish/", notices.notice_publish, name="notice_publish"),
+    path("manage/notices/<int:pk>/pdf-retry/", notices.notice_pdf_retry, name="notice_pdf_retry"),
     path("manage/notice-items/<int:pk>/", notices.notice_item, name="notice_item"),
     path("manage/notice-items/<int:pk>/remove/", notices.notice_item_remove, name="notice_item_remove"),
     path("notices/<int:pk>/", register.notice_public, name="notice_public"),

@@ -538,3 +538,17 @@ def notice_pdf_render(notice_id: int) -> str:
             after={"sha256": stored.sha256, "size": stored.size, "signed": result.signed},
         )
     return "rendered"
+
+
+@transaction.atomic
+def notice_pdf_retry(notice: Notice, *, actor) -> Notice:
+    """Prepare again the PDF of a published notice that failed every attempt: the attempts start over, the render
+    is queued and the request is audited. The notice itself, and its register changes, stay as published."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if not notice.is_published or notice.pdf or notice.pdf_status != ArtefactStatus.FAILED:
+        raise DomainError(_("Only a published notice whose PDF failed can have it prepared again."), code="pdf")
+    notice.pdf_status, notice.pdf_attempts, notice.pdf_requested_at = ArtefactStatus.PENDING, 0, timezone.now()
+    notice.save(update_fields=["pdf_status", "pdf_attempts", "pdf_requested_at"])
+    audit_log(AuditAction.NOTICE_PDF_REQUEUED, actor=actor, obj=notice, after={"pdf_status": notice.pdf_status})
+    enqueue(render_notice_pdf, notice.pk)
+    return notice

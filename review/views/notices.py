@@ -217,3 +217,16 @@ def notice_publish(request, pk: int):
         return _notice_page(request, notice, status=400)
     messages.success(request, _("The notice was published and the register updated. The PDF is being prepared."))
     return redirect("review:notice_edit", pk=notice.pk)
+
+
+@require_POST
+@publish
+def notice_pdf_retry(request, pk: int):
+    notice = get_object_or_404(Notice, pk=pk)
+    try:
+        service.notice_pdf_retry(notice, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The PDF is being prepared again."))
+    return redirect("review:notice_edit", pk=notice.pk)

@@ -439,3 +439,34 @@ def test_a_change_made_directly_since_drafting_stops_the_publication(call, resol
     assert error.value.code == "conditions"
     draft.refresh_from_db()
     assert not draft.is_published and ulsan.events.count() == 2
+
+
+def test_a_failed_notice_pdf_says_so_and_the_admin_has_it_prepared_again(
+    client, call, resolved, admin, django_capture_on_commit_callbacks
+):
+    """A PDF that failed every attempt is shown as failed, not as still being prepared, and can be queued again."""
+    from portal.enums import ArtefactStatus
+
+    notice = notices.notice_publish(complex_notice(call, admin), actor=admin)
+    Notice.objects.filter(pk=notice.pk).update(pdf_status=ArtefactStatus.FAILED, pdf_attempts=3)
+    log_in(client, admin)
+    edit = reverse("review:notice_edit", kwargs={"pk": notice.pk})
+    retry = reverse("review:notice_pdf_retry", kwargs={"pk": notice.pk})
+
+    with translation.override("ko"):
+        failed, preparing = str(ArtefactStatus.FAILED.label), translation.gettext("The PDF is being prepared.")
+    page = client.get(edit).content.decode()
+    assert failed in page and retry in page and preparing not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(retry, follow=True)
+    assert response.status_code == 200
+    notice.refresh_from_db()
+    assert notice.pdf and notice.pdf_status == ArtefactStatus.READY and notice.pdf_attempts == 1
+    assert AuditEvent.objects.filter(action="review.notice.pdf_requeued", object_id=str(notice.pk)).count() == 1
+    assert retry not in response.content.decode()
+
+    with pytest.raises(DomainError):  # a ready PDF is not prepared again
+        notices.notice_pdf_retry(notice, actor=admin)
+    assert client.post(retry).status_code == 302
+    assert AuditEvent.objects.filter(action="review.notice.pdf_requeued").count() == 1

@@ -318,6 +318,7 @@ MATRIX: dict[str, Row] = {
     "review:notice_item": get(pk("draft_item"), admin_only()),
     "review:notice_item_remove": post(pk("revoke_item"), admin_only(302)),
     "review:notice_publish": post(pk("draft"), admin_only(302)),
+    "review:notice_pdf_retry": post(pk("notice"), admin_only(302)),
     "review:notice_public": get(pk("notice"), public()),
     "review:notice_pdf": get(pk("notice"), public()),
     "review:register": get(none, public()),
