@@ -358,6 +358,11 @@ ARTEFACT_REQUEUERS = [
     "review.tasks.requeue_notice_pdfs",
     "review.tasks.requeue_committee_books",
 ]
+#: What `manage.py artefacts_retry` runs: each queues again the files of its kind that failed every attempt.
+ARTEFACT_RETRIERS = [
+    "surveys.tasks.retry_failed_pdfs",
+    "review.tasks.retry_failed_notice_pdfs",
+]
 HEALTH_CELERY_TIMEOUT = env.float("HEALTH_CELERY_TIMEOUT", default=1.0)
 DEMO_SEED_HOOKS = [
     "surveys.demo.seed",

@@ -56,6 +56,17 @@ def requeue_notice_pdfs() -> int:
     return len(ids)
 
 
+def retry_failed_notice_pdfs() -> int:
+    """Queue again the PDF of every published notice that failed all its attempts (``manage.py artefacts_retry``),
+    each audited as the admin's button is. A failed committee book needs none: the secretary asks for a new one."""
+    from portal.enums import ArtefactStatus
+    from review.models import Notice
+    from review.services.notices import notice_pdf_retry
+
+    failed = Notice.objects.filter(pdf="", pdf_status=ArtefactStatus.FAILED).order_by("pk")
+    return len([notice_pdf_retry(notice, actor=None) for notice in failed])
+
+
 @shared_task(ignore_result=True)
 def requeue_committee_books() -> int:
     from review.services.committee_book import books_requeue

@@ -43,6 +43,25 @@ def render_missing_pdfs() -> int:
     return len(ids)
 
 
+def retry_failed_pdfs() -> int:
+    """Queue again every version PDF that failed all its attempts, once their cause is fixed (``manage.py
+    artefacts_retry``): each starts over with no attempts counted."""
+    from django.utils import timezone
+
+    from portal.enums import ArtefactStatus
+    from portal.tasks import enqueue
+    from surveys.models import ApplicationVersion
+
+    failed = ApplicationVersion.objects.filter(pdf="", pdf_status=ArtefactStatus.FAILED)
+    ids = list(failed.order_by("pk").values_list("pk", flat=True))
+    ApplicationVersion.objects.filter(pk__in=ids).update(
+        pdf_status=ArtefactStatus.PENDING, pdf_attempts=0, pdf_requested_at=timezone.now()
+    )
+    for version_id in ids:
+        enqueue(render_version_pdf, version_id)
+    return len(ids)
+
+
 @shared_task(ignore_result=True)
 def deadline_reminders() -> int:
     from surveys.services.reminders import reminders_send

@@ -1,5 +1,6 @@
 """Generated files: queued through one helper that never fails the request, with a status the beat can act on."""
 
+import io
 import logging
 
 import pytest
@@ -74,3 +75,29 @@ def test_the_beat_schedule_runs_the_requeue(settings):
     from django.utils.module_loading import import_string
 
     assert all(callable(import_string(path)) for path in settings.ARTEFACT_REQUEUERS)
+
+
+def test_artefacts_retry_queues_the_failed_pdfs_again_once_the_cause_is_fixed(
+    open_survey, applicant, complete_answers, settings, monkeypatch
+):
+    from django.core.management import call_command
+
+    from surveys.services import receipts
+
+    def broken(*args, **kwargs):
+        raise ValueError("no font")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(receipts, "render_signed_pdf", broken)
+        settings.ARTEFACT_MAX_ATTEMPTS = 1
+        failed = _submitted(open_survey, applicant, complete_answers)
+    assert ApplicationVersion.objects.get(pk=failed.pk).pdf_status == ArtefactStatus.FAILED
+    assert artefacts_requeue() == 0  # the beat leaves a failed file alone
+
+    out = io.StringIO()
+    call_command("artefacts_retry", stdout=out)  # the font is back: the eager worker renders it now
+    version = ApplicationVersion.objects.get(pk=failed.pk)
+    assert (version.pdf_status, version.pdf_attempts, bool(version.pdf)) == (ArtefactStatus.READY, 1, True)
+    assert "surveys.tasks.retry_failed_pdfs: 1" in out.getvalue() and "1 queued again" in out.getvalue()
+    call_command("artefacts_retry", stdout=out)
+    assert ApplicationVersion.objects.get(pk=failed.pk).pdf_attempts == 1  # a ready file is not rendered again

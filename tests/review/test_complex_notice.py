@@ -1,6 +1,7 @@
 """The designation notice of a specialised-complex call: drafting from the resolutions, editing, publishing into the
 register of complexes with results and mail, the PDF, and the refusal to mix complexes and technologies."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -470,3 +471,19 @@ def test_a_failed_notice_pdf_says_so_and_the_admin_has_it_prepared_again(
         notices.notice_pdf_retry(notice, actor=admin)
     assert client.post(retry).status_code == 302
     assert AuditEvent.objects.filter(action="review.notice.pdf_requeued").count() == 1
+
+
+def test_artefacts_retry_prepares_the_failed_notice_pdfs_again(call, resolved, admin):
+    from django.core.management import call_command
+
+    from portal.enums import ArtefactStatus
+
+    notice = notices.notice_publish(complex_notice(call, admin), actor=admin)
+    Notice.objects.filter(pk=notice.pk).update(pdf="", pdf_status=ArtefactStatus.FAILED, pdf_attempts=3)
+
+    call_command("artefacts_retry", stdout=io.StringIO())
+
+    notice.refresh_from_db()
+    assert (notice.pdf_status, notice.pdf_attempts) == (ArtefactStatus.PENDING, 0)
+    event = AuditEvent.objects.get(action="review.notice.pdf_requeued", object_id=str(notice.pk))
+    assert event.actor is None
