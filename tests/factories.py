@@ -364,6 +364,46 @@ class NoticeFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory("tests.factories.AdminFactory")
 
 
+class ResultFactory(factory.django.DjangoModelFactory):
+    """A published result of an application under a published notice; objections open until now."""
+
+    class Meta:
+        model = "review.Result"
+
+    application = factory.SubFactory(ApplicationFactory)
+    notice = factory.SubFactory(NoticeFactory, survey=factory.SelfAttribute("..application.survey"), published=True)
+    outcome = "rejected"
+    published_at = factory.LazyFunction(timezone.now)
+    objection_until = factory.SelfAttribute("published_at")
+
+
+class ObjectionFactory(factory.django.DjangoModelFactory):
+    """An objection to a result, lodged by the application's creator; ``upheld=True`` for one decided upheld and
+    in re-review, as ``objection_decide`` leaves it."""
+
+    class Meta:
+        model = "review.Objection"
+
+    class Params:
+        upheld = factory.Trait(status="decided", outcome="upheld", follow_up="re_review")
+
+    result = factory.SubFactory(ResultFactory)
+    ground = "fact"
+    body = "평가 사실관계에 오류가 있습니다."
+    submitted_by = factory.SelfAttribute("result.application.created_by")
+
+
+class ReReviewFactory(factory.django.DjangoModelFactory):
+    """An expert asked to re-review the candidate of an upheld objection."""
+
+    class Meta:
+        model = "review.ReReview"
+
+    objection = factory.SubFactory(ObjectionFactory, upheld=True)
+    reviewer = factory.SubFactory("tests.factories.ReviewerFactory")
+    assigned_by = factory.SubFactory("tests.factories.AdminFactory")
+
+
 # -- people by role ----------------------------------------------------------------------------------------------
 
 

@@ -13,10 +13,13 @@ from tests.factories import (
     AssignmentFactory,
     CandidateFactory,
     NoticeFactory,
+    ObjectionFactory,
     PanelFactory,
     PanelMemberFactory,
     QuestionFactory,
+    ReReviewFactory,
     ResolutionFactory,
+    ResultFactory,
     ReviewerFactory,
     ReviewFactory,
     SurveyFactory,
@@ -87,6 +90,18 @@ def test_notice_and_resolution():
     resolution = ResolutionFactory(decision="reject")
     assert resolution.candidate.survey == resolution.meeting.survey
     assert resolution.recorded_by == resolution.meeting.created_by
+
+
+def test_result_objection_and_re_review_hang_together():
+    result = ResultFactory()
+    assert result.notice.survey == result.application.survey and result.notice.is_published
+    objection = ObjectionFactory(result=result)
+    assert objection.submitted_by == result.application.created_by and objection.status == "submitted"
+    assert objection.follow_up == "" and not objection.outcome
+    re_review = ReReviewFactory()
+    upheld = re_review.objection
+    assert (upheld.status, upheld.outcome, upheld.follow_up) == ("decided", "upheld", "re_review")
+    assert re_review.reviewer.has_role(Role.REVIEWER) and not re_review.submitted_at
 
 
 def test_organization_of_prefers_the_applicant_membership():

@@ -415,30 +415,14 @@ def test_an_objections_re_reviewer_gets_the_blind_copies_too(
 ):
     """An expert asked to re-review after an upheld objection reads the same blind copies, once pledged."""
 
-    from review.enums import ObjectionFollowUp
-    from review.models import Objection, ReReview, Result
     from review.services.reviewing import pledge_sign
-    from tests.factories import NoticeFactory
+    from tests.factories import ReReviewFactory
 
     application = intake_accept(
         submit(open_survey, company_applicant, complete_answers, [("가람정밀_계획서.pdf", make_pdf())]), actor=admin
     )
-    now = timezone.now()
-    notice = NoticeFactory(survey=open_survey, number="고시 제2026-99호", published=True, created_by=admin)
-    result = Result.objects.create(
-        application=application, notice=notice, outcome="rejected", published_at=now, objection_until=now
-    )
-    objection = Objection.objects.create(
-        result=result,
-        ground="fact",
-        body="이의",
-        submitted_by=company_applicant,
-        status="decided",
-        outcome="upheld",
-        follow_up=ObjectionFollowUp.RE_REVIEW,
-    )
     expert = add_reviewer(panel, name="재검토위원")
-    re_review = ReReview.objects.create(objection=objection, reviewer=expert, assigned_by=admin)
+    re_review = ReReviewFactory(objection__result__application=application, reviewer=expert, assigned_by=admin)
     (info,) = [a for p in blind_proposals(application.candidate) for a in p.attachments]
     url = reverse("review:re_review_attachment", kwargs={"pk": re_review.pk, "attachment_id": info["id"]})
     log_in(client, expert)
