@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError
 from portal.services.audit import audit_log, snapshot
 from review.enums import DECISIONS_BY_KIND, AuditAction, Decision
-from review.models import NationalMeeting, Resolution, SubcommitteeDecision
+from review.models import NationalMeeting, Objection, ObjectionStep, Resolution, SubcommitteeDecision
 from review.selectors import confirmed_candidates, effective_resolutions
 from review.services.edits import save_changes
 from surveys.enums import SurveyStage
@@ -231,12 +231,14 @@ def resolution_correct(
 
 @dataclass
 class AgendaItem:
-    """One confirmed candidate on a meeting's agenda, with what the committee has before it."""
+    """One candidate on a meeting's agenda, with what the committee has before it: a confirmed candidate, or one
+    re-deliberated here on an upheld objection (``objection``), which may not have been confirmed at all."""
 
     candidate: Candidate
     recommendation: SubcommitteeDecision | None
     resolutions: list = field(default_factory=list)
     in_force_elsewhere: Resolution | None = None
+    objection: Objection | None = None
 
     @property
     def history(self) -> list[tuple[Resolution, Resolution | None]]:
@@ -253,18 +255,29 @@ class AgendaItem:
 
 
 def meeting_agenda(meeting: NationalMeeting) -> list[AgendaItem]:
-    """The confirmed candidates with their subcommittee recommendation and resolutions — a fixed number of queries."""
+    """The confirmed candidates with their subcommittee recommendation and resolutions, and the candidates
+    re-deliberated here on an objection — a fixed number of queries."""
     entries = list(confirmed_candidates(meeting.survey))
     ids = [entry.candidate_id for entry in entries]
     recommendations = {d.candidate_id: d for d in SubcommitteeDecision.objects.filter(candidate_id__in=ids)}
     items = {
         entry.candidate_id: AgendaItem(entry.candidate, recommendations.get(entry.candidate_id)) for entry in entries
     }
+    objections = {
+        step.resolution.candidate_id: step.objection
+        for step in ObjectionStep.objects.filter(resolution__meeting=meeting).select_related("resolution", "objection")
+    }
     for resolution in (
-        Resolution.objects.filter(meeting=meeting).select_related("recorded_by").order_by("recorded_at", "pk")
+        Resolution.objects.filter(meeting=meeting)
+        .select_related("recorded_by", "candidate")
+        .order_by("recorded_at", "pk")
     ):
+        if resolution.candidate_id not in items and resolution.candidate_id in objections:
+            items[resolution.candidate_id] = AgendaItem(resolution.candidate, None)
         if resolution.candidate_id in items:
             items[resolution.candidate_id].resolutions.append(resolution)
+    for candidate_id, objection in objections.items():
+        items[candidate_id].objection = objection
     for candidate_id, resolution in effective_resolutions(meeting.survey).items():
         if candidate_id in items and resolution.meeting_id != meeting.pk:
             items[candidate_id].in_force_elsewhere = resolution

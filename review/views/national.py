@@ -64,7 +64,8 @@ def _meeting_page(request, meeting, *, record_form=None, bound=None, status=200)
     rows = []
     for item in agenda:
         form = bound[1] if bound and bound[0] == item.candidate.pk else _resolution_form(item, choices=choices)
-        rows.append((item, None if meeting.is_closed else form))
+        # a re-deliberation is recorded from its objection's page; a closed meeting's resolutions only by correction
+        rows.append((item, None if meeting.is_closed or item.objection else form))
     if record_form is None:
         record_form = MeetingRecordForm(initial={name: getattr(meeting, name) for name in service.MEETING_FIELDS})
     return render(

@@ -187,6 +187,34 @@ def test_the_re_deliberation_is_a_resolution_in_force_from_then_on(
         )
 
 
+@pytest.mark.parametrize("confirmed", [True, False], ids=["on-the-agenda", "never-confirmed"])
+def test_the_meeting_page_shows_the_re_deliberation_with_its_objection(client, upheld, experts, admin, confirmed):
+    """The national committee's record lists the re-deliberated candidate even when the technical coordination
+    committee never confirmed it, marked as such; it is changed from the objection, not from the agenda's form."""
+    from review.models import ConfirmedCandidate
+    from review.services.national import meeting_agenda
+
+    objection = _referred(upheld, experts, admin)
+    candidate = objection.result.application.candidate
+    if not confirmed:
+        ConfirmedCandidate.objects.filter(candidate=candidate).update(removed_at=datetime(2026, 12, 1, tzinfo=KST))
+    resolution = rereview.objection_redeliberate(
+        objection,
+        new_meeting={"title": "제3차 국가첨단전략산업위원회", "held_on": date(2026, 12, 28)},
+        decision="designate",
+        reason="재검토 결과 기술 수준 충족",
+        actor=admin,
+    )
+
+    (item,) = meeting_agenda(resolution.meeting)
+    assert (item.candidate, item.objection, item.current) == (candidate, objection, resolution)
+    log_in(client, admin)
+    page = client.get(reverse("review:national_meeting", kwargs={"pk": resolution.meeting.pk})).content.decode()
+    assert 'data-testid="redeliberation"' in page and candidate.number in page
+    assert reverse("review:objection_manage", kwargs={"pk": objection.pk}) in page
+    assert 'data-testid="resolution-form"' not in page and "재검토 결과 기술 수준 충족" in page
+
+
 def test_the_re_deliberation_refuses_a_closed_or_foreign_meeting_or_one_that_decided_it(upheld, experts, admin):
     from tests.factories import SurveyFactory
 
