@@ -24,3 +24,20 @@ def notice_url(notice) -> str:
         except NoReverseMatch:
             continue
     return ""
+
+
+@register.simple_tag
+def redeliberation(result):
+    """The national committee's re-deliberation that concluded an upheld objection to the result, if any: the
+    result card says the decision changed since the notice."""
+    from review.enums import ObjectionFollowUp
+    from review.models import ObjectionStep
+
+    if not result:
+        return None
+    return (
+        ObjectionStep.objects.filter(objection__result=result, state=ObjectionFollowUp.CONCLUDED)
+        .select_related("resolution__meeting")
+        .order_by("-at", "-pk")
+        .first()
+    )

@@ -215,6 +215,26 @@ def test_the_meeting_page_shows_the_re_deliberation_with_its_objection(client, u
     assert 'data-testid="resolution-form"' not in page and "재검토 결과 기술 수준 충족" in page
 
 
+def test_the_applicants_result_card_says_the_decision_was_re_deliberated(client, upheld, experts, admin, applicant):
+    objection = _referred(upheld, experts, admin)
+    application = objection.result.application
+    detail = reverse("surveys:application_detail", kwargs={"pk": application.pk})
+    log_in(client, applicant)
+    assert 'data-testid="result-redeliberation"' not in client.get(detail).content.decode()
+
+    rereview.objection_redeliberate(
+        objection,
+        new_meeting={"title": "제3차 국가첨단전략산업위원회", "held_on": date(2026, 12, 28)},
+        decision="designate",
+        reason="재검토 결과 기술 수준 충족",
+        actor=admin,
+    )
+    page = client.get(detail).content.decode()
+    assert 'data-testid="result-redeliberation"' in page
+    assert "지정" in page.split('data-testid="result-redeliberation"')[1].split("</p>")[0]
+    assert "제3차 국가첨단전략산업위원회" in page
+
+
 def test_the_re_deliberation_refuses_a_closed_or_foreign_meeting_or_one_that_decided_it(upheld, experts, admin):
     from tests.factories import SurveyFactory
 
