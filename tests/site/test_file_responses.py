@@ -50,6 +50,7 @@ def _problem(response) -> str | None:
     return None
 
 
+@pytest.mark.slow  # downloads every file of the site world as every role
 def test_every_file_the_portal_serves_is_private_and_unsniffed(client, world):
     served, wrong = set(), []
     for key, row in ordered_rows():
