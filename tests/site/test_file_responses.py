@@ -9,7 +9,8 @@ import pytest
 
 from tests.site.test_url_matrix import MATRIX, base_name, ordered_rows, permitted_role, url_of
 
-pytestmark = pytest.mark.django_db
+# The site-wide sweeps share one world that takes half a minute to build: make test runs them, make test-fast does not.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 #: Public registers as open data: cached by design (``portal.opendata``).
 PUBLIC_CACHED = ("opendata:",)
@@ -50,7 +51,6 @@ def _problem(response) -> str | None:
     return None
 
 
-@pytest.mark.slow  # downloads every file of the site world as every role
 def test_every_file_the_portal_serves_is_private_and_unsniffed(client, world):
     served, wrong = set(), []
     for key, row in ordered_rows():
