@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 # Tests run in two pytest-xdist worker processes (CI has two cores); PYTEST_WORKERS=0 runs them in this one.
 PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
-# The fast lane leaves out what drives Chromium, starts the multi-node cluster or takes minutes on its own.
+# The fast lane leaves out what drives Chromium, starts the multi-node cluster or is marked slow (see README).
 FAST_MARKERS := not browser and not multinode and not slow
 
 .PHONY: venv run test test-fast lint messages worker beat bench clean

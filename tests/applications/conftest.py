@@ -18,6 +18,10 @@ def admin(db):
 
 @pytest.fixture
 def open_survey(admin):
+    return make_open_survey(admin)
+
+
+def make_open_survey(admin):
     """A technology call in collection, deadline in a week, with one required extra question."""
     survey = survey_create(
         data={

@@ -12,6 +12,7 @@ from surveys.models import Application, Survey
 from surveys.services import applications as service
 
 pytestmark = [
+    pytest.mark.slow,  # concurrent sessions racing the deadline in real time
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent database sessions"),
 ]

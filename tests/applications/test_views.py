@@ -1,6 +1,7 @@
 """The applicant's screens through the test client: access, editing, review, submission, amendments."""
 
 import re
+import shutil
 from datetime import timedelta
 from html.parser import HTMLParser
 from types import SimpleNamespace
@@ -9,7 +10,8 @@ import pytest
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,10 @@ from surveys import urls as survey_urls
 from surveys.enums import ApplicationStatus
 from surveys.models import Application, ApplicationVersion, Attachment, Survey
 from surveys.services import applications as service
+from tests.applications.conftest import make_open_survey
 from tests.factories import MINIMAL_PDF, make_user, store_pdf
+from tests.factories import complete_answers as answers_for
+from tests.shared_world import storage_settings, world_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -164,8 +169,7 @@ ROWS = {
 }
 
 
-@pytest.fixture
-def world(open_survey, applicant, admin, complete_answers):
+def _build_world(open_survey, applicant, admin, complete_answers):
     """Organisation A's application: an attachment, two submitted versions, the first with its PDF (stored as the
     render task would store it: rendering is tested in test_submission and tests/portal/test_pdf.py)."""
     organization = _organization(applicant)
@@ -224,79 +228,114 @@ def test_every_application_url_has_an_access_row():
     )
 
 
-@pytest.mark.parametrize("actor", ACTORS)
-@pytest.mark.parametrize("name", APPLICATION_URL_NAMES)
-def test_application_url_access(name, actor, world, client):
-    row = ROWS.get(name)
-    assert row is not None, f"the access matrix has no row for the new URL {name!r}"
-    user = _actor(actor, world)
-    if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    url = reverse(f"surveys:{name}", kwargs=row.kwargs(world)) + getattr(row, "query", "")
-    before = _state(world)
-    response = getattr(client, row.method)(url)
-    body = _body(response)
+@pytest.fixture(scope="class")
+def access_matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world of ``TestAccessMatrix``, built once for the class (on each pytest-xdist worker) inside a transaction
+    that each test's own savepoint rolls back to; the class's last test rolls it back."""
+    from surveys.criteria import ensure_default_fields
+    from surveys.models import Field
 
-    if actor == "anonymous":
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/")
-        assert _state(world) == before
-        return
+    media = tmp_path_factory.mktemp("access-matrix-media")
+    with django_db_blocker.unblock(), override_settings(**world_settings(media)):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            ensure_default_fields(Field)
+            admin = make_user("admin")
+            applicant = make_user("applicant", manager=True)
+            survey = make_open_survey(admin)
+            world = _build_world(survey, applicant, admin, answers_for(survey))
+            world.media = media
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
-    if row.kind == "list":
-        assert response.status_code == 200
-        detail = reverse("surveys:application_detail", kwargs={"pk": world.application.pk})
-        assert (f'href="{detail}"'.encode() in body) == (actor == "member")
-        return
 
-    if row.kind == "start":
-        ours = Application.objects.filter(organization=world.organization).count()
-        if actor in NO_FILING_ORGANISATION:
+class TestAccessMatrix:
+    """Every application URL as every actor, on one world built for the whole class."""
+
+    @pytest.fixture
+    def world(self, access_matrix_world, db, settings, tmp_path):
+        """The class's world for one test, with a fresh copy of its files (a test may remove an attachment)."""
+        media = tmp_path / "access-matrix-media"
+        shutil.copytree(access_matrix_world.media, media)
+        for name, value in storage_settings(media).items():
+            setattr(settings, name, value)
+        return access_matrix_world
+
+    @pytest.mark.parametrize("actor", ACTORS)
+    @pytest.mark.parametrize("name", APPLICATION_URL_NAMES)
+    def test_application_url_access(self, name, actor, world, client):
+        row = ROWS.get(name)
+        assert row is not None, f"the access matrix has no row for the new URL {name!r}"
+        user = _actor(actor, world)
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        url = reverse(f"surveys:{name}", kwargs=row.kwargs(world)) + getattr(row, "query", "")
+        before = _state(world)
+        response = getattr(client, row.method)(url)
+        body = _body(response)
+
+        if actor == "anonymous":
+            assert response.status_code == 302
+            assert response["Location"].startswith("/accounts/login/")
+            assert _state(world) == before
+            return
+
+        if row.kind == "list":
+            assert response.status_code == 200
+            detail = reverse("surveys:application_detail", kwargs={"pk": world.application.pk})
+            assert (f'href="{detail}"'.encode() in body) == (actor == "member")
+            return
+
+        if row.kind == "start":
+            ours = Application.objects.filter(organization=world.organization).count()
+            if actor in NO_FILING_ORGANISATION:
+                assert response.status_code == 404
+                assert _state(world) == before
+                return
+            assert response.status_code == 302
+            created = Application.objects.latest("pk")
+            assert response["Location"] == _edit_url(created, "basic")
+            assert created.created_by == user
+            assert (created.organization_id == world.organization.pk) == (actor == "member")
+            assert ours == before[-1] + (1 if actor == "member" else 0)
+            return
+
+        may = actor == "member" or (actor == "ministry_admin" and row.kind == "read")
+        if not may:
             assert response.status_code == 404
             assert _state(world) == before
             return
+        if row.method == "get":
+            assert response.status_code == 200
+            if name in {"version_pdf", "attachment_download", "application_draft_pdf"}:
+                assert body.startswith(b"%PDF")
+            return
         assert response.status_code == 302
-        created = Application.objects.latest("pk")
-        assert response["Location"] == _edit_url(created, "basic")
-        assert created.created_by == user
-        assert (created.organization_id == world.organization.pk) == (actor == "member")
-        assert ours == before[-1] + (1 if actor == "member" else 0)
-        return
+        assert response["Location"] == reverse(row.redirect, kwargs={"pk": world.application.pk})
+        application = Application.objects.get(pk=world.application.pk)
+        if name == "attachment_remove":
+            assert Attachment.objects.get(pk=world.attachment.pk).removed_at is not None
+        elif name == "application_submit":
+            assert application.version_count == 3
+        elif name == "application_withdraw":
+            assert application.status == ApplicationStatus.WITHDRAWN
 
-    may = actor == "member" or (actor == "ministry_admin" and row.kind == "read")
-    if not may:
-        assert response.status_code == 404
-        assert _state(world) == before
-        return
-    if row.method == "get":
-        assert response.status_code == 200
-        if name in {"version_pdf", "attachment_download", "application_draft_pdf"}:
-            assert body.startswith(b"%PDF")
-        return
-    assert response.status_code == 302
-    assert response["Location"] == reverse(row.redirect, kwargs={"pk": world.application.pk})
-    application = Application.objects.get(pk=world.application.pk)
-    if name == "attachment_remove":
-        assert Attachment.objects.get(pk=world.attachment.pk).removed_at is not None
-    elif name == "application_submit":
-        assert application.version_count == 3
-    elif name == "application_withdraw":
-        assert application.status == ApplicationStatus.WITHDRAWN
-
-
-@pytest.mark.parametrize("actor", ACTORS)
-def test_manage_extensions_is_for_ministry_admins_only(actor, world, client):
-    user = _actor(actor, world)
-    if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    response = client.get(reverse("surveys:manage_extensions", kwargs={"pk": world.survey.pk}))
-    if actor == "anonymous":
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/")
-    elif actor == "ministry_admin":
-        assert response.status_code == 200
-    else:
-        assert response.status_code == 404
+    @pytest.mark.parametrize("actor", ACTORS)
+    def test_manage_extensions_is_for_ministry_admins_only(self, actor, world, client):
+        user = _actor(actor, world)
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        response = client.get(reverse("surveys:manage_extensions", kwargs={"pk": world.survey.pk}))
+        if actor == "anonymous":
+            assert response.status_code == 302
+            assert response["Location"].startswith("/accounts/login/")
+        elif actor == "ministry_admin":
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 404
 
 
 # -- 2. the edit flow ----------------------------------------------------------------------

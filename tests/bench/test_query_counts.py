@@ -16,7 +16,7 @@ from review.models import Assignment
 from surveys.enums import ApplicationStatus
 from surveys.models import Application, Candidate, Survey
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # builds every page at 10 and 200 rows to count its queries
 
 SMALL, LARGE = 10, 200
 MAX_QUERIES = 15

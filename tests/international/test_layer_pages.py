@@ -222,6 +222,7 @@ def _count(client, url):
     return len(queries), response.content.decode()
 
 
+@pytest.mark.slow  # builds the page at two sizes to count its queries
 def test_the_layer_dashboard_does_not_grow_with_proposals(client, w):
     log_in(client, w.secretary)
     url = reverse("review:layers", kwargs={"pk": w.call.pk})

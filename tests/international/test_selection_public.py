@@ -129,6 +129,7 @@ def test_the_list_costs_the_same_for_10_and_200_items(client, call, admin):
     assert large == small, f"{small} queries at 10 items, {large} at 200"
 
 
+@pytest.mark.slow  # builds the page at two sizes to count its queries
 def test_the_proposal_page_costs_the_same_for_10_and_200_candidates(client, call):
     secretary = make_user("secretary")
     log_in(client, secretary)

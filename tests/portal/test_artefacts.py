@@ -16,6 +16,7 @@ from tests.portal.conftest import _use_broker, free_port
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.slow  # waits for a real producer to give up on a dead broker
 @pytest.mark.celery_worker  # a real producer, not the eager one
 def test_enqueue_with_the_broker_down_logs_and_returns(caplog):
     from portal.celery import app

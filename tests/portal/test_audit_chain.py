@@ -119,6 +119,7 @@ def test_audit_verify_finds_a_row_inserted_around_the_log():
         call_command("audit_verify")
 
 
+@pytest.mark.slow  # concurrent writers in threads
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_audit_chain_stays_whole_when_writers_append_at_once():

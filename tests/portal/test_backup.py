@@ -16,6 +16,7 @@ from tests.applications.conftest import admin, applicant, complete_answers, open
 from tests.factories import pdf_with_noise
 
 pytestmark = [
+    pytest.mark.slow,  # pg_dump, a restore into a fresh database and an S3 bucket
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL"),
 ]

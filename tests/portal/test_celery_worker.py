@@ -15,6 +15,7 @@ from portal.services.mail import mail_queue
 from tests.portal.conftest import wait_for
 
 pytestmark = [
+    pytest.mark.slow,  # starts a real Celery worker
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL"),

@@ -20,6 +20,7 @@ from tests.applications.conftest import admin, applicant, complete_answers, open
 from tests.portal.conftest import wait_for
 
 pytestmark = [
+    pytest.mark.slow,  # starts real Celery workers and Redis servers, and kills them
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL"),

@@ -8,6 +8,7 @@ from portal.models import AssociationMembership, Membership, Organization, User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow  # seeds the whole demo twice
 def test_seed_demo_is_idempotent_and_prints_every_login(settings, capsys):
     settings.DEBUG = True
     call_command("seed_demo")
@@ -29,6 +30,7 @@ def test_seed_demo_refuses_to_print_passwords_in_production(settings):
         call_command("seed_demo")
 
 
+@pytest.mark.slow  # seeds the whole demo
 def test_seed_demo_shows_every_kind_of_call_at_the_stages_a_newcomer_needs(settings):
     from review.models import DesignatedComplex, RegisterEntry, SelectionItem, SiteVisit
     from surveys.enums import SurveyKind, SurveyStage

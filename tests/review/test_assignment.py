@@ -129,6 +129,7 @@ def _build_reviewer(world, spec: dict, number: int):
     return reviewer
 
 
+@pytest.mark.slow  # assigns a large field and checks every pair
 def test_automatic_assignment_is_conflict_free_unique_bounded_and_balanced(open_survey, admin, world):
     candidates = world["candidates"]
     checked = {"examples": 0, "assignments": 0, "conflicts": 0}

@@ -581,6 +581,7 @@ def _grow(survey, admin, reviewers, size, secretary):
             committee.decision_record(candidate, recommendation=R.HOLD, rationale="보류", actor=secretary)
 
 
+@pytest.mark.slow  # builds the page at two sizes to count its queries
 @pytest.mark.parametrize("page", ["committee", "committee_field", "committee_confirm"])
 def test_committee_pages_cost_the_same_queries_at_any_size(client, open_survey, admin, reviewers, secretary, page):
     _stage(open_survey)

@@ -92,6 +92,7 @@ def test_the_register_is_paginated(client, call, admin):
     assert _numbers(client.get(reverse(LIST), {"page": "²"}).content.decode()) == first
 
 
+@pytest.mark.slow  # builds the page at two sizes to count its queries
 def test_the_register_costs_the_same_queries_at_10_and_200_complexes(client, call, admin):
     register_complexes(call, admin, 10)
     url = reverse(LIST)

@@ -468,6 +468,7 @@ def test_the_ministry_list_is_paginated(client, open_survey, confirmed, admin):
 # -- query counts ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # builds the page at two sizes to count its queries
 def test_the_public_list_does_not_grow_with_candidates(client, open_survey, confirmed, django_assert_num_queries):
     """One query for the call, one for the entries with their counts, two for the names to mask, one for fields."""
     author = make_user("applicant")
@@ -490,6 +491,7 @@ def test_the_public_list_does_not_grow_with_candidates(client, open_survey, conf
     assert response.content.decode().count("data-candidate=") == 10
 
 
+@pytest.mark.slow  # builds the page at two sizes to count its queries
 def test_the_candidate_page_does_not_grow_with_comments(client, confirmed, admin, django_assert_max_num_queries):
     authors = [make_user("applicant") for _ in range(10)]
     url = candidate_url(confirmed)

@@ -314,6 +314,7 @@ def _grow(survey, secretary, size):
     return made
 
 
+@pytest.mark.slow  # builds the page at two sizes to count its queries
 def test_the_meeting_page_does_not_grow_with_the_agenda(client, open_survey, secretary):
     set_stage(open_survey)
     meeting = national.meeting_create(open_survey, title="회의", held_on=date(2026, 3, 20), actor=secretary)

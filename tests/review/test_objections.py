@@ -243,6 +243,7 @@ def _objections(survey, admin, reviewer, size):
         service.objection_route(objection, reviewers=[reviewer], actor=admin)
 
 
+@pytest.mark.slow  # builds the page at two sizes to count its queries
 def test_the_reviewer_dashboard_lists_objections_without_more_queries(client, result, admin, panel):
     reviewer = add_reviewer(panel, name="대시보드위원")
     log_in(client, reviewer)
@@ -256,6 +257,7 @@ def test_the_reviewer_dashboard_lists_objections_without_more_queries(client, re
     assert large == small
 
 
+@pytest.mark.slow  # builds the page at two sizes to count its queries
 def test_the_admin_list_does_not_grow_with_objections(client, result, admin, panel):
     reviewer = add_reviewer(panel, name="목록위원")
     survey = result.application.survey

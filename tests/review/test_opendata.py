@@ -153,6 +153,7 @@ def _queries(client, url) -> int:
     return len(queries)
 
 
+@pytest.mark.slow  # builds the page at two sizes to count its queries
 def test_the_api_costs_the_same_queries_at_10_and_200_entries(client, open_survey, admin):
     register_entries(open_survey, admin, 10)
     small = [_queries(client, url) for url in (API, CSV, FEED, f"{API}2026-ROB-05")]

@@ -62,6 +62,7 @@ def test_one_complex_and_the_csv_and_the_feed(client, call, admin):
     assert client.get(f"{API}2099-CX-999").status_code == 404
 
 
+@pytest.mark.slow  # builds the page at two sizes to count its queries
 def test_the_complex_api_costs_the_same_queries_at_10_and_200_entries(client, call, admin):
     register_complexes(call, admin, 10)
     small = [_queries(client, url) for url in (API, f"{API}csv", f"{API}feed", f"{API}2026-CX-005")]

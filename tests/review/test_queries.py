@@ -11,7 +11,7 @@ from review.services.aggregation import aggregate
 from surveys.models import Candidate
 from tests.review.helpers import accept, add_reviewer, assign, full_scores, justifications, log_in, submit_review
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # builds the pages twice at growing sizes to count their queries
 
 LIMIT = 15
 

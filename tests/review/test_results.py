@@ -199,6 +199,7 @@ def test_the_applicant_sees_the_result_and_the_objection_window(client, open_sur
     assert 'data-testid="objection-window"' not in page
 
 
+@pytest.mark.slow  # builds the page at two sizes to count its queries
 def test_the_applicant_dashboard_shows_results_without_more_queries(client, open_survey, applicant, admin):
     meeting = make_meeting(open_survey, admin)
     notice = make_notice(open_survey, admin)

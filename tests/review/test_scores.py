@@ -128,6 +128,7 @@ def test_candidates_made_outside_intake_get_their_scores_when_the_ranking_is_rea
     assert count == 2 and _stored(bare).value is None and _stored(bare).reviews == 0
 
 
+@pytest.mark.slow  # concurrent database sessions
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_two_reviews_submitted_at_once_are_both_in_the_stored_score(open_survey, admin, five):
@@ -179,6 +180,7 @@ def crowded(open_survey, admin, five, secretary):
     return made
 
 
+@pytest.mark.slow  # a field of 57 scored candidates
 def test_the_ranking_is_paged_with_ranks_counted_over_the_whole_field(client, secretary, open_survey, crowded):
     log_in(client, secretary)
     first = client.get(_field_url(open_survey))
@@ -196,6 +198,7 @@ def test_the_ranking_is_paged_with_ranks_counted_over_the_whole_field(client, se
     assert "1–50" in first.content.decode() and "57" in first.content.decode()
 
 
+@pytest.mark.slow  # a field of 57 scored candidates
 def test_filters_keep_the_field_wide_rank(client, secretary, open_survey, crowded):
     _meeting(open_survey, secretary)
     for top in crowded[:12]:  # every candidate at 5.00
@@ -226,6 +229,7 @@ def test_filters_keep_the_field_wide_rank(client, secretary, open_survey, crowde
     assert odd.status_code == 200 and len(odd.context["rows"]) == 50
 
 
+@pytest.mark.slow  # a field of 57 scored candidates
 def test_a_refused_recommendation_from_another_page_keeps_its_form_in_view(client, secretary, open_survey, crowded):
     _meeting(open_survey, secretary)
     last = crowded[-1]

@@ -9,7 +9,8 @@ import pytest
 
 from tests.site.test_url_matrix import MATRIX, base_name, ordered_rows, permitted_role, url_of
 
-pytestmark = pytest.mark.django_db
+# The site-wide sweeps share one world that takes half a minute to build: make test runs them, make test-fast does not.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 #: Public registers as open data: cached by design (``portal.opendata``).
 PUBLIC_CACHED = ("opendata:",)

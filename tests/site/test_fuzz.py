@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from tests.site.test_url_matrix import MATRIX, ROLE_PREFERENCE, base_name, permitted_role, third_party, url_of
 from tests.site.world import PDF
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # fuzzes every form and URL of the site: thousands of requests
 
 #: Matrix pages that post a form back to themselves.
 FORM_PAGES = {

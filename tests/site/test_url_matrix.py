@@ -17,7 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from tests.site.world import ANONYMOUS, ROLES
 
-pytestmark = pytest.mark.django_db
+# The site-wide sweeps share one world that takes half a minute to build: make test runs them, make test-fast does not.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 LOGIN = "login"  # a 302 to the login page, with ``next=`` pointing back
 

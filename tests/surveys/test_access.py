@@ -1,10 +1,15 @@
 """Every surveys URL × every role. A URL name without a row here fails the coverage test."""
 
+import shutil
 from dataclasses import dataclass, field
 from datetime import timedelta
+from http.cookies import SimpleCookie
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +28,7 @@ from surveys.models import (
     Recipient,
 )
 from tests.factories import MINIMAL_PDF, make_user
+from tests.shared_world import storage_settings, world_settings
 from tests.surveys.helpers import make_survey
 
 pytestmark = pytest.mark.django_db
@@ -197,8 +203,33 @@ def _make_user(role):
     return make_user({"other_applicant": "applicant", "other_association": "association_staff"}.get(role, role))
 
 
-@pytest.fixture
-def world(db):
+@pytest.fixture(scope="class")
+def access_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world of ``TestAccess`` with a signed-in session for every role, built once for the class (on each
+    pytest-xdist worker) inside a transaction that each test's own savepoint rolls back to; the class's last test
+    rolls it back."""
+    from surveys.criteria import ensure_default_fields
+    from surveys.models import Field
+
+    media = tmp_path_factory.mktemp("surveys-access-media")
+    with django_db_blocker.unblock(), override_settings(**world_settings(media)):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            ensure_default_fields(Field)
+            users, objects = _build_world()
+            sessions = {}
+            for role, user in users.items():
+                signed_in = Client()
+                signed_in.force_login(user)
+                sessions[role] = signed_in.cookies[django_settings.SESSION_COOKIE_NAME].value
+            yield users, objects, sessions, media
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _build_world():
     users = {role: _make_user(role) for role in ROLES if role != ANONYMOUS}
     now = timezone.now()
     survey = make_survey(
@@ -307,24 +338,37 @@ def _value(objects, key):
     return key
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_access(client, world, case):
-    users, objects = world
-    url = reverse(f"surveys:{case.name}", kwargs={k: _value(objects, v) for k, v in case.kwargs.items()})
-    # The admin goes last: its POSTs may change what the others would have seen.
-    for role in sorted(ROLES, key=lambda r: r == "admin"):
-        client.logout()
-        if role != ANONYMOUS:
-            client.force_login(users[role])
-        response = getattr(client, case.method)(url, {k: _value(objects, v) for k, v in case.query.items()})
-        expected = case.expected[role]
-        if expected == LOGIN:
-            assert response.status_code == 302, (role, response.status_code)
-            assert response["Location"].startswith("/accounts/login/"), (role, response["Location"])
-        else:
-            assert response.status_code == expected, (role, response.status_code)
-            if expected == 302:
-                assert not response["Location"].startswith("/accounts/login/"), role
+class TestAccess:
+    """Every case as every role, on one world built for the whole class, each role signed in once."""
+
+    @pytest.fixture
+    def world(self, access_world, db, settings, tmp_path):
+        """The class's sessions and objects for one test, with a fresh copy of its files."""
+        _users, objects, sessions, built_media = access_world
+        media = tmp_path / "surveys-access-media"
+        shutil.copytree(built_media, media)
+        for name, value in storage_settings(media).items():
+            setattr(settings, name, value)
+        return sessions, objects
+
+    @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+    def test_access(self, client, world, case):
+        sessions, objects = world
+        url = reverse(f"surveys:{case.name}", kwargs={k: _value(objects, v) for k, v in case.kwargs.items()})
+        # The admin goes last: its POSTs may change what the others would have seen.
+        for role in sorted(ROLES, key=lambda r: r == "admin"):
+            client.cookies = SimpleCookie()
+            if role != ANONYMOUS:
+                client.cookies[django_settings.SESSION_COOKIE_NAME] = sessions[role]
+            response = getattr(client, case.method)(url, {k: _value(objects, v) for k, v in case.query.items()})
+            expected = case.expected[role]
+            if expected == LOGIN:
+                assert response.status_code == 302, (role, response.status_code)
+                assert response["Location"].startswith("/accounts/login/"), (role, response["Location"])
+            else:
+                assert response.status_code == expected, (role, response.status_code)
+                if expected == 302:
+                    assert not response["Location"].startswith("/accounts/login/"), role
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != ANONYMOUS])

@@ -11,7 +11,7 @@ from surveys.models import Inquiry, Recipient
 from tests.factories import make_user
 from tests.surveys.helpers import make_survey
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # builds the pages twice at growing sizes to count their queries
 
 MAX_QUERIES = 15
 

@@ -295,6 +295,7 @@ def test_the_beat_task_sends_every_kind(invited, time_machine, django_capture_on
         assert deadline_reminders.apply().get() == 0
 
 
+@pytest.mark.slow  # builds the page at two sizes to count its queries
 def test_the_dashboards_invitations_cost_the_same_queries_for_more_calls(client, admin, now):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
