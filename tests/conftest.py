@@ -6,6 +6,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from tests.factories import PASSWORD, make_user  # noqa: E402
 
+if os.environ.get("TEST_DB_TEMPLATE") == "1":  # make test-fast: the database cloned from a migrated template
+    from tests.template_db import django_db_setup  # noqa: E402, F401
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path, request):

@@ -92,6 +92,7 @@ def _broker_queue(settings, name):
     return client
 
 
+@pytest.mark.slow  # waits for the workers' answer to the health check's ping until its timeout
 def test_a_ministry_admin_sees_the_queue_length(client, settings, user_with_role, login):
     queue = "portal_healthz_test"
     redis_client = _broker_queue(settings, queue)
@@ -106,6 +107,7 @@ def test_a_ministry_admin_sees_the_queue_length(client, settings, user_with_role
     assert body["components"]["queue"]["queue"] == queue
 
 
+@pytest.mark.slow  # waits for the workers' answer to the health check's ping until its timeout
 def test_anyone_gets_the_queue_status_without_its_length(client, settings):
     queue = "portal_healthz_test"
     redis_client = _broker_queue(settings, queue)

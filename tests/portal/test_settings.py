@@ -17,6 +17,7 @@ def _run(code: str, **env):
     )
 
 
+@pytest.mark.slow  # starts a Python process that loads the settings afresh
 def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
     result = _run(
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; django.setup()", DEBUG="0"
@@ -26,6 +27,7 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
     assert "SECRET_KEY 환경 변수" in result.stderr
 
 
+@pytest.mark.slow  # starts a Python process that loads the settings afresh
 def test_settings_without_redis_url_run_celery_eagerly_on_sqlite():
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; django.setup();"
@@ -42,6 +44,7 @@ def test_settings_without_redis_url_run_celery_eagerly_on_sqlite():
     ]
 
 
+@pytest.mark.slow  # starts a Python process that loads the settings afresh
 def test_settings_with_redis_url_use_redis_for_broker_and_cache():
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; django.setup();"
@@ -59,6 +62,7 @@ def test_settings_with_redis_url_use_redis_for_broker_and_cache():
     ]
 
 
+@pytest.mark.slow  # starts a Python process that loads the settings afresh
 def test_production_settings_pass_the_deploy_check():
     result = subprocess.run(  # nosec B603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -105,6 +109,7 @@ def test_templates_have_no_inline_script_or_style(client):
     assert " onclick=" not in html and " onchange=" not in html
 
 
+@pytest.mark.slow  # starts a Python process that loads the settings afresh
 def test_s3_storage_is_used_when_a_bucket_is_configured():
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; django.setup();"
