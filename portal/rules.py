@@ -35,7 +35,16 @@ def is_member_of(user, organization) -> bool:
     return user.holds_in(organization.pk)
 
 
+@rules.predicate
+def holds_role(user, role) -> bool:
+    """The dashboard of a role is its holder's: ``role`` is the role's value from the URL."""
+    return bool(user and user.is_authenticated and role in Role.values and user.has_role(role))
+
+
 rules.add_perm("portal.manage_members", is_ministry_admin | manages_organization)
+rules.add_perm("portal.view_dashboard", holds_role)
+#: Pages about the person themself (their inbox, settings, own applications): anyone signed in.
+rules.add_perm("portal.signed_in", rules.is_authenticated)
 rules.add_perm("portal.view_organization", is_ministry_admin | is_member_of)
 rules.add_perm("portal.review_signups", is_ministry_admin)
 rules.add_perm("portal.manage_roles", is_ministry_admin)

@@ -1,9 +1,8 @@
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from portal.dashboards import dashboard_context
 from portal.enums import Role
+from portal.permissions import permission_or_404
 
 #: What each role's dashboard will hold, and whether that part of the portal exists yet.
 DASHBOARDS = {
@@ -26,15 +25,13 @@ def home(request):
     return render(request, "portal/home/welcome.html")
 
 
-def dashboard(request, role: str):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    try:
-        role = Role(role)
-    except ValueError:
-        raise Http404 from None
-    if not request.user.has_role(role):
-        raise Http404
+def _role(request, role: str, **_kwargs) -> str:
+    return role
+
+
+@permission_or_404("portal.view_dashboard", _role)
+def dashboard(request, role: str, obj: str):  # obj: the role, as the rule read it
+    role = Role(role)
     memberships = (
         request.user.memberships.filter(role=role, is_active=True)
         .select_related("organization")

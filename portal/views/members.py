@@ -1,8 +1,6 @@
 """An organisation's manager looks after its members' roles."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,14 +8,15 @@ from django.views.decorators.http import require_POST
 from portal.exceptions import DomainError
 from portal.forms import InviteMemberForm
 from portal.models import Membership, Organization
+from portal.permissions import permission_or_404
 from portal.services.memberships import member_invite, membership_revoke
 
 
-def _organization_for(request, pk: int) -> Organization:
-    organization = get_object_or_404(Organization, pk=pk)
-    if not request.user.has_perm("portal.manage_members", organization):
-        raise Http404
-    return organization
+def _organization(request, pk: int, **_kwargs) -> Organization:
+    return get_object_or_404(Organization, pk=pk)
+
+
+manage_members = permission_or_404("portal.manage_members", _organization)
 
 
 def invite_from_form(form, organization: Organization | None, *, actor) -> bool:
@@ -49,10 +48,9 @@ def revoke_from_request(request, membership: Membership) -> None:
         messages.success(request, _("The role was revoked."))
 
 
-def member_list(request, pk: int):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    organization = _organization_for(request, pk)
+@manage_members
+def member_list(request, pk: int, obj: Organization):
+    organization = obj
     members = (
         Membership.objects.filter(organization=organization)
         .select_related("user", "granted_by")
@@ -70,10 +68,9 @@ def member_list(request, pk: int):
 
 
 @require_POST
-def member_revoke(request, pk: int, membership_pk: int):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    organization = _organization_for(request, pk)
+@manage_members
+def member_revoke(request, pk: int, membership_pk: int, obj: Organization):
+    organization = obj
     membership = get_object_or_404(Membership, pk=membership_pk, organization=organization)
     revoke_from_request(request, membership)
     return redirect("organization_members", pk=organization.pk)

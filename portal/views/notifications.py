@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,13 +11,15 @@ from django.views.decorators.http import require_POST
 
 from portal.forms import MailPreferencesForm
 from portal.models import Notification, UserSettings
+from portal.permissions import permission_or_404
 from portal.services import notifications as service
 from portal.services import user_settings as user_settings_service
 
 PAGE_SIZE = 25
+signed_in = permission_or_404("portal.signed_in")
 
 
-@login_required
+@signed_in
 def inbox(request):
     notifications = Notification.objects.filter(user=request.user).only(
         "pk", "kind", "subject", "body", "link", "read_at", "created_at"
@@ -30,7 +31,7 @@ def inbox(request):
     return render(request, "portal/notifications/inbox.html", {"page": page, "unread_only": unread_only})
 
 
-@login_required
+@signed_in
 def notification_open(request, pk: int):
     """Mark one notification read and go to what it is about (or back to the inbox if it links nowhere)."""
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
@@ -41,7 +42,7 @@ def notification_open(request, pk: int):
 
 
 @require_POST
-@login_required
+@signed_in
 def notification_read(request, pk: int):
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     service.notification_open(notification)
@@ -49,7 +50,7 @@ def notification_read(request, pk: int):
 
 
 @require_POST
-@login_required
+@signed_in
 def notifications_read_all(request):
     count = service.notifications_read_all(request.user)
     messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
@@ -62,7 +63,7 @@ def _feed_url(row) -> str:
     return settings.SITE_URL + reverse("surveys:calendar_feed", kwargs={"token": row.calendar_token})
 
 
-@login_required
+@signed_in
 def user_settings(request):
     row = UserSettings.objects.filter(user=request.user).first()
     muted = row.muted_mail if row else []
@@ -78,7 +79,7 @@ def user_settings(request):
 
 
 @require_POST
-@login_required
+@signed_in
 def calendar_token(request):
     action = request.POST.get("action")
     if action == "issue":
