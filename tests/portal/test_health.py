@@ -2,6 +2,8 @@ import json
 
 import pytest
 
+from tests.portal.conftest import _use_broker
+
 pytestmark = pytest.mark.django_db
 
 
@@ -32,11 +34,11 @@ def test_healthz_is_503_when_no_celery_worker_answers(client, settings):
     settings.HEALTH_CELERY_TIMEOUT = 0.2
     app.conf.task_always_eager = False
     broker = app.conf.broker_url
-    app.conf.broker_url = "memory://"
+    _use_broker("memory://")  # and its connection pool, which would otherwise outlive the test in this process
     try:
         response = client.get("/healthz")
     finally:
-        app.conf.broker_url = broker
+        _use_broker(broker)
     body = json.loads(response.content)
     assert response.status_code == 503
     assert body["components"]["celery"]["status"] == "error"
