@@ -77,6 +77,8 @@ rules.add_perm(
     is_applicant_member | is_ministry_admin | is_collecting_association | is_observer_of,
 )
 rules.add_perm("surveys.collect_for_association", is_staff_of_association)
+#: One submitted application, as the association it came through checks it.
+rules.add_perm("surveys.check_submission", is_collecting_association)
 rules.add_perm("surveys.run_intake", is_ministry_admin)
 rules.add_perm("surveys.edit_application", is_applicant_member)
 rules.add_perm("surveys.grant_extension", is_ministry_admin)

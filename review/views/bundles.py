@@ -5,7 +5,6 @@ else, and anyone after it expired, gets a 404.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,8 @@ from review.enums import RenderStatus
 from review.services import bundles as service
 from surveys.models import Survey
 
+signed_in = permission_or_404("portal.signed_in")
+
 
 @require_POST
 @permission_or_404("surveys.run_intake")
@@ -30,7 +31,7 @@ def intake_bundle(request, pk: int):
 
 
 @require_POST
-@login_required
+@signed_in
 def blind_bundle(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
     if not (request.user.has_role(Role.REVIEWER) and service.readable_assignments(request.user, survey).exists()):
@@ -51,18 +52,18 @@ def _bundle(request, pk: int):
     return bundle
 
 
-@login_required
+@signed_in
 def bundle_detail(request, pk: int):
     return render(request, "review/bundle/detail.html", {"bundle": _bundle(request, pk)})
 
 
-@login_required
+@signed_in
 def bundle_status(request, pk: int):
     """The progress fragment the page polls while the ZIP is built."""
     return render(request, "review/bundle/_status.html", {"bundle": _bundle(request, pk)})
 
 
-@login_required
+@signed_in
 def bundle_download(request, pk: int):
     bundle = _bundle(request, pk)
     if bundle.status != RenderStatus.DONE or not bundle.file:

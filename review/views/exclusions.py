@@ -1,29 +1,28 @@
 """The applicant's list of experts to exclude from reviewing their application."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
+from portal.permissions import permission_or_404
 from review.forms import ExclusionForm
 from review.models import ExclusionRequest
 from review.services import exclusions as service
 from surveys.models import Application
 
 
-def _application(request, pk: int) -> Application:
-    application = get_object_or_404(Application.objects.select_related("survey", "organization"), pk=pk)
-    if not request.user.has_perm("surveys.edit_application", application):
-        raise Http404
-    return application
+def _application(request, pk: int, **_kwargs) -> Application:
+    return get_object_or_404(Application.objects.select_related("survey", "organization"), pk=pk)
 
 
-@login_required
-def exclusion_list(request, pk: int):
-    application = _application(request, pk)
+edit_application = permission_or_404("surveys.edit_application", _application)
+
+
+@edit_application
+def exclusion_list(request, pk: int, obj: Application):
+    application = obj
     form = ExclusionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -47,10 +46,10 @@ def exclusion_list(request, pk: int):
     )
 
 
-@login_required
 @require_POST
-def exclusion_remove(request, pk: int, exclusion_pk: int):
-    application = _application(request, pk)
+@edit_application
+def exclusion_remove(request, pk: int, exclusion_pk: int, obj: Application):
+    application = obj
     exclusion = get_object_or_404(ExclusionRequest, pk=exclusion_pk, application=application)
     try:
         service.exclusion_remove(exclusion, actor=request.user)

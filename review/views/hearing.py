@@ -1,7 +1,6 @@
 """The hearing: the public candidate list and comments, and the ministry's answers."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from surveys.pipelines import gate_q
 from surveys.selectors import field_names
 
 answer_hearing = permission_or_404("review.answer_hearing")
+signed_in = permission_or_404("portal.signed_in")
 PER_PAGE = 50
 
 
@@ -56,10 +56,16 @@ def hearing_candidate(request, pk: int):
         pk=pk,
         confirmed__isnull=False,
     )
-    if request.method == "POST" and not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    form = HearingCommentForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        return _comment(request, pk, candidate=candidate)
+    return _candidate_page(request, candidate, HearingCommentForm())
+
+
+@signed_in
+def _comment(request, pk: int, candidate: Candidate):
+    """A comment on the candidate, by someone signed in; refused, the page comes back with what was typed."""
+    form = HearingCommentForm(request.POST)
+    if form.is_valid():
         try:
             comment = hearing.hearing_comment_add(candidate, actor=request.user, **form.cleaned_data)
         except DomainError as error:
@@ -67,6 +73,10 @@ def hearing_candidate(request, pk: int):
         else:
             messages.success(request, _("Your comment was published. The ministry's answer will be mailed to you."))
             return redirect(reverse("review:hearing_candidate", kwargs={"pk": candidate.pk}) + f"#comment-{comment.pk}")
+    return _candidate_page(request, candidate, form, status=400)
+
+
+def _candidate_page(request, candidate: Candidate, form, status: int = 200):
     entry = ConfirmedCandidate.objects.select_related("removed_by").get(candidate=candidate)
     refusal = hearing.window_refusal(candidate.survey)
     comments = candidate.hearing_comments.select_related("author").order_by("created_at", "pk")
@@ -84,7 +94,7 @@ def hearing_candidate(request, pk: int):
             "refusal": refusal,
             "is_open": not refusal,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

@@ -2,7 +2,6 @@
 layer's outcome was computed, and a panel member's judgement page."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,13 +11,13 @@ from portal.exceptions import DomainError
 from portal.permissions import permission_or_404
 from review.enums import AssignmentStatus, LayerKind
 from review.layer_forms import JudgementForm, LayerCountForm, LayerRulesForm
-from review.models import EvaluationLayer, LayerOutcome, PanelJudgement
+from review.models import Assignment, EvaluationLayer, LayerOutcome, PanelJudgement
 from review.models.international import MAX_LAYERS
 from review.services import assignment as assigning
 from review.services import judgements, layers, reviewing
 from review.services.blind import blind_proposals, blind_title
 from review.views.manage import report_assigned
-from review.views.reviewer import _assignment, _record
+from review.views.reviewer import _record, work_on_assignment
 from surveys.models import AccessAction, Candidate, Survey
 from surveys.selectors import field_names
 
@@ -195,10 +194,10 @@ def computed(request, pk: int, number: int):
     )
 
 
-@login_required
-def judgement(request, pk: int):
+@work_on_assignment
+def judgement(request, pk: int, obj: Assignment):
     """A panel member's page: the blind proposal, the earlier layers' anonymous outcome, the judgement form."""
-    assignment = _assignment(request, pk)
+    assignment = obj
     if assignment.layer == 1:
         raise Http404
     survey = assignment.candidate.survey

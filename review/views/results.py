@@ -1,7 +1,6 @@
 """Results and objections: the applicant lodges, the ministry admin routes and decides, reviewers give opinions."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,11 +28,17 @@ from surveys.models import Application, Survey
 handle = permission_or_404("review.handle_objections")
 
 
-def _result_for_member(request, pk: int) -> Result:
-    """The result of an application of one of the user's organisations; anything else is a 404."""
-    application = get_object_or_404(Application.objects.select_related("survey", "organization"), pk=pk)
-    if not request.user.has_perm("surveys.edit_application", application):
-        raise Http404
+def _application(request, pk: int, **_kwargs) -> Application:
+    return get_object_or_404(Application.objects.select_related("survey", "organization"), pk=pk)
+
+
+#: An application of one of the user's organisations (the organisation's filers); anything else is a 404.
+edit_application = permission_or_404("surveys.edit_application", _application)
+signed_in = permission_or_404("portal.signed_in")
+
+
+def _result_of(application: Application) -> Result:
+    """The application's result; none yet is a 404."""
     result = Result.objects.filter(application=application).select_related("notice").first()
     if result is None:
         raise Http404
@@ -41,9 +46,9 @@ def _result_for_member(request, pk: int) -> Result:
     return result
 
 
-@login_required
-def objection_lodge(request, pk: int):
-    result = _result_for_member(request, pk)
+@edit_application
+def objection_lodge(request, pk: int, obj: Application):
+    result = _result_of(obj)
     form = ObjectionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -70,11 +75,11 @@ def objection_lodge(request, pk: int):
     )
 
 
-@login_required
-def evaluation(request, pk: int):
+@edit_application
+def evaluation(request, pk: int, obj: Application):
     """The applicant's evaluation summary: only once the results are published, only to the application's
     organisation (anything else is a 404)."""
-    result = _result_for_member(request, pk)
+    result = _result_of(obj)
     return render(
         request,
         "review/results/evaluation.html",
@@ -242,7 +247,7 @@ def objection_manage(request, pk: int):
     )
 
 
-@login_required
+@signed_in
 def objection_opinion(request, pk: int):
     if not request.user.has_role(Role.REVIEWER):
         raise Http404

@@ -1,13 +1,13 @@
 """The reviewer's screens: pledge, declaration, blind reading, scoring, others' reviews."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from portal.downloads import attachment_response, file_response
 from portal.exceptions import DomainError
+from portal.permissions import permission_or_404
 from review.enums import AssignmentStatus
 from review.forms import DeclarationForm, PledgeForm, ReviewForm
 from review.models import Assignment, ReReview, Review
@@ -19,11 +19,13 @@ from surveys.services.access import access_record, access_record_all
 from surveys.services.blind_copies import blind_copy_for
 
 
-def _assignment(request, pk: int) -> Assignment:
-    assignment = get_object_or_404(Assignment.objects.select_related("candidate__survey"), pk=pk)
-    if not request.user.has_perm("review.work_on_assignment", assignment):
-        raise Http404
-    return assignment
+def _assignment(request, pk: int, **_kwargs) -> Assignment:
+    return get_object_or_404(Assignment.objects.select_related("candidate__survey"), pk=pk)
+
+
+signed_in = permission_or_404("portal.signed_in")
+#: The reviewer's own assignment (while they hold the reviewer role).
+work_on_assignment = permission_or_404("review.work_on_assignment", _assignment)
 
 
 def _record(request, assignment: Assignment, action: str) -> None:
@@ -33,7 +35,7 @@ def _record(request, assignment: Assignment, action: str) -> None:
     )
 
 
-@login_required
+@signed_in
 def pledge(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
     asked = Assignment.objects.filter(candidate__survey=survey, reviewer=request.user).exists()
@@ -62,9 +64,9 @@ def pledge(request, pk: int):
     )
 
 
-@login_required
-def assignment_detail(request, pk: int):
-    assignment = _assignment(request, pk)
+@work_on_assignment
+def assignment_detail(request, pk: int, obj: Assignment):
+    assignment = obj
     survey = assignment.candidate.survey
     pledged = reviewing.has_pledged(survey, request.user)
     context = {
@@ -152,10 +154,10 @@ def _declaration(request, assignment, context):
     return render(request, "review/reviewer/locked.html", context, status=400 if request.method == "POST" else 200)
 
 
-@login_required
-def attachment(request, pk: int, attachment_id: int):
+@work_on_assignment
+def attachment(request, pk: int, attachment_id: int, obj: Assignment):
     """The blind copy of an attachment under a neutral name (the applicant's file name may identify them)."""
-    assignment = _assignment(request, pk)
+    assignment = obj
     if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
         raise Http404
     return blind_attachment_response(request, assignment.candidate, attachment_id)
@@ -177,12 +179,12 @@ def blind_attachment_response(request, candidate, attachment_id: int):
     return attachment_response(copy.file, f"{candidate.number}-{label}-{info['index']}.{info['kind'] or 'bin'}")
 
 
-@login_required
-def review_pdf(request, pk: int):
+@work_on_assignment
+def review_pdf(request, pk: int, obj: Assignment):
     """The reviewer's own rendering of the redacted application."""
     from review.services.blind import blind_pdf
 
-    assignment = _assignment(request, pk)
+    assignment = obj
     if assignment.status not in (AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED):
         raise Http404
     _record(request, assignment, AccessAction.REVIEW_PDF)

@@ -1,12 +1,11 @@
 """The staff search page: ministry admins and committee secretaries; anyone else gets a 404."""
 
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from portal.filters import search_terms
-from review.search import MIN_LENGTH, may_search, result_link, staff_search
+from portal.permissions import permission_or_404
+from review.search import MIN_LENGTH, result_link, staff_search
 
 TITLES = {
     "calls": _("Calls"),
@@ -17,11 +16,8 @@ TITLES = {
 }
 
 
+@permission_or_404("review.staff_search")
 def search(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not may_search(request.user):
-        raise Http404
     query = search_terms(request, ["q"])["q"]
     sections = staff_search(request.user, query)
     for section in sections:

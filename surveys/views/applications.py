@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from portal.downloads import attachment_response, file_response
 from portal.exceptions import DomainError
 from portal.forms import id_from
 from portal.numbers import number_json, number_value
+from portal.permissions import permission_or_404
 from portal.services.documents import served_file
 from surveys import selectors
 from surveys.application_schema import section_by_key, section_form_class, sections_for
@@ -24,11 +24,13 @@ from surveys.services import applications as service
 from surveys.services.access import access_record
 
 
-def _application(request, pk: int, perm: str = "surveys.view_application") -> Application:
-    application = get_object_or_404(Application.objects.select_related("survey", "organization", "updated_by"), pk=pk)
-    if not request.user.has_perm(perm, application):
-        raise Http404
-    return application
+def _application(request, pk: int, **_kwargs) -> Application:
+    return get_object_or_404(Application.objects.select_related("survey", "organization", "updated_by"), pk=pk)
+
+
+signed_in = permission_or_404("portal.signed_in")
+view_application = permission_or_404("surveys.view_application", _application)
+edit_application = permission_or_404("surveys.edit_application", _application)
 
 
 def _deadline_context(application: Application) -> dict:
@@ -49,7 +51,7 @@ def _deadline_context(application: Application) -> dict:
     }
 
 
-@login_required
+@signed_in
 def application_list(request):
     return render(
         request,
@@ -60,8 +62,8 @@ def application_list(request):
     )
 
 
-@login_required
 @require_POST
+@signed_in
 def application_start(request, pk: int):
     survey = get_object_or_404(Survey.objects.public(), pk=pk)
     organizations = list(selectors.filing_organizations(request.user, survey))
@@ -135,9 +137,9 @@ def _render_edit(request, application, section, form, status=200, stale=False):
     return render(request, "surveys/application/edit.html", context, status=status)
 
 
-@login_required
-def application_edit(request, pk: int, section: str):
-    application = _application(request, pk, "surveys.edit_application")
+@edit_application
+def application_edit(request, pk: int, section: str, obj: Application):
+    application = obj
     current = section_by_key(application.survey, section)
     if current is None:
         raise Http404
@@ -227,9 +229,9 @@ def _with_partners(attachments: list, partners: list[dict]) -> list:
     return attachments
 
 
-@login_required
-def application_attachments(request, pk: int):
-    application = _application(request, pk, "surveys.edit_application")
+@edit_application
+def application_attachments(request, pk: int, obj: Application):
+    application = obj
     partners = service.partner_rows(application)
     form = AttachmentForm(request.POST or None, request.FILES or None, partners=partners)
     status = 200
@@ -275,10 +277,10 @@ def application_attachments(request, pk: int):
     )
 
 
-@login_required
 @require_POST
-def attachment_remove(request, pk: int, attachment_pk: int):
-    application = _application(request, pk, "surveys.edit_application")
+@edit_application
+def attachment_remove(request, pk: int, attachment_pk: int, obj: Application):
+    application = obj
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application, removed_at__isnull=True)
     try:
         service.attachment_remove(attachment, actor=request.user)
@@ -289,17 +291,17 @@ def attachment_remove(request, pk: int, attachment_pk: int):
     return redirect("surveys:application_attachments", pk=application.pk)
 
 
-@login_required
-def attachment_download(request, pk: int, attachment_pk: int):
-    application = _application(request, pk)
+@view_application
+def attachment_download(request, pk: int, attachment_pk: int, obj: Application):
+    application = obj
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     access_record(request.user, application, AccessAction.ATTACHMENT, detail=attachment.original_name)
     return attachment_response(attachment.file, attachment.original_name)
 
 
-@login_required
-def application_review(request, pk: int):
-    application = _application(request, pk, "surveys.edit_application")
+@edit_application
+def application_review(request, pk: int, obj: Application):
+    application = obj
     access_record(request.user, application, AccessAction.EDIT_VIEW, detail="review")
     return render(
         request,
@@ -315,10 +317,10 @@ def application_review(request, pk: int):
     )
 
 
-@login_required
 @require_POST
-def application_submit(request, pk: int):
-    application = _application(request, pk, "surveys.edit_application")
+@edit_application
+def application_submit(request, pk: int, obj: Application):
+    application = obj
     try:
         revision = int(request.POST.get("revision", ""))
     except ValueError:
@@ -336,10 +338,10 @@ def application_submit(request, pk: int):
     return redirect("surveys:application_detail", pk=application.pk)
 
 
-@login_required
 @require_POST
-def application_withdraw(request, pk: int):
-    application = _application(request, pk, "surveys.edit_application")
+@edit_application
+def application_withdraw(request, pk: int, obj: Application):
+    application = obj
     restore = application.status == ApplicationStatus.WITHDRAWN
     try:
         if restore:
@@ -353,9 +355,9 @@ def application_withdraw(request, pk: int):
     return redirect("surveys:application_detail", pk=application.pk)
 
 
-@login_required
-def application_detail(request, pk: int):
-    application = _application(request, pk)
+@view_application
+def application_detail(request, pk: int, obj: Application):
+    application = obj
     access_record(request.user, application, AccessAction.VIEW)
     return render(
         request,
@@ -371,8 +373,7 @@ def application_detail(request, pk: int):
     )
 
 
-def _version(request, pk: int, number: int) -> ApplicationVersion:
-    application = _application(request, pk)
+def _version(application: Application, number: int) -> ApplicationVersion:
     return get_object_or_404(
         ApplicationVersion.objects.select_related("application__survey", "submitted_by"),
         application=application,
@@ -380,9 +381,9 @@ def _version(request, pk: int, number: int) -> ApplicationVersion:
     )
 
 
-@login_required
-def version_detail(request, pk: int, number: int):
-    version = _version(request, pk, number)
+@view_application
+def version_detail(request, pk: int, number: int, obj: Application):
+    version = _version(obj, number)
     access_record(request.user, version.application, AccessAction.VERSION_VIEW, detail=f"v{version.number}")
     return render(
         request,
@@ -395,18 +396,18 @@ def version_detail(request, pk: int, number: int):
     )
 
 
-@login_required
-def version_pdf(request, pk: int, number: int):
-    version = _version(request, pk, number)
+@view_application
+def version_pdf(request, pk: int, number: int, obj: Application):
+    version = _version(obj, number)
     if not version.pdf:
         raise Http404
     access_record(request.user, version.application, AccessAction.VERSION_PDF, detail=f"v{version.number}")
     return attachment_response(served_file(version, version.pdf), f"{version.receipt_number}-v{version.number}.pdf")
 
 
-@login_required
-def version_diff(request, pk: int):
-    application = _application(request, pk)
+@view_application
+def version_diff(request, pk: int, obj: Application):
+    application = obj
     a, b = id_from(request.GET.get("a", "")), id_from(request.GET.get("b", ""))
     if a is None or b is None:
         raise Http404
@@ -425,13 +426,13 @@ def version_diff(request, pk: int):
     )
 
 
-@login_required
-def application_record_pdf(request, pk: int):
+@view_application
+def application_record_pdf(request, pk: int, obj: Application):
     """The application as it stands: latest version and full provenance, rendered on request."""
     from portal.services.pdf import render_pdf
     from surveys.services.receipts import version_pdf_context
 
-    application = _application(request, pk)
+    application = obj
     latest = (
         application.versions.select_related("application__survey", "application__organization", "submitted_by")
         .order_by("-number")
@@ -448,11 +449,11 @@ def application_record_pdf(request, pk: int):
     )
 
 
-@login_required
-def application_draft_pdf(request, pk: int):
+@edit_application
+def application_draft_pdf(request, pk: int, obj: Application):
     """The application as it stands now, marked as a draft on every page: its own organisation's filers only."""
     from surveys.printable import draft_pdf
 
-    application = _application(request, pk, "surveys.edit_application")
+    application = obj
     access_record(request.user, application, AccessAction.DRAFT_PDF, detail=f"revision {application.revision}")
     return file_response(draft_pdf(application), f"draft-{application.pk}.pdf")

@@ -1,7 +1,6 @@
 """The association's collection screens for one call."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
+from portal.permissions import permission_or_404
 from surveys import selectors
 from surveys.enums import ApplicationStatus
 from surveys.forms import EndorseForm, ForwardForm, InternalDeadlineForm, ReturnForm
@@ -17,6 +17,12 @@ from surveys.models import AccessAction, Application, AssociationDeadline, Surve
 from surveys.services import collection as service
 from surveys.services.access import access_record
 from surveys.services.applications import labelled_answers
+
+signed_in = permission_or_404("portal.signed_in")
+
+
+def _submission(request, pk: int, **_kwargs) -> Application:
+    return get_object_or_404(Application.objects.select_related("survey", "organization", "association"), pk=pk)
 
 
 def _association(request, survey=None):
@@ -60,15 +66,15 @@ def _dashboard(request, survey, association, associations, forward_form=None, de
     )
 
 
-@login_required
+@signed_in
 def dashboard(request, pk: int):
     survey = get_object_or_404(Survey.objects.public(), pk=pk)
     association, associations = _association(request)
     return _dashboard(request, survey, association, associations)
 
 
-@login_required
 @require_POST
+@signed_in
 def forward(request, pk: int):
     survey = get_object_or_404(Survey.objects.public(), pk=pk)
     association, associations = _association(request)
@@ -93,8 +99,8 @@ def forward(request, pk: int):
     return _dashboard(request, survey, association, associations, forward_form=form, status=400)
 
 
-@login_required
 @require_POST
+@signed_in
 def internal_deadline(request, pk: int):
     survey = get_object_or_404(Survey.objects.public(), pk=pk)
     association, associations = _association(request)
@@ -112,15 +118,10 @@ def internal_deadline(request, pk: int):
     return _dashboard(request, survey, association, associations, deadline_form=form, status=400)
 
 
-@login_required
-def application_check(request, pk: int):
+@permission_or_404("surveys.check_submission", _submission)
+def application_check(request, pk: int, obj: Application):
     """One member submission: its latest version, provenance, and the association's decisions."""
-    application = get_object_or_404(Application.objects.select_related("survey", "organization", "association"), pk=pk)
-    if (
-        not request.user.has_perm("surveys.collect_for_association", application.association)
-        or application.status == "draft"
-    ):
-        raise Http404
+    application = obj
     access_record(request.user, application, AccessAction.ASSOCIATION_VIEW)
     association = application.association
     return_form = ReturnForm(request.POST if request.POST.get("decision") == "return" else None)

@@ -1,7 +1,6 @@
 """The public calls pages, guidance downloads and questions from organisations."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from portal.downloads import attachment_response, file_response
 from portal.exceptions import DomainError
+from portal.permissions import permission_or_404
 from surveys import selectors
 from surveys.forms import InquiryForm
 from surveys.models import Briefing, BriefingSignup, GuidanceFile, Survey
@@ -80,6 +80,14 @@ def _visible_survey(request, pk: int) -> Survey:
     return survey
 
 
+def _survey(request, pk: int, **_kwargs) -> Survey:
+    return get_object_or_404(Survey, pk=pk)
+
+
+#: Questions and briefing sign-ups: an organisation that files, on a public call (so one it may see).
+may_ask_question = permission_or_404("surveys.ask_question", _survey)
+
+
 def guidance_download(request, pk: int, file_pk: int):
     survey = _visible_survey(request, pk)
     guidance = get_object_or_404(GuidanceFile, pk=file_pk, survey=survey)
@@ -93,12 +101,9 @@ def briefing_materials(request, pk: int, briefing_pk: int):
 
 
 @require_POST
-def ask_question(request, pk: int):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    survey = _visible_survey(request, pk)
-    if not request.user.has_perm("surveys.ask_question", survey):
-        raise Http404
+@may_ask_question
+def ask_question(request, pk: int, obj: Survey):
+    survey = obj
     form = InquiryForm(request.POST)
     if form.is_valid():
         membership = (
@@ -140,13 +145,10 @@ def ask_question(request, pk: int):
 
 
 @require_POST
-def briefing_signup(request, pk: int, briefing_pk: int):
+@may_ask_question
+def briefing_signup(request, pk: int, briefing_pk: int, obj: Survey):
     """Take (or give back) seats at a briefing session for one's organisation."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    survey = _visible_survey(request, pk)
-    if not request.user.has_perm("surveys.ask_question", survey):
-        raise Http404
+    survey = obj
     briefing = get_object_or_404(Briefing, pk=briefing_pk, survey=survey)
     if request.POST.get("action") == "cancel":
         briefings.briefing_signup_cancel(briefing, user=request.user)
