@@ -246,3 +246,16 @@ def evaluation_summary(application) -> EvaluationSummary | None:
         )
     overall = sorted(review.comment.strip() for review in reviews if review.comment.strip())
     return EvaluationSummary(reviews=len(reviews), criteria=criteria, comments=overall)
+
+
+def result_redeliberation(result):
+    """The national committee's re-deliberation that concluded an upheld objection to the result, if any."""
+    from review.enums import ObjectionFollowUp
+    from review.models import ObjectionStep
+
+    return (
+        ObjectionStep.objects.filter(objection__result=result, state=ObjectionFollowUp.CONCLUDED)
+        .select_related("resolution__meeting")
+        .order_by("-at", "-pk")
+        .first()
+    )

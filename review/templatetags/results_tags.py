@@ -28,16 +28,7 @@ def notice_url(notice) -> str:
 
 @register.simple_tag
 def redeliberation(result):
-    """The national committee's re-deliberation that concluded an upheld objection to the result, if any: the
-    result card says the decision changed since the notice."""
-    from review.enums import ObjectionFollowUp
-    from review.models import ObjectionStep
+    """The re-deliberation that concluded an objection to the result, for the result card (see the selector)."""
+    from review.selectors import result_redeliberation
 
-    if not result:
-        return None
-    return (
-        ObjectionStep.objects.filter(objection__result=result, state=ObjectionFollowUp.CONCLUDED)
-        .select_related("resolution__meeting")
-        .order_by("-at", "-pk")
-        .first()
-    )
+    return result_redeliberation(result) if result else None
