@@ -115,6 +115,11 @@ _METERED_ENGINES = {
     "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
     "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests on SQLite use an in-memory database per process, as Django does by default; said explicitly because
+    # the metered engine's name hides SQLite from pytest-django, which would otherwise derive a file name per
+    # worker from the demo file's path.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
 DATABASES["default"]["ENGINE"] = _METERED_ENGINES.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
