@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.downloads import attachment_response
 from portal.exceptions import DomainError
+from portal.forms import ModelMultipleChoiceField
 from portal.permissions import permission_or_404
 from review.models import SiteVisit, SiteVisitPhoto
 from review.services import site_visits as service
@@ -35,7 +36,7 @@ class SiteVisitForm(forms.Form):
     visited_on = forms.DateField(
         label=gettext_lazy("Date of the visit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    members = forms.ModelMultipleChoiceField(
+    members = ModelMultipleChoiceField(
         label=gettext_lazy("Panel members present"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     findings = forms.CharField(
